@@ -3,6 +3,9 @@
 # Run it after an intended public API change, then review the diff: the files are the API's record.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One writer at a time: several people (or agents) may run this in the same tree.
+exec 9>/tmp/automagikhello-build.lock
+flock 9
 for proj in src/*/*.csproj; do
   dir=$(dirname "$proj")
   printf '#nullable enable\n' > "$dir/PublicAPI.Unshipped.txt"

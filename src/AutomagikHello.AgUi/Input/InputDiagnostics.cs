@@ -1,0 +1,94 @@
+namespace AutomagikHello.AgUi.Input;
+
+/// <summary>Why an input was rejected: a stable code, the JSON Pointer of the offending value and a reason.</summary>
+public sealed class InputError
+{
+    internal InputError(string code, string path, string message)
+    {
+        Code = code;
+        Path = path;
+        Message = message;
+    }
+
+    /// <summary>A stable code from <see cref="InputErrorCodes"/>.</summary>
+    public string Code { get; }
+
+    /// <summary>The JSON Pointer (RFC 6901) of the offending value; empty for the whole document.</summary>
+    public string Path { get; }
+
+    /// <summary>A readable reason.</summary>
+    public string Message { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Code} at '{Path}': {Message}";
+}
+
+/// <summary>Something the reader accepted but changed or dropped: a legacy translation or a stripped member.</summary>
+public sealed class InputWarning
+{
+    internal InputWarning(string code, string path, string message)
+    {
+        Code = code;
+        Path = path;
+        Message = message;
+    }
+
+    /// <summary>A stable code from <see cref="InputWarningCodes"/>.</summary>
+    public string Code { get; }
+
+    /// <summary>The JSON Pointer (RFC 6901) of the value concerned.</summary>
+    public string Path { get; }
+
+    /// <summary>What was done.</summary>
+    public string Message { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Code} at '{Path}': {Message}";
+}
+
+/// <summary>The stable codes of <see cref="InputError"/>.</summary>
+public static class InputErrorCodes
+{
+    /// <summary>The body is not well-formed JSON (or repeats a property).</summary>
+    public const string MalformedJson = "MALFORMED_JSON";
+
+    /// <summary>The body nests deeper than <see cref="RunAgentInputReaderOptions.MaxDepth"/>.</summary>
+    public const string TooDeep = "INPUT_TOO_DEEP";
+
+    /// <summary>The body is larger than <see cref="RunAgentInputReaderOptions.MaxBytes"/>.</summary>
+    public const string TooLarge = "INPUT_TOO_LARGE";
+
+    /// <summary>More messages than <see cref="RunAgentInputReaderOptions.MaxMessages"/>.</summary>
+    public const string TooManyMessages = "TOO_MANY_MESSAGES";
+
+    /// <summary>A required property is absent.</summary>
+    public const string MissingProperty = "MISSING_PROPERTY";
+
+    /// <summary>A property has the wrong JSON type.</summary>
+    public const string WrongType = "WRONG_TYPE";
+
+    /// <summary>A property has a value the schema does not allow (an unknown enum member or discriminator).</summary>
+    public const string InvalidValue = "INVALID_VALUE";
+
+    /// <summary>A property the schema does not define, with <see cref="UnknownMemberHandling.Reject"/>.</summary>
+    public const string UnknownProperty = "UNKNOWN_PROPERTY";
+
+    /// <summary>A pre-1.0 shape, with <see cref="LegacyInputHandling.Reject"/>.</summary>
+    public const string LegacyShape = "LEGACY_SHAPE";
+}
+
+/// <summary>The stable codes of <see cref="InputWarning"/>.</summary>
+public static class InputWarningCodes
+{
+    /// <summary>A property the schema does not define was dropped.</summary>
+    public const string UnknownPropertyStripped = "UNKNOWN_PROPERTY_STRIPPED";
+
+    /// <summary>An explicit <c>null</c> on an optional property was read as absent.</summary>
+    public const string NullAsAbsent = "NULL_AS_ABSENT";
+
+    /// <summary>A draft single <c>resume</c> object became a one-element array with status <c>resolved</c>.</summary>
+    public const string LegacyResumeObject = "LEGACY_RESUME_OBJECT";
+
+    /// <summary>A resume entry without <c>status</c> was read as <c>resolved</c>.</summary>
+    public const string LegacyResumeStatus = "LEGACY_RESUME_STATUS";
+}

@@ -1,0 +1,28 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AutomagikHello.AgUi.Input;
+
+/// <summary>The outcome of reading one <see cref="RunAgentInput"/>: the input, or the first error; and the warnings.</summary>
+public sealed class RunAgentInputReadResult
+{
+    internal RunAgentInputReadResult(RunAgentInput? input, InputError? error, IReadOnlyList<InputWarning> warnings)
+    {
+        Input = input;
+        Error = error;
+        Warnings = warnings;
+    }
+
+    /// <summary>Whether the input was read.</summary>
+    [MemberNotNullWhen(true, nameof(Input))]
+    [MemberNotNullWhen(false, nameof(Error))]
+    public bool Succeeded => Input is not null;
+
+    /// <summary>The input, in 1.0 shape, when reading succeeded.</summary>
+    public RunAgentInput? Input { get; }
+
+    /// <summary>The first error found, when reading failed.</summary>
+    public InputError? Error { get; }
+
+    /// <summary>Translations and stripped members, in document order; log them.</summary>
+    public IReadOnlyList<InputWarning> Warnings { get; }
+}
