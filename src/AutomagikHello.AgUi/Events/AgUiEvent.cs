@@ -81,5 +81,6 @@ public abstract class AttributableEvent : AgUiEvent
     public string? SubagentRunId { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string? Owner => SubagentRunId;
 }

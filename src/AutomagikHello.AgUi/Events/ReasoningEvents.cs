@@ -6,6 +6,7 @@ namespace AutomagikHello.AgUi;
 public sealed class ReasoningStartEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ReasoningStart;
 
     /// <summary>The span's id (a namespace separate from reasoning messages).</summary>
@@ -16,6 +17,7 @@ public sealed class ReasoningStartEvent : AttributableEvent
 public sealed class ReasoningMessageStartEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ReasoningMessageStart;
 
     /// <summary>The reasoning message being opened.</summary>
@@ -32,6 +34,7 @@ public sealed class ReasoningMessageStartEvent : AttributableEvent
 public sealed class ReasoningMessageContentEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ReasoningMessageContent;
 
     /// <summary>The open reasoning message.</summary>
@@ -45,6 +48,7 @@ public sealed class ReasoningMessageContentEvent : AttributableEvent
 public sealed class ReasoningMessageEndEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ReasoningMessageEnd;
 
     /// <summary>The open reasoning message.</summary>
@@ -55,6 +59,7 @@ public sealed class ReasoningMessageEndEvent : AttributableEvent
 public sealed class ReasoningMessageChunkEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ReasoningMessageChunk;
 
     /// <summary>The reasoning message; required on the first chunk.</summary>
@@ -68,6 +73,7 @@ public sealed class ReasoningMessageChunkEvent : AttributableEvent
 public sealed class ReasoningEndEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ReasoningEnd;
 
     /// <summary>The open span.</summary>
@@ -90,6 +96,7 @@ public enum EncryptedValueSubtype
 public sealed class ReasoningEncryptedValueEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ReasoningEncryptedValue;
 
     /// <summary>Whether the artefact belongs to a message or a tool call.</summary>

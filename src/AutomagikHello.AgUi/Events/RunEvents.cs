@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 
 namespace AutomagikHello.AgUi;
@@ -9,6 +10,7 @@ public sealed class RunStartedEvent : AgUiEvent
     public const string CurrentProtocolVersion = "1.0";
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.RunStarted;
 
     /// <summary>The conversation (the input's <c>threadId</c>).</summary>
@@ -31,6 +33,7 @@ public sealed class RunStartedEvent : AgUiEvent
 public sealed class RunFinishedEvent : AgUiEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.RunFinished;
 
     /// <summary>The conversation.</summary>
@@ -53,6 +56,7 @@ public sealed class RunFinishedEvent : AgUiEvent
 public sealed class RunErrorEvent : AgUiEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.RunError;
 
     /// <summary>A human-readable message (non-empty).</summary>
@@ -69,6 +73,7 @@ public sealed class RunErrorEvent : AgUiEvent
 public sealed class StepStartedEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.StepStarted;
 
     /// <summary>The step's name.</summary>
@@ -79,6 +84,7 @@ public sealed class StepStartedEvent : AttributableEvent
 public sealed class StepFinishedEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.StepFinished;
 
     /// <summary>The step's name.</summary>

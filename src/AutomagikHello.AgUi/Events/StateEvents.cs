@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json;
 
 namespace AutomagikHello.AgUi;
@@ -6,6 +7,7 @@ namespace AutomagikHello.AgUi;
 public sealed class StateSnapshotEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.StateSnapshot;
 
     /// <summary>The new state: any JSON value, <c>null</c> included.</summary>
@@ -16,6 +18,7 @@ public sealed class StateSnapshotEvent : AttributableEvent
 public sealed class StateDeltaEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.StateDelta;
 
     /// <summary>The JSON Patch: an array of operations (an empty array is a no-op).</summary>
@@ -26,6 +29,7 @@ public sealed class StateDeltaEvent : AttributableEvent
 public sealed class MessagesSnapshotEvent : AgUiEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.MessagesSnapshot;
 
     /// <summary>Every message the producer owns; consumers drop held messages missing from it.</summary>
@@ -36,6 +40,7 @@ public sealed class MessagesSnapshotEvent : AgUiEvent
 public sealed class ActivitySnapshotEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ActivitySnapshot;
 
     /// <summary>The activity message.</summary>
@@ -55,6 +60,7 @@ public sealed class ActivitySnapshotEvent : AttributableEvent
 public sealed class ActivityDeltaEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ActivityDelta;
 
     /// <summary>The activity message, created earlier by an <c>ACTIVITY_SNAPSHOT</c>.</summary>
@@ -71,6 +77,7 @@ public sealed class ActivityDeltaEvent : AttributableEvent
 public sealed class RawEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.Raw;
 
     /// <summary>The native event: any JSON value, <c>null</c> included.</summary>
@@ -84,6 +91,7 @@ public sealed class RawEvent : AttributableEvent
 public sealed class CustomEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.Custom;
 
     /// <summary>The event name; prefix it with an application identifier.</summary>

@@ -7,6 +7,7 @@ namespace AutomagikHello.AgUi;
 public sealed class SubagentStartedEvent : AgUiEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.SubagentStarted;
 
     /// <summary>The invocation's identity (never reused within a run).</summary>
@@ -28,6 +29,7 @@ public sealed class SubagentStartedEvent : AgUiEvent
     public string? ParentMessageId { get; init; }
 
     /// <inheritdoc />
+    [JsonIgnore]
     public override string? Owner => ParentSubagentRunId;
 }
 
@@ -35,6 +37,7 @@ public sealed class SubagentStartedEvent : AgUiEvent
 public sealed class SubagentFinishedEvent : AgUiEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.SubagentFinished;
 
     /// <summary>The invocation.</summary>
@@ -51,6 +54,7 @@ public sealed class SubagentFinishedEvent : AgUiEvent
 public sealed class SubagentErrorEvent : AgUiEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.SubagentError;
 
     /// <summary>The invocation.</summary>

@@ -24,6 +24,7 @@ public enum TextMessageRole
 public sealed class TextMessageStartEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.TextMessageStart;
 
     /// <summary>The message being opened.</summary>
@@ -40,6 +41,7 @@ public sealed class TextMessageStartEvent : AttributableEvent
 public sealed class TextMessageContentEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.TextMessageContent;
 
     /// <summary>The open message.</summary>
@@ -53,6 +55,7 @@ public sealed class TextMessageContentEvent : AttributableEvent
 public sealed class TextMessageEndEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.TextMessageEnd;
 
     /// <summary>The open message.</summary>
@@ -63,6 +66,7 @@ public sealed class TextMessageEndEvent : AttributableEvent
 public sealed class TextMessageChunkEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.TextMessageChunk;
 
     /// <summary>The message; required on the first chunk of a message.</summary>

@@ -6,6 +6,7 @@ namespace AutomagikHello.AgUi;
 public sealed class ToolCallStartEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ToolCallStart;
 
     /// <summary>The call being opened.</summary>
@@ -22,6 +23,7 @@ public sealed class ToolCallStartEvent : AttributableEvent
 public sealed class ToolCallArgsEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ToolCallArgs;
 
     /// <summary>The open call.</summary>
@@ -35,6 +37,7 @@ public sealed class ToolCallArgsEvent : AttributableEvent
 public sealed class ToolCallEndEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ToolCallEnd;
 
     /// <summary>The open call.</summary>
@@ -45,6 +48,7 @@ public sealed class ToolCallEndEvent : AttributableEvent
 public sealed class ToolCallChunkEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ToolCallChunk;
 
     /// <summary>The call; required on the first chunk.</summary>
@@ -64,6 +68,7 @@ public sealed class ToolCallChunkEvent : AttributableEvent
 public sealed class ToolCallResultEvent : AttributableEvent
 {
     /// <inheritdoc />
+    [JsonIgnore]
     public override AgUiEventType EventType => AgUiEventType.ToolCallResult;
 
     /// <summary>The tool message this result creates (its own id).</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace AutomagikHello.AgUi.Input;
 
 /// <summary>
@@ -8,17 +10,79 @@ namespace AutomagikHello.AgUi.Input;
 public sealed class RunAgentInputReader
 {
     private readonly RunAgentInputReaderOptions _options;
+    private readonly JsonDocumentOptions _documentOptions;
 
     /// <summary>Creates a reader with the given options (defaults when <see langword="null"/>).</summary>
     public RunAgentInputReader(RunAgentInputReaderOptions? options = null)
     {
         _options = options ?? new RunAgentInputReaderOptions();
+        _documentOptions = new JsonDocumentOptions { MaxDepth = RunAgentInputReaderOptions.MaxDepth, AllowDuplicateProperties = false };
     }
 
-    /// <summary>Reads one UTF-8 JSON body. The returned input may reference <paramref name="utf8Json"/>'s memory.</summary>
+    /// <summary>
+    /// Reads one UTF-8 JSON body. The returned input's JSON values (state, payloads, metadata) reference
+    /// <paramref name="utf8Json"/>'s memory, which must therefore stay unchanged while the input is in use.
+    /// </summary>
     public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json)
     {
-        _ = _options;
-        throw new NotImplementedException();
+        if (utf8Json.Length > _options.MaxBytes)
+        {
+            return Failed(InputErrorCodes.TooLarge, $"The body is {utf8Json.Length} bytes; the limit is {_options.MaxBytes}.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            // Not disposed: the input's JsonElements live on in the document (its pooled buffer is simply collected).
+            document = JsonDocument.Parse(utf8Json, _documentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return ExceedsDepth(utf8Json.Span)
+                ? Failed(InputErrorCodes.TooDeep, $"The body nests deeper than {RunAgentInputReaderOptions.MaxDepth} levels.")
+                : Failed(InputErrorCodes.MalformedJson, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {FirstSentence(ex.Message)}");
+        }
+
+        var parser = new RunAgentInputParser(_options);
+        try
+        {
+            var input = parser.ReadInput(document.RootElement);
+            return new RunAgentInputReadResult(input, null, parser.Warnings);
+        }
+        catch (InputRejectedException rejected)
+        {
+            return new RunAgentInputReadResult(null, rejected.Error, parser.Warnings);
+        }
+    }
+
+    private static RunAgentInputReadResult Failed(string code, string message) =>
+        new(null, new InputError(code, string.Empty, message), []);
+
+    // Only on the error path: tell "too deep" apart from other malformed JSON.
+    private static bool ExceedsDepth(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = int.MaxValue / 2 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth >= RunAgentInputReaderOptions.MaxDepth)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed before the depth limit was reached.
+        }
+
+        return false;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
     }
 }

@@ -1,0 +1,276 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AutomagikHello.AgUi.Input;
+using AutomagikHello.AgUi.Serialization;
+
+namespace AutomagikHello.AgUi.Tests.Input;
+
+public sealed class RunAgentInputReaderTests
+{
+    private static RunAgentInputReadResult Read(string json, RunAgentInputReaderOptions? options = null) =>
+        new RunAgentInputReader(options).Read(Encoding.UTF8.GetBytes(json));
+
+    private static JsonNode Write(RunAgentInput input) =>
+        JsonNode.Parse(JsonSerializer.Serialize(input, AgUiJsonContext.Default.RunAgentInput))!;
+
+    [Fact]
+    public void Read_MinimalInput_Succeeds()
+    {
+        var result = Read("""{"threadId":"t1","runId":"r1","messages":[]}""");
+
+        result.Succeeded.Should().BeTrue();
+        result.Input!.ThreadId.Should().Be("t1");
+        result.Input.RunId.Should().Be("r1");
+        result.Input.Messages.Should().BeEmpty();
+        result.Input.Tools.Should().BeNull();
+        result.Warnings.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Read_EveryRoleAndPart_BuildsTypedMessages()
+    {
+        var result = Read("""
+            {"threadId":"t","runId":"r","messages":[
+              {"id":"1","role":"developer","content":"be brief"},
+              {"id":"2","role":"system","content":"sys","name":"s"},
+              {"id":"3","role":"user","content":[{"type":"text","text":"hi"},{"type":"image","source":{"type":"url","value":"https://x/a.png"}},
+                 {"type":"document","source":{"type":"file","value":"file-1","provider":"openai"}},{"type":"audio","source":{"type":"data","value":"aGk=","mimeType":"audio/wav"}}]},
+              {"id":"4","role":"assistant","toolCalls":[{"id":"c1","type":"function","function":{"name":"search","arguments":"{}"}}]},
+              {"id":"5","role":"tool","toolCallId":"c1","content":"ok","error":"partial"},
+              {"id":"6","role":"activity","activityType":"search","content":{"hits":3}},
+              {"id":"7","role":"reasoning","content":"hmm"}]}
+            """);
+
+        result.Succeeded.Should().BeTrue(result.Error?.ToString());
+        var messages = result.Input!.Messages;
+        messages.Select(m => m.GetType()).Should().Equal(
+            typeof(DeveloperMessage), typeof(SystemMessage), typeof(UserMessage), typeof(AssistantMessage),
+            typeof(ToolMessage), typeof(ActivityMessage), typeof(ReasoningMessage));
+        var user = (UserMessage)messages[2];
+        user.Content.IsText.Should().BeFalse();
+        user.Content.Parts!.Select(p => p.GetType()).Should().Equal(typeof(TextPart), typeof(ImagePart), typeof(DocumentPart), typeof(AudioPart));
+        ((FileSource)((DocumentPart)user.Content.Parts![2]).Source).Provider.Should().Be("openai");
+        ((AssistantMessage)messages[3]).ToolCalls!.Single().Function.Name.Should().Be("search");
+        ((ToolMessage)messages[4]).Error.Should().Be("partial");
+    }
+
+    [Theory]
+    [InlineData("""{"runId":"r","messages":[]}""", "MISSING_PROPERTY", "")]
+    [InlineData("""{"threadId":"t","messages":[]}""", "MISSING_PROPERTY", "")]
+    [InlineData("""{"threadId":"t","runId":"r"}""", "MISSING_PROPERTY", "")]
+    [InlineData("""{"threadId":1,"runId":"r","messages":[]}""", "WRONG_TYPE", "/threadId")]
+    [InlineData("""{"threadId":null,"runId":"r","messages":[]}""", "WRONG_TYPE", "/threadId")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":{}}""", "WRONG_TYPE", "/messages")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[42]}""", "WRONG_TYPE", "/messages/0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"robot","content":"x"}]}""", "INVALID_VALUE", "/messages/0/role")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","content":"x"}]}""", "MISSING_PROPERTY", "/messages/0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"user"}]}""", "MISSING_PROPERTY", "/messages/0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"user","content":42}]}""", "WRONG_TYPE", "/messages/0/content")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"user","content":[{"type":"binary","data":"aGk="}]}]}""", "INVALID_VALUE", "/messages/0/content/0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"user","content":[{"type":"image","source":{"type":"file"}}]}]}""", "MISSING_PROPERTY", "/messages/0/content/0/source")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"tool","content":"x"}]}""", "MISSING_PROPERTY", "/messages/0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"assistant","toolCalls":[{"id":"c","type":"function","function":{"name":"f","arguments":{}}}]}]}""", "WRONG_TYPE", "/messages/0/toolCalls/0/function/arguments")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"assistant","toolCalls":[{"id":"c","type":"method","function":{"name":"f","arguments":"{}"}}]}]}""", "INVALID_VALUE", "/messages/0/toolCalls/0/type")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"activity","activityType":"a","content":[1]}]}""", "WRONG_TYPE", "/messages/0/content")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"tools":[{"description":"d"}]}""", "MISSING_PROPERTY", "/tools/0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"context":[42]}""", "WRONG_TYPE", "/context/0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i1","status":"expired"}]}""", "INVALID_VALUE", "/resume/0/status")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"status":"resolved"}]}""", "MISSING_PROPERTY", "/resume/0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i","status":"resolved","metadata":[1]}]}""", "WRONG_TYPE", "/resume/0/metadata")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":"yes"}""", "WRONG_TYPE", "/resume")]
+    [InlineData("""[1,2]""", "WRONG_TYPE", "")]
+    public void Read_MalformedKnownField_ReportsCodeAndPointer(string json, string code, string path)
+    {
+        var result = Read(json);
+
+        result.Succeeded.Should().BeFalse();
+        result.Error!.Code.Should().Be(code, result.Error.ToString());
+        result.Error.Path.Should().Be(path);
+        result.Error.Message.Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Theory]
+    [InlineData("{\"threadId\":\"t\",")]
+    [InlineData("not json")]
+    [InlineData("")]
+    [InlineData("""{"threadId":"t","threadId":"u","runId":"r","messages":[]}""")]
+    public void Read_NotWellFormedOrDuplicateProperty_ReportsMalformedJson(string json)
+    {
+        var result = Read(json);
+
+        result.Error!.Code.Should().Be(InputErrorCodes.MalformedJson);
+    }
+
+    [Fact]
+    public void Read_NestingBeyond64_ReportsTooDeep()
+    {
+        var result = Read(NestedState(64));
+
+        result.Error!.Code.Should().Be(InputErrorCodes.TooDeep);
+    }
+
+    [Fact]
+    public void Read_NestingAt64_Succeeds()
+    {
+        var result = Read(NestedState(63));
+
+        result.Succeeded.Should().BeTrue(result.Error?.ToString());
+    }
+
+    [Fact]
+    public void Read_LargerThanMaxBytes_ReportsTooLarge()
+    {
+        var json = """{"threadId":"t","runId":"r","messages":[]}""";
+
+        var result = Read(json, new RunAgentInputReaderOptions { MaxBytes = json.Length - 1 });
+
+        result.Error!.Code.Should().Be(InputErrorCodes.TooLarge);
+    }
+
+    [Fact]
+    public void Read_ExactlyMaxBytes_Succeeds()
+    {
+        var json = """{"threadId":"t","runId":"r","messages":[]}""";
+
+        var result = Read(json, new RunAgentInputReaderOptions { MaxBytes = json.Length });
+
+        result.Succeeded.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    public void Read_MessageCountAgainstLimit_RejectsOnlyAboveIt(int count, bool accepted)
+    {
+        var messages = string.Join(",", Enumerable.Range(0, count).Select(i => $$"""{"id":"{{i}}","role":"user","content":"x"}"""));
+
+        var result = Read($$"""{"threadId":"t","runId":"r","messages":[{{messages}}]}""", new RunAgentInputReaderOptions { MaxMessages = 3 });
+
+        result.Succeeded.Should().Be(accepted);
+        if (!accepted)
+        {
+            result.Error!.Code.Should().Be(InputErrorCodes.TooManyMessages);
+            result.Error.Path.Should().Be("/messages");
+        }
+    }
+
+    [Fact]
+    public void Read_UnknownPropertiesByDefault_StripsThemWithWarnings()
+    {
+        var result = Read("""{"threadId":"t","runId":"r","messages":[{"id":"1","role":"user","content":"x","toolCalls":[],"mood":"happy"}],"extra/key":1}""");
+
+        result.Succeeded.Should().BeTrue();
+        result.Warnings.Select(w => (w.Code, w.Path)).Should().BeEquivalentTo(new[]
+        {
+            (InputWarningCodes.UnknownPropertyStripped, "/messages/0/mood"),
+            (InputWarningCodes.UnknownPropertyStripped, "/messages/0/toolCalls"),
+            (InputWarningCodes.UnknownPropertyStripped, "/extra~1key"),
+        });
+        var written = Write(result.Input!);
+        written["extra/key"].Should().BeNull();
+        written["messages"]![0]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo("id", "role", "content");
+    }
+
+    [Fact]
+    public void Read_UnknownPropertyWithRejectOption_ReportsUnknownProperty()
+    {
+        var result = Read("""{"threadId":"t","runId":"r","messages":[],"extra":1}""", new RunAgentInputReaderOptions { UnknownMembers = UnknownMemberHandling.Reject });
+
+        result.Error!.Code.Should().Be(InputErrorCodes.UnknownProperty);
+        result.Error.Path.Should().Be("/extra");
+    }
+
+    [Fact]
+    public void Read_LegacyResumeObject_BecomesOneResolvedEntryWithWarning()
+    {
+        var result = Read("""{"threadId":"t","runId":"r","messages":[],"resume":{"interruptId":"i1","payload":{"approved":true}}}""");
+
+        result.Succeeded.Should().BeTrue(result.Error?.ToString());
+        var entry = result.Input!.Resume!.Should().ContainSingle().Subject;
+        entry.InterruptId.Should().Be("i1");
+        entry.Status.Should().Be(ResumeStatus.Resolved);
+        entry.Payload!.Value.GetProperty("approved").GetBoolean().Should().BeTrue();
+        result.Warnings.Select(w => w.Code).Should().Contain(InputWarningCodes.LegacyResumeObject);
+        result.Warnings.Single(w => w.Code == InputWarningCodes.LegacyResumeObject).Path.Should().Be("/resume");
+        var written = Write(result.Input);
+        written["resume"]!.GetValueKind().Should().Be(JsonValueKind.Array, "output is always 1.0");
+        written["resume"]![0]!["status"]!.GetValue<string>().Should().Be("resolved");
+    }
+
+    [Fact]
+    public void Read_EntryWithoutStatus_BecomesResolvedWithWarning()
+    {
+        var result = Read("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i1","payload":1}]}""");
+
+        result.Input!.Resume!.Single().Status.Should().Be(ResumeStatus.Resolved);
+        result.Warnings.Should().ContainSingle(w => w.Code == InputWarningCodes.LegacyResumeStatus && w.Path == "/resume/0");
+    }
+
+    [Fact]
+    public void Read_EntryWithStatus_ReportsNoLegacyWarning()
+    {
+        var result = Read("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i1","status":"cancelled"}]}""");
+
+        result.Input!.Resume!.Single().Status.Should().Be(ResumeStatus.Cancelled);
+        result.Warnings.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Read_ExplicitNullsOnOptionalFields_AreAbsentWithWarnings()
+    {
+        var result = Read("""
+            {"threadId":"t","runId":"r","messages":[{"id":"1","role":"user","content":"x","name":null}],
+             "state":null,"forwardedProps":null,"parentRunId":null,"tools":null,"context":null,"protocolVersion":null,
+             "resume":[{"interruptId":"i1","status":"resolved","payload":null,"metadata":null}]}
+            """);
+
+        result.Succeeded.Should().BeTrue(result.Error?.ToString());
+        var input = result.Input!;
+        input.State.Should().BeNull();
+        input.ForwardedProps.Should().BeNull();
+        input.Tools.Should().BeNull();
+        input.Resume!.Single().Payload.Should().BeNull();
+        result.Warnings.Where(w => w.Code == InputWarningCodes.NullAsAbsent).Select(w => w.Path).Should().BeEquivalentTo(
+            "/messages/0/name", "/state", "/forwardedProps", "/parentRunId", "/tools", "/context", "/protocolVersion",
+            "/resume/0/payload", "/resume/0/metadata");
+        var written = Write(input).ToJsonString();
+        written.Should().NotContain("null", "absent means absent on output");
+    }
+
+    [Fact]
+    public void Read_NullsInsideOpenValues_ArePreservedAsData()
+    {
+        var result = Read("""{"threadId":"t","runId":"r","messages":[],"state":{"a":null},"forwardedProps":{"b":[null]}}""");
+
+        result.Warnings.Should().BeEmpty();
+        var written = Write(result.Input!);
+        JsonNode.DeepEquals(written["state"], JsonNode.Parse("""{"a":null}""")).Should().BeTrue();
+        JsonNode.DeepEquals(written["forwardedProps"], JsonNode.Parse("""{"b":[null]}""")).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"state":null}""")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":{"interruptId":"i"}}""")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i"}]}""")]
+    public void Read_LegacyShapeWithRejectOption_ReportsLegacyShape(string json)
+    {
+        var result = Read(json, new RunAgentInputReaderOptions { LegacyInput = LegacyInputHandling.Reject });
+
+        result.Error!.Code.Should().Be(InputErrorCodes.LegacyShape);
+    }
+
+    [Fact]
+    public void Read_DiscriminatorAfterOtherFields_StillIdentifiesRole()
+    {
+        var result = Read("""{"threadId":"t","runId":"r","messages":[{"toolCallId":"c","content":"x","id":"1","role":"tool"}]}""");
+
+        result.Input!.Messages.Single().Should().BeOfType<ToolMessage>().Which.ToolCallId.Should().Be("c");
+    }
+
+    private static string NestedState(int depth)
+    {
+        // The root object is level 1 and "state" adds one level per nested array.
+        return "{\"threadId\":\"t\",\"runId\":\"r\",\"messages\":[],\"state\":" + new string('[', depth) + new string(']', depth) + "}";
+    }
+}

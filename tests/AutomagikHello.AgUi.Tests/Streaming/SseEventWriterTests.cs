@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AutomagikHello.AgUi.Streaming;
+
+namespace AutomagikHello.AgUi.Tests.Streaming;
+
+public sealed class SseEventWriterTests
+{
+    [Fact]
+    public void WriteEvent_TextContent_WritesExactDataFrame()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(output);
+
+        var written = writer.WriteEvent(new TextMessageContentEvent { MessageId = "m1", Delta = "Hello" });
+
+        var expected = "data: {\"type\":\"TEXT_MESSAGE_CONTENT\",\"messageId\":\"m1\",\"delta\":\"Hello\"}\n\n"u8.ToArray();
+        output.WrittenSpan.ToArray().Should().Equal(expected);
+        written.Should().Be(expected.Length);
+    }
+
+    [Fact]
+    public void WriteHeartbeat_Always_WritesPingComment()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(output);
+
+        var written = writer.WriteHeartbeat();
+
+        output.WrittenSpan.ToArray().Should().Equal(": ping\n\n"u8.ToArray());
+        written.Should().Be(8);
+    }
+
+    [Fact]
+    public void WriteEvent_SeveralEventsInOneBuffer_ParseAsSeparateSseEventsInOrder()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(output);
+        var total = 0;
+        total += writer.WriteEvent(new RunStartedEvent { ThreadId = "t1", RunId = "r1", ProtocolVersion = "1.0" });
+        total += writer.WriteEvent(new TextMessageStartEvent { MessageId = "m1", Role = TextMessageRole.Assistant });
+        total += writer.WriteHeartbeat();
+        total += writer.WriteEvent(new TextMessageEndEvent { MessageId = "m1" });
+        total += writer.WriteEvent(new RunFinishedEvent { ThreadId = "t1", RunId = "r1", Outcome = RunFinishedOutcome.Success });
+
+        var items = Parse(output.WrittenSpan.ToArray());
+
+        total.Should().Be(output.WrittenCount);
+        items.Select(i => i["type"]!.GetValue<string>()).Should().Equal(
+            "RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_END", "RUN_FINISHED");
+        items[0]["protocolVersion"]!.GetValue<string>().Should().Be("1.0");
+        items[1]["role"]!.GetValue<string>().Should().Be("assistant");
+        items[3]["outcome"]!["type"]!.GetValue<string>().Should().Be("success");
+    }
+
+    [Fact]
+    public void WriteEvent_NonAsciiAndLineBreaks_StayOneLineAndRoundTrip()
+    {
+        const string delta = "héllo 👋 中文\nsecond line\r\nthird\u2028";
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(output);
+
+        writer.WriteEvent(new TextMessageContentEvent { MessageId = "m1", Delta = delta });
+
+        var bytes = output.WrittenSpan.ToArray();
+        bytes.Count(b => b == (byte)'\n').Should().Be(2, "only the frame terminator may be a raw LF");
+        bytes.Should().NotContain((byte)'\r');
+        // BMP text stays UTF-8; characters outside the BMP are escaped as surrogate pairs by the encoder.
+        Encoding.UTF8.GetString(bytes).Should().Contain("héllo ").And.Contain(" 中文");
+        Parse(bytes).Single()["delta"]!.GetValue<string>().Should().Be(delta);
+    }
+
+    [Fact]
+    public void WriteEvent_OneMegabyteDelta_WritesOneFrameThatParses()
+    {
+        var delta = new string('x', 1024 * 1024);
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(output);
+
+        var written = writer.WriteEvent(new TextMessageContentEvent { MessageId = "big", Delta = delta });
+
+        written.Should().Be(output.WrittenCount);
+        written.Should().BeGreaterThan(1024 * 1024);
+        var item = Parse(output.WrittenSpan.ToArray()).Single();
+        item["delta"]!.GetValue<string>().Should().HaveLength(1024 * 1024);
+    }
+
+    [Fact]
+    public void Reset_ToAnotherOutput_WritesThereOnly()
+    {
+        var first = new ArrayBufferWriter<byte>();
+        var second = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(first);
+        writer.WriteEvent(new StepStartedEvent { StepName = "a" });
+
+        writer.Reset(second);
+        writer.WriteEvent(new StepFinishedEvent { StepName = "a" });
+
+        Parse(first.WrittenSpan.ToArray()).Single()["type"]!.GetValue<string>().Should().Be("STEP_STARTED");
+        Parse(second.WrittenSpan.ToArray()).Single()["type"]!.GetValue<string>().Should().Be("STEP_FINISHED");
+    }
+
+    [Fact]
+    public void WriteEvent_UnsetOptionalFields_AreAbsentNotNull()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(output);
+
+        writer.WriteEvent(new ToolCallStartEvent { ToolCallId = "c1", ToolCallName = "search" });
+
+        var json = Parse(output.WrittenSpan.ToArray()).Single().AsObject();
+        json.Select(p => p.Key).Should().BeEquivalentTo("type", "toolCallId", "toolCallName");
+    }
+
+    [Fact]
+    public void WriteEvent_Timestamp_IsWrittenAsInteger()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(output);
+
+        writer.WriteEvent(new TextMessageEndEvent { MessageId = "m1", Timestamp = 1_764_000_000_123 });
+
+        var timestamp = Parse(output.WrittenSpan.ToArray()).Single()["timestamp"]!;
+        timestamp.GetValueKind().Should().Be(JsonValueKind.Number);
+        timestamp.ToJsonString().Should().Be("1764000000123");
+    }
+
+    private static List<JsonNode> Parse(byte[] sse)
+    {
+        using var stream = new MemoryStream(sse);
+        return SseParser.Create(stream).Enumerate()
+            .Select(item => JsonNode.Parse(item.Data)!)
+            .ToList();
+    }
+}
