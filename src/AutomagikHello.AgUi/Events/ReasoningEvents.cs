@@ -24,7 +24,8 @@ public sealed class ReasoningMessageStartEvent : AttributableEvent
     public required string MessageId { get; init; }
 
     /// <summary>Always <c>"reasoning"</c>.</summary>
-    [JsonInclude]
+    // Written as a public getter. Not [JsonInclude]: on a get-only property the source generator emits a setter
+    // that throws, so reading any document carrying the member failed.
 #pragma warning disable CA1822 // An instance member so the serializer writes the wire constant.
     public string Role => "reasoning";
 #pragma warning restore CA1822

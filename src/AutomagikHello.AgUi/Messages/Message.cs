@@ -121,7 +121,8 @@ public sealed class ToolCall
     public required string Id { get; init; }
 
     /// <summary>Always <c>"function"</c>.</summary>
-    [JsonInclude]
+    // Written as a public getter. Not [JsonInclude]: on a get-only property the source generator emits a setter
+    // that throws, so reading any document carrying the member failed.
 #pragma warning disable CA1822 // An instance member so the serializer writes the wire constant.
     public string Type => "function";
 #pragma warning restore CA1822

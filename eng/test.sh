@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Builds the solution once in Release and runs every test project under tests/, then prints, as its last line,
+# "N passed, M failed" (", K skipped" when some were). Exits non-zero when a test failed, a test project did not
+# run, or nothing ran. Works on a fresh Debian 12 machine with the .NET SDK and node: it installs what else is needed.
+#
+# Usage: eng/test.sh [extra dotnet test arguments, e.g. --filter "FullyQualifiedName~Fixtures"]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# CI (true on the CI runner) is passed through untouched: Directory.Build.props keys ContinuousIntegrationBuild on it.
+if [[ -n "${CI+x}" ]]; then
+  export CI
+fi
+
+readonly SOLUTION="AutomagikHello.sln"
+readonly CONFIGURATION="Release"
+readonly RESULTS_DIR="artifacts/test-results"
+# Projects under tests/ that are not test suites.
+readonly SKIPPED_PROJECTS=("tests/AutomagikHello.AgUi.Benchmarks/AutomagikHello.AgUi.Benchmarks.csproj")
+
+log() { printf '==> %s\n' "$*"; }
+warn() { printf 'eng/test.sh: %s\n' "$*" >&2; }
+
+# --- prerequisites ---------------------------------------------------------------------------------------------------
+
+APT_UPDATED=0
+
+as_root() {
+  if [[ ${EUID} -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    warn "need root to run: $*"
+    return 1
+  fi
+}
+
+# ensure_apt_package NAME... : installs the Debian packages that are not installed yet (apt-get update once, first).
+ensure_apt_package() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed$'; then
+      missing+=("$pkg")
+    fi
+  done
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    return 0
+  fi
+  if [[ ${APT_UPDATED} -eq 0 ]]; then
+    log "apt-get update"
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  log "apt-get install ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "${missing[@]}"
+}
+
+# ensure_npm_dependencies DIR : `npm ci` in DIR when it has a package-lock.json.
+ensure_npm_dependencies() {
+  local dir=$1
+  if [[ -f "$dir/package-lock.json" ]]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      warn "npm is required for $dir but was not found"
+      return 1
+    fi
+    log "npm ci ($dir)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+install_prerequisites() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    warn "the .NET SDK (dotnet) is required but was not found on PATH"
+    exit 1
+  fi
+  # Debian packages the tests need go here, e.g.: ensure_apt_package redis-server chromium
+  ensure_npm_dependencies tests/e2e
+}
+
+# --- test projects ---------------------------------------------------------------------------------------------------
+
+is_skipped_project() {
+  local proj=$1 skipped
+  for skipped in "${SKIPPED_PROJECTS[@]}"; do
+    [[ "$proj" == "$skipped" ]] && return 0
+  done
+  return 1
+}
+
+# Prints the test projects under tests/, one per line, sorted: IsTestProject as MSBuild evaluates it, or, for a project
+# the solution build did not restore (so Microsoft.NET.Test.Sdk's props are not imported), as its file declares it.
+# Such a project then fails to run, loudly, instead of being skipped.
+find_test_projects() {
+  local proj is_test
+  while IFS= read -r proj; do
+    is_skipped_project "$proj" && continue
+    is_test=$(dotnet msbuild "$proj" -getProperty:IsTestProject -p:Configuration="$CONFIGURATION" 2>/dev/null | tr -d '[:space:]') || is_test=""
+    if [[ "$is_test" == "true" ]] \
+      || { [[ "$is_test" != "false" ]] && grep -Eq 'Include="Microsoft\.NET\.Test\.Sdk"|<IsTestProject>[[:space:]]*true' "$proj"; }; then
+      printf '%s\n' "$proj"
+    fi
+  done < <(find tests -name '*.csproj' -not -path '*/node_modules/*' -not -path '*/bin/*' -not -path '*/obj/*' | LC_ALL=C sort)
+}
+
+# Sums the <Counters> of TRX files: prints "passed failed skipped".
+sum_trx_counters() {
+  awk '
+    match($0, /<Counters [^>]*>/) {
+      element = substr($0, RSTART, RLENGTH)
+      n = split(element, parts, /[ \t]+/)
+      for (i = 1; i <= n; i++) {
+        if (parts[i] ~ /^[A-Za-z]+="[0-9]+"/) {
+          split(parts[i], kv, "=")
+          value = kv[2]
+          gsub(/[^0-9]/, "", value)
+          sum[kv[1]] += value
+        }
+      }
+    }
+    END {
+      failed = sum["failed"] + sum["error"] + sum["timeout"] + sum["aborted"]
+      skipped = sum["total"] - sum["executed"]
+      if (skipped < 0) skipped = 0
+      printf "%d %d %d\n", sum["passed"], failed, skipped
+    }
+  ' "$@"
+}
+
+# Prints the failed-test count of one TRX file.
+trx_failed() {
+  local passed failed skipped
+  read -r passed failed skipped < <(sum_trx_counters "$1")
+  printf '%s\n' "$failed"
+}
+
+# --- main ------------------------------------------------------------------------------------------------------------
+
+install_prerequisites
+
+rm -rf "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+
+log "dotnet build $SOLUTION -c $CONFIGURATION"
+if ! dotnet build "$SOLUTION" -c "$CONFIGURATION" -v minimal; then
+  warn "build failed"
+  exit 1
+fi
+
+mapfile -t projects < <(find_test_projects)
+if [[ ${#projects[@]} -eq 0 ]]; then
+  warn "no test project found under tests/"
+  echo "0 passed, 0 failed"
+  exit 1
+fi
+
+broken_projects=()
+for proj in "${projects[@]}"; do
+  name=$(basename "$proj" .csproj)
+  trx="$RESULTS_DIR/$name.trx"
+  log "dotnet test $proj"
+  rc=0
+  dotnet test "$proj" --no-build -c "$CONFIGURATION" \
+    --results-directory "$RESULTS_DIR" \
+    --logger "trx;LogFileName=$name.trx" \
+    --logger "console;verbosity=minimal" \
+    --blame-hang-timeout 15m --blame-hang-dump-type none \
+    "$@" || rc=$?
+  if [[ ! -f "$trx" ]]; then
+    warn "$name: no test results (dotnet test exited $rc; is the project in $SOLUTION, so that it was built?)"
+    broken_projects+=("$name")
+  elif [[ $rc -ne 0 && "$(trx_failed "$trx")" -eq 0 ]]; then
+    warn "$name: dotnet test exited $rc without a failed test (crash, abort or no test matched)"
+    broken_projects+=("$name")
+  fi
+done
+
+trx_files=()
+for f in "$RESULTS_DIR"/*.trx; do
+  if [[ -f "$f" ]]; then
+    trx_files+=("$f")
+  fi
+done
+passed=0 failed=0 skipped=0
+if [[ ${#trx_files[@]} -gt 0 ]]; then
+  read -r passed failed skipped < <(sum_trx_counters "${trx_files[@]}")
+fi
+
+status=0
+if [[ ${#broken_projects[@]} -gt 0 ]]; then
+  warn "test projects that did not run cleanly: ${broken_projects[*]}"
+  status=1
+fi
+if [[ $failed -gt 0 ]]; then
+  status=1
+fi
+if [[ $passed -eq 0 ]]; then
+  warn "no test passed: nothing ran"
+  status=1
+fi
+
+# The blame collector leaves an empty attachments folder per run.
+find "$RESULTS_DIR" -mindepth 1 -type d -empty -delete 2>/dev/null || true
+
+summary="$passed passed, $failed failed"
+if [[ $skipped -gt 0 ]]; then
+  summary+=", $skipped skipped"
+fi
+echo "$summary"
+exit "$status"
