@@ -64,18 +64,6 @@ public class SseFramingBenchmarks : IDisposable
         return _writer.WriteEvent(_content);
     }
 
-    private readonly Utf8JsonWriter _probe = new(new ArrayBufferWriter<byte>(1024));
-
-    [Benchmark]
-    public long Probe_DerivedTypeInfo()
-    {
-        _probe.Reset(_output);
-        _output.ResetWrittenCount();
-        JsonSerializer.Serialize(_probe, _content, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<TextMessageContentEvent>)AgUiJsonContext.Default.GetTypeInfo(typeof(TextMessageContentEvent))!);
-        _probe.Flush();
-        return _probe.BytesCommitted;
-    }
-
     [Benchmark]
     public int RunFinishedTwoInterrupts_SerializeToBytesThenCopy()
     {

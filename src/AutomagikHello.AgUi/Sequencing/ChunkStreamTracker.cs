@@ -1,0 +1,208 @@
+namespace AutomagikHello.AgUi.Sequencing;
+
+/// <summary>One lane (the parent agent, or one subagentRunId) and the chunk stream it is assembling, if any.</summary>
+internal sealed class ChunkLane(string? owner)
+{
+    public string? Owner { get; } = owner;
+
+    /// <summary>The item the open chunk stream assembles; <see langword="null"/> when none is open.</summary>
+    public StreamItem? Item { get; set; }
+
+    /// <summary>The tracker (kind) of <see cref="Item"/>.</summary>
+    public StreamItemTracker? Kind { get; set; }
+
+    public StreamItem? LastClosedItem { get; set; }
+
+    public StreamItemTracker? LastClosedKind { get; set; }
+
+    public AgUiEventType LastClosedBy { get; set; }
+}
+
+/// <summary>
+/// Tracks the chunk streams (<c>*_CHUNK</c> shorthand) open per lane. A lane holds at most one stream: any message,
+/// tool, step, state, custom or reasoning event in the lane closes it implicitly, and so do run-level events and the
+/// lane's subagent terminating (rule 27).
+/// </summary>
+internal sealed class ChunkStreamTracker
+{
+    private readonly ChunkLane parentLane = new(null);
+    private readonly Dictionary<string, ChunkLane> subagentLanes = new(StringComparer.Ordinal);
+
+    /// <summary>How many lanes have an open stream; zero lets every non-chunk event skip this tracker.</summary>
+    public int OpenCount { get; private set; }
+
+    public ChunkLane Lane(string? owner)
+    {
+        if (owner is null)
+        {
+            return parentLane;
+        }
+
+        if (!subagentLanes.TryGetValue(owner, out var lane))
+        {
+            lane = new ChunkLane(owner);
+            subagentLanes.Add(owner, lane);
+        }
+
+        return lane;
+    }
+
+    /// <summary>The lane whose open stream assembles item <paramref name="id"/> of the given kind.</summary>
+    public ChunkLane? FindOpen(StreamItemTracker kind, string id)
+    {
+        if (OpenCount == 0)
+        {
+            return null;
+        }
+
+        if (IsAssembling(parentLane, kind, id))
+        {
+            return parentLane;
+        }
+
+        foreach (var lane in subagentLanes.Values)
+        {
+            if (IsAssembling(lane, kind, id))
+            {
+                return lane;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The stream an id-less chunk continues: the tagged lane's; untagged, the parent agent's stream of the kind,
+    /// otherwise the only open stream of the kind. Several candidates and no parent stream is ambiguous.
+    /// </summary>
+    public ChunkLane? ResolveContinuation(StreamItemTracker kind, string? owner, out bool ambiguous)
+    {
+        ambiguous = false;
+        if (OpenCount == 0)
+        {
+            return null;
+        }
+
+        if (owner is not null)
+        {
+            return subagentLanes.TryGetValue(owner, out var tagged) && tagged.Item is not null && tagged.Kind == kind ? tagged : null;
+        }
+
+        if (parentLane.Item is not null && parentLane.Kind == kind)
+        {
+            return parentLane;
+        }
+
+        ChunkLane? found = null;
+        foreach (var lane in subagentLanes.Values)
+        {
+            if (lane.Item is not null && lane.Kind == kind)
+            {
+                if (found is not null)
+                {
+                    ambiguous = true;
+                    return null;
+                }
+
+                found = lane;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The lane an unresolvable id-less chunk was aimed at, when its last stream of the kind was closed.</summary>
+    public ChunkLane? FindClosed(StreamItemTracker kind, string? owner)
+    {
+        if (owner is not null)
+        {
+            return subagentLanes.TryGetValue(owner, out var tagged) && tagged.LastClosedKind == kind ? tagged : null;
+        }
+
+        if (parentLane.LastClosedKind == kind)
+        {
+            return parentLane;
+        }
+
+        foreach (var lane in subagentLanes.Values)
+        {
+            if (lane.LastClosedKind == kind)
+            {
+                return lane;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Opens a stream in <paramref name="lane"/>, closing the one it held (the opening chunk <paramref name="by"/> ends it).</summary>
+    public void Open(ChunkLane lane, StreamItemTracker kind, StreamItem item, AgUiEventType by)
+    {
+        Close(lane, by);
+        lane.Item = item;
+        lane.Kind = kind;
+        OpenCount++;
+    }
+
+    /// <summary>Implicitly closes the stream of <paramref name="owner"/>'s lane because <paramref name="by"/> arrived in it.</summary>
+    public void CloseLane(string? owner, AgUiEventType by)
+    {
+        if (OpenCount == 0)
+        {
+            return;
+        }
+
+        if (owner is null)
+        {
+            Close(parentLane, by);
+        }
+        else if (subagentLanes.TryGetValue(owner, out var lane))
+        {
+            Close(lane, by);
+        }
+    }
+
+    /// <summary>Closes every lane's stream (a run-level event arrived).</summary>
+    public void CloseAll(AgUiEventType by)
+    {
+        if (OpenCount == 0)
+        {
+            return;
+        }
+
+        Close(parentLane, by);
+        foreach (var lane in subagentLanes.Values)
+        {
+            Close(lane, by);
+        }
+    }
+
+    public void Reset()
+    {
+        parentLane.Item = null;
+        parentLane.Kind = null;
+        parentLane.LastClosedItem = null;
+        parentLane.LastClosedKind = null;
+        subagentLanes.Clear();
+        OpenCount = 0;
+    }
+
+    private static bool IsAssembling(ChunkLane lane, StreamItemTracker kind, string id) =>
+        lane.Item is not null && lane.Kind == kind && string.Equals(lane.Item.Id, id, StringComparison.Ordinal);
+
+    private void Close(ChunkLane lane, AgUiEventType by)
+    {
+        if (lane.Item is null)
+        {
+            return;
+        }
+
+        lane.Kind!.Close(lane.Item);
+        lane.LastClosedItem = lane.Item;
+        lane.LastClosedKind = lane.Kind;
+        lane.LastClosedBy = by;
+        lane.Item = null;
+        lane.Kind = null;
+        OpenCount--;
+    }
+}

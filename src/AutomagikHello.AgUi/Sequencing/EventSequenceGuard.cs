@@ -1,0 +1,225 @@
+namespace AutomagikHello.AgUi.Sequencing;
+
+/// <summary>
+/// Checks one AG-UI response stream, event by event, against the producer's event-ordering rules: run boundaries,
+/// closure before <c>RUN_FINISHED</c>, the start/content/end and chunk disciplines, steps, state and activity
+/// patches, subagent attribution and the run's outcome. Feed every event to <see cref="Check"/> before it is
+/// written and call <see cref="Complete"/> when the stream ends.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The guard is cheap enough for every event a server emits: a legal content event (<c>TEXT_MESSAGE_CONTENT</c>,
+/// <c>TOOL_CALL_ARGS</c>, <c>REASONING_MESSAGE_CONTENT</c>) on an open item is a cached lookup and a few comparisons, and
+/// allocates nothing; memory is allocated only when a new item, step or subagent opens.
+/// </para>
+/// <para>
+/// Run-scoped tracking (open items, steps, subagents, chunk streams) resets at each <c>RUN_STARTED</c>; the shared
+/// state and activity messages carry across the runs of one stream, like the thread they belong to.
+/// An instance checks one stream at a time and is not thread-safe.
+/// </para>
+/// </remarks>
+public sealed partial class EventSequenceGuard
+{
+    private readonly RunLifecycle run;
+    private readonly StreamItemTracker textMessages;
+    private readonly StreamItemTracker toolCalls;
+    private readonly StreamItemTracker reasoningMessages;
+    private readonly StreamItemTracker reasoningSpans;
+    private readonly ChunkStreamTracker chunks = new();
+    private readonly StepTracker steps = new();
+    private readonly SubagentTracker subagents = new();
+    private readonly ActivityTracker activities = new();
+    private readonly StateTracker state;
+    private readonly JsonPatchApplier patches = new();
+    private readonly ClosingEventsBuilder closing;
+    private readonly HashSet<string> frontendToolNames;
+    private readonly HashSet<string>? historyMessageIds;
+
+    /// <summary>Frontend tool calls (id to tool name) the producer must not answer; they carry across runs.</summary>
+    private readonly Dictionary<string, string> frontendCalls = new(StringComparer.Ordinal);
+    private readonly KeyValuePair<string, string>[] historyFrontendCalls;
+    private long sequence;
+
+    /// <summary>Creates a guard for one stream.</summary>
+    /// <param name="options">What is known about the request; <see langword="null"/> checks ordering only.</param>
+    public EventSequenceGuard(EventSequenceGuardOptions? options = null)
+        : this(options ?? new EventSequenceGuardOptions(), [])
+    {
+    }
+
+    private EventSequenceGuard(EventSequenceGuardOptions options, KeyValuePair<string, string>[] historyFrontendCalls)
+    {
+        run = new RunLifecycle(options.ExpectedThreadId, options.ExpectedRunId);
+        frontendToolNames = options.FrontendToolNames is { } names ? new HashSet<string>(names, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+        historyMessageIds = options.HistoryMessageIds is { Count: > 0 } ids ? new HashSet<string>(ids, StringComparer.Ordinal) : null;
+        textMessages = new StreamItemTracker(StreamItemKind.TextMessage, openRule: 15, continueRule: 16, historyMessageIds);
+        toolCalls = new StreamItemTracker(StreamItemKind.ToolCall, openRule: 17, continueRule: 18, historyIds: null);
+        reasoningMessages = new StreamItemTracker(StreamItemKind.ReasoningMessage, openRule: 19, continueRule: 19, historyMessageIds);
+        reasoningSpans = new StreamItemTracker(StreamItemKind.ReasoningSpan, openRule: 20, continueRule: 20, historyIds: null);
+        state = new StateTracker(options.InitialState);
+        closing = new ClosingEventsBuilder(reasoningMessages, reasoningSpans, toolCalls, textMessages, steps, subagents);
+        this.historyFrontendCalls = historyFrontendCalls;
+        SeedFrontendCalls();
+    }
+
+    /// <summary>Whether a run is open: <c>RUN_STARTED</c> was accepted and its terminal event was not.</summary>
+    public bool IsRunActive => run.Phase == RunPhase.Active;
+
+    /// <summary>Whether the last run ended (<c>RUN_FINISHED</c> or <c>RUN_ERROR</c>) and no new run has started.</summary>
+    public bool IsTerminated => run.Phase is RunPhase.Finished or RunPhase.Errored;
+
+    /// <summary>The threadId of the current (or last) run; <see langword="null"/> before the first <c>RUN_STARTED</c>.</summary>
+    public string? ThreadId => run.ThreadId;
+
+    /// <summary>The runId of the current (or last) run; <see langword="null"/> before the first <c>RUN_STARTED</c>.</summary>
+    public string? RunId => run.RunId;
+
+    /// <summary>
+    /// Creates a guard for the stream answering <paramref name="input"/>: expected thread and run ids, frontend tools
+    /// (including calls to them already in the history, which the producer must not answer), history message ids
+    /// and the initial state.
+    /// </summary>
+    /// <param name="input">The request the stream answers.</param>
+    /// <returns>A new guard.</returns>
+    public static EventSequenceGuard For(RunAgentInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var toolNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tool in input.Tools ?? [])
+        {
+            toolNames.Add(tool.Name);
+        }
+
+        var messageIds = new List<string>(input.Messages.Count);
+        var frontendCalls = new List<KeyValuePair<string, string>>();
+        foreach (var message in input.Messages)
+        {
+            messageIds.Add(message.Id);
+            if (message is AssistantMessage { ToolCalls: { } calls })
+            {
+                foreach (var call in calls)
+                {
+                    if (toolNames.Contains(call.Function.Name))
+                    {
+                        frontendCalls.Add(new KeyValuePair<string, string>(call.Id, call.Function.Name));
+                    }
+                }
+            }
+        }
+
+        var options = new EventSequenceGuardOptions
+        {
+            ExpectedThreadId = input.ThreadId,
+            ExpectedRunId = input.RunId,
+            FrontendToolNames = toolNames,
+            HistoryMessageIds = messageIds,
+            InitialState = input.State,
+        };
+        return new EventSequenceGuard(options, [.. frontendCalls]);
+    }
+
+    /// <summary>
+    /// Checks the next event of the stream. A legal event is recorded and <see langword="null"/> returned; an illegal
+    /// one is not recorded (the guard stays as it was) and the first rule it breaks is returned.
+    /// </summary>
+    /// <param name="e">The next event.</param>
+    /// <returns><see langword="null"/> when the event is legal here; otherwise the violation.</returns>
+    public SequenceViolation? Check(AgUiEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var type = e.EventType;
+        if (run.Phase != RunPhase.Active && type is not (AgUiEventType.RunStarted or AgUiEventType.RunError))
+        {
+            return run.OutsideRun(type);
+        }
+
+        return type switch
+        {
+            AgUiEventType.TextMessageContent => Continue(e, type, textMessages, ((TextMessageContentEvent)e).MessageId, closes: false),
+            AgUiEventType.ToolCallArgs => Continue(e, type, toolCalls, ((ToolCallArgsEvent)e).ToolCallId, closes: false),
+            AgUiEventType.ReasoningMessageContent => Continue(e, type, reasoningMessages, ((ReasoningMessageContentEvent)e).MessageId, closes: false),
+            AgUiEventType.TextMessageStart => OnTextMessageStart((TextMessageStartEvent)e),
+            AgUiEventType.TextMessageEnd => Continue(e, type, textMessages, ((TextMessageEndEvent)e).MessageId, closes: true),
+            AgUiEventType.TextMessageChunk => OnTextMessageChunk((TextMessageChunkEvent)e),
+            AgUiEventType.ToolCallStart => OnToolCallStart((ToolCallStartEvent)e),
+            AgUiEventType.ToolCallEnd => Continue(e, type, toolCalls, ((ToolCallEndEvent)e).ToolCallId, closes: true),
+            AgUiEventType.ToolCallChunk => OnToolCallChunk((ToolCallChunkEvent)e),
+            AgUiEventType.ToolCallResult => OnToolCallResult((ToolCallResultEvent)e),
+            AgUiEventType.ReasoningStart => OpenExplicit(e, type, reasoningSpans, ((ReasoningStartEvent)e).MessageId, default),
+            AgUiEventType.ReasoningEnd => Continue(e, type, reasoningSpans, ((ReasoningEndEvent)e).MessageId, closes: true),
+            AgUiEventType.ReasoningMessageStart => OpenExplicit(e, type, reasoningMessages, ((ReasoningMessageStartEvent)e).MessageId, default),
+            AgUiEventType.ReasoningMessageEnd => Continue(e, type, reasoningMessages, ((ReasoningMessageEndEvent)e).MessageId, closes: true),
+            AgUiEventType.ReasoningMessageChunk => OnChunk(e, type, reasoningMessages, ((ReasoningMessageChunkEvent)e).MessageId, default),
+            AgUiEventType.StepStarted => OnStepStarted((StepStartedEvent)e),
+            AgUiEventType.StepFinished => OnStepFinished((StepFinishedEvent)e),
+            AgUiEventType.StateSnapshot => OnStateSnapshot((StateSnapshotEvent)e),
+            AgUiEventType.StateDelta => OnStateDelta((StateDeltaEvent)e),
+            AgUiEventType.MessagesSnapshot => OnMessagesSnapshot((MessagesSnapshotEvent)e),
+            AgUiEventType.ActivitySnapshot => OnActivitySnapshot((ActivitySnapshotEvent)e),
+            AgUiEventType.ActivityDelta => activities.CheckAndApply((ActivityDeltaEvent)e, patches),
+            AgUiEventType.Custom => OnStandalone(e, type, closesChunkStream: true),
+            AgUiEventType.Raw or AgUiEventType.ReasoningEncryptedValue => OnStandalone(e, type, closesChunkStream: false),
+            AgUiEventType.SubagentStarted => OnSubagentStarted((SubagentStartedEvent)e),
+            AgUiEventType.SubagentFinished => OnSubagentEnded(type, ((SubagentFinishedEvent)e).SubagentRunId),
+            AgUiEventType.SubagentError => OnSubagentEnded(type, ((SubagentErrorEvent)e).SubagentRunId),
+            AgUiEventType.RunStarted => OnRunStarted((RunStartedEvent)e),
+            AgUiEventType.RunFinished => OnRunFinished((RunFinishedEvent)e),
+            AgUiEventType.RunError => OnRunError((RunErrorEvent)e),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Checks the end of the stream: it carried at least one event, the last run ended with <c>RUN_FINISHED</c> or
+    /// <c>RUN_ERROR</c>, and (when an expected run id was given) the last run is the requested one.
+    /// </summary>
+    /// <returns><see langword="null"/> when the stream may end here; otherwise the violation.</returns>
+    public SequenceViolation? Complete() => run.Complete();
+
+    /// <summary>
+    /// Creates the end events that close everything open in the active run — reasoning messages, reasoning spans,
+    /// tool calls, text messages and steps, and <c>SUBAGENT_FINISHED</c> for every active subagent — innermost first,
+    /// in an order the guard itself accepts. Chunk streams need nothing. Nothing is recorded: pass the events to
+    /// <see cref="Check"/> (and write them) before the <c>RUN_FINISHED</c>.
+    /// </summary>
+    /// <returns>The closing events; empty when nothing is open or no run is active.</returns>
+    public IReadOnlyList<AgUiEvent> CreateClosingEvents() => IsRunActive ? closing.Build() : [];
+
+    /// <summary>
+    /// The tool calls started in the current (or last) run without a <c>TOOL_CALL_RESULT</c>, in start order:
+    /// the value for <c>RUN_FINISHED.outcome.pendingToolCallIds</c>.
+    /// </summary>
+    /// <returns>A new list of tool call ids.</returns>
+    public IReadOnlyList<string> GetPendingToolCallIds() => OutcomeChecker.PendingToolCallIds(toolCalls);
+
+    /// <summary>Forgets the stream: the guard is as it was when created.</summary>
+    public void Reset()
+    {
+        run.Reset();
+        ResetRunScope();
+        state.Reset();
+        activities.Reset();
+        frontendCalls.Clear();
+        SeedFrontendCalls();
+        sequence = 0;
+    }
+
+    private void ResetRunScope()
+    {
+        textMessages.Reset();
+        toolCalls.Reset();
+        reasoningMessages.Reset();
+        reasoningSpans.Reset();
+        chunks.Reset();
+        steps.Reset();
+        subagents.Reset();
+    }
+
+    private void SeedFrontendCalls()
+    {
+        foreach (var call in historyFrontendCalls)
+        {
+            frontendCalls[call.Key] = call.Value;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AutomagikHello.AgUi.Sequencing;
+
+/// <summary>
+/// Tracks the shared state — the input's state (absent means <c>{}</c>), replaced by <c>STATE_SNAPSHOT</c>s and
+/// amended by <c>STATE_DELTA</c>s — so that every delta can be checked against it (rule 32). A snapshot is only
+/// turned into a mutable tree when the first delta needs it. State carries across the runs of one stream.
+/// </summary>
+internal sealed class StateTracker
+{
+    private readonly JsonElement? initial;
+    private JsonElement? pending;
+    private JsonNode? current;
+    private bool materialized;
+
+    public StateTracker(JsonElement? initial)
+    {
+        // "state": null is read as absent.
+        this.initial = initial is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } state ? state.Clone() : null;
+        Reset();
+    }
+
+    /// <summary>The current state as a tree (for tests and diagnostics).</summary>
+    public JsonNode? Current
+    {
+        get
+        {
+            Materialize();
+            return current;
+        }
+    }
+
+    public void Snapshot(JsonElement snapshot)
+    {
+        // A default (undefined) element cannot be cloned; like JSON null it leaves no document to patch.
+        var defined = snapshot.ValueKind != JsonValueKind.Undefined;
+        pending = defined ? snapshot.Clone() : null;
+        current = null;
+        materialized = !defined;
+    }
+
+    /// <summary>Applies a delta atomically; returns why it does not apply, or <see langword="null"/>.</summary>
+    public string? TryApply(JsonElement delta, JsonPatchApplier applier)
+    {
+        Materialize();
+        return applier.TryApply(ref current, delta);
+    }
+
+    public void Reset()
+    {
+        pending = initial;
+        current = null;
+        materialized = false;
+    }
+
+    private void Materialize()
+    {
+        if (materialized)
+        {
+            return;
+        }
+
+        current = pending is { } element ? JsonNodes.From(element) : new JsonObject();
+        pending = null;
+        materialized = true;
+    }
+}

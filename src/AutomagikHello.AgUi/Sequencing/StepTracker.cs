@@ -1,0 +1,78 @@
+namespace AutomagikHello.AgUi.Sequencing;
+
+/// <summary>An open step: steps are matched by name per owner (the parent agent or one subagent).</summary>
+internal readonly record struct OpenStep(string? Owner, string Name, long Sequence);
+
+/// <summary>Tracks the steps open in the current run (rules 28, 29 and 11). Steps may overlap freely (rule 30).</summary>
+internal sealed class StepTracker
+{
+    private readonly List<OpenStep> open = [];
+    private readonly List<OpenStep> abandoned = [];
+
+    public int OpenCount => open.Count;
+
+    /// <summary>The open steps, in the order they were started.</summary>
+    public IReadOnlyList<OpenStep> Open => open;
+
+    public SequenceViolation? CheckStart(AgUiEventType type, string? owner, string name) =>
+        IndexOf(open, owner, name) >= 0
+            ? Violations.Event(28, type, $"starts step '{name}' which {EventNames.Owner(owner)} already has open")
+            : null;
+
+    public void Start(string? owner, string name, long sequence) => open.Add(new OpenStep(owner, name, sequence));
+
+    /// <summary>Checks a <c>STEP_FINISHED</c>; on success <paramref name="index"/> is the step it closes.</summary>
+    public SequenceViolation? CheckFinish(AgUiEventType type, string? owner, string name, out int index)
+    {
+        index = IndexOf(open, owner, name);
+        if (index >= 0)
+        {
+            return null;
+        }
+
+        foreach (var step in open)
+        {
+            if (string.Equals(step.Name, name, StringComparison.Ordinal))
+            {
+                // Open under another owner: a STEP_FINISHED must carry the attribution of its STEP_STARTED.
+                return owner is null
+                    ? Violations.Event(29, type,
+                        $"names step '{name}' without a subagentRunId, but only {EventNames.Owner(step.Owner)} has it open; STEP_FINISHED must carry the same attribution as its STEP_STARTED")
+                    : Violations.Event(38, type,
+                        $"for step '{name}' carries subagentRunId '{owner}', but the step was started by {EventNames.Owner(step.Owner)}");
+            }
+        }
+
+        return IndexOf(abandoned, owner, name) >= 0
+            ? Violations.Event(7, type, $"names step '{name}' which was left open by the previous run; a new RUN_STARTED starts with nothing open")
+            : Violations.Event(29, type, $"names step '{name}' which {EventNames.Owner(owner)} does not have open");
+    }
+
+    public void Finish(int index) => open.RemoveAt(index);
+
+    public void BeginRun()
+    {
+        abandoned.Clear();
+        abandoned.AddRange(open);
+        open.Clear();
+    }
+
+    public void Reset()
+    {
+        abandoned.Clear();
+        open.Clear();
+    }
+
+    private static int IndexOf(List<OpenStep> steps, string? owner, string name)
+    {
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Owner == owner && string.Equals(steps[i].Name, name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

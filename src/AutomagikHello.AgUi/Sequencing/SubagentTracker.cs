@@ -1,0 +1,124 @@
+namespace AutomagikHello.AgUi.Sequencing;
+
+/// <summary>One announced subagent invocation of the current run.</summary>
+internal sealed class SubagentInvocation(string id, long sequence)
+{
+    public string Id { get; } = id;
+
+    public long Sequence { get; } = sequence;
+
+    public bool IsActive { get; set; } = true;
+
+    /// <summary>The event that ended it (<c>SUBAGENT_FINISHED</c> or <c>SUBAGENT_ERROR</c>), once ended.</summary>
+    public AgUiEventType EndedBy { get; set; }
+}
+
+/// <summary>
+/// Tracks subagent invocations in the current run: announcements, terminations, and which subagentRunIds were
+/// used before (or without) an announcement (rules 13 and 34 to 37).
+/// </summary>
+internal sealed class SubagentTracker
+{
+    private readonly Dictionary<string, SubagentInvocation> invocations = new(StringComparer.Ordinal);
+    private readonly List<SubagentInvocation> order = [];
+    private readonly HashSet<string> unannounced = new(StringComparer.Ordinal);
+
+    public int ActiveCount { get; private set; }
+
+    /// <summary>The invocations announced in this run, in announcement order.</summary>
+    public IReadOnlyList<SubagentInvocation> Invocations => order;
+
+    public bool IsActive(string id) => invocations.TryGetValue(id, out var invocation) && invocation.IsActive;
+
+    /// <summary>Checks an event that starts new work under <paramref name="owner"/>: an ended invocation takes no more (rule 36).</summary>
+    public SequenceViolation? CheckAttribution(AgUiEventType type, string owner) =>
+        invocations.TryGetValue(owner, out var invocation) && !invocation.IsActive
+            ? Violations.Event(36, type,
+                $"attributes new work to subagent '{owner}', which already ended with {EventNames.Of(invocation.EndedBy)}")
+            : null;
+
+    /// <summary>Records that <paramref name="owner"/> was used; an unannounced id may not be announced later (rule 34).</summary>
+    public void NoteAttribution(string owner)
+    {
+        if (!invocations.ContainsKey(owner))
+        {
+            unannounced.Add(owner);
+        }
+    }
+
+    public SequenceViolation? CheckStart(SubagentStartedEvent e)
+    {
+        var type = e.EventType;
+        var id = e.SubagentRunId;
+        if (unannounced.Contains(id))
+        {
+            return Violations.Event(34, type,
+                $"announces subagent '{id}' after events were already attributed to it; SUBAGENT_STARTED must come first");
+        }
+
+        if (invocations.TryGetValue(id, out var existing))
+        {
+            return Violations.Event(35, type, existing.IsActive
+                ? $"announces subagent '{id}' which is already active"
+                : $"announces subagent '{id}' which already ended in this run; a new invocation needs a new subagentRunId");
+        }
+
+        var parent = e.ParentSubagentRunId;
+        if (parent is not null && !invocations.ContainsKey(parent))
+        {
+            return Violations.Event(37, type,
+                $"for subagent '{id}' names parentSubagentRunId '{parent}', which was not announced earlier in this run");
+        }
+
+        return null;
+    }
+
+    public void Start(string id, long sequence)
+    {
+        var invocation = new SubagentInvocation(id, sequence);
+        invocations.Add(id, invocation);
+        order.Add(invocation);
+        ActiveCount++;
+    }
+
+    public SequenceViolation? CheckEnd(AgUiEventType type, string id)
+    {
+        if (!invocations.TryGetValue(id, out var invocation))
+        {
+            return Violations.Event(36, type, $"ends subagent '{id}' which was never announced in this run");
+        }
+
+        return invocation.IsActive
+            ? null
+            : Violations.Event(36, type, $"ends subagent '{id}' which already ended with {EventNames.Of(invocation.EndedBy)}");
+    }
+
+    public void End(string id, AgUiEventType by)
+    {
+        var invocation = invocations[id];
+        invocation.IsActive = false;
+        invocation.EndedBy = by;
+        ActiveCount--;
+    }
+
+    public SubagentInvocation? FirstActive()
+    {
+        foreach (var invocation in order)
+        {
+            if (invocation.IsActive)
+            {
+                return invocation;
+            }
+        }
+
+        return null;
+    }
+
+    public void Reset()
+    {
+        invocations.Clear();
+        order.Clear();
+        unannounced.Clear();
+        ActiveCount = 0;
+    }
+}
