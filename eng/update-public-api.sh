@@ -8,11 +8,19 @@ exec 9>/tmp/automagikhello-build.lock
 flock 9
 for proj in src/*/*.csproj; do
   dir=$(dirname "$proj")
+  # Build against an empty unshipped list so every public symbol is reported.
+  cp "$dir/PublicAPI.Unshipped.txt" "$dir/PublicAPI.Unshipped.bak"
   printf '#nullable enable\n' > "$dir/PublicAPI.Unshipped.txt"
   out=$(dotnet build "$proj" --no-incremental -p:TreatWarningsAsErrors=false 2>&1 || true)
-  printf '%s\n' "$out" | grep -F "$dir/" | grep -oP "RS0016: Symbol '\K.*(?=' is not part of the declared public API)" \
-    | sort -u >> "$dir/PublicAPI.Unshipped.txt" || true
-  # Keep the #nullable header first and the rest sorted for stable diffs.
-  { head -n1 "$dir/PublicAPI.Unshipped.txt"; tail -n +2 "$dir/PublicAPI.Unshipped.txt" | LC_ALL=C sort -u; } > "$dir/PublicAPI.tmp" && mv "$dir/PublicAPI.tmp" "$dir/PublicAPI.Unshipped.txt"
+  if printf '%s\n' "$out" | grep -F "$dir/" | grep -qE 'error CS[0-9]+'; then
+    # A compile error hides symbols: keep the old list rather than lose it.
+    mv "$dir/PublicAPI.Unshipped.bak" "$dir/PublicAPI.Unshipped.txt"
+    echo "$dir: does not compile; PublicAPI.Unshipped.txt left unchanged" >&2
+    continue
+  fi
+  rm "$dir/PublicAPI.Unshipped.bak"
+  { printf '#nullable enable\n'
+    printf '%s\n' "$out" | grep -F "$dir/" | grep -oP "RS0016: Symbol '\K.*(?=' is not part of the declared public API)" | LC_ALL=C sort -u
+  } > "$dir/PublicAPI.Unshipped.txt"
   echo "$dir: $(($(wc -l < "$dir/PublicAPI.Unshipped.txt") - 1)) unshipped symbols"
 done

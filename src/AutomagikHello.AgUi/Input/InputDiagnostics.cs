@@ -1,19 +1,22 @@
 namespace AutomagikHello.AgUi.Input;
 
-/// <summary>Why an input was rejected: a stable code, the JSON Pointer of the offending value and a reason.</summary>
-public sealed class InputError
+/// <summary>
+/// One finding of <see cref="RunAgentInputReader"/>: why an input was rejected (codes in <see cref="InputErrorCodes"/>)
+/// or what it changed while accepting it (codes in <see cref="InputWarningCodes"/>).
+/// </summary>
+public sealed class InputDiagnostic
 {
-    internal InputError(string code, string path, string message)
+    internal InputDiagnostic(string code, string path, string message)
     {
         Code = code;
         Path = path;
         Message = message;
     }
 
-    /// <summary>A stable code from <see cref="InputErrorCodes"/>.</summary>
+    /// <summary>A stable code from <see cref="InputErrorCodes"/> or <see cref="InputWarningCodes"/>.</summary>
     public string Code { get; }
 
-    /// <summary>The JSON Pointer (RFC 6901) of the offending value; empty for the whole document.</summary>
+    /// <summary>The JSON Pointer (RFC 6901) of the value concerned; empty for the whole document.</summary>
     public string Path { get; }
 
     /// <summary>A readable reason.</summary>
@@ -23,30 +26,7 @@ public sealed class InputError
     public override string ToString() => $"{Code} at '{Path}': {Message}";
 }
 
-/// <summary>Something the reader accepted but changed or dropped: a legacy translation or a stripped member.</summary>
-public sealed class InputWarning
-{
-    internal InputWarning(string code, string path, string message)
-    {
-        Code = code;
-        Path = path;
-        Message = message;
-    }
-
-    /// <summary>A stable code from <see cref="InputWarningCodes"/>.</summary>
-    public string Code { get; }
-
-    /// <summary>The JSON Pointer (RFC 6901) of the value concerned.</summary>
-    public string Path { get; }
-
-    /// <summary>What was done.</summary>
-    public string Message { get; }
-
-    /// <inheritdoc />
-    public override string ToString() => $"{Code} at '{Path}': {Message}";
-}
-
-/// <summary>The stable codes of <see cref="InputError"/>.</summary>
+/// <summary>The stable codes of a rejected input (<see cref="RunAgentInputReadResult.Error"/>).</summary>
 public static class InputErrorCodes
 {
     /// <summary>The body is not well-formed JSON (or repeats a property).</summary>
@@ -77,7 +57,7 @@ public static class InputErrorCodes
     public const string LegacyShape = "LEGACY_SHAPE";
 }
 
-/// <summary>The stable codes of <see cref="InputWarning"/>.</summary>
+/// <summary>The stable codes of <see cref="RunAgentInputReadResult.Warnings"/>.</summary>
 public static class InputWarningCodes
 {
     /// <summary>A property the schema does not define was dropped.</summary>

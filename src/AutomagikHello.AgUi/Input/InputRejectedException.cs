@@ -1,9 +1,9 @@
 namespace AutomagikHello.AgUi.Input;
 
 /// <summary>Unwinds the parser to <see cref="RunAgentInputReader.Read"/> on the first error (error path only).</summary>
-#pragma warning disable CA1064 // Never escapes the assembly: the reader turns it into an InputError.
-internal sealed class InputRejectedException(InputError error) : Exception(error.Message)
+#pragma warning disable CA1064 // Never escapes the assembly: the reader turns it into an InputDiagnostic.
+internal sealed class InputRejectedException(InputDiagnostic error) : Exception(error.Message)
 #pragma warning restore CA1064
 {
-    public InputError Error { get; } = error;
+    public InputDiagnostic Error { get; } = error;
 }

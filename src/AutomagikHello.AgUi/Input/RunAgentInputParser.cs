@@ -10,14 +10,14 @@ internal sealed class RunAgentInputParser
 {
     private readonly RunAgentInputReaderOptions _options;
     private readonly JsonPointerPath _path = new();
-    private List<InputWarning>? _warnings;
+    private List<InputDiagnostic>? _warnings;
 
     public RunAgentInputParser(RunAgentInputReaderOptions options)
     {
         _options = options;
     }
 
-    public IReadOnlyList<InputWarning> Warnings => (IReadOnlyList<InputWarning>?)_warnings ?? [];
+    public IReadOnlyList<InputDiagnostic> Warnings => (IReadOnlyList<InputDiagnostic>?)_warnings ?? [];
 
     public RunAgentInput ReadInput(JsonElement e)
     {
@@ -573,7 +573,7 @@ internal sealed class RunAgentInputParser
     {
         if (_options.UnknownMembers == UnknownMemberHandling.Reject)
         {
-            throw new InputRejectedException(new InputError(
+            throw new InputRejectedException(new InputDiagnostic(
                 InputErrorCodes.UnknownProperty, path, $"Property '{name}' is not defined for {owner} in AG-UI 1.0."));
         }
 
@@ -594,10 +594,10 @@ internal sealed class RunAgentInputParser
     }
 
     private void Warn(string code, string path, string message) =>
-        (_warnings ??= []).Add(new InputWarning(code, path, message));
+        (_warnings ??= []).Add(new InputDiagnostic(code, path, message));
 
     private InputRejectedException Reject(string code, string message) =>
-        new(new InputError(code, _path.Render(), message));
+        new(new InputDiagnostic(code, _path.Render(), message));
 
     private static string Describe(JsonElement e) => e.ValueKind switch
     {

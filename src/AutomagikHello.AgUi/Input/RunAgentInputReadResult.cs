@@ -5,7 +5,7 @@ namespace AutomagikHello.AgUi.Input;
 /// <summary>The outcome of reading one <see cref="RunAgentInput"/>: the input, or the first error; and the warnings.</summary>
 public sealed class RunAgentInputReadResult
 {
-    internal RunAgentInputReadResult(RunAgentInput? input, InputError? error, IReadOnlyList<InputWarning> warnings)
+    internal RunAgentInputReadResult(RunAgentInput? input, InputDiagnostic? error, IReadOnlyList<InputDiagnostic> warnings)
     {
         Input = input;
         Error = error;
@@ -21,8 +21,8 @@ public sealed class RunAgentInputReadResult
     public RunAgentInput? Input { get; }
 
     /// <summary>The first error found, when reading failed.</summary>
-    public InputError? Error { get; }
+    public InputDiagnostic? Error { get; }
 
     /// <summary>Translations and stripped members, in document order; log them.</summary>
-    public IReadOnlyList<InputWarning> Warnings { get; }
+    public IReadOnlyList<InputDiagnostic> Warnings { get; }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AutomagikHello.AgUi.Input;
 
 /// <summary>
-/// Reads a <see cref="RunAgentInput"/> strictly: every malformed known field is an <see cref="InputError"/> with its
+/// Reads a <see cref="RunAgentInput"/> strictly: every malformed known field is an <see cref="InputDiagnostic"/> with its
 /// JSON Pointer; unknown members and legacy shapes are handled as <see cref="RunAgentInputReaderOptions"/> says.
 /// Thread-safe; one instance can serve every request.
 /// </summary>
@@ -56,7 +56,7 @@ public sealed class RunAgentInputReader
     }
 
     private static RunAgentInputReadResult Failed(string code, string message) =>
-        new(null, new InputError(code, string.Empty, message), []);
+        new(null, new InputDiagnostic(code, string.Empty, message), []);
 
     // Only on the error path: tell "too deep" apart from other malformed JSON.
     private static bool ExceedsDepth(ReadOnlySpan<byte> json)
