@@ -1,0 +1,97 @@
+using System.Text.Json;
+
+namespace AutomagikHello.AgUi.Threads;
+
+/// <summary>
+/// A thread as a store holds it: immutable; every change produces a new record with a higher <see cref="Version"/>.
+/// </summary>
+public sealed class ThreadRecord
+{
+    /// <summary>The thread's key.</summary>
+    public required ThreadKey Key { get; init; }
+
+    /// <summary>Increases with every change; usable as an ETag and for compare-and-swap.</summary>
+    public required long Version { get; init; }
+
+    /// <summary>The interrupts waiting for answers, in the order they were raised.</summary>
+    public IReadOnlyList<PendingInterrupt> Pending { get; init; } = [];
+
+    /// <summary>The active run's lease, if a run holds the thread (it may have expired).</summary>
+    public RunLease? Lease { get; init; }
+
+    /// <summary>The interrupt ids answered by completed runs, with the fingerprint of each answer (replay detection).</summary>
+    public IReadOnlyDictionary<string, string> Consumed { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The id of the last run that began on the thread.</summary>
+    public string? LastRunId { get; init; }
+
+    /// <summary>When the thread was first seen.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the thread last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The thread's status at <paramref name="now"/> (an expired lease no longer counts as running).</summary>
+    public ThreadStatus StatusAt(DateTimeOffset now) =>
+        Lease is { } lease && lease.ExpiresAt > now ? ThreadStatus.Running
+        : Pending.Count > 0 ? ThreadStatus.Interrupted
+        : ThreadStatus.Idle;
+}
+
+/// <summary>An interrupt raised by a run and not yet consumed, with any decision recorded for it out of band.</summary>
+public sealed class PendingInterrupt
+{
+    /// <summary>The interrupt as it was sent to the client.</summary>
+    public required Interrupt Interrupt { get; init; }
+
+    /// <summary>The run that raised it.</summary>
+    public required string RaisedByRunId { get; init; }
+
+    /// <summary>For tool approvals: the tool call's recorded name, so the server never trusts a name echoed back.</summary>
+    public string? ToolCallName { get; init; }
+
+    /// <summary>For tool approvals: the tool call's recorded arguments (raw JSON text).</summary>
+    public string? ToolCallArguments { get; init; }
+
+    /// <summary>A decision recorded out of band (an approver through REST), counted toward the next resume's coverage.</summary>
+    public RecordedDecision? Decision { get; init; }
+}
+
+/// <summary>A decision on one interrupt recorded out of band, before the resuming run.</summary>
+public sealed class RecordedDecision
+{
+    /// <summary>Resolved or cancelled.</summary>
+    public required ResumeStatus Status { get; init; }
+
+    /// <summary>The answer.</summary>
+    public JsonElement? Payload { get; init; }
+
+    /// <summary>Envelope data.</summary>
+    public JsonElement? Metadata { get; init; }
+
+    /// <summary>Who decided (the principal recorded by the host).</summary>
+    public string? DecidedBy { get; init; }
+
+    /// <summary>When it was recorded.</summary>
+    public required DateTimeOffset DecidedAt { get; init; }
+
+    /// <summary>The decision as a resume entry for <paramref name="interruptId"/>.</summary>
+    public ResumeEntry ToEntry(string interruptId) =>
+        new() { InterruptId = interruptId, Status = Status, Payload = Payload, Metadata = Metadata };
+}
+
+/// <summary>A run's hold on a thread: only one run at a time, and never for ever.</summary>
+public sealed class RunLease
+{
+    /// <summary>The run holding the thread.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The process (instance) running it, for cross-instance cancel.</summary>
+    public required string InstanceId { get; init; }
+
+    /// <summary>When the lease lapses if the run never completes (a crashed process).</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>The pending interrupts this run claimed by resuming them.</summary>
+    public IReadOnlyList<string> ClaimedInterruptIds { get; init; } = [];
+}

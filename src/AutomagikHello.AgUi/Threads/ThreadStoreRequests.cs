@@ -1,0 +1,87 @@
+namespace AutomagikHello.AgUi.Threads;
+
+/// <summary>How strictly resume entries are checked against the thread's pending interrupts.</summary>
+public enum ResumeValidationMode
+{
+    /// <summary>Every rule of the design's validation table; unknown entries are rejected.</summary>
+    Strict,
+
+    /// <summary>The 1.0 baseline: entries naming no open interrupt are ignored with a warning.</summary>
+    Lenient,
+}
+
+/// <summary>Begin a run on a thread: take the lease and validate and claim the resume, in one atomic step.</summary>
+public sealed class BeginRunRequest
+{
+    /// <summary>The thread.</summary>
+    public required ThreadKey Key { get; init; }
+
+    /// <summary>The run beginning.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The input's resume entries, if any.</summary>
+    public IReadOnlyList<ResumeEntry>? Resume { get; init; }
+
+    /// <summary>The process running the run.</summary>
+    public required string InstanceId { get; init; }
+
+    /// <summary>How long the lease lasts if the run never completes.</summary>
+    public required TimeSpan LeaseDuration { get; init; }
+
+    /// <summary>The time of the request (expiry of interrupts and leases is judged against it).</summary>
+    public required DateTimeOffset Now { get; init; }
+
+    /// <summary>Strict (default) or lenient validation.</summary>
+    public ResumeValidationMode Mode { get; init; } = ResumeValidationMode.Strict;
+}
+
+/// <summary>How a run ended, as the store records it.</summary>
+public enum RunCompletion
+{
+    /// <summary>Success: claimed interrupts are consumed.</summary>
+    Succeeded,
+
+    /// <summary>Cancelled on purpose: claimed interrupts are consumed.</summary>
+    Cancelled,
+
+    /// <summary>Ended with new interrupts: claimed ones are consumed and the new ones become pending.</summary>
+    Interrupted,
+
+    /// <summary><c>RUN_ERROR</c> or a dropped client: the claim is released and the interrupts are open again.</summary>
+    Failed,
+}
+
+/// <summary>Complete a run: record its end and release the lease, in one atomic step.</summary>
+public sealed class CompleteRunRequest
+{
+    /// <summary>The thread.</summary>
+    public required ThreadKey Key { get; init; }
+
+    /// <summary>The run ending (it must still hold the lease).</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>How it ended.</summary>
+    public required RunCompletion Completion { get; init; }
+
+    /// <summary>For <see cref="RunCompletion.Interrupted"/>: the interrupts raised, persisted before <c>RUN_FINISHED</c> is sent.</summary>
+    public IReadOnlyList<PendingInterrupt>? NewInterrupts { get; init; }
+
+    /// <summary>The time of completion.</summary>
+    public required DateTimeOffset Now { get; init; }
+}
+
+/// <summary>Record one decision on a pending interrupt out of band (an approver through REST).</summary>
+public sealed class RecordDecisionRequest
+{
+    /// <summary>The thread.</summary>
+    public required ThreadKey Key { get; init; }
+
+    /// <summary>The decision, as a resume entry for the interrupt.</summary>
+    public required ResumeEntry Entry { get; init; }
+
+    /// <summary>Who decided.</summary>
+    public string? DecidedBy { get; init; }
+
+    /// <summary>The time of the decision.</summary>
+    public required DateTimeOffset Now { get; init; }
+}

@@ -1,0 +1,565 @@
+using System.Text.Json;
+using AutomagikHello.AgUi.Threads;
+
+namespace AutomagikHello.AgUi.Tests.Threads;
+
+/// <summary>
+/// The thread-store contract, run unchanged against every store: lease, validation codes, claims, replay, decisions,
+/// ownership and races. A store's test class only says how to create the store.
+/// </summary>
+public abstract class ThreadStoreContractTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private static readonly JsonElement ApprovalSchema = Json("""
+        {"type":"object","properties":{"approved":{"type":"boolean"},"editedArgs":{"type":"object"}},"required":["approved"]}
+        """);
+
+    protected abstract IThreadStore CreateStore();
+
+    private readonly ThreadKey _key = new("approval", "alice", "thread-1");
+
+    [Fact]
+    public async Task BeginRun_NewThread_TakesLeaseAndCreatesRecord()
+    {
+        var store = CreateStore();
+
+        var result = await store.BeginRunAsync(Begin("r1"));
+
+        result.Succeeded.Should().BeTrue();
+        result.Record!.Version.Should().Be(1);
+        result.Record.StatusAt(T0).Should().Be(ThreadStatus.Running);
+        result.Answers.Should().BeEmpty();
+        (await store.GetAsync(_key))!.Lease!.RunId.Should().Be("r1");
+    }
+
+    [Fact]
+    public async Task BeginRun_WhileLeaseLive_ReportsThreadBusy()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+
+        var second = await store.BeginRunAsync(Begin("r2", now: T0 + Lease - TimeSpan.FromSeconds(1)));
+
+        second.Error!.Code.Should().Be(ThreadErrorCodes.ThreadBusy);
+        (await store.GetAsync(_key))!.Lease!.RunId.Should().Be("r1");
+    }
+
+    [Fact]
+    public async Task BeginRun_AfterLeaseExpired_Succeeds()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+
+        var second = await store.BeginRunAsync(Begin("r2", now: T0 + Lease));
+
+        second.Succeeded.Should().BeTrue();
+        second.Record!.Lease!.RunId.Should().Be("r2");
+    }
+
+    [Fact]
+    public async Task CompleteRun_Interrupted_PersistsPendingInterrupts()
+    {
+        var store = CreateStore();
+
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var record = (await store.GetAsync(_key))!;
+        record.StatusAt(T0).Should().Be(ThreadStatus.Interrupted);
+        record.Lease.Should().BeNull();
+        record.Pending.Select(p => p.Interrupt.Id).Should().Equal("i1");
+        record.Pending[0].RaisedByRunId.Should().Be("r1");
+        record.Pending[0].ToolCallName.Should().Be("sendEmail");
+    }
+
+    [Fact]
+    public async Task BeginRun_PendingWithoutResume_ReportsResumeRequired()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2"));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.ResumeRequired);
+    }
+
+    [Fact]
+    public async Task BeginRun_CoveringResume_ClaimsAndJoinsAnswersWithRecordedToolCall()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        result.Succeeded.Should().BeTrue(result.Error?.Message);
+        var answer = result.Answers.Should().ContainSingle().Subject;
+        answer.Interrupt.Id.Should().Be("i1");
+        answer.ToolCallName.Should().Be("sendEmail");
+        answer.ToolCallArguments.Should().Be("""{"to":"a@b.c"}""");
+        answer.Entry.Payload!.Value.GetProperty("approved").GetBoolean().Should().BeTrue();
+        result.Record!.Lease!.ClaimedInterruptIds.Should().Equal("i1");
+    }
+
+    [Fact]
+    public async Task BeginRun_UnknownEntryStrict_ReportsUnknownInterrupt()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}"""), Resolved("nope", "1")));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.UnknownInterrupt);
+    }
+
+    [Fact]
+    public async Task BeginRun_UnknownEntryLenient_IgnoresItWithWarning()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2", ResumeValidationMode.Lenient, Resolved("i1", """{"approved":true}"""), Resolved("nope", "1")));
+
+        result.Succeeded.Should().BeTrue();
+        result.Answers.Select(a => a.Interrupt.Id).Should().Equal("i1");
+        result.Warnings.Should().ContainSingle().Which.Should().Contain("nope");
+    }
+
+    [Fact]
+    public async Task BeginRun_ResumeOnThreadWithNothingPending_ReportsUnknownInterrupt()
+    {
+        var store = CreateStore();
+
+        var result = await store.BeginRunAsync(Begin("r1", Resolved("i1", "true")));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.UnknownInterrupt);
+        (await store.GetAsync(_key)).Should().BeNull("a rejected begin writes nothing");
+    }
+
+    [Fact]
+    public async Task BeginRun_OneOfTwoAnswered_ReportsPartialResume()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"), Approval("i2", "call-2"));
+
+        var result = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.PartialResume);
+        result.Error.Message.Should().Contain("i2");
+    }
+
+    [Fact]
+    public async Task BeginRun_AnsweredAndCancelled_CoversEverything()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"), Approval("i2", "call-2"));
+
+        var result = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}"""), Cancelled("i2")));
+
+        result.Succeeded.Should().BeTrue(result.Error?.Message);
+        result.Answers.Select(a => (a.Interrupt.Id, a.Entry.Status)).Should().Equal(("i1", ResumeStatus.Resolved), ("i2", ResumeStatus.Cancelled));
+    }
+
+    [Fact]
+    public async Task BeginRun_TwoEntriesForOneInterrupt_ReportsDuplicate()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}"""), Cancelled("i1")));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.DuplicateResumeEntry);
+    }
+
+    [Fact]
+    public async Task BeginRun_ResolvedAfterExpiry_ReportsInterruptExpired()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Expiring("i1", T0.AddSeconds(5)));
+
+        var result = await store.BeginRunAsync(Begin("r2", now: T0.AddSeconds(5), Resolved("i1", "true")));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.InterruptExpired);
+    }
+
+    [Fact]
+    public async Task BeginRun_ResolvedBeforeExpiry_Succeeds()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Expiring("i1", T0.AddSeconds(5)));
+
+        var result = await store.BeginRunAsync(Begin("r2", now: T0.AddSeconds(4), Resolved("i1", "true")));
+
+        result.Succeeded.Should().BeTrue(result.Error?.Message);
+    }
+
+    [Fact]
+    public async Task BeginRun_CancelledAfterExpiry_IsAccepted()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Expiring("i1", T0.AddSeconds(5)));
+
+        var result = await store.BeginRunAsync(Begin("r2", now: T0.AddHours(1), Cancelled("i1")));
+
+        result.Succeeded.Should().BeTrue(result.Error?.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"approved":"yes"}""", "/approved")]
+    [InlineData("""{"editedArgs":{}}""", "")]
+    [InlineData("""[1]""", "")]
+    public async Task BeginRun_PayloadFailingSchema_ReportsInvalidPayloadNamingPath(string payload, string path)
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2", Resolved("i1", payload)));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.InvalidResumePayload);
+        result.Error.Message.Should().Contain($"at '{path}'");
+    }
+
+    [Fact]
+    public async Task BeginRun_ResolvedWithoutPayloadButSchema_ReportsInvalidPayload()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2", new ResumeEntry { InterruptId = "i1", Status = ResumeStatus.Resolved }));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.InvalidResumePayload);
+    }
+
+    [Fact]
+    public async Task BeginRun_CancelledWithPayload_ReportsInvalidPayload()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2", new ResumeEntry { InterruptId = "i1", Status = ResumeStatus.Cancelled, Payload = Json("""{"approved":true}""") }));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.InvalidResumePayload);
+    }
+
+    [Fact]
+    public async Task BeginRun_RejectedResume_ChangesNothingAndACorrectOneThenSucceeds()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        var before = (await store.GetAsync(_key))!;
+
+        var rejected = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":"maybe"}""")));
+        var after = (await store.GetAsync(_key))!;
+        var accepted = await store.BeginRunAsync(Begin("r3", Resolved("i1", """{"approved":false}""")));
+
+        rejected.Succeeded.Should().BeFalse();
+        after.Version.Should().Be(before.Version);
+        after.Lease.Should().BeNull();
+        accepted.Succeeded.Should().BeTrue(accepted.Error?.Message);
+    }
+
+    [Theory]
+    [InlineData(RunCompletion.Succeeded)]
+    [InlineData(RunCompletion.Cancelled)]
+    public async Task CompleteRun_SucceededOrCancelled_ConsumesClaimSoReplayIsRefused(RunCompletion completion)
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        var completed = await store.CompleteRunAsync(Complete("r2", completion));
+        var replay = await store.BeginRunAsync(Begin("r3", Resolved("i1", """{"approved":true}""")));
+
+        completed.Succeeded.Should().BeTrue();
+        completed.Record!.Pending.Should().BeEmpty();
+        completed.Record.StatusAt(T0).Should().Be(ThreadStatus.Idle);
+        replay.Error!.Code.Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+        replay.Error.Message.Should().Contain("r2");
+    }
+
+    [Fact]
+    public async Task CompleteRun_Failed_ReleasesClaimSoTheUserCanResumeAgain()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        var failed = await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed));
+        var retry = await store.BeginRunAsync(Begin("r3", Resolved("i1", """{"approved":true}""")));
+
+        failed.Record!.Pending.Select(p => p.Interrupt.Id).Should().Equal("i1");
+        failed.Record.StatusAt(T0).Should().Be(ThreadStatus.Interrupted);
+        retry.Succeeded.Should().BeTrue(retry.Error?.Message);
+    }
+
+    [Fact]
+    public async Task BeginRun_AfterCrashedRunLeaseExpired_CanResumeTheSameInterrupts()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        var retry = await store.BeginRunAsync(Begin("r3", now: T0 + Lease, Resolved("i1", """{"approved":true}""")));
+        var lateCompletion = await store.CompleteRunAsync(Complete("r2", RunCompletion.Succeeded));
+
+        retry.Succeeded.Should().BeTrue(retry.Error?.Message);
+        lateCompletion.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+    }
+
+    [Fact]
+    public async Task CompleteRun_Interrupted_ConsumesClaimAndAddsNewInterrupts()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        var result = await store.CompleteRunAsync(Complete("r2", RunCompletion.Interrupted, Approval("i2", "call-2")));
+
+        result.Record!.Pending.Select(p => p.Interrupt.Id).Should().Equal("i2");
+        result.Record.Consumed.Should().ContainKey("i1");
+    }
+
+    [Fact]
+    public async Task CompleteRun_ByRunWithoutLease_ReportsLeaseLost()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+
+        var result = await store.CompleteRunAsync(Complete("other", RunCompletion.Succeeded));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        (await store.GetAsync(_key))!.Lease!.RunId.Should().Be("r1");
+    }
+
+    [Fact]
+    public async Task RecordDecision_CoversNextResumeWithoutEntries()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var decided = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}""")));
+        var resumed = await store.BeginRunAsync(Begin("r2"));
+
+        decided.Succeeded.Should().BeTrue(decided.Error?.Message);
+        decided.Record!.Pending[0].Decision!.DecidedBy.Should().Be("supervisor");
+        resumed.Succeeded.Should().BeTrue(resumed.Error?.Message);
+        resumed.Answers.Should().ContainSingle().Which.FromRecordedDecision.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task RecordDecision_OneOfTwo_FrontendResumesTheRest()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"), Approval("i2", "call-2"));
+        await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":false}""")));
+
+        var partial = await store.BeginRunAsync(Begin("r2"));
+        var resumed = await store.BeginRunAsync(Begin("r3", Resolved("i2", """{"approved":true}""")));
+
+        partial.Error!.Code.Should().Be(ThreadErrorCodes.PartialResume);
+        resumed.Succeeded.Should().BeTrue(resumed.Error?.Message);
+        resumed.Answers.Select(a => a.FromRecordedDecision).Should().Equal(true, false);
+    }
+
+    [Fact]
+    public async Task RecordDecision_SameDecisionTwice_IsAnIdempotentRepeat()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        var first = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}""")));
+
+        var second = await store.RecordDecisionAsync(Decide(Resolved("i1", """{ "approved" : true }""")));
+
+        second.Succeeded.Should().BeTrue();
+        second.WasRepeat.Should().BeTrue();
+        second.Record!.Version.Should().Be(first.Record!.Version);
+    }
+
+    [Fact]
+    public async Task RecordDecision_DifferentDecision_ReportsConflict()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}""")));
+
+        var second = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":false}""")));
+
+        second.Error!.Code.Should().Be(ThreadErrorCodes.DecisionConflict);
+    }
+
+    [Fact]
+    public async Task BeginRun_EntryContradictingRecordedDecision_ReportsDuplicate()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":false}""")));
+
+        var contradicting = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+        var agreeing = await store.BeginRunAsync(Begin("r3", Resolved("i1", """{"approved":false}""")));
+
+        contradicting.Error!.Code.Should().Be(ThreadErrorCodes.DuplicateResumeEntry);
+        agreeing.Succeeded.Should().BeTrue(agreeing.Error?.Message);
+    }
+
+    [Theory]
+    [InlineData("nope", ThreadErrorCodes.UnknownInterrupt)]
+    public async Task RecordDecision_UnknownInterrupt_ReportsCode(string interruptId, string code)
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.RecordDecisionAsync(Decide(Resolved(interruptId, "true")));
+
+        result.Error!.Code.Should().Be(code);
+    }
+
+    [Fact]
+    public async Task RecordDecision_InvalidPayload_ReportsInvalidAndRecordsNothing()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":1}""")));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.InvalidResumePayload);
+        (await store.GetAsync(_key))!.Pending[0].Decision.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task RecordDecision_NoThread_ReportsNotFound()
+    {
+        var store = CreateStore();
+
+        var result = await store.RecordDecisionAsync(Decide(Resolved("i1", "true")));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.ThreadNotFound);
+    }
+
+    [Fact]
+    public async Task RecordDecision_ClaimedByLiveRun_ReportsBusy()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        var result = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":false}""")));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.ThreadBusy);
+    }
+
+    [Fact]
+    public async Task GetAndBegin_OtherOwner_SeesNoThreadAndCannotAnswerItsInterrupts()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        var mallory = _key with { Owner = "mallory" };
+
+        var seen = await store.GetAsync(mallory);
+        var request = Begin("r2", Resolved("i1", """{"approved":true}"""));
+        var begin = await store.BeginRunAsync(new BeginRunRequest { Key = mallory, RunId = request.RunId, Resume = request.Resume, InstanceId = request.InstanceId, LeaseDuration = request.LeaseDuration, Now = request.Now });
+
+        seen.Should().BeNull();
+        begin.Error!.Code.Should().Be(ThreadErrorCodes.UnknownInterrupt);
+        (await store.GetAsync(_key))!.Pending.Should().ContainSingle("alice's interrupt is untouched");
+    }
+
+    [Fact]
+    public async Task BeginRun_LegacyEntryWithoutId_BindsToTheSingleOpenInterrupt()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var result = await store.BeginRunAsync(Begin("r2", Resolved(string.Empty, """{"approved":true}""")));
+
+        result.Succeeded.Should().BeTrue(result.Error?.Message);
+        result.Answers.Single().Entry.InterruptId.Should().Be("i1");
+    }
+
+    [Fact]
+    public async Task BeginRun_HundredConcurrentResumes_ExactlyOneWins_Repeated()
+    {
+        for (var round = 0; round < 50; round++)
+        {
+            var store = CreateStore();
+            await Interrupt(store, "r0", Approval("i1", "call-1"));
+            using var gate = new ManualResetEventSlim(false);
+
+            var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+            {
+                gate.Wait();
+                return await store.BeginRunAsync(Begin($"run-{i}", Resolved("i1", """{"approved":true}""")));
+            })).ToArray();
+            gate.Set();
+            var results = await Task.WhenAll(attempts);
+
+            results.Count(r => r.Succeeded).Should().Be(1, $"round {round}");
+            results.Where(r => !r.Succeeded).Select(r => r.Error!.Code).Should().OnlyContain(c => c == ThreadErrorCodes.ThreadBusy);
+        }
+    }
+
+    private BeginRunRequest Begin(string runId, params ResumeEntry[] resume) => Begin(runId, T0, resume);
+
+    private BeginRunRequest Begin(string runId, DateTimeOffset now, params ResumeEntry[] resume) =>
+        new() { Key = _key, RunId = runId, Resume = resume.Length == 0 ? null : resume, InstanceId = "test", LeaseDuration = Lease, Now = now };
+
+    private BeginRunRequest Begin(string runId, ResumeValidationMode mode, params ResumeEntry[] resume) =>
+        new() { Key = _key, RunId = runId, Resume = resume, InstanceId = "test", LeaseDuration = Lease, Now = T0, Mode = mode };
+
+    private CompleteRunRequest Complete(string runId, RunCompletion completion, params PendingInterrupt[] raised) =>
+        new() { Key = _key, RunId = runId, Completion = completion, NewInterrupts = raised.Length == 0 ? null : raised, Now = T0 };
+
+    private RecordDecisionRequest Decide(ResumeEntry entry) => new() { Key = _key, Entry = entry, DecidedBy = "supervisor", Now = T0 };
+
+    private async Task Interrupt(IThreadStore store, string runId, params PendingInterrupt[] raised)
+    {
+        var begun = await store.BeginRunAsync(Begin(runId));
+        begun.Succeeded.Should().BeTrue(begun.Error?.Message);
+        var completed = await store.CompleteRunAsync(Complete(runId, RunCompletion.Interrupted, raised));
+        completed.Succeeded.Should().BeTrue(completed.Error?.Message);
+    }
+
+    private static PendingInterrupt Approval(string id, string toolCallId) => new()
+    {
+        Interrupt = new Interrupt { Id = id, Reason = InterruptReasons.ToolCall, ToolCallId = toolCallId, ResponseSchema = ApprovalSchema },
+        RaisedByRunId = "r1",
+        ToolCallName = "sendEmail",
+        ToolCallArguments = """{"to":"a@b.c"}""",
+    };
+
+    private static PendingInterrupt Expiring(string id, DateTimeOffset expiresAt) => new()
+    {
+        Interrupt = new Interrupt { Id = id, Reason = InterruptReasons.Confirmation, ExpiresAt = expiresAt.ToString("O") },
+        RaisedByRunId = "r1",
+    };
+
+    private static ResumeEntry Resolved(string id, string payload) => new() { InterruptId = id, Status = ResumeStatus.Resolved, Payload = Json(payload) };
+
+    private static ResumeEntry Cancelled(string id) => new() { InterruptId = id, Status = ResumeStatus.Cancelled };
+
+    private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement;
+}
+
+public sealed class InMemoryThreadStoreTests : ThreadStoreContractTests
+{
+    protected override IThreadStore CreateStore() => new InMemoryThreadStore();
+
+    [Fact]
+    public async Task RemoveIdleSince_DropsOnlyOldThreadsWithoutLiveLease()
+    {
+        var store = new InMemoryThreadStore();
+        var old = new ThreadKey("a", "o", "old");
+        var fresh = new ThreadKey("a", "o", "fresh");
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var (key, at) in new[] { (old, t0), (fresh, t0.AddHours(2)) })
+        {
+            await store.BeginRunAsync(new BeginRunRequest { Key = key, RunId = "r", InstanceId = "i", LeaseDuration = TimeSpan.FromMinutes(1), Now = at });
+            await store.CompleteRunAsync(new CompleteRunRequest { Key = key, RunId = "r", Completion = RunCompletion.Succeeded, Now = at });
+        }
+
+        var removed = store.RemoveIdleSince(t0.AddHours(1));
+
+        removed.Should().Be(1);
+        (await store.GetAsync(old)).Should().BeNull();
+        (await store.GetAsync(fresh)).Should().NotBeNull();
+    }
+}
