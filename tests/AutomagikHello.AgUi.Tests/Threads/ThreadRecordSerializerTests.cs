@@ -1,0 +1,48 @@
+using System.Text.Json;
+using AutomagikHello.AgUi.Threads;
+
+namespace AutomagikHello.AgUi.Tests.Threads;
+
+public sealed class ThreadRecordSerializerTests
+{
+    [Fact]
+    public void SerializeThenDeserialize_FullRecord_RoundTripsEveryField()
+    {
+        var t = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.FromHours(1));
+        var record = new ThreadRecord
+        {
+            Key = new ThreadKey("approval", "alice", "t/1"),
+            Version = 7,
+            CreatedAt = t,
+            UpdatedAt = t.AddMinutes(3),
+            LastRunId = "r2",
+            Lease = new RunLease { RunId = "r2", InstanceId = "host-a", ExpiresAt = t.AddMinutes(8), ClaimedInterruptIds = ["i1"] },
+            Consumed = new Dictionary<string, string> { ["i0"] = "r1" },
+            Pending =
+            [
+                new PendingInterrupt
+                {
+                    Interrupt = new Interrupt { Id = "i1", Reason = "tool_call", ToolCallId = "c1", ResponseSchema = JsonDocument.Parse("""{"type":"object"}""").RootElement, ExpiresAt = "2026-11-25T13:00:00Z" },
+                    RaisedByRunId = "r1",
+                    ToolCallName = "sendEmail",
+                    ToolCallArguments = """{"to":"a@b.c"}""",
+                    Decision = new RecordedDecision { Status = ResumeStatus.Cancelled, DecidedBy = "bob", DecidedAt = t.AddMinutes(1), Metadata = JsonDocument.Parse("""{"sig":null}""").RootElement },
+                },
+            ],
+        };
+
+        var bytes = ThreadRecordSerializer.Serialize(record);
+        var back = ThreadRecordSerializer.Deserialize(bytes);
+
+        back.Should().BeEquivalentTo(record, o => o.ComparingByMembers<JsonElement>().Using<JsonElement>(c => JsonElement.DeepEquals(c.Subject, c.Expectation).Should().BeTrue()).WhenTypeIs<JsonElement>());
+        ThreadRecordSerializer.Serialize(back).Should().Equal(bytes);
+    }
+
+    [Fact]
+    public void Deserialize_NotARecord_Throws()
+    {
+        var act = () => ThreadRecordSerializer.Deserialize("null"u8);
+
+        act.Should().Throw<JsonException>();
+    }
+}
