@@ -53,6 +53,11 @@ public sealed class RunAgentInputReader
         {
             return new RunAgentInputReadResult(null, rejected.Error, parser.Warnings);
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException || ex.Message.Contains("UTF-8", StringComparison.Ordinal))
+        {
+            // JsonDocument defers UTF-8 validation of names and strings to the moment they are read.
+            return Failed(InputErrorCodes.MalformedJson, "The body is not valid UTF-8.");
+        }
     }
 
     private static RunAgentInputReadResult Failed(string code, string message) =>

@@ -274,3 +274,32 @@ public sealed class RunAgentInputReaderTests
         return "{\"threadId\":\"t\",\"runId\":\"r\",\"messages\":[],\"state\":" + new string('[', depth) + new string(']', depth) + "}";
     }
 }
+
+public sealed class RunAgentInputReaderEncodingTests
+{
+    [Theory]
+    [InlineData(new byte[] { 0xC3, 0x28 })]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    public void Read_InvalidUtf8InNameOrValue_ReportsMalformedJson(byte[] invalid)
+    {
+        foreach (var body in new[] { Wrap("{\"threadId\":\"", invalid, "\",\"runId\":\"r\",\"messages\":[]}"), Wrap("{\"threadId\":\"t\",\"runId\":\"r\",\"messages\":[],\"", invalid, "\":1}") })
+        {
+            var result = new RunAgentInputReader().Read(body);
+
+            result.Succeeded.Should().BeFalse();
+            result.Error!.Code.Should().Be(InputErrorCodes.MalformedJson);
+        }
+    }
+
+    [Fact]
+    public void Read_ValidMultiByteUtf8_Succeeds()
+    {
+        var result = new RunAgentInputReader().Read(System.Text.Encoding.UTF8.GetBytes("""{"threadId":"fil-é-中","runId":"r","messages":[]}"""));
+
+        result.Input!.ThreadId.Should().Be("fil-é-中");
+    }
+
+    private static byte[] Wrap(string before, byte[] middle, string after) =>
+        [.. System.Text.Encoding.UTF8.GetBytes(before), .. middle, .. System.Text.Encoding.UTF8.GetBytes(after)];
+}

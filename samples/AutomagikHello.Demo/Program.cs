@@ -1,0 +1,37 @@
+using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi.Serialization;
+using AutomagikHello.Demo;
+using AutomagikHello.Demo.Agents;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddAgUi(options =>
+{
+    // Exception messages reach RUN_ERROR only while developing.
+    options.IncludeExceptionDetails = builder.Environment.IsDevelopment();
+});
+
+// OpenAPI describes the protocol types with the library's own JSON contract (camelCase, absent means absent).
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AgUiJson.Options.TypeInfoResolver!));
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.MapOpenApi(); // /openapi/v1.json
+app.UseSwaggerUI(options =>
+{
+    options.RoutePrefix = "swagger";
+    options.SwaggerEndpoint("/openapi/v1.json", "AutomagikHello demo");
+});
+
+var agents = app.MapGroup("/agents");
+agents.MapAgUi("/echo", new EchoAgent());
+agents.MapAgUi("/slow", new SlowAgent());
+agents.MapAgUi("/bench", new BenchAgent());
+
+app.MapGet("/", () => Results.Content(IndexPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
+
+app.Run();
+
+/// <summary>The demo's entry point (public so tests can host it).</summary>
+public partial class Program;

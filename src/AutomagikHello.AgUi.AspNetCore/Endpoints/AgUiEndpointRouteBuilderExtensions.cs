@@ -1,0 +1,143 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>Maps agents onto AG-UI endpoints.</summary>
+public static class AgUiEndpointRouteBuilderExtensions
+{
+    private const string EventStream = "text/event-stream";
+    private const string Json = "application/json";
+
+    /// <summary>
+    /// Serves <paramref name="agent"/> at <paramref name="pattern"/>:
+    /// <list type="bullet">
+    /// <item><c>POST {pattern}</c>: runs the agent for a <see cref="RunAgentInput"/> body and streams the events (SSE;
+    /// each event's <c>data</c> is one <see cref="AgUiEvent"/>);</item>
+    /// <item><c>POST {pattern}/threads/{threadId}/cancel</c>: stops the thread's active runs (202; 404 when none);</item>
+    /// <item><c>GET {pattern}/capabilities</c>: the agent's <see cref="AgentCapabilities"/>.</item>
+    /// </list>
+    /// Requires <see cref="AgUiServiceCollectionExtensions.AddAgUi"/>. Conventions added to the returned builder
+    /// (authorization, CORS, rate limiting, OpenAPI metadata) apply to all three endpoints.
+    /// </summary>
+    /// <param name="endpoints">The route builder (the application, or a route group).</param>
+    /// <param name="pattern">The agent's route, e.g. <c>/agents/echo</c>.</param>
+    /// <param name="agent">The agent; one instance serves every run.</param>
+    /// <returns>A builder to customize all of the agent's endpoints.</returns>
+    public static AgUiEndpointConventionBuilder MapAgUi(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern, IAgUiAgent agent)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(agent);
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(RunPipeline)) != true)
+        {
+            throw new InvalidOperationException(
+                "Unable to find the required services. Add them by calling 'services.AddAgUi()' in the application's start-up code.");
+        }
+
+        var mapped = new MappedAgent(agent);
+        var group = endpoints.MapGroup(pattern);
+
+        RequestDelegate run = new RunEndpoint(mapped).HandleAsync;
+        var runEndpoint = group.MapPost(string.Empty, run);
+        runEndpoint.Add(Describe("Run", run.Method, "Run the agent",
+            "Runs the agent for a RunAgentInput and streams its AG-UI events as Server-Sent Events: RUN_STARTED first, exactly one RUN_FINISHED or RUN_ERROR last. Errors before the stream opens are application/problem+json with a stable code."));
+        runEndpoint
+            .WithMetadata(
+                // The request type without content types: routing would otherwise answer a wrong Content-Type with a
+                // bare 415 before the endpoint can send its problem+json. API explorers default a JSON body to application/json.
+                new AcceptsMetadata([], typeof(RunAgentInput)),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgUiEvent), [EventStream]))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+        RequestDelegate cancel = new CancelEndpoint(mapped).HandleAsync;
+        var cancelEndpoint = group.MapPost($"/threads/{{{CancelEndpoint.ThreadIdRouteValue}}}/cancel", cancel);
+        cancelEndpoint.Add(Describe("Cancel", CancelEndpoint.ApiShape, "Cancel the thread's active run",
+            "Stops every active run of this agent on the thread (barge-in). Each stream closes its open items and ends with RUN_FINISHED outcome cancelled."));
+        cancelEndpoint
+            .WithMetadata(
+                CancelEndpoint.ThreadIdParameter,
+                new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(CancelRunResponse), [Json]))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        RequestDelegate capabilities = new CapabilitiesEndpoint(mapped).HandleAsync;
+        var capabilitiesEndpoint = group.MapGet("/capabilities", capabilities);
+        capabilitiesEndpoint.Add(Describe("Capabilities", capabilities.Method, "Get the agent's capabilities",
+            "The agent's AG-UI AgentCapabilities (1.0 shape). Informative only: a run never depends on it."));
+        capabilitiesEndpoint
+            .WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgentCapabilities), [Json]));
+
+        return new AgUiEndpointConventionBuilder(group, mapped);
+    }
+
+    /// <summary>
+    /// Serves the agent written as <paramref name="agent"/> at <paramref name="pattern"/>; see
+    /// <see cref="MapAgUi(IEndpointRouteBuilder, string, IAgUiAgent)"/>.
+    /// </summary>
+    /// <param name="endpoints">The route builder (the application, or a route group).</param>
+    /// <param name="pattern">The agent's route, e.g. <c>/agents/echo</c>.</param>
+    /// <param name="agent">The agent's run: emits through the <see cref="AgUiRun"/> and returns the outcome.</param>
+    /// <returns>A builder to customize all of the agent's endpoints.</returns>
+    public static AgUiEndpointConventionBuilder MapAgUi(
+        this IEndpointRouteBuilder endpoints,
+        [StringSyntax("Route")] string pattern,
+        Func<AgUiRun, CancellationToken, ValueTask<AgentOutcome>> agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return endpoints.MapAgUi(pattern, new DelegateAgent(agent));
+    }
+
+    /// <summary>
+    /// Names, tags and documents one endpoint once its full route is known (after any group prefix), and exposes its
+    /// handler method so API explorers (OpenAPI) list it like a minimal-API endpoint.
+    /// </summary>
+    private static Action<EndpointBuilder> Describe(string operation, MethodInfo shape, string summary, string description) => builder =>
+    {
+        var agentRoute = AgentRoute((builder as RouteEndpointBuilder)?.RoutePattern.RawText ?? string.Empty, operation);
+        builder.Metadata.Add(shape);
+        builder.Metadata.Add(new EndpointNameMetadata($"AgUi{operation}_{Identifier(agentRoute)}"));
+        builder.Metadata.Add(new EndpointSummaryAttribute(summary));
+        builder.Metadata.Add(new EndpointDescriptionAttribute(description));
+        builder.Metadata.Add(new TagsAttribute(agentRoute));
+    };
+
+    /// <summary>The agent's own route: the endpoint's route without the suffix this library adds.</summary>
+    private static string AgentRoute(string route, string operation)
+    {
+        var suffix = operation switch
+        {
+            "Cancel" => $"/threads/{{{CancelEndpoint.ThreadIdRouteValue}}}/cancel",
+            "Capabilities" => "/capabilities",
+            _ => string.Empty,
+        };
+        var agentRoute = (suffix.Length > 0 && route.EndsWith(suffix, StringComparison.Ordinal) ? route[..^suffix.Length] : route).TrimEnd('/');
+        return agentRoute.Length == 0 ? "/" : agentRoute;
+    }
+
+    private static string Identifier(string route)
+    {
+        var name = new StringBuilder(route.Length);
+        foreach (var c in route)
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                name.Append(c);
+            }
+            else if (name.Length > 0 && name[^1] != '_')
+            {
+                name.Append('_');
+            }
+        }
+
+        return name.ToString().TrimEnd('_');
+    }
+}

@@ -1,0 +1,63 @@
+using System.Reflection;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// <c>POST {agent}/threads/{threadId}/cancel</c>: stops every active run of the agent on the thread (barge-in).
+/// Each stream closes its open items and ends with <c>RUN_FINISHED</c> outcome <c>cancelled</c>; the caller gets
+/// 202 with the run ids, or 404 problem+json (<c>NO_ACTIVE_RUN</c>) when none was active.
+/// </summary>
+internal sealed class CancelEndpoint(MappedAgent mapped)
+{
+    public const string ThreadIdRouteValue = "threadId";
+
+    /// <summary>
+    /// The endpoint's shape as API explorers read it: a method taking the route's <c>threadId</c>, and its binding
+    /// metadata. Never called; the endpoint itself is <see cref="HandleAsync"/>.
+    /// </summary>
+    public static readonly MethodInfo ApiShape = ((Func<string, Task>)Describe).Method;
+
+    /// <summary>The <c>threadId</c> route parameter, for API explorers.</summary>
+    public static readonly IParameterBindingMetadata ThreadIdParameter = new RouteParameter(ApiShape.GetParameters()[0]);
+
+    private static Task Describe(string threadId) => Task.CompletedTask;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
+        var services = context.RequestServices;
+        var registry = services.GetService<ActiveRunRegistry>()
+            ?? throw new InvalidOperationException("AG-UI services are not registered: call services.AddAgUi() at start-up.");
+        var stopped = registry.Cancel(mapped.Agent, threadId);
+        RunLog.CancelRequested(services.GetRequiredService<ILogger<CancelEndpoint>>(), threadId, stopped.Count);
+        if (stopped.Count == 0)
+        {
+            await new AgUiProblem(StatusCodes.Status404NotFound, AgUiErrorCodes.NoActiveRun, $"Thread '{threadId}' has no active run to cancel.")
+                .WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new CancelRunResponse { ThreadId = threadId, RunIds = stopped };
+        await JsonSerializer.SerializeAsync(context.Response.Body, body, AgUiHostingJsonContext.Default.CancelRunResponse, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private sealed class RouteParameter(ParameterInfo parameter) : IParameterBindingMetadata
+    {
+        public string Name => parameter.Name!;
+
+        public bool HasTryParse => true;
+
+        public bool HasBindAsync => false;
+
+        public ParameterInfo ParameterInfo => parameter;
+
+        public bool IsOptional => false;
+    }
+}

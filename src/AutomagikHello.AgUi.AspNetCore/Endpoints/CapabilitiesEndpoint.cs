@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using AutomagikHello.AgUi.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// <c>GET {agent}/capabilities</c>: the agent's <see cref="AgentCapabilities"/> in the 1.0 shape — the agent's own
+/// declaration, else <see cref="AgUiOptions.Capabilities"/>, completed with what the options determine: the
+/// transport (SSE streaming; no WebSocket, binary transport, push notifications or resumable streams) unless
+/// declared, and <c>execution.maxExecutionTime</c> from <see cref="AgUiOptions.MaxRunDuration"/>. Serialized once.
+/// </summary>
+internal sealed class CapabilitiesEndpoint(MappedAgent mapped)
+{
+    private byte[]? _document;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var document = _document ??= Serialize(Describe(mapped.Capabilities, context.RequestServices.GetRequiredService<IOptions<AgUiOptions>>().Value));
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(document, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The document served for an agent's declaration under the given options.</summary>
+    public static AgentCapabilities Describe(AgentCapabilities? declared, AgUiOptions options)
+    {
+        var source = declared ?? options.Capabilities ?? new AgentCapabilities();
+        var execution = source.Execution;
+        if (options.MaxRunDuration is { } limit && execution?.MaxExecutionTime is null)
+        {
+            execution = new ExecutionCapabilities
+            {
+                CodeExecution = execution?.CodeExecution,
+                Sandboxed = execution?.Sandboxed,
+                MaxIterations = execution?.MaxIterations,
+                MaxExecutionTime = (long)limit.TotalMilliseconds,
+            };
+        }
+
+        return new AgentCapabilities
+        {
+            Identity = source.Identity,
+            Transport = source.Transport ?? new TransportCapabilities
+            {
+                Streaming = true,
+                Websocket = false,
+                HttpBinary = false,
+                PushNotifications = false,
+                Resumable = false,
+            },
+            Tools = source.Tools,
+            Output = source.Output,
+            State = source.State,
+            MultiAgent = source.MultiAgent,
+            Reasoning = source.Reasoning,
+            Multimodal = source.Multimodal,
+            Execution = execution,
+            HumanInTheLoop = source.HumanInTheLoop,
+            Custom = source.Custom,
+        };
+    }
+
+    private static byte[] Serialize(AgentCapabilities capabilities) =>
+        JsonSerializer.SerializeToUtf8Bytes(capabilities, (JsonTypeInfo<AgentCapabilities>)AgUiJson.Options.GetTypeInfo(typeof(AgentCapabilities)));
+}

@@ -1,0 +1,11 @@
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>One agent mapped by <c>MapAgUi</c>: the agent and what its endpoints serve about it.</summary>
+internal sealed class MappedAgent(IAgUiAgent agent)
+{
+    /// <summary>The agent; also the key of its runs in the <see cref="ActiveRunRegistry"/>.</summary>
+    public IAgUiAgent Agent { get; } = agent;
+
+    /// <summary>The capabilities declared for this agent, replacing <see cref="AgUiOptions.Capabilities"/>.</summary>
+    public AgentCapabilities? Capabilities { get; set; }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary><c>POST {agent}</c>: reads the run input at the edge, then streams the run.</summary>
+internal sealed class RunEndpoint(MappedAgent mapped)
+{
+    public Task HandleAsync(HttpContext context) => RunAsync(context, mapped.Agent, input: null);
+
+    /// <summary>Runs <paramref name="agent"/> for the request; reads the input from the body unless given.</summary>
+    public static async Task RunAsync(HttpContext context, IAgUiAgent agent, RunAgentInput? input)
+    {
+        var services = context.RequestServices;
+        var pipeline = services.GetService<RunPipeline>()
+            ?? throw new InvalidOperationException("AG-UI services are not registered: call services.AddAgUi() at start-up.");
+        var requestTimestamp = pipeline.Clock.GetTimestamp();
+        var reader = services.GetRequiredService<RunRequestReader>();
+
+        if (input is null)
+        {
+            RunRequest request;
+            try
+            {
+                request = await reader.ReadAsync(context).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return; // the client left while sending; nobody to answer
+            }
+            catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (request.Problem is { } problem)
+            {
+                await WriteProblemAsync(context, problem).ConfigureAwait(false);
+                return;
+            }
+
+            input = request.Input!;
+        }
+        else if (reader.CheckAccept(context.Request) is { } notAcceptable)
+        {
+            await WriteProblemAsync(context, notAcceptable).ConfigureAwait(false);
+            return;
+        }
+
+        await pipeline.ExecuteAsync(context, agent, input, requestTimestamp).ConfigureAwait(false);
+    }
+
+    private static async Task WriteProblemAsync(HttpContext context, AgUiProblem problem)
+    {
+        try
+        {
+            await problem.WriteAsync(context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left; nobody to answer.
+        }
+    }
+}

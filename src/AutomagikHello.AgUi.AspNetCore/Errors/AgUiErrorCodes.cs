@@ -1,0 +1,29 @@
+using AutomagikHello.AgUi.Input;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// The stable codes of the hosting layer: <c>RUN_ERROR.code</c> in a stream, and the <c>code</c> member of the
+/// <c>application/problem+json</c> answers sent before a stream opens. Input errors use the reader's codes
+/// (<see cref="InputErrorCodes"/>), with the body's size limit reported as <see cref="InputErrorCodes.TooLarge"/>.
+/// </summary>
+public static class AgUiErrorCodes
+{
+    /// <summary><c>RUN_ERROR</c>: the agent threw. The message is generic unless <see cref="AgUiOptions.IncludeExceptionDetails"/>.</summary>
+    public const string AgentError = "AGENT_ERROR";
+
+    /// <summary><c>RUN_ERROR</c>: the agent emitted an event sequence AG-UI forbids; the broken rule is logged.</summary>
+    public const string ProtocolViolation = "PROTOCOL_VIOLATION";
+
+    /// <summary>406: the <c>Accept</c> header excludes <c>text/event-stream</c>.</summary>
+    public const string NotAcceptable = "NOT_ACCEPTABLE";
+
+    /// <summary>415: the body is not <c>application/json</c> (UTF-8).</summary>
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+
+    /// <summary>400: the request body could not be read (a broken chunked encoding, a truncated body).</summary>
+    public const string MalformedRequest = "MALFORMED_REQUEST";
+
+    /// <summary>404: <c>POST {agent}/threads/{threadId}/cancel</c> found no active run on the thread.</summary>
+    public const string NoActiveRun = "NO_ACTIVE_RUN";
+}

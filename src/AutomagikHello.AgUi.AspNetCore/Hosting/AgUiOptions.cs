@@ -1,0 +1,61 @@
+using AutomagikHello.AgUi.Input;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// Limits and behaviour of the AG-UI endpoints. Configure them through
+/// <see cref="AgUiServiceCollectionExtensions.AddAgUi"/>; they are validated when the host starts.
+/// </summary>
+public sealed class AgUiOptions
+{
+    /// <summary>The default of <see cref="MaxRequestBodyBytes"/>: 1 MiB.</summary>
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The largest run request body accepted, in bytes; a larger one is answered 413 before any stream opens.
+    /// Default 1 MiB. Must be between 1 and <see cref="Array.MaxLength"/>.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>The most messages a run request may carry (400 <c>TOO_MANY_MESSAGES</c> beyond). Default 1,000.</summary>
+    public int MaxMessages { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a stream may stay silent before the server writes the SSE comment <c>: ping</c>, so proxies and
+    /// clients do not time an idle run out. Default 15 seconds; must be positive.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Bytes of framed events after which the stream is flushed even though the agent has more ready. Events are
+    /// otherwise flushed as soon as the agent has nothing more ready, so a burst is batched and a trickle goes
+    /// out event by event. Default 16 KiB; must be positive.
+    /// </summary>
+    public int FlushThresholdBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// The longest a run may last; when it elapses the agent's token is cancelled, open items are closed and the
+    /// stream ends with the <c>cancelled</c> outcome. <see langword="null"/> (the default) means no limit.
+    /// </summary>
+    public TimeSpan? MaxRunDuration { get; set; }
+
+    /// <summary>
+    /// Whether <c>RUN_ERROR</c> carries the agent's exception message. Default <see langword="false"/>: the client
+    /// gets a generic message and the exception is only logged. Turn it on in development only.
+    /// </summary>
+    public bool IncludeExceptionDetails { get; set; }
+
+    /// <summary>What the input reader does with properties the 1.0 schema does not define. Default: strip and warn.</summary>
+    public UnknownMemberHandling UnknownMembers { get; set; } = UnknownMemberHandling.Strip;
+
+    /// <summary>What the input reader does with pre-1.0 input shapes. Default: translate and warn.</summary>
+    public LegacyInputHandling LegacyInput { get; set; } = LegacyInputHandling.Translate;
+
+    /// <summary>
+    /// The capabilities served at <c>GET {agent}/capabilities</c> for agents that declare none of their own
+    /// (see <see cref="AgUiEndpointConventionBuilder.WithCapabilities"/>). <see langword="null"/> (the default)
+    /// serves what the library itself honours: <c>transport.streaming</c> over SSE, no WebSocket, no binary
+    /// transport, no push notifications, no resumable streams.
+    /// </summary>
+    public AgentCapabilities? Capabilities { get; set; }
+}

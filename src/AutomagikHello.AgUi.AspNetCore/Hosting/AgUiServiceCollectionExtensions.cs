@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>Registers the AG-UI hosting services.</summary>
+public static class AgUiServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds what <see cref="AgUiEndpointRouteBuilderExtensions.MapAgUi(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, IAgUiAgent)"/>
+    /// needs: the run pipeline, the in-process registry of active runs, telemetry and <see cref="AgUiOptions"/>,
+    /// validated when the host starts (a bad value fails start-up with a message naming it). Calling it again only
+    /// adds the further configuration.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Configures the options; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>A builder for further AG-UI registrations.</returns>
+    public static IAgUiBuilder AddAgUi(this IServiceCollection services, Action<AgUiOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<AgUiOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgUiOptions>, AgUiOptionsValidator>());
+        services.AddMetrics();
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AgUiMetrics>();
+        services.TryAddSingleton<ActiveRunRegistry>();
+        services.TryAddSingleton<RunRequestReader>();
+        services.TryAddSingleton<RunPipeline>();
+        return new AgUiBuilder(services);
+    }
+}

@@ -1,0 +1,233 @@
+using System.Text.Json;
+using AutomagikHello.AgUi.Input;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// The edge of a run request, before any stream opens: the response media type (406), the body's media type (415),
+/// its size (413, from <c>Content-Length</c> and again while a chunked body is read) and the strict read of the
+/// <see cref="RunAgentInput"/> (400 with the reader's code and JSON Pointer). Every refusal is an
+/// <see cref="AgUiProblem"/>; nothing a client sends makes it throw.
+/// </summary>
+internal sealed class RunRequestReader
+{
+    private const int InitialBufferBytes = 16 * 1024;
+
+    private readonly RunAgentInputReader _reader;
+    private readonly long _maxBytes;
+    private readonly ILogger _logger;
+
+    public RunRequestReader(IOptions<AgUiOptions> options, ILogger<RunRequestReader> logger)
+    {
+        var value = options.Value;
+        _maxBytes = value.MaxRequestBodyBytes;
+        _reader = new RunAgentInputReader(new RunAgentInputReaderOptions
+        {
+            MaxBytes = (int)Math.Min(value.MaxRequestBodyBytes, Array.MaxLength),
+            MaxMessages = value.MaxMessages,
+            UnknownMembers = value.UnknownMembers,
+            LegacyInput = value.LegacyInput,
+        });
+        _logger = logger;
+    }
+
+    /// <summary>Checks that the client can read an event stream (406 otherwise).</summary>
+    public AgUiProblem? CheckAccept(HttpRequest request) =>
+        AcceptsEventStream(request)
+            ? null
+            : Refuse(StatusCodes.Status406NotAcceptable, AgUiErrorCodes.NotAcceptable, "The Accept header excludes text/event-stream, the only media type this endpoint produces.");
+
+    /// <summary>Reads and validates the run input, or says why not.</summary>
+    /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
+    public async Task<RunRequest> ReadAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (CheckAccept(request) is { } notAcceptable)
+        {
+            return new RunRequest(null, notAcceptable);
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return new RunRequest(null, Refuse(StatusCodes.Status415UnsupportedMediaType, AgUiErrorCodes.UnsupportedMediaType,
+                "The body must be application/json (UTF-8)."));
+        }
+
+        if (request.ContentLength is { } declared && declared > _maxBytes)
+        {
+            return new RunRequest(null, TooLarge());
+        }
+
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        if (body.Problem is { } problem)
+        {
+            return new RunRequest(null, problem);
+        }
+
+        RunAgentInputReadResult read;
+        try
+        {
+            read = _reader.Read(body.Bytes);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or JsonException)
+        {
+            // The reader reports malformed input as a result; this guards the edge should a malformed body still throw
+            // (e.g. invalid UTF-8 inside a string), so a client can never cause a 500.
+            return new RunRequest(null, Refuse(StatusCodes.Status400BadRequest, InputErrorCodes.MalformedJson, $"The body is not valid UTF-8 JSON: {ex.Message}"));
+        }
+
+        foreach (var warning in read.Warnings)
+        {
+            RunLog.InputWarning(_logger, warning.Code, warning.Path, warning.Message);
+        }
+
+        if (read.Error is { } error)
+        {
+            var status = error.Code == InputErrorCodes.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
+            return new RunRequest(null, Refuse(status, error.Code, error.Message, error.Path));
+        }
+
+        return new RunRequest(read.Input, null);
+    }
+
+    private async Task<(ReadOnlyMemory<byte> Bytes, AgUiProblem? Problem)> ReadBodyAsync(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
+        {
+            // The server's own limit (Kestrel: 30 MB) yields to ours, so the option is the one that counts.
+            sizeLimit.MaxRequestBodySize = _maxBytes;
+        }
+
+        var declared = context.Request.ContentLength;
+        var buffer = new byte[declared is { } length ? (int)length : (int)Math.Min(InitialBufferBytes, _maxBytes + 1)];
+        var total = 0;
+        var stream = context.Request.Body;
+        try
+        {
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (declared is not null)
+                    {
+                        break; // the server enforces Content-Length
+                    }
+
+                    if (total > _maxBytes)
+                    {
+                        return (default, TooLarge());
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, 1024), _maxBytes + 1));
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(total), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > _maxBytes)
+                {
+                    return (default, TooLarge());
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (default, TooLarge());
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return (default, Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest, $"The request body could not be read: {ex.Message}"));
+        }
+
+        if (declared is { } expected && total != expected)
+        {
+            return (default, Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest, "The request body is shorter than its Content-Length."));
+        }
+
+        return (buffer.AsMemory(0, total), null);
+    }
+
+    private AgUiProblem TooLarge() => Refuse(StatusCodes.Status413PayloadTooLarge, InputErrorCodes.TooLarge,
+        $"The request body exceeds the limit of {_maxBytes} bytes.");
+
+    private AgUiProblem Refuse(int status, string code, string detail, string? path = null)
+    {
+        RunLog.RequestRejected(_logger, status, code, detail);
+        return new AgUiProblem(status, code, detail, path);
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var charset = mediaType.Charset;
+        return !charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Whether <c>Accept</c> admits <c>text/event-stream</c>: absent or unparsable admits it; otherwise the most
+    /// specific matching range (<c>text/event-stream</c>, then <c>text/*</c>, then <c>*/*</c>) must have q &gt; 0.
+    /// </summary>
+    private static bool AcceptsEventStream(HttpRequest request)
+    {
+        var accept = request.Headers.Accept;
+        if (accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var ranges) || ranges.Count == 0)
+        {
+            return true;
+        }
+
+        var bestSpecificity = -1;
+        var bestQuality = 0.0;
+        foreach (var range in ranges)
+        {
+            var specificity = Specificity(range);
+            if (specificity > bestSpecificity)
+            {
+                bestSpecificity = specificity;
+                bestQuality = range.Quality ?? 1.0;
+            }
+            else if (specificity == bestSpecificity)
+            {
+                bestQuality = Math.Max(bestQuality, range.Quality ?? 1.0);
+            }
+        }
+
+        return bestSpecificity >= 0 && bestQuality > 0;
+    }
+
+    private static int Specificity(MediaTypeHeaderValue range)
+    {
+        if (range.MatchesAllTypes)
+        {
+            return 0;
+        }
+
+        if (!range.Type.Equals("text", StringComparison.OrdinalIgnoreCase))
+        {
+            return -1;
+        }
+
+        if (range.MatchesAllSubTypes)
+        {
+            return 1;
+        }
+
+        return range.SubType.Equals("event-stream", StringComparison.OrdinalIgnoreCase) ? 2 : -1;
+    }
+}
+
+/// <summary>The result of reading a run request: the input, or the problem to answer with.</summary>
+internal readonly record struct RunRequest(RunAgentInput? Input, AgUiProblem? Problem);

@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// One run of an agent: its input and ids, the request it serves, and the helpers through which the agent emits
+/// events. The library has already written <c>RUN_STARTED</c> and writes the terminal event from the agent's
+/// <see cref="AgentOutcome"/>; the agent cannot emit <c>RUN_STARTED</c>, <c>RUN_FINISHED</c> or <c>RUN_ERROR</c>.
+/// </summary>
+/// <remarks>
+/// Every emit passes the AG-UI event-ordering rules before it is written; an event that breaks one ends the run with
+/// <c>RUN_ERROR</c> (<c>PROTOCOL_VIOLATION</c>) and cancels the agent's token. Emits complete at once unless the
+/// client reads slower than the agent writes. Once the run is stopped (cancelled, timed out, client gone) an emit
+/// throws <see cref="OperationCanceledException"/>. Emit from one task at a time, in the order the events must go.
+/// </remarks>
+public sealed partial class AgUiRun
+{
+    private readonly RunEventQueue _queue;
+
+    internal AgUiRun(HttpContext httpContext, RunAgentInput input, RunEventQueue queue)
+    {
+        HttpContext = httpContext;
+        Input = input;
+        _queue = queue;
+    }
+
+    /// <summary>The validated input of the run.</summary>
+    public RunAgentInput Input { get; }
+
+    /// <summary>The conversation (<see cref="RunAgentInput.ThreadId"/>).</summary>
+    public string ThreadId => Input.ThreadId;
+
+    /// <summary>The run (<see cref="RunAgentInput.RunId"/>).</summary>
+    public string RunId => Input.RunId;
+
+    /// <summary>The HTTP request the run answers.</summary>
+    public HttpContext HttpContext { get; }
+
+    /// <summary>The request's services (scoped to the request).</summary>
+    public IServiceProvider Services => HttpContext.RequestServices;
+
+    /// <summary>The authenticated user of the request.</summary>
+    public ClaimsPrincipal User => HttpContext.User;
+
+    /// <summary>
+    /// The text of the last user message in <see cref="RunAgentInput.Messages"/> (the text parts of a multimodal
+    /// message joined), or <see langword="null"/> when there is none.
+    /// </summary>
+    /// <returns>The text, or <see langword="null"/>.</returns>
+    public string? GetLastUserText()
+    {
+        var messages = Input.Messages;
+        for (var i = messages.Count - 1; i >= 0; i--)
+        {
+            if (messages[i] is UserMessage user)
+            {
+                return TextOf(user.Content);
+            }
+        }
+
+        return null;
+    }
+
+    private static string TextOf(MessageContent content)
+    {
+        if (content.IsText)
+        {
+            return content.Text ?? string.Empty;
+        }
+
+        var text = new StringBuilder();
+        foreach (var part in content.Parts ?? [])
+        {
+            if (part is TextPart textPart)
+            {
+                text.Append(textPart.Text);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Emits any event except the run's own lifecycle events. Prefer the typed helpers (<see cref="SendTextMessageAsync"/>,
+    /// <see cref="StartToolCallAsync"/>, …) unless the event has no helper.
+    /// </summary>
+    /// <param name="agUiEvent">The event.</param>
+    /// <returns>A task that completes when the event is queued for the stream.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The event is <c>RUN_STARTED</c>, <c>RUN_FINISHED</c> or <c>RUN_ERROR</c> (the run then ends with
+    /// <c>PROTOCOL_VIOLATION</c>), or the run has already ended.
+    /// </exception>
+    /// <exception cref="OperationCanceledException">The run was stopped.</exception>
+    public ValueTask EmitAsync(AgUiEvent agUiEvent)
+    {
+        ArgumentNullException.ThrowIfNull(agUiEvent);
+        var type = agUiEvent.EventType;
+        if (type is AgUiEventType.RunStarted or AgUiEventType.RunFinished or AgUiEventType.RunError)
+        {
+            _queue.RecordLifecycleMisuse(type);
+            throw new InvalidOperationException(
+                $"An agent cannot emit {type.ToWireName()}: the library writes the run's lifecycle events. Return an AgentOutcome to end the run, or throw to fail it.");
+        }
+
+        return _queue.EnqueueAsync(agUiEvent);
+    }
+
+    /// <summary>Creates a new unique id for a message, tool call or activity.</summary>
+    /// <returns>A new id (32 hexadecimal digits).</returns>
+    public static string NewId() => Guid.NewGuid().ToString("N");
+
+    private static ValueTask<T> After<T>(ValueTask emitted, T value)
+    {
+        if (emitted.IsCompletedSuccessfully)
+        {
+            return new ValueTask<T>(value);
+        }
+
+        return Await(emitted, value);
+
+        static async ValueTask<T> Await(ValueTask emitted, T value)
+        {
+            await emitted.ConfigureAwait(false);
+            return value;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// Runs one agent for one validated input and owns the run's lifecycle: opens the SSE response, registers the run
+/// for cancellation, starts the stream writer (which writes <c>RUN_STARTED</c> first) and then the agent, wires the
+/// stop signals (client disconnect, max duration), and records the span and metrics. The run is unregistered and the
+/// response completed right after the terminal event; the pipeline then waits for the agent to return (its token is
+/// cancelled if the run ended without it), so nothing keeps running after the request.
+/// </summary>
+internal sealed class RunPipeline
+{
+    private readonly AgUiOptions _options;
+    private readonly ActiveRunRegistry _registry;
+    private readonly AgUiMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+
+    public RunPipeline(IOptions<AgUiOptions> options, ActiveRunRegistry registry, AgUiMetrics metrics, ILogger<RunPipeline> logger, TimeProvider clock)
+    {
+        _options = options.Value;
+        _registry = registry;
+        _metrics = metrics;
+        _logger = logger;
+        _clock = clock;
+    }
+
+    /// <summary>The clock runs are timed with.</summary>
+    public TimeProvider Clock => _clock;
+
+    /// <summary>Streams one run of <paramref name="agent"/> as the response of <paramref name="context"/>.</summary>
+    /// <param name="context">The request; its response has not started.</param>
+    /// <param name="agent">The agent; runs are registered for cancellation under this instance and the thread id.</param>
+    /// <param name="input">The validated input.</param>
+    /// <param name="requestTimestamp">When the request reached the library (a <see cref="Clock"/> timestamp).</param>
+    public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, RunAgentInput input, long requestTimestamp)
+    {
+        using var activity = AgUiTelemetry.ActivitySource.StartActivity(AgUiTelemetry.RunActivityName, ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("agui.thread.id", input.ThreadId);
+            activity.SetTag("agui.run.id", input.RunId);
+            if (context.GetEndpoint()?.DisplayName is { } endpoint)
+            {
+                activity.SetTag("agui.endpoint", endpoint);
+            }
+        }
+
+        StartEventStream(context);
+        using var runCancellation = new CancellationTokenSource();
+        var queue = new RunEventQueue(runCancellation);
+        using var clientGone = context.RequestAborted.UnsafeRegister(static state => ((RunEventQueue)state!).TryStop(RunStopReason.ClientDisconnected), queue);
+        using var deadline = _options.MaxRunDuration is { } maxDuration
+            ? _clock.CreateTimer(static state => ((RunEventQueue)state!).TryStop(RunStopReason.MaxDuration), queue, maxDuration, Timeout.InfiniteTimeSpan)
+            : null;
+        using var heartbeat = new RunHeartbeat(queue, _clock, _options.HeartbeatInterval);
+        using var writer = new RunStreamWriter(context.Response.BodyWriter, queue, input, heartbeat, _logger, _options, _clock, context.RequestAborted);
+        var run = new AgUiRun(context, input, queue);
+
+        RunLog.RunStarted(_logger, input.ThreadId, input.RunId);
+        _metrics.StreamOpened();
+        var end = new RunEnd(RunEndKind.Aborted, StopReason: RunStopReason.ClientDisconnected);
+        Task agentRunning;
+        try
+        {
+            using (_registry.Register(agent, input.ThreadId, input.RunId, queue))
+            {
+                var writing = writer.RunAsync();
+                agentRunning = RunAgentAsync(agent, run, queue, runCancellation.Token);
+                end = await writing.ConfigureAwait(false);
+            }
+
+            if (end.Kind != RunEndKind.Aborted)
+            {
+                await CompleteResponseAsync(context).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Should the writer itself have failed, the agent must not run on: stop it (a no-op once the stream ended).
+            queue.TryStop(RunStopReason.Ended);
+            _metrics.StreamClosed();
+            if (writer.FirstAgentEventTimestamp != 0)
+            {
+                _metrics.FirstEvent(_clock.GetElapsedTime(requestTimestamp, writer.FirstAgentEventTimestamp));
+            }
+
+            _metrics.RunEnded(end, _clock.GetElapsedTime(requestTimestamp));
+            AgUiMetrics.Tag(activity, end);
+            RunLog.RunEnded(_logger, input.ThreadId, input.RunId, end.OutcomeName);
+        }
+
+        // The stream is over; the agent's token is cancelled unless it already returned. Wait for it, so nothing of
+        // this request outlives it (the agent may still touch the run's HttpContext until it returns).
+        await agentRunning.ConfigureAwait(false);
+        if (end.Kind != RunEndKind.Error && queue.StopReason != RunStopReason.None && queue.Completion?.Exception is { } late)
+        {
+            RunLog.AgentFailedAfterStop(_logger, late, input.ThreadId, input.RunId);
+        }
+    }
+
+    private static void StartEventStream(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        var headers = response.Headers;
+        headers.CacheControl = "no-cache, no-store, no-transform";
+        headers["X-Accel-Buffering"] = "no";
+        headers.ContentEncoding = "identity";
+
+        // Compression or any other buffering layer must not hold events back.
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+    }
+
+    private static async Task RunAgentAsync(IAgUiAgent agent, AgUiRun run, RunEventQueue queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await agent.RunAsync(run, cancellationToken).ConfigureAwait(false);
+            queue.Complete(outcome is null
+                ? AgentCompletion.Threw(new InvalidOperationException("The agent returned no outcome."))
+                : AgentCompletion.Returned(outcome));
+        }
+#pragma warning disable CA1031 // Whatever the agent throws becomes RUN_ERROR; nothing escapes into the server.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            queue.Complete(AgentCompletion.Threw(ex));
+        }
+    }
+
+    private static async Task CompleteResponseAsync(HttpContext context)
+    {
+        try
+        {
+            await context.Response.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client left after the terminal event; nothing more to deliver.
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>Why a run was stopped before its agent returned.</summary>
+internal enum RunStopReason
+{
+    /// <summary>Not stopped.</summary>
+    None,
+
+    /// <summary><c>POST {agent}/threads/{threadId}/cancel</c> asked for it (barge-in).</summary>
+    CancelRequested,
+
+    /// <summary><see cref="AgUiOptions.MaxRunDuration"/> elapsed.</summary>
+    MaxDuration,
+
+    /// <summary>The host is shutting down.</summary>
+    Shutdown,
+
+    /// <summary>The client went away; nothing more can be delivered.</summary>
+    ClientDisconnected,
+
+    /// <summary>The stream already ended (the agent broke a rule, or the terminal event was written).</summary>
+    Ended,
+}

@@ -1,0 +1,272 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using AutomagikHello.AgUi.Sequencing;
+using AutomagikHello.AgUi.Streaming;
+using Microsoft.Extensions.Logging;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// The single reader of a run's <see cref="RunEventQueue"/>: writes <c>RUN_STARTED</c>, passes each agent event
+/// through the <see cref="EventSequenceGuard"/> into the SSE body, flushes when the agent has nothing more ready or
+/// the byte threshold is reached, writes heartbeats on idle gaps, and ends the stream with exactly one terminal
+/// event (none when the client is gone). Nothing is written after the terminal event.
+/// </summary>
+internal sealed class RunStreamWriter : IDisposable
+{
+    private const string AgentErrorMessage = "The agent failed while running.";
+    private const string ProtocolViolationMessage = "The agent emitted an event sequence that AG-UI does not allow.";
+
+    private readonly PipeWriter _output;
+    private readonly SseEventWriter _sse;
+    private readonly RunEventQueue _queue;
+    private readonly EventSequenceGuard _guard;
+    private readonly RunAgentInput _input;
+    private readonly RunHeartbeat _heartbeat;
+    private readonly ILogger _logger;
+    private readonly int _flushThreshold;
+    private readonly bool _includeExceptionDetails;
+    private readonly CancellationToken _requestAborted;
+    private readonly TimeProvider _clock;
+    private int _unflushed;
+
+    public RunStreamWriter(
+        PipeWriter output,
+        RunEventQueue queue,
+        RunAgentInput input,
+        RunHeartbeat heartbeat,
+        ILogger logger,
+        AgUiOptions options,
+        TimeProvider clock,
+        CancellationToken requestAborted)
+    {
+        _clock = clock;
+        _output = output;
+        _sse = new SseEventWriter(output);
+        _queue = queue;
+        _input = input;
+        _guard = EventSequenceGuard.For(input);
+        _heartbeat = heartbeat;
+        _logger = logger;
+        _flushThreshold = options.FlushThresholdBytes;
+        _includeExceptionDetails = options.IncludeExceptionDetails;
+        _requestAborted = requestAborted;
+    }
+
+    /// <summary>When the agent's first event was written (a <see cref="TimeProvider"/> timestamp), or 0.</summary>
+    public long FirstAgentEventTimestamp { get; private set; }
+
+    public async Task<RunEnd> RunAsync()
+    {
+        var started = new RunStartedEvent
+        {
+            ThreadId = _input.ThreadId,
+            RunId = _input.RunId,
+            ParentRunId = _input.ParentRunId,
+            ProtocolVersion = RunStartedEvent.CurrentProtocolVersion,
+        };
+        _guard.Check(started);
+        _unflushed += _sse.WriteEvent(started);
+        if (!await FlushAsync().ConfigureAwait(false))
+        {
+            return Disconnected();
+        }
+
+        var reader = _queue.Reader;
+        while (true)
+        {
+            while (_queue.StopReason == RunStopReason.None && reader.TryRead(out var item))
+            {
+                if (item is not null && await WriteAgentEventAsync(item).ConfigureAwait(false) is { } end)
+                {
+                    return end;
+                }
+            }
+
+            var stop = _queue.StopReason;
+            if (stop != RunStopReason.None)
+            {
+                return await StopAsync(stop).ConfigureAwait(false);
+            }
+
+            if (_queue.Completion is { } completion)
+            {
+                // The agent returned after its last emit: whatever it queued is already in the channel.
+                while (reader.TryRead(out var item))
+                {
+                    if (item is not null && await WriteAgentEventAsync(item).ConfigureAwait(false) is { } end)
+                    {
+                        return end;
+                    }
+                }
+
+                return await FinishAsync(completion).ConfigureAwait(false);
+            }
+
+            if (_queue.TakeHeartbeatRequest() && _unflushed == 0)
+            {
+                _unflushed += _sse.WriteHeartbeat();
+            }
+
+            if (_unflushed > 0 && !await FlushAsync().ConfigureAwait(false))
+            {
+                return Disconnected();
+            }
+
+            await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checks and writes one agent event; returns the run's end when the event ends it.</summary>
+    private async ValueTask<RunEnd?> WriteAgentEventAsync(AgUiEvent agUiEvent)
+    {
+        if (_guard.Check(agUiEvent) is { } violation)
+        {
+            RunLog.ProtocolViolation(_logger, violation.Rule, _input.ThreadId, _input.RunId, violation.Message);
+            return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? violation.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
+        }
+
+        if (FirstAgentEventTimestamp == 0)
+        {
+            FirstAgentEventTimestamp = _clock.GetTimestamp();
+        }
+
+        _unflushed += _sse.WriteEvent(agUiEvent);
+        if (_unflushed >= _flushThreshold && !await FlushAsync().ConfigureAwait(false))
+        {
+            return Disconnected();
+        }
+
+        return null;
+    }
+
+    private async Task<RunEnd> FinishAsync(AgentCompletion completion)
+    {
+        if (completion.Exception is { } exception)
+        {
+            if (_queue.LifecycleMisuse is { } type)
+            {
+                RunLog.LifecycleEventRejected(_logger, type.ToWireName(), _input.ThreadId, _input.RunId);
+                return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? exception.Message : ProtocolViolationMessage).ConfigureAwait(false);
+            }
+
+            RunLog.AgentFailed(_logger, exception, _input.ThreadId, _input.RunId);
+            return await FailAsync(AgUiErrorCodes.AgentError, _includeExceptionDetails ? $"{AgentErrorMessage} {exception.GetType().Name}: {exception.Message}" : AgentErrorMessage).ConfigureAwait(false);
+        }
+
+        var outcome = completion.Outcome!;
+        RunFinishedOutcome finished = outcome.Kind switch
+        {
+            AgentOutcomeKind.Interrupt => new InterruptOutcome { Interrupts = outcome.Interrupts },
+            AgentOutcomeKind.Cancelled => RunFinishedOutcome.Cancelled,
+            _ => SuccessOutcome(),
+        };
+        var kind = outcome.Kind switch
+        {
+            AgentOutcomeKind.Interrupt => RunEndKind.Interrupt,
+            AgentOutcomeKind.Cancelled => RunEndKind.Cancelled,
+            _ => RunEndKind.Success,
+        };
+        var result = outcome.Kind == AgentOutcomeKind.Success ? outcome.Result : null;
+        return await EndAsync(finished, result, outcome.Usage, new RunEnd(kind)).ConfigureAwait(false);
+    }
+
+    private SuccessOutcome SuccessOutcome()
+    {
+        var pending = _guard.GetPendingToolCallIds();
+        return pending.Count == 0 ? RunFinishedOutcome.Success : new SuccessOutcome { PendingToolCallIds = pending };
+    }
+
+    private async Task<RunEnd> StopAsync(RunStopReason reason)
+    {
+        if (reason is RunStopReason.ClientDisconnected or RunStopReason.Ended)
+        {
+            return Disconnected();
+        }
+
+        RunLog.RunStopped(_logger, _input.ThreadId, _input.RunId, reason.ToString());
+        return await EndAsync(RunFinishedOutcome.Cancelled, null, null, new RunEnd(RunEndKind.Cancelled, StopReason: reason)).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes every open item, then writes <c>RUN_FINISHED</c> (or <c>RUN_ERROR</c> if the guard refuses it).</summary>
+    private async Task<RunEnd> EndAsync(RunFinishedOutcome outcome, JsonElement? result, IReadOnlyList<TokenUsage>? usage, RunEnd end)
+    {
+        foreach (var closing in _guard.CreateClosingEvents())
+        {
+            if (_guard.Check(closing) is { } violation)
+            {
+                RunLog.ProtocolViolation(_logger, violation.Rule, _input.ThreadId, _input.RunId, violation.Message);
+                return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? violation.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
+            }
+
+            _unflushed += _sse.WriteEvent(closing);
+        }
+
+        var finished = new RunFinishedEvent
+        {
+            ThreadId = _input.ThreadId,
+            RunId = _input.RunId,
+            Outcome = outcome,
+            Result = result,
+            Usage = usage,
+        };
+        if (_guard.Check(finished) is { } refused)
+        {
+            RunLog.ProtocolViolation(_logger, refused.Rule, _input.ThreadId, _input.RunId, refused.Message);
+            return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? refused.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
+        }
+
+        _unflushed += _sse.WriteEvent(finished);
+        return await TerminateAsync(end).ConfigureAwait(false);
+    }
+
+    private async Task<RunEnd> FailAsync(string code, string message)
+    {
+        var error = new RunErrorEvent { Code = code, Message = message };
+        _guard.Check(error);
+        _unflushed += _sse.WriteEvent(error);
+        return await TerminateAsync(new RunEnd(RunEndKind.Error, code)).ConfigureAwait(false);
+    }
+
+    /// <summary>After the terminal event: refuse further events, stop the agent if it still runs, flush.</summary>
+    private async Task<RunEnd> TerminateAsync(RunEnd end)
+    {
+        if (_queue.Completion is null)
+        {
+            _queue.TryStop(RunStopReason.Ended);
+        }
+
+        _queue.Seal();
+        return await FlushAsync().ConfigureAwait(false) ? end : Disconnected();
+    }
+
+    private RunEnd Disconnected()
+    {
+        _queue.TryStop(RunStopReason.ClientDisconnected);
+        _queue.Seal();
+        RunLog.ClientDisconnected(_logger, _input.ThreadId, _input.RunId);
+        return new RunEnd(RunEndKind.Aborted, StopReason: RunStopReason.ClientDisconnected);
+    }
+
+    private async ValueTask<bool> FlushAsync()
+    {
+        _unflushed = 0;
+        try
+        {
+            var result = await _output.FlushAsync(_requestAborted).ConfigureAwait(false);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        _heartbeat.MarkActivity();
+        return true;
+    }
+
+    public void Dispose() => _sse.Dispose();
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>The hosting layer's log messages (source-generated).</summary>
+internal static partial class RunLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Run {RunId} on thread {ThreadId} started.")]
+    public static partial void RunStarted(ILogger logger, string threadId, string runId);
+
+    [LoggerMessage(2, LogLevel.Debug, "Run {RunId} on thread {ThreadId} ended: {Outcome}.")]
+    public static partial void RunEnded(ILogger logger, string threadId, string runId, string outcome);
+
+    [LoggerMessage(3, LogLevel.Error, "Agent failed in run {RunId} on thread {ThreadId}; the client gets RUN_ERROR AGENT_ERROR.")]
+    public static partial void AgentFailed(ILogger logger, Exception exception, string threadId, string runId);
+
+    [LoggerMessage(4, LogLevel.Warning, "Agent broke event-ordering rule {Rule} in run {RunId} on thread {ThreadId}: {Violation}. The client gets RUN_ERROR PROTOCOL_VIOLATION.")]
+    public static partial void ProtocolViolation(ILogger logger, int rule, string threadId, string runId, string violation);
+
+    [LoggerMessage(5, LogLevel.Warning, "Agent tried to emit {EventType} in run {RunId} on thread {ThreadId}; the library writes the run's lifecycle events. The client gets RUN_ERROR PROTOCOL_VIOLATION.")]
+    public static partial void LifecycleEventRejected(ILogger logger, string eventType, string threadId, string runId);
+
+    [LoggerMessage(6, LogLevel.Information, "Run {RunId} on thread {ThreadId} stopped ({Reason}); it ends with the cancelled outcome.")]
+    public static partial void RunStopped(ILogger logger, string threadId, string runId, string reason);
+
+    [LoggerMessage(7, LogLevel.Debug, "Client left run {RunId} on thread {ThreadId}; the agent's token is cancelled.")]
+    public static partial void ClientDisconnected(ILogger logger, string threadId, string runId);
+
+    [LoggerMessage(8, LogLevel.Information, "Run input warning {Code} at '{Path}': {Message}")]
+    public static partial void InputWarning(ILogger logger, string code, string path, string message);
+
+    [LoggerMessage(9, LogLevel.Information, "Run request rejected with {StatusCode} {Code}: {Detail}")]
+    public static partial void RequestRejected(ILogger logger, int statusCode, string code, string detail);
+
+    [LoggerMessage(10, LogLevel.Debug, "Agent threw after run {RunId} on thread {ThreadId} was stopped; ignored.")]
+    public static partial void AgentFailedAfterStop(ILogger logger, Exception exception, string threadId, string runId);
+
+    [LoggerMessage(11, LogLevel.Information, "Cancel requested for thread {ThreadId}: {Count} active run(s) stopped.")]
+    public static partial void CancelRequested(ILogger logger, string threadId, int count);
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AutomagikHello.AgUi.AspNetCore.Tests;
+
+/// <summary>The demo application, hosted in memory.</summary>
+public sealed class DemoTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+{
+    [Fact]
+    public async Task Demo_OpenApiDocument_DescribesEveryAgentEndpoint()
+    {
+        using var client = factory.CreateClient();
+
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        var paths = document["paths"]!.AsObject();
+        foreach (var agent in new[] { "echo", "slow" })
+        {
+            var run = paths[$"/agents/{agent}"]!["post"]!;
+            ((string?)run["operationId"]).Should().Be($"AgUiRun_agents_{agent}");
+            ((string?)run["summary"]).Should().NotBeNullOrEmpty();
+            run["tags"]!.AsArray().Select(t => (string?)t).Should().Equal($"/agents/{agent}");
+            run["requestBody"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/json");
+            run["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("text/event-stream");
+            foreach (var status in new[] { "400", "406", "413", "415" })
+            {
+                run["responses"]![status]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/problem+json");
+            }
+
+            var cancel = paths[$"/agents/{agent}/threads/{{threadId}}/cancel"]!["post"]!;
+            cancel["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("202", "404");
+            cancel["parameters"]!.AsArray().Select(p => (string?)p!["name"]).Should().Contain("threadId");
+            paths[$"/agents/{agent}/capabilities"]!["get"]!["responses"]!["200"]!["content"]!["application/json"].Should().NotBeNull();
+        }
+    }
+
+    [Fact]
+    public async Task Demo_EchoAgent_AnswersTheLastUserMessageWordByWord()
+    {
+        using var client = factory.CreateClient();
+
+        var stream = await Sse.RunAsync(client, "/agents/echo", RunInputs.Json("t1", "r1", "hello brave new world"));
+
+        stream.Types.Should().Equal("RUN_STARTED", "TEXT_MESSAGE_START",
+            "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_CONTENT",
+            "TEXT_MESSAGE_END", "RUN_FINISHED");
+        string.Concat(stream.Events.Where(e => (string)e["type"]! == "TEXT_MESSAGE_CONTENT").Select(e => (string)e["delta"]!))
+            .Should().Be("hello brave new world");
+        stream.Events.ShouldBeValidEvents();
+    }
+
+    [Fact]
+    public async Task Demo_SlowAgent_StopsWithTheCancelledOutcomeWhenCancelled()
+    {
+        using var client = factory.CreateClient();
+        var thread = RunInputs.NewThreadId();
+        using var request = Sse.RunRequest("/agents/slow", RunInputs.Json(thread));
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var seen = new List<string>();
+        var cancelled = false;
+        await foreach (var e in Sse.Parse(await response.Content.ReadAsStreamAsync()))
+        {
+            seen.Add((string)e["type"]!);
+            if (!cancelled && seen.Count(t => t == "TEXT_MESSAGE_CONTENT") == 2)
+            {
+                cancelled = true;
+                using var cancel = await client.PostAsync($"/agents/slow/threads/{thread}/cancel", null);
+                cancel.StatusCode.Should().Be(HttpStatusCode.Accepted);
+            }
+
+            if (seen[^1] == "RUN_FINISHED")
+            {
+                ((string?)e["outcome"]!["type"]).Should().Be("cancelled");
+            }
+        }
+
+        seen.Should().EndWith(["TEXT_MESSAGE_END", "STEP_FINISHED", "RUN_FINISHED"]);
+        seen.Count(t => t == "TEXT_MESSAGE_CONTENT").Should().BeLessThan(10, "the answer was cut short");
+    }
+
+    [Fact]
+    public async Task Demo_BenchAgent_SendsTheRequestedNumberOfEightCharacterDeltas()
+    {
+        using var client = factory.CreateClient();
+
+        var stream = await Sse.RunAsync(client, "/agents/bench", RunInputs.Json(amend: input => input["forwardedProps"] = new JsonObject { ["deltas"] = 7 }));
+
+        var deltas = stream.Events.Where(e => (string)e["type"]! == "TEXT_MESSAGE_CONTENT").Select(e => (string)e["delta"]!).ToList();
+        deltas.Should().HaveCount(7).And.OnlyContain(d => d.Length == 8);
+    }
+
+    [Theory]
+    [InlineData("/", "text/html")]
+    [InlineData("/swagger/index.html", "text/html")]
+    [InlineData("/agents/echo/capabilities", "application/json")]
+    public async Task Demo_Pages_AreServed(string path, string mediaType)
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(path);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be(mediaType);
+    }
+}

@@ -1,0 +1,77 @@
+using AutomagikHello.AgUi.Input;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AutomagikHello.AgUi.AspNetCore.Tests;
+
+public sealed class OptionsTests
+{
+    [Fact]
+    public void AgUiOptions_Defaults_AreTheDocumentedOnesAndValid()
+    {
+        var options = new AgUiOptions();
+
+        options.MaxRequestBodyBytes.Should().Be(1024 * 1024);
+        options.HeartbeatInterval.Should().Be(TimeSpan.FromSeconds(15));
+        options.MaxRunDuration.Should().BeNull();
+        options.IncludeExceptionDetails.Should().BeFalse();
+        options.UnknownMembers.Should().Be(UnknownMemberHandling.Strip);
+        options.LegacyInput.Should().Be(LegacyInputHandling.Translate);
+        new AgUiOptionsValidator().Validate(null, options).Succeeded.Should().BeTrue();
+    }
+
+    public static TheoryData<string, Action<AgUiOptions>> InvalidOptions() => new()
+    {
+        { nameof(AgUiOptions.MaxRequestBodyBytes), o => o.MaxRequestBodyBytes = 0 },
+        { nameof(AgUiOptions.MaxRequestBodyBytes), o => o.MaxRequestBodyBytes = long.MaxValue },
+        { nameof(AgUiOptions.MaxMessages), o => o.MaxMessages = 0 },
+        { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.Zero },
+        { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.FromSeconds(-1) },
+        { nameof(AgUiOptions.FlushThresholdBytes), o => o.FlushThresholdBytes = 0 },
+        { nameof(AgUiOptions.MaxRunDuration), o => o.MaxRunDuration = TimeSpan.Zero },
+        { nameof(AgUiOptions.UnknownMembers), o => o.UnknownMembers = (UnknownMemberHandling)42 },
+        { nameof(AgUiOptions.LegacyInput), o => o.LegacyInput = (LegacyInputHandling)42 },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public async Task AddAgUi_InvalidOption_FailsStartUpWithAMessageNamingIt(string option, Action<AgUiOptions> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAgUi(configure);
+        await using var app = builder.Build();
+
+        var start = () => app.StartAsync();
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("AgUiOptions." + option);
+    }
+
+    [Fact]
+    public async Task AddAgUi_ValidOptions_StartsAndCanBeCalledTwice()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAgUi(o => o.MaxMessages = 5).Services.AddAgUi(o => o.HeartbeatInterval = TimeSpan.FromSeconds(1));
+        await using var app = builder.Build();
+
+        await app.StartAsync();
+
+        var options = app.Services.GetRequiredService<IOptions<AgUiOptions>>().Value;
+        options.MaxMessages.Should().Be(5);
+        options.HeartbeatInterval.Should().Be(TimeSpan.FromSeconds(1));
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public void AddAgUi_ReturnsABuilderOverTheSameServices()
+    {
+        var services = new ServiceCollection();
+
+        var builder = services.AddAgUi();
+
+        builder.Services.Should().BeSameAs(services);
+    }
+}
