@@ -15,6 +15,8 @@ builder.Services.AddAgUi(options =>
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AgUiJson.Options.TypeInfoResolver!));
 builder.Services.AddOpenApi();
 
+builder.Services.AddSingleton<EmailOutbox>();
+
 var app = builder.Build();
 
 app.MapOpenApi(); // /openapi/v1.json
@@ -24,10 +26,22 @@ app.UseSwaggerUI(options =>
     options.SwaggerEndpoint("/openapi/v1.json", "AutomagikHello demo");
 });
 
+var outbox = app.Services.GetRequiredService<EmailOutbox>();
 var agents = app.MapGroup("/agents");
 agents.MapAgUi("/echo", new EchoAgent());
 agents.MapAgUi("/slow", new SlowAgent());
 agents.MapAgUi("/bench", new BenchAgent());
+agents.MapAgUi("/approval", new ApprovalAgent(outbox));
+agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3));
+agents.MapAgUi("/form", new FormAgent());
+agents.MapAgUi("/expiring", new ApprovalAgent(outbox, expiresAfter: TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Demo:ExpiringAfterMs", 5000))));
+
+if (app.Environment.IsDevelopment())
+{
+    // Debug only: how many emails the approval agents "sent" on a thread, so tests can prove exactly-once side effects.
+    app.MapGet("/debug/emails/{threadId}", (string threadId) => Results.Json(outbox.SentOn(threadId), DemoJsonContext.Default.IReadOnlyListSentEmail))
+        .ExcludeFromDescription();
+}
 
 app.MapGet("/", () => Results.Content(IndexPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
 

@@ -107,32 +107,32 @@ public sealed class CancellationTests
     }
 
     [Fact]
-    public async Task Cancel_TwoConcurrentRunsOnOneThread_StopsBoth()
+    public async Task Run_SecondWhileFirstActiveOnThread_OpensWithThreadBusyAndCancelStopsTheFirst()
     {
         var started = 0;
-        var bothTalking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var talking = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = await TestHost.StartAsync(async (run, cancellationToken) =>
         {
-            if (Interlocked.Increment(ref started) == 2)
-            {
-                bothTalking.TrySetResult();
-            }
-
+            Interlocked.Increment(ref started);
+            talking.TrySetResult();
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
             return AgentOutcome.Success();
         });
         var thread = RunInputs.NewThreadId();
         var (first, firstEvents) = await StartRunAsync(host.Client, Path, thread, "run-1");
-        var (second, secondEvents) = await StartRunAsync(host.Client, Path, thread, "run-2");
-        await bothTalking.Task.WaitAsync(Patience);
+        await talking.Task.WaitAsync(Patience);
 
+        var (second, secondEvents) = await StartRunAsync(host.Client, Path, thread, "run-2");
+        var refused = await secondEvents.WaitAsync(Patience);
         using var cancel = await host.Client.PostAsync($"{Path}/threads/{thread}/cancel", null);
 
+        second.StatusCode.Should().Be(HttpStatusCode.OK, "a refused run is a stream that opens with RUN_ERROR");
+        refused.Types().Should().Equal("RUN_ERROR");
+        ((string?)refused[0]["code"]).Should().Be("THREAD_BUSY");
+        started.Should().Be(1, "the refused run's agent never ran");
         cancel.StatusCode.Should().Be(HttpStatusCode.Accepted);
-        JsonNode.Parse(await cancel.Content.ReadAsStringAsync())!["runIds"]!.AsArray().Select(r => (string?)r)
-            .Should().BeEquivalentTo("run-1", "run-2");
+        JsonNode.Parse(await cancel.Content.ReadAsStringAsync())!["runIds"]!.AsArray().Select(r => (string?)r).Should().Equal("run-1");
         ((string?)(await firstEvents.WaitAsync(Patience))[^1]["outcome"]!["type"]).Should().Be("cancelled");
-        ((string?)(await secondEvents.WaitAsync(Patience))[^1]["outcome"]!["type"]).Should().Be("cancelled");
         first.Dispose();
         second.Dispose();
     }

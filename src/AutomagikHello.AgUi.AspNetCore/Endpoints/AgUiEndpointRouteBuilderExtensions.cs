@@ -41,7 +41,7 @@ public static class AgUiEndpointRouteBuilderExtensions
                 "Unable to find the required services. Add them by calling 'services.AddAgUi()' in the application's start-up code.");
         }
 
-        var mapped = new MappedAgent(agent);
+        var mapped = new MappedAgent(agent, AgentName(pattern));
         var group = endpoints.MapGroup(pattern);
 
         RequestDelegate run = new RunEndpoint(mapped).HandleAsync;
@@ -68,6 +68,44 @@ public static class AgUiEndpointRouteBuilderExtensions
                 CancelEndpoint.ThreadIdParameter,
                 new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(CancelRunResponse), [Json]))
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var threads = new ThreadEndpoints(mapped);
+        const string threadRoute = $"/threads/{{{ThreadEndpoints.ThreadIdRouteValue}}}";
+
+        RequestDelegate view = threads.GetAsync;
+        var viewEndpoint = group.MapGet(threadRoute, view);
+        viewEndpoint.Add(Describe("Thread", CancelEndpoint.ApiShape, "Get a thread",
+            "The thread's status (idle, running, interrupted), its pending interrupts with any recorded decisions, the last run id and a version (also the ETag). Another owner's thread is not found."));
+        viewEndpoint
+            .WithMetadata(CancelEndpoint.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ThreadView), [Json]))
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        RequestDelegate decide = threads.DecideAsync;
+        var decideEndpoint = group.MapPost($"{threadRoute}/interrupts/{{{ThreadEndpoints.InterruptIdRouteValue}}}", decide);
+        decideEndpoint.Add(Describe("Decide", DecisionShape, "Record a decision on an interrupt",
+            "Records one decision ({status, payload?, metadata?}) out of band, validated like a resume entry; the same decision again is a no-op. Recorded decisions count toward the next resume's coverage."));
+        decideEndpoint
+            .WithMetadata(
+                new AcceptsMetadata([Json], typeof(DecisionRequest)),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ThreadView), [Json]))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        RequestDelegate resume = threads.ResumeAsync;
+        var resumeEndpoint = group.MapPost($"{threadRoute}/resume", resume);
+        resumeEndpoint.Add(Describe("Resume", CancelEndpoint.ApiShape, "Resume the thread",
+            "Runs the agent with a RunAgentInput body without threadId (runId optional). With Accept: text/event-stream it streams; otherwise it answers a JSON run summary."));
+        resumeEndpoint
+            .WithMetadata(
+                CancelEndpoint.ThreadIdParameter,
+                new AcceptsMetadata([], typeof(RunAgentInput)),
+                new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(RunSummary), [Json, EventStream]))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         RequestDelegate capabilities = new CapabilitiesEndpoint(mapped).HandleAsync;
         var capabilitiesEndpoint = group.MapGet("/capabilities", capabilities);
@@ -110,17 +148,36 @@ public static class AgUiEndpointRouteBuilderExtensions
         builder.Metadata.Add(new TagsAttribute(agentRoute));
     };
 
+    /// <summary>The shape API explorers read for the decision endpoint: the route's thread and interrupt ids.</summary>
+    private static readonly MethodInfo DecisionShape = ((Func<string, string, Task>)DescribeDecision).Method;
+
+    private static Task DescribeDecision(string threadId, string interruptId) => Task.CompletedTask;
+
     /// <summary>The agent's own route: the endpoint's route without the suffix this library adds.</summary>
     private static string AgentRoute(string route, string operation)
     {
+        const string thread = $"/threads/{{{CancelEndpoint.ThreadIdRouteValue}}}";
         var suffix = operation switch
         {
-            "Cancel" => $"/threads/{{{CancelEndpoint.ThreadIdRouteValue}}}/cancel",
+            "Cancel" => $"{thread}/cancel",
+            "Thread" => thread,
+            "Decide" => $"{thread}/interrupts/{{{ThreadEndpoints.InterruptIdRouteValue}}}",
+            "Resume" => $"{thread}/resume",
             "Capabilities" => "/capabilities",
             _ => string.Empty,
         };
         var agentRoute = (suffix.Length > 0 && route.EndsWith(suffix, StringComparison.Ordinal) ? route[..^suffix.Length] : route).TrimEnd('/');
         return agentRoute.Length == 0 ? "/" : agentRoute;
+    }
+
+    /// <summary>
+    /// The agent's key in thread stores: the pattern it was mapped with, normalised. It is stable across restarts and
+    /// instances; map different agents with different patterns (group prefixes are not part of it).
+    /// </summary>
+    private static string AgentName(string pattern)
+    {
+        var name = "/" + pattern.Trim('/');
+        return name;
     }
 
     private static string Identifier(string route)

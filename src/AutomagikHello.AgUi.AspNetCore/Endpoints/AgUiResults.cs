@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
@@ -55,7 +56,9 @@ public static class AgUiResults
         public Task ExecuteAsync(HttpContext httpContext)
         {
             ArgumentNullException.ThrowIfNull(httpContext);
-            return RunEndpoint.RunAsync(httpContext, agent, input);
+            // Threads of a handler's runs are keyed by the handler's route, so they are stable across restarts.
+            var agentName = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? agent.GetType().FullName ?? "agent";
+            return RunEndpoint.RunAsync(httpContext, agent, "/" + agentName.Trim('/'), input);
         }
     }
 }

@@ -33,7 +33,15 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
         var services = context.RequestServices;
         var registry = services.GetService<ActiveRunRegistry>()
             ?? throw new InvalidOperationException("AG-UI services are not registered: call services.AddAgUi() at start-up.");
-        var stopped = registry.Cancel(mapped.Agent, threadId);
+        if (services.GetRequiredService<ThreadOwnerResolver>().Resolve(context) is not { } owner)
+        {
+            await new AgUiProblem(StatusCodes.Status401Unauthorized, AgUiErrorCodes.AuthenticationRequired, "Cancelling a run requires an authenticated caller.")
+                .WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        // Scoped by owner: another caller's thread with the same id has, for this caller, no active run.
+        var stopped = registry.Cancel(mapped.Agent, owner, threadId);
         RunLog.CancelRequested(services.GetRequiredService<ILogger<CancelEndpoint>>(), threadId, stopped.Count);
         if (stopped.Count == 0)
         {

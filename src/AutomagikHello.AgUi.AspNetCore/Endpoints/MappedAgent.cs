@@ -1,8 +1,11 @@
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>One agent mapped by <c>MapAgUi</c>: the agent and what its endpoints serve about it.</summary>
-internal sealed class MappedAgent(IAgUiAgent agent)
+internal sealed class MappedAgent(IAgUiAgent agent, string name)
 {
+    /// <summary>The agent's name in thread keys: its mapped route, so its threads are its own.</summary>
+    public string Name { get; } = name;
+
     /// <summary>The agent; also the key of its runs in the <see cref="ActiveRunRegistry"/>.</summary>
     public IAgUiAgent Agent { get; } = agent;
 

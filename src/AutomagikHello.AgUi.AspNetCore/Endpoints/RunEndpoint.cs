@@ -6,10 +6,14 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// <summary><c>POST {agent}</c>: reads the run input at the edge, then streams the run.</summary>
 internal sealed class RunEndpoint(MappedAgent mapped)
 {
-    public Task HandleAsync(HttpContext context) => RunAsync(context, mapped.Agent, input: null);
+    public Task HandleAsync(HttpContext context) => RunAsync(context, mapped.Agent, mapped.Name, input: null);
 
     /// <summary>Runs <paramref name="agent"/> for the request; reads the input from the body unless given.</summary>
-    public static async Task RunAsync(HttpContext context, IAgUiAgent agent, RunAgentInput? input)
+    /// <param name="context">The request.</param>
+    /// <param name="agent">The agent.</param>
+    /// <param name="agentName">The agent's key in the thread store.</param>
+    /// <param name="input">The input, when the caller already has it.</param>
+    public static async Task RunAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput? input)
     {
         var services = context.RequestServices;
         var pipeline = services.GetService<RunPipeline>()
@@ -47,7 +51,7 @@ internal sealed class RunEndpoint(MappedAgent mapped)
             return;
         }
 
-        await pipeline.ExecuteAsync(context, agent, input, requestTimestamp).ConfigureAwait(false);
+        await pipeline.ExecuteAsync(context, agent, agentName, input, requestTimestamp).ConfigureAwait(false);
     }
 
     private static async Task WriteProblemAsync(HttpContext context, AgUiProblem problem)

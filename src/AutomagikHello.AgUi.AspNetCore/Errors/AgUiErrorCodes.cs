@@ -26,4 +26,10 @@ public static class AgUiErrorCodes
 
     /// <summary>404: <c>POST {agent}/threads/{threadId}/cancel</c> found no active run on the thread.</summary>
     public const string NoActiveRun = "NO_ACTIVE_RUN";
+
+    /// <summary>The thread store cannot be reached (503 before a stream; <c>RUN_ERROR</c> inside one). Retry later.</summary>
+    public const string StoreUnavailable = "STORE_UNAVAILABLE";
+
+    /// <summary>The caller must authenticate: <see cref="AgUiOptions.RequireAuthenticatedOwner"/> is on (401).</summary>
+    public const string AuthenticationRequired = "AUTHENTICATION_REQUIRED";
 }

@@ -55,6 +55,11 @@ internal sealed class AgUiProblem
     private static string TitleOf(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "Bad Request",
+        StatusCodes.Status401Unauthorized => "Unauthorized",
+        StatusCodes.Status409Conflict => "Conflict",
+        StatusCodes.Status412PreconditionFailed => "Precondition Failed",
+        StatusCodes.Status422UnprocessableEntity => "Unprocessable Content",
+        StatusCodes.Status503ServiceUnavailable => "Service Unavailable",
         StatusCodes.Status404NotFound => "Not Found",
         StatusCodes.Status406NotAcceptable => "Not Acceptable",
         StatusCodes.Status413PayloadTooLarge => "Content Too Large",
@@ -65,6 +70,11 @@ internal sealed class AgUiProblem
     private static string? TypeOf(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        StatusCodes.Status401Unauthorized => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        StatusCodes.Status409Conflict => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        StatusCodes.Status412PreconditionFailed => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
+        StatusCodes.Status422UnprocessableEntity => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        StatusCodes.Status503ServiceUnavailable => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         StatusCodes.Status406NotAcceptable => "https://tools.ietf.org/html/rfc9110#section-15.5.7",
         StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",

@@ -1,4 +1,6 @@
 using AutomagikHello.AgUi.Input;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.AspNetCore.Http;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
@@ -58,4 +60,41 @@ public sealed class AgUiOptions
     /// transport, no push notifications, no resumable streams.
     /// </summary>
     public AgentCapabilities? Capabilities { get; set; }
+
+    /// <summary>
+    /// How resume entries are checked against the thread's pending interrupts. Default
+    /// <see cref="ResumeValidationMode.Strict"/>: every rule (unknown, partial, duplicate, expired, invalid payload,
+    /// replay, busy) is enforced. <see cref="ResumeValidationMode.Lenient"/> follows the 1.0 baseline: entries naming no
+    /// open interrupt are ignored with a logged warning.
+    /// </summary>
+    public ResumeValidationMode ResumeValidation { get; set; } = ResumeValidationMode.Strict;
+
+    /// <summary>
+    /// How long a run holds its thread if it never completes (a crashed process); after that another run may take the
+    /// thread and the crashed run's claim on interrupts lapses. Default 10 minutes; must be positive and, when
+    /// <see cref="MaxRunDuration"/> is set, at least as long.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Identifies this process in run leases (for diagnostics and cross-instance cancel). Default: host name, process id and a random suffix.</summary>
+    public string InstanceId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>
+    /// Whether runs and thread endpoints require an authenticated caller. Default <see langword="false"/>: anonymous
+    /// callers share one anonymous owner scope. When <see langword="true"/>, an anonymous caller gets 401 problem+json.
+    /// </summary>
+    public bool RequireAuthenticatedOwner { get; set; }
+
+    /// <summary>
+    /// Resolves the owner of a request's threads; <see langword="null"/> means anonymous. Default: the user's
+    /// <c>NameIdentifier</c> claim, else its <c>sub</c> claim, when the user is authenticated.
+    /// </summary>
+    public Func<HttpContext, string?>? OwnerResolver { get; set; }
+
+    /// <summary>
+    /// The authorization policy that lets a caller who does not own a thread record decisions on its interrupts
+    /// (<c>POST {agent}/threads/{threadId}/interrupts/{interruptId}?owner=…</c>), e.g. a human supervisor.
+    /// <see langword="null"/> (the default): only the owner may decide.
+    /// </summary>
+    public string? ApproverPolicy { get; set; }
 }

@@ -46,6 +46,21 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
             Fail(ref failures, nameof(AgUiOptions.LegacyInput), options.LegacyInput, "a defined LegacyInputHandling value");
         }
 
+        if (!Enum.IsDefined(options.ResumeValidation))
+        {
+            Fail(ref failures, nameof(AgUiOptions.ResumeValidation), options.ResumeValidation, "a defined ResumeValidationMode value");
+        }
+
+        if (options.LeaseDuration <= TimeSpan.Zero || (options.MaxRunDuration is { } longest && options.LeaseDuration < longest))
+        {
+            Fail(ref failures, nameof(AgUiOptions.LeaseDuration), options.LeaseDuration, "positive and at least MaxRunDuration");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.InstanceId))
+        {
+            Fail(ref failures, nameof(AgUiOptions.InstanceId), options.InstanceId, "a non-empty string");
+        }
+
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

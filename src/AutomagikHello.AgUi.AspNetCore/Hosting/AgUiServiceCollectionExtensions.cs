@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,10 @@ public static class AgUiServiceCollectionExtensions
         services.TryAddSingleton<ActiveRunRegistry>();
         services.TryAddSingleton<RunRequestReader>();
         services.TryAddSingleton<RunPipeline>();
+        services.TryAddSingleton<ThreadOwnerResolver>();
+
+        // In memory unless a durable store is added (AddSqliteThreadStore, AddRedisThreadStore, or your own).
+        services.TryAddSingleton<IThreadStore, InMemoryThreadStore>();
         return new AgUiBuilder(services);
     }
 }

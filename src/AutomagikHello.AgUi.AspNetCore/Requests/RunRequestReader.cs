@@ -43,27 +43,18 @@ internal sealed class RunRequestReader
             : Refuse(StatusCodes.Status406NotAcceptable, AgUiErrorCodes.NotAcceptable, "The Accept header excludes text/event-stream, the only media type this endpoint produces.");
 
     /// <summary>Reads and validates the run input, or says why not.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="requireEventStream">Whether the client must accept <c>text/event-stream</c> (406 otherwise).</param>
+    /// <param name="rewrite">Adjusts the raw body before the strict read (the resume endpoint adds ids from its route).</param>
     /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
-    public async Task<RunRequest> ReadAsync(HttpContext context)
+    public async Task<RunRequest> ReadAsync(HttpContext context, bool requireEventStream = true, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? rewrite = null)
     {
-        var request = context.Request;
-        if (CheckAccept(request) is { } notAcceptable)
+        if (requireEventStream && CheckAccept(context.Request) is { } notAcceptable)
         {
             return new RunRequest(null, notAcceptable);
         }
 
-        if (!IsJson(request.ContentType))
-        {
-            return new RunRequest(null, Refuse(StatusCodes.Status415UnsupportedMediaType, AgUiErrorCodes.UnsupportedMediaType,
-                "The body must be application/json (UTF-8)."));
-        }
-
-        if (request.ContentLength is { } declared && declared > _maxBytes)
-        {
-            return new RunRequest(null, TooLarge());
-        }
-
-        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        var body = await ReadJsonBodyAsync(context).ConfigureAwait(false);
         if (body.Problem is { } problem)
         {
             return new RunRequest(null, problem);
@@ -72,7 +63,7 @@ internal sealed class RunRequestReader
         RunAgentInputReadResult read;
         try
         {
-            read = _reader.Read(body.Bytes);
+            read = _reader.Read(rewrite is null ? body.Bytes : rewrite(body.Bytes));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or JsonException)
         {
@@ -94,6 +85,30 @@ internal sealed class RunRequestReader
 
         return new RunRequest(read.Input, null);
     }
+
+    /// <summary>Reads a JSON body within the size limit: 415 when it is not <c>application/json</c>, 413 when too large.</summary>
+    /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
+    public async Task<(ReadOnlyMemory<byte> Bytes, AgUiProblem? Problem)> ReadJsonBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!IsJson(request.ContentType))
+        {
+            return (default, Refuse(StatusCodes.Status415UnsupportedMediaType, AgUiErrorCodes.UnsupportedMediaType,
+                "The body must be application/json (UTF-8)."));
+        }
+
+        if (request.ContentLength is { } declared && declared > _maxBytes)
+        {
+            return (default, TooLarge());
+        }
+
+        return await ReadBodyAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the client asked for an event stream explicitly (the resume endpoint answers JSON otherwise).</summary>
+    public static bool AsksForEventStream(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var ranges)
+        && ranges.Any(r => r.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase) && (r.Quality ?? 1.0) > 0);
 
     private async Task<(ReadOnlyMemory<byte> Bytes, AgUiProblem? Problem)> ReadBodyAsync(HttpContext context)
     {
@@ -159,7 +174,8 @@ internal sealed class RunRequestReader
     private AgUiProblem TooLarge() => Refuse(StatusCodes.Status413PayloadTooLarge, InputErrorCodes.TooLarge,
         $"The request body exceeds the limit of {_maxBytes} bytes.");
 
-    private AgUiProblem Refuse(int status, string code, string detail, string? path = null)
+    /// <summary>Logs and builds a refusal.</summary>
+    public AgUiProblem Refuse(int status, string code, string detail, string? path = null)
     {
         RunLog.RequestRejected(_logger, status, code, detail);
         return new AgUiProblem(status, code, detail, path);

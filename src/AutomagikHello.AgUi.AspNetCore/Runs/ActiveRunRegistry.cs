@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
-/// The runs streaming in this process, keyed by (agent, threadId), so <c>POST {agent}/threads/{threadId}/cancel</c>
+/// The runs streaming in this process, keyed by (agent, owner, threadId), so <c>POST {agent}/threads/{threadId}/cancel</c>
 /// can stop them. Several concurrent runs on one thread are tracked side by side, and a cancel stops all of them
 /// (barge-in silences the thread). When the host stops, every active run is stopped too, so its stream ends with the
 /// cancelled outcome instead of holding shutdown up. In-process only: a later thread store makes cancel work across
@@ -42,9 +42,9 @@ internal sealed class ActiveRunRegistry : IDisposable
     }
 
     /// <summary>Tracks a run until the returned registration is disposed.</summary>
-    public ActiveRun Register(object agent, string threadId, string runId, RunEventQueue queue)
+    public ActiveRun Register(object agent, string owner, string threadId, string runId, RunEventQueue queue)
     {
-        var run = new ActiveRun(this, new RunKey(agent, threadId), runId, queue);
+        var run = new ActiveRun(this, new RunKey(agent, owner, threadId), runId, queue);
         lock (_gate)
         {
             if (!_runs.TryGetValue(run.Key, out var runs))
@@ -59,14 +59,14 @@ internal sealed class ActiveRunRegistry : IDisposable
         return run;
     }
 
-    /// <summary>Stops every active run of <paramref name="agent"/> on <paramref name="threadId"/>.</summary>
+    /// <summary>Stops every active run of <paramref name="agent"/> on <paramref name="owner"/>'s thread <paramref name="threadId"/>.</summary>
     /// <returns>The ids of the runs stopped, oldest first; empty when none was active.</returns>
-    public IReadOnlyList<string> Cancel(object agent, string threadId)
+    public IReadOnlyList<string> Cancel(object agent, string owner, string threadId)
     {
         ActiveRun[] runs;
         lock (_gate)
         {
-            if (!_runs.TryGetValue(new RunKey(agent, threadId), out var list))
+            if (!_runs.TryGetValue(new RunKey(agent, owner, threadId), out var list))
             {
                 return [];
             }
@@ -116,7 +116,7 @@ internal sealed class ActiveRunRegistry : IDisposable
 
     public void Dispose() => _stopping.Dispose();
 
-    internal readonly record struct RunKey(object Agent, string ThreadId);
+    internal readonly record struct RunKey(object Agent, string Owner, string ThreadId);
 }
 
 /// <summary>One run tracked by the <see cref="ActiveRunRegistry"/>; disposing it stops the tracking.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -19,12 +20,20 @@ public sealed partial class AgUiRun
 {
     private readonly RunEventQueue _queue;
 
-    internal AgUiRun(HttpContext httpContext, RunAgentInput input, RunEventQueue queue)
+    internal AgUiRun(HttpContext httpContext, RunAgentInput input, RunEventQueue queue, IReadOnlyList<ResumeAnswer>? resume = null)
     {
         HttpContext = httpContext;
         Input = input;
         _queue = queue;
+        Resume = resume ?? [];
     }
+
+    /// <summary>
+    /// The answers this run resumes with, validated by the thread store and joined with the interrupts they answer
+    /// (in the order the interrupts were raised); empty when the run resumes nothing. Decisions recorded out of band
+    /// are included. For tool approvals, read them with <see cref="ToolApproval.From(ResumeAnswer)"/>.
+    /// </summary>
+    public IReadOnlyList<ResumeAnswer> Resume { get; }
 
     /// <summary>The validated input of the run.</summary>
     public RunAgentInput Input { get; }

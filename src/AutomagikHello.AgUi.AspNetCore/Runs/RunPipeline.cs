@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
+using AutomagikHello.AgUi.Streaming;
+using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -20,10 +23,21 @@ internal sealed class RunPipeline
     private readonly AgUiMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
+    private readonly IThreadStore _store;
+    private readonly ThreadOwnerResolver _owners;
 
-    public RunPipeline(IOptions<AgUiOptions> options, ActiveRunRegistry registry, AgUiMetrics metrics, ILogger<RunPipeline> logger, TimeProvider clock)
+    public RunPipeline(
+        IOptions<AgUiOptions> options,
+        ActiveRunRegistry registry,
+        AgUiMetrics metrics,
+        ILogger<RunPipeline> logger,
+        TimeProvider clock,
+        IThreadStore store,
+        ThreadOwnerResolver owners)
     {
         _options = options.Value;
+        _store = store;
+        _owners = owners;
         _registry = registry;
         _metrics = metrics;
         _logger = logger;
@@ -33,13 +47,57 @@ internal sealed class RunPipeline
     /// <summary>The clock runs are timed with.</summary>
     public TimeProvider Clock => _clock;
 
-    /// <summary>Streams one run of <paramref name="agent"/> as the response of <paramref name="context"/>.</summary>
+    /// <summary>
+    /// Streams one run of <paramref name="agent"/> as the response of <paramref name="context"/> (or into
+    /// <paramref name="bufferedOutput"/>, leaving the response alone). First the thread store begins the run: it takes
+    /// the thread's lease and validates and claims the resume; a refusal becomes a stream that opens with
+    /// <c>RUN_ERROR</c> carrying the code. The run's end is recorded before its terminal event is written.
+    /// </summary>
     /// <param name="context">The request; its response has not started.</param>
-    /// <param name="agent">The agent; runs are registered for cancellation under this instance and the thread id.</param>
+    /// <param name="agent">The agent; runs are registered for cancellation under this instance, the owner and the thread id.</param>
+    /// <param name="agentName">The agent's key in the thread store.</param>
     /// <param name="input">The validated input.</param>
     /// <param name="requestTimestamp">When the request reached the library (a <see cref="Clock"/> timestamp).</param>
-    public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, RunAgentInput input, long requestTimestamp)
+    /// <param name="bufferedOutput">Where to write the events instead of the response (the JSON resume endpoint).</param>
+    public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, long requestTimestamp, PipeWriter? bufferedOutput = null)
     {
+        if (_owners.Resolve(context) is not { } owner)
+        {
+            await new AgUiProblem(StatusCodes.Status401Unauthorized, AgUiErrorCodes.AuthenticationRequired, "Runs on this server require an authenticated caller.")
+                .WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var key = new ThreadKey(agentName, owner, input.ThreadId);
+        BeginRunResult begin;
+        try
+        {
+            begin = await _store.BeginRunAsync(
+                new BeginRunRequest
+                {
+                    Key = key,
+                    RunId = input.RunId,
+                    Resume = input.Resume,
+                    InstanceId = _options.InstanceId,
+                    LeaseDuration = _options.LeaseDuration,
+                    Now = _clock.GetUtcNow(),
+                    Mode = _options.ResumeValidation,
+                },
+                context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ThreadStoreUnavailableException ex)
+        {
+            RunLog.StoreUnavailable(_logger, ex, input.ThreadId);
+            await new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; nothing was changed. Retry later.")
+                .WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var warning in begin.Warnings)
+        {
+            RunLog.ResumeWarning(_logger, input.ThreadId, warning);
+        }
+
         using var activity = AgUiTelemetry.ActivitySource.StartActivity(AgUiTelemetry.RunActivityName, ActivityKind.Internal);
         if (activity is not null)
         {
@@ -51,7 +109,22 @@ internal sealed class RunPipeline
             }
         }
 
-        StartEventStream(context);
+        var output = bufferedOutput ?? context.Response.BodyWriter;
+        if (bufferedOutput is null)
+        {
+            StartEventStream(context);
+        }
+
+        if (begin.Error is { } refused)
+        {
+            RunLog.RunRefused(_logger, input.ThreadId, input.RunId, refused.Code, refused.Message);
+            await RefuseAsync(context, output, refused, bufferedOutput is null).ConfigureAwait(false);
+            var refusal = new RunEnd(RunEndKind.Error, refused.Code);
+            _metrics.RunEnded(refusal, _clock.GetElapsedTime(requestTimestamp));
+            AgUiMetrics.Tag(activity, refusal);
+            return;
+        }
+
         using var runCancellation = new CancellationTokenSource();
         var queue = new RunEventQueue(runCancellation);
         using var clientGone = context.RequestAborted.UnsafeRegister(static state => ((RunEventQueue)state!).TryStop(RunStopReason.ClientDisconnected), queue);
@@ -59,8 +132,9 @@ internal sealed class RunPipeline
             ? _clock.CreateTimer(static state => ((RunEventQueue)state!).TryStop(RunStopReason.MaxDuration), queue, maxDuration, Timeout.InfiniteTimeSpan)
             : null;
         using var heartbeat = new RunHeartbeat(queue, _clock, _options.HeartbeatInterval);
-        using var writer = new RunStreamWriter(context.Response.BodyWriter, queue, input, heartbeat, _logger, _options, _clock, context.RequestAborted);
-        var run = new AgUiRun(context, input, queue);
+        var recorder = new ThreadRunRecorder(_store, key, input, _clock, _logger);
+        using var writer = new RunStreamWriter(output, queue, input, heartbeat, _logger, _options, _clock, context.RequestAborted, recorder);
+        var run = new AgUiRun(context, input, queue, begin.Answers);
 
         RunLog.RunStarted(_logger, input.ThreadId, input.RunId);
         _metrics.StreamOpened();
@@ -68,14 +142,14 @@ internal sealed class RunPipeline
         Task agentRunning;
         try
         {
-            using (_registry.Register(agent, input.ThreadId, input.RunId, queue))
+            using (_registry.Register(agent, owner, input.ThreadId, input.RunId, queue))
             {
                 var writing = writer.RunAsync();
                 agentRunning = RunAgentAsync(agent, run, queue, runCancellation.Token);
                 end = await writing.ConfigureAwait(false);
             }
 
-            if (end.Kind != RunEndKind.Aborted)
+            if (end.Kind != RunEndKind.Aborted && bufferedOutput is null)
             {
                 await CompleteResponseAsync(context).ConfigureAwait(false);
             }
@@ -84,6 +158,13 @@ internal sealed class RunPipeline
         {
             // Should the writer itself have failed, the agent must not run on: stop it (a no-op once the stream ended).
             queue.TryStop(RunStopReason.Ended);
+
+            // A dropped client (no terminal event) releases the run's claim: the interrupts can be answered again.
+            if (!recorder.HasRecorded)
+            {
+                await recorder.RecordAsync(RunCompletion.Failed, null).ConfigureAwait(false);
+            }
+
             _metrics.StreamClosed();
             if (writer.FirstAgentEventTimestamp != 0)
             {
@@ -101,6 +182,29 @@ internal sealed class RunPipeline
         if (end.Kind != RunEndKind.Error && queue.StopReason != RunStopReason.None && queue.Completion?.Exception is { } late)
         {
             RunLog.AgentFailedAfterStop(_logger, late, input.ThreadId, input.RunId);
+        }
+    }
+
+    /// <summary>A run the thread store refused: the stream opens with <c>RUN_ERROR</c> carrying the code (HTTP 200).</summary>
+    private static async Task RefuseAsync(HttpContext context, PipeWriter output, ThreadStoreError error, bool completeResponse)
+    {
+        using (var sse = new SseEventWriter(output))
+        {
+            sse.WriteEvent(new RunErrorEvent { Code = error.Code, Message = error.Message });
+        }
+
+        try
+        {
+            await output.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            return; // the client left; the refusal changed nothing
+        }
+
+        if (completeResponse)
+        {
+            await CompleteResponseAsync(context).ConfigureAwait(false);
         }
     }
 

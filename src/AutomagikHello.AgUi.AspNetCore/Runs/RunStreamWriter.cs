@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using AutomagikHello.AgUi.Sequencing;
 using AutomagikHello.AgUi.Streaming;
+using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.Logging;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -28,6 +29,7 @@ internal sealed class RunStreamWriter : IDisposable
     private readonly bool _includeExceptionDetails;
     private readonly CancellationToken _requestAborted;
     private readonly TimeProvider _clock;
+    private readonly ThreadRunRecorder? _recorder;
     private int _unflushed;
 
     public RunStreamWriter(
@@ -38,8 +40,10 @@ internal sealed class RunStreamWriter : IDisposable
         ILogger logger,
         AgUiOptions options,
         TimeProvider clock,
-        CancellationToken requestAborted)
+        CancellationToken requestAborted,
+        ThreadRunRecorder? recorder = null)
     {
+        _recorder = recorder;
         _clock = clock;
         _output = output;
         _sse = new SseEventWriter(output);
@@ -131,6 +135,11 @@ internal sealed class RunStreamWriter : IDisposable
             FirstAgentEventTimestamp = _clock.GetTimestamp();
         }
 
+        if (_recorder is not null && agUiEvent.EventType is AgUiEventType.ToolCallStart or AgUiEventType.ToolCallArgs or AgUiEventType.ToolCallChunk)
+        {
+            _recorder.Observe(agUiEvent);
+        }
+
         _unflushed += _sse.WriteEvent(agUiEvent);
         if (_unflushed >= _flushThreshold && !await FlushAsync().ConfigureAwait(false))
         {
@@ -216,12 +225,25 @@ internal sealed class RunStreamWriter : IDisposable
             return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? refused.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
         }
 
+        // The thread store learns the end first: interrupts are persisted before the client can answer them.
+        if (_recorder is not null
+            && await _recorder.RecordAsync(CompletionOf(end.Kind), (outcome as InterruptOutcome)?.Interrupts).ConfigureAwait(false) is { } notRecorded)
+        {
+            return await FailAsync(notRecorded.Code, notRecorded.Message).ConfigureAwait(false);
+        }
+
         _unflushed += _sse.WriteEvent(finished);
         return await TerminateAsync(end).ConfigureAwait(false);
     }
 
     private async Task<RunEnd> FailAsync(string code, string message)
     {
+        if (_recorder is not null)
+        {
+            // A failed run releases its claim so the interrupts can be answered again; nothing to report if that fails.
+            await _recorder.RecordAsync(RunCompletion.Failed, null).ConfigureAwait(false);
+        }
+
         var error = new RunErrorEvent { Code = code, Message = message };
         _guard.Check(error);
         _unflushed += _sse.WriteEvent(error);
@@ -239,6 +261,14 @@ internal sealed class RunStreamWriter : IDisposable
         _queue.Seal();
         return await FlushAsync().ConfigureAwait(false) ? end : Disconnected();
     }
+
+    private static RunCompletion CompletionOf(RunEndKind kind) => kind switch
+    {
+        RunEndKind.Success => RunCompletion.Succeeded,
+        RunEndKind.Interrupt => RunCompletion.Interrupted,
+        RunEndKind.Cancelled => RunCompletion.Cancelled,
+        _ => RunCompletion.Failed,
+    };
 
     private RunEnd Disconnected()
     {

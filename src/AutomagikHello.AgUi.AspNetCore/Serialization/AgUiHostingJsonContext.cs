@@ -10,8 +10,12 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(CancelRunResponse))]
+[JsonSerializable(typeof(ThreadView))]
+[JsonSerializable(typeof(DecisionRequest))]
+[JsonSerializable(typeof(RunSummary))]
 internal sealed partial class AgUiHostingJsonContext : JsonSerializerContext;

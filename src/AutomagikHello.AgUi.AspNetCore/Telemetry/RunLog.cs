@@ -37,4 +37,16 @@ internal static partial class RunLog
 
     [LoggerMessage(11, LogLevel.Information, "Cancel requested for thread {ThreadId}: {Count} active run(s) stopped.")]
     public static partial void CancelRequested(ILogger logger, string threadId, int count);
+
+    [LoggerMessage(20, LogLevel.Warning, "The end of run {RunId} on thread {ThreadId} was not recorded: {Code} {Message}")]
+    public static partial void RunEndNotRecorded(ILogger logger, string threadId, string runId, string code, string message);
+
+    [LoggerMessage(21, LogLevel.Error, "The thread store is unavailable (thread {ThreadId}).")]
+    public static partial void StoreUnavailable(ILogger logger, Exception exception, string threadId);
+
+    [LoggerMessage(22, LogLevel.Information, "Run {RunId} on thread {ThreadId} refused by the thread store: {Code} {Message}")]
+    public static partial void RunRefused(ILogger logger, string threadId, string runId, string code, string message);
+
+    [LoggerMessage(23, LogLevel.Warning, "Resume on thread {ThreadId}: {Warning}")]
+    public static partial void ResumeWarning(ILogger logger, string threadId, string warning);
 }

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using AutomagikHello.AgUi.Threads;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary><c>GET {agent}/threads/{threadId}</c>: a thread as an integrator sees it.</summary>
+internal sealed class ThreadView
+{
+    public required string ThreadId { get; init; }
+
+    /// <summary><c>idle</c>, <c>running</c> or <c>interrupted</c>.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>Increases with every change; also the response's ETag.</summary>
+    public required long Version { get; init; }
+
+    public string? LastRunId { get; init; }
+
+    /// <summary>The run holding the thread, while one does.</summary>
+    public string? ActiveRunId { get; init; }
+
+    public required IReadOnlyList<PendingInterruptView> PendingInterrupts { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public static ThreadView From(ThreadRecord record, DateTimeOffset now)
+    {
+        var status = record.StatusAt(now);
+        return new ThreadView
+        {
+            ThreadId = record.Key.ThreadId,
+            Status = status switch
+            {
+                ThreadStatus.Running => "running",
+                ThreadStatus.Interrupted => "interrupted",
+                _ => "idle",
+            },
+            Version = record.Version,
+            LastRunId = record.LastRunId,
+            ActiveRunId = status == ThreadStatus.Running ? record.Lease?.RunId : null,
+            PendingInterrupts = record.Pending.Select(p => new PendingInterruptView
+            {
+                Interrupt = p.Interrupt,
+                RaisedByRunId = p.RaisedByRunId,
+                ToolCallName = p.ToolCallName,
+                ToolCallArguments = p.ToolCallArguments,
+                Expired = p.Interrupt.IsExpiredAt(now),
+                Decision = p.Decision is { } d
+                    ? new DecisionView { Status = d.Status, Payload = d.Payload, Metadata = d.Metadata, DecidedBy = d.DecidedBy, DecidedAt = d.DecidedAt }
+                    : null,
+            }).ToList(),
+            UpdatedAt = record.UpdatedAt,
+        };
+    }
+}
+
+/// <summary>One pending interrupt with what the server recorded about it.</summary>
+internal sealed class PendingInterruptView
+{
+    public required Interrupt Interrupt { get; init; }
+
+    public required string RaisedByRunId { get; init; }
+
+    /// <summary>For tool approvals: the recorded tool name and arguments (what an approver should review).</summary>
+    public string? ToolCallName { get; init; }
+
+    public string? ToolCallArguments { get; init; }
+
+    public bool Expired { get; init; }
+
+    public DecisionView? Decision { get; init; }
+}
+
+/// <summary>A decision recorded out of band.</summary>
+internal sealed class DecisionView
+{
+    public required ResumeStatus Status { get; init; }
+
+    public JsonElement? Payload { get; init; }
+
+    public JsonElement? Metadata { get; init; }
+
+    public string? DecidedBy { get; init; }
+
+    public required DateTimeOffset DecidedAt { get; init; }
+}
+
+/// <summary><c>POST {agent}/threads/{threadId}/interrupts/{interruptId}</c>: the decision's body.</summary>
+internal sealed class DecisionRequest
+{
+    /// <summary><c>resolved</c> or <c>cancelled</c>.</summary>
+    public required ResumeStatus Status { get; init; }
+
+    /// <summary>The answer, shaped by the interrupt's response schema (omit it when cancelling).</summary>
+    public JsonElement? Payload { get; init; }
+
+    /// <summary>Envelope data (a JSON object).</summary>
+    public JsonElement? Metadata { get; init; }
+}
+
+/// <summary><c>POST {agent}/threads/{threadId}/resume</c> without <c>Accept: text/event-stream</c>: how the run ended.</summary>
+internal sealed class RunSummary
+{
+    public required string ThreadId { get; init; }
+
+    public required string RunId { get; init; }
+
+    /// <summary><c>success</c>, <c>interrupt</c>, <c>cancelled</c> or <c>error</c>.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>The new interrupts when the outcome is <c>interrupt</c>.</summary>
+    public IReadOnlyList<Interrupt>? Interrupts { get; init; }
+
+    public JsonElement? Result { get; init; }
+
+    /// <summary>The <c>RUN_ERROR</c> code when the outcome is <c>error</c>.</summary>
+    public string? ErrorCode { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>The text the agent streamed, concatenated per message, in order.</summary>
+    public IReadOnlyList<string>? Messages { get; init; }
+}

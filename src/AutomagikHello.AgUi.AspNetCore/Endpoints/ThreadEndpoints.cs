@@ -1,0 +1,328 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using AutomagikHello.AgUi.Serialization;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// The integrator endpoints of one agent's threads: the thread view, an out-of-band decision, and a resume that
+/// answers JSON. Threads are scoped by owner: another owner's thread is simply not found (404, never 403).
+/// </summary>
+internal sealed class ThreadEndpoints(MappedAgent mapped)
+{
+    public const string ThreadIdRouteValue = "threadId";
+    public const string InterruptIdRouteValue = "interruptId";
+
+    /// <summary><c>GET {agent}/threads/{threadId}</c>.</summary>
+    public async Task GetAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        if (await ResolveKeyAsync(context, allowApprover: true).ConfigureAwait(false) is not { } key)
+        {
+            return;
+        }
+
+        ThreadRecord? record;
+        try
+        {
+            record = await services.GetRequiredService<IThreadStore>().GetAsync(key, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ThreadStoreUnavailableException)
+        {
+            await StoreUnavailable(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (record is null)
+        {
+            await NotFound(context, key.ThreadId).ConfigureAwait(false);
+            return;
+        }
+
+        var etag = ETag(record);
+        context.Response.Headers.ETag = etag;
+        if (context.Request.Headers.IfNoneMatch.Contains(etag))
+        {
+            context.Response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        await WriteViewAsync(context, record).ConfigureAwait(false);
+    }
+
+    /// <summary><c>POST {agent}/threads/{threadId}/interrupts/{interruptId}</c>.</summary>
+    public async Task DecideAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        if (await ResolveKeyAsync(context, allowApprover: true).ConfigureAwait(false) is not { } key)
+        {
+            return;
+        }
+
+        var reader = services.GetRequiredService<RunRequestReader>();
+        var (body, problem) = await reader.ReadJsonBodyAsync(context).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            await problem.WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        DecisionRequest? decision;
+        try
+        {
+            decision = JsonSerializer.Deserialize(body.Span, AgUiHostingJsonContext.Default.DecisionRequest);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            decision = null;
+        }
+
+        if (decision is null || decision.Metadata is { ValueKind: not JsonValueKind.Object })
+        {
+            await reader.Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest,
+                "The body must be {\"status\": \"resolved\" | \"cancelled\", \"payload\"?: any, \"metadata\"?: object}.").WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var interruptId = context.Request.RouteValues[InterruptIdRouteValue] as string ?? string.Empty;
+        var clock = services.GetRequiredService<TimeProvider>();
+        ThreadStoreWriteResult result;
+        try
+        {
+            result = await services.GetRequiredService<IThreadStore>().RecordDecisionAsync(
+                new RecordDecisionRequest
+                {
+                    Key = key,
+                    Entry = new ResumeEntry { InterruptId = interruptId, Status = decision.Status, Payload = decision.Payload, Metadata = decision.Metadata },
+                    DecidedBy = services.GetRequiredService<ThreadOwnerResolver>().Resolve(context),
+                    Now = clock.GetUtcNow(),
+                },
+                context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ThreadStoreUnavailableException)
+        {
+            await StoreUnavailable(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (result.Error is { } error)
+        {
+            await ProblemFor(error).WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.Headers.ETag = ETag(result.Record!);
+        await WriteViewAsync(context, result.Record!).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>POST {agent}/threads/{threadId}/resume</c>: the body of a run input without <c>threadId</c> (<c>runId</c>
+    /// optional). With <c>Accept: text/event-stream</c> it streams like the run endpoint; otherwise it runs to the end
+    /// and answers a JSON <see cref="RunSummary"/>.
+    /// </summary>
+    public async Task ResumeAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
+        var pipeline = services.GetRequiredService<RunPipeline>();
+        var requestTimestamp = pipeline.Clock.GetTimestamp();
+        var reader = services.GetRequiredService<RunRequestReader>();
+        var streaming = RunRequestReader.AsksForEventStream(context.Request);
+
+        RunRequest request;
+        try
+        {
+            request = await reader.ReadAsync(context, requireEventStream: false, body => WithIds(body, threadId)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (request.Problem is { } problem)
+        {
+            await problem.WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var input = request.Input!;
+        if (input.ThreadId != threadId)
+        {
+            await reader.Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest,
+                "The body's threadId differs from the thread in the path; omit it.", "/threadId").WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (streaming)
+        {
+            await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp).ConfigureAwait(false);
+            return;
+        }
+
+        using var events = new MemoryStream();
+        var output = PipeWriter.Create(events, new StreamPipeWriterOptions(leaveOpen: true));
+        await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, output).ConfigureAwait(false);
+        await output.CompleteAsync().ConfigureAwait(false);
+        if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK || events.Length == 0)
+        {
+            return; // the pipeline answered a problem itself (401, 503)
+        }
+
+        events.Position = 0;
+        var summary = Summarize(input, events);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Default.RunSummary, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409.</summary>
+    internal static AgUiProblem ProblemFor(ThreadStoreError error) => new(
+        error.Code switch
+        {
+            ThreadErrorCodes.ThreadNotFound or ThreadErrorCodes.UnknownInterrupt => StatusCodes.Status404NotFound,
+            ThreadErrorCodes.InvalidResumePayload or ThreadErrorCodes.InterruptExpired => StatusCodes.Status422UnprocessableEntity,
+            AgUiErrorCodes.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status409Conflict,
+        },
+        error.Code,
+        error.Message);
+
+    /// <summary>
+    /// The thread key of the request: the caller's own threads, or — with <c>?owner=</c> and when the caller satisfies
+    /// <see cref="AgUiOptions.ApproverPolicy"/> — another owner's. Writes the problem and returns <see langword="null"/>
+    /// when there is none to use.
+    /// </summary>
+    private async Task<ThreadKey?> ResolveKeyAsync(HttpContext context, bool allowApprover)
+    {
+        var services = context.RequestServices;
+        var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
+        if (services.GetRequiredService<ThreadOwnerResolver>().Resolve(context) is not { } owner)
+        {
+            await new AgUiProblem(StatusCodes.Status401Unauthorized, AgUiErrorCodes.AuthenticationRequired, "Threads on this server require an authenticated caller.")
+                .WriteAsync(context).ConfigureAwait(false);
+            return null;
+        }
+
+        if (allowApprover && context.Request.Query["owner"] is { Count: 1 } requested && requested[0] is { Length: > 0 } other && other != owner)
+        {
+            var policy = services.GetRequiredService<IOptions<AgUiOptions>>().Value.ApproverPolicy;
+            var authorization = services.GetService<IAuthorizationService>();
+            if (policy is null || authorization is null || !(await authorization.AuthorizeAsync(context.User, policy).ConfigureAwait(false)).Succeeded)
+            {
+                // Not an approver: indistinguishable from a thread that does not exist.
+                await NotFound(context, threadId).ConfigureAwait(false);
+                return null;
+            }
+
+            return new ThreadKey(mapped.Name, other, threadId);
+        }
+
+        return new ThreadKey(mapped.Name, owner, threadId);
+    }
+
+    private static Task NotFound(HttpContext context, string threadId) =>
+        new AgUiProblem(StatusCodes.Status404NotFound, ThreadErrorCodes.ThreadNotFound, $"Thread '{threadId}' was not found.").WriteAsync(context);
+
+    private static Task StoreUnavailable(HttpContext context) =>
+        new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; nothing was changed. Retry later.").WriteAsync(context);
+
+    private static string ETag(ThreadRecord record) => "\"" + record.Version.ToString(CultureInfo.InvariantCulture) + "\"";
+
+    private static async Task WriteViewAsync(HttpContext context, ThreadRecord record)
+    {
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-cache";
+        await JsonSerializer.SerializeAsync(context.Response.Body, ThreadView.From(record, now), AgUiHostingJsonContext.Default.ThreadView, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the path's thread id and, when absent, a new run id; leaves anything unparsable to the strict reader.</summary>
+    private static ReadOnlyMemory<byte> WithIds(ReadOnlyMemory<byte> body, string threadId)
+    {
+        JsonObject? root;
+        try
+        {
+            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            return body;
+        }
+
+        if (root is null)
+        {
+            return body;
+        }
+
+        root.TryAdd("threadId", threadId);
+        root.TryAdd("runId", "run_" + Guid.NewGuid().ToString("N"));
+        return Encoding.UTF8.GetBytes(root.ToJsonString());
+    }
+
+    private static readonly JsonTypeInfo<AgUiEvent> EventTypeInfo = (JsonTypeInfo<AgUiEvent>)AgUiJson.Options.GetTypeInfo(typeof(AgUiEvent));
+
+    private static RunSummary Summarize(RunAgentInput input, Stream events)
+    {
+        var texts = new List<string>();
+        var byMessage = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
+        AgUiEvent? terminal = null;
+        foreach (var item in SseParser.Create(events).Enumerate())
+        {
+            var agUiEvent = JsonSerializer.Deserialize(item.Data, EventTypeInfo);
+            switch (agUiEvent)
+            {
+                case TextMessageStartEvent start:
+                    byMessage[start.MessageId] = new StringBuilder();
+                    break;
+                case TextMessageContentEvent content when byMessage.TryGetValue(content.MessageId, out var text):
+                    text.Append(content.Delta);
+                    break;
+                case TextMessageEndEvent end when byMessage.Remove(end.MessageId, out var done):
+                    texts.Add(done.ToString());
+                    break;
+                case RunFinishedEvent or RunErrorEvent:
+                    terminal = agUiEvent;
+                    break;
+            }
+        }
+
+        return terminal switch
+        {
+            RunFinishedEvent finished => new RunSummary
+            {
+                ThreadId = input.ThreadId,
+                RunId = input.RunId,
+                Outcome = finished.Outcome switch
+                {
+                    InterruptOutcome => "interrupt",
+                    CancelledOutcome => "cancelled",
+                    _ => "success",
+                },
+                Interrupts = (finished.Outcome as InterruptOutcome)?.Interrupts,
+                Result = finished.Result,
+                Messages = texts,
+            },
+            RunErrorEvent error => new RunSummary
+            {
+                ThreadId = input.ThreadId,
+                RunId = input.RunId,
+                Outcome = "error",
+                ErrorCode = error.Code,
+                ErrorMessage = error.Message,
+                Messages = texts,
+            },
+            _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = "error", ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Messages = texts },
+        };
+    }
+}
