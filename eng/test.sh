@@ -2,6 +2,8 @@
 # Builds the solution once in Release and runs every test project under tests/, then prints, as its last line,
 # "N passed, M failed" (", K skipped" when some were). Exits non-zero when a test failed, a test project did not
 # run, or nothing ran. Works on a fresh Debian 12 machine with the .NET SDK and node: it installs what else is needed.
+# For the Redis store's tests it starts a private redis-server on a loopback port (6390 upwards, in memory only),
+# exports AGUI_REDIS for them, and stops it on exit, also when tests fail (an AGUI_REDIS already set is used instead).
 #
 # Usage: eng/test.sh [extra dotnet test arguments, e.g. --filter "FullyQualifiedName~Fixtures"]
 set -euo pipefail
@@ -78,7 +80,86 @@ install_prerequisites() {
     exit 1
   fi
   # Debian packages the tests need go here, e.g.: ensure_apt_package redis-server chromium
+  # The Redis store's tests need a real redis-server (started below). Without one they skip on a developer machine and
+  # fail under CI, so a failed install is reported here and judged by the tests.
+  if [[ -z "${AGUI_REDIS:-}" ]] && ! ensure_apt_package redis-server; then
+    warn "could not install redis-server: the Redis tests will be skipped (and fail under CI=true)"
+  fi
   ensure_npm_dependencies tests/e2e
+}
+
+# --- services --------------------------------------------------------------------------------------------------------
+
+REDIS_DIR=""
+REDIS_PID=""
+
+# port_in_use PORT : whether something accepts connections on 127.0.0.1:PORT.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Starts a private redis-server on a free loopback port (6390 upwards), in memory only, and exports AGUI_REDIS for the
+# Redis tests. An AGUI_REDIS already set by the caller is used as it is. stop_redis (on exit) stops it.
+start_redis() {
+  if [[ -n "${AGUI_REDIS:-}" ]]; then
+    log "Redis: using AGUI_REDIS=$AGUI_REDIS"
+    return 0
+  fi
+  if ! command -v redis-server >/dev/null 2>&1; then
+    warn "redis-server not found: the Redis tests will be skipped (and fail under CI=true)"
+    return 0
+  fi
+  local port=6390
+  while port_in_use "$port"; do
+    port=$((port + 1))
+    if [[ $port -gt 6409 ]]; then
+      warn "no free port in 6390-6409 for redis-server: the Redis tests will be skipped (and fail under CI=true)"
+      return 0
+    fi
+  done
+  REDIS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/agui-redis.XXXXXX")
+  log "redis-server on 127.0.0.1:$port ($REDIS_DIR)"
+  if ! redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+      --dir "$REDIS_DIR" --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log"; then
+    warn "redis-server did not start: the Redis tests will be skipped (and fail under CI=true)"
+    return 0
+  fi
+  local waited=0
+  until [[ -s "$REDIS_DIR/redis.pid" ]] && port_in_use "$port"; do
+    if [[ $waited -ge 100 ]]; then
+      warn "redis-server did not answer on 127.0.0.1:$port within 10 s; its log:"
+      cat "$REDIS_DIR/redis.log" >&2 || true
+      return 0
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  REDIS_PID=$(cat "$REDIS_DIR/redis.pid")
+  export AGUI_REDIS="127.0.0.1:$port"
+}
+
+# Stops the redis-server that start_redis started (by its pid), quietly: the summary must stay the last line.
+stop_redis() {
+  if [[ -n "$REDIS_PID" ]] && kill -0 "$REDIS_PID" 2>/dev/null; then
+    kill -TERM "$REDIS_PID" 2>/dev/null || true
+    local waited=0
+    while kill -0 "$REDIS_PID" 2>/dev/null && [[ $waited -lt 50 ]]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if kill -0 "$REDIS_PID" 2>/dev/null; then
+      kill -KILL "$REDIS_PID" 2>/dev/null || true
+    fi
+  fi
+  REDIS_PID=""
+  if [[ -n "$REDIS_DIR" ]]; then
+    rm -rf "$REDIS_DIR"
+    REDIS_DIR=""
+  fi
+}
+
+cleanup() {
+  stop_redis
 }
 
 # --- test projects ---------------------------------------------------------------------------------------------------
@@ -139,6 +220,10 @@ trx_failed() {
 
 # --- main ------------------------------------------------------------------------------------------------------------
 
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 install_prerequisites
 
 rm -rf "$RESULTS_DIR"
@@ -149,6 +234,8 @@ if ! dotnet build "$SOLUTION" -c "$CONFIGURATION" -v minimal; then
   warn "build failed"
   exit 1
 fi
+
+start_redis
 
 mapfile -t projects < <(find_test_projects)
 if [[ ${#projects[@]} -eq 0 ]]; then

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Json.Schema;
 
@@ -6,7 +7,12 @@ namespace AutomagikHello.AgUi.Threads;
 /// <summary>Checks a payload against an interrupt's <c>responseSchema</c> (JSON Schema 2020-12, JsonSchema.Net).</summary>
 internal static class ResponseSchemaValidator
 {
+    private const int CachedSchemas = 512;
+
     private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List };
+
+    // Interrupts of one agent share a handful of schemas: build each once (keyed by its text), not per answer.
+    private static readonly ConcurrentDictionary<string, JsonSchema> Built = new(StringComparer.Ordinal);
 
     /// <summary>Returns <see langword="null"/> when the payload fits, else a message naming the failing path.</summary>
     public static string? Validate(JsonElement schema, JsonElement? payload)
@@ -19,8 +25,18 @@ internal static class ResponseSchemaValidator
         JsonSchema built;
         try
         {
-            // A private registry per build: schemas from different interrupts must never see each other's $ids.
-            built = JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri("urn:agui:response-schema:" + Guid.NewGuid().ToString("N")));
+            var text = schema.GetRawText();
+            if (!Built.TryGetValue(text, out built!))
+            {
+                // A private registry per build: schemas from different interrupts must never see each other's $ids.
+                built = JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() }, new Uri("urn:agui:response-schema:" + Guid.NewGuid().ToString("N")));
+                if (Built.Count >= CachedSchemas)
+                {
+                    Built.Clear();
+                }
+
+                Built.TryAdd(text, built);
+            }
         }
         catch (Exception ex) when (ex is JsonSchemaException or JsonException or ArgumentException or InvalidOperationException)
         {

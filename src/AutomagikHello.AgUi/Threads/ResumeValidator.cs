@@ -11,8 +11,13 @@ internal static class ResumeValidator
         ThreadRecord? record, IReadOnlyList<ResumeEntry>? entries, DateTimeOffset now, ResumeValidationMode mode)
     {
         var pending = record?.Pending ?? [];
-        var warnings = new List<string>();
-        var covered = new Dictionary<string, ResumeEntry>(StringComparer.Ordinal);
+        var warnings = new List<string>(0);
+        if (pending.Count == 0 && entries is not { Count: > 0 })
+        {
+            return (null, [], warnings); // the common case: a new turn on an idle thread
+        }
+
+        var covered = new Dictionary<string, ResumeEntry>(entries?.Count ?? 0, StringComparer.Ordinal);
         foreach (var original in entries ?? [])
         {
             var entry = BindLegacyEntry(original, pending);
@@ -52,7 +57,7 @@ internal static class ResumeValidator
         }
 
         var answers = new List<ResumeAnswer>(pending.Count);
-        var uncovered = new List<string>();
+        var uncovered = new List<string>(0);
         foreach (var item in pending)
         {
             var id = item.Interrupt.Id;

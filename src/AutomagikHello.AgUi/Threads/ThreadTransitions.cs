@@ -70,13 +70,7 @@ public static class ThreadTransitions
         {
             var claimed = new HashSet<string>(lease.ClaimedInterruptIds, StringComparer.Ordinal);
             pending = pending.Where(p => !claimed.Contains(p.Interrupt.Id)).ToList();
-            var nextConsumed = new Dictionary<string, string>(consumed, StringComparer.Ordinal);
-            foreach (var id in claimed)
-            {
-                nextConsumed[id] = request.RunId;
-            }
-
-            consumed = nextConsumed;
+            consumed = Remember(consumed, claimed, request.RunId);
         }
 
         if (request.Completion == RunCompletion.Interrupted)
@@ -191,6 +185,28 @@ public static class ThreadTransitions
 
         static (ThreadRecord?, ThreadStoreWriteResult) Fail(string code, string message) =>
             (null, new ThreadStoreWriteResult { Error = new ThreadStoreError(code, message) });
+    }
+
+    /// <summary>How many consumed interrupt ids a thread remembers for replay detection (the most recent ones).</summary>
+    public const int ConsumedMemory = 64;
+
+    // Bounded, so a long thread's record (and each write of it) does not grow without end. Rebuilt fresh each time,
+    // so enumeration order is insertion order and the oldest ids are the ones dropped.
+    private static Dictionary<string, string> Remember(IReadOnlyDictionary<string, string> consumed, HashSet<string> added, string runId)
+    {
+        var keep = Math.Max(0, Math.Min(consumed.Count, ConsumedMemory - added.Count));
+        var next = new Dictionary<string, string>(keep + added.Count, StringComparer.Ordinal);
+        foreach (var (id, by) in consumed.Skip(consumed.Count - keep))
+        {
+            next[id] = by;
+        }
+
+        foreach (var id in added)
+        {
+            next[id] = runId;
+        }
+
+        return next;
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyConsumed = new Dictionary<string, string>(StringComparer.Ordinal);

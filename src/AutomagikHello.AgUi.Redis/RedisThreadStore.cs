@@ -1,0 +1,216 @@
+using System.Text;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace AutomagikHello.AgUi.Redis;
+
+/// <summary>
+/// A thread store in Redis, shared by every instance of an application: no sticky sessions needed. Each thread is one
+/// hash holding the record's version (<c>v</c>) and its JSON (<c>r</c>). A write applies the contract's transition to
+/// the record as read and then runs a Lua script that stores the new record only if the version is still the one read
+/// (compare-and-swap); a lost race is retried on the newer record. So of N concurrent begins on one thread, across any
+/// number of instances, exactly one wins.
+/// </summary>
+/// <remarks>
+/// Every write sets the key's TTL to <see cref="RedisThreadStoreOptions.Retention"/>, or to the remaining lease when
+/// that is longer, so a lease never outlives its record. Connection-level failures (Redis down or unreachable, a
+/// timeout, a server loading or failing over) surface as <see cref="ThreadStoreUnavailableException"/>. Create the
+/// multiplexer with <c>abortConnect=false</c> so that an instance starts while Redis is down and recovers when it
+/// returns. The store does not own the multiplexer. Cancellation is observed between steps: a write already sent is
+/// awaited (the multiplexer's timeout bounds it), so a caller never loses sight of a write that landed.
+/// </remarks>
+public sealed partial class RedisThreadStore : IThreadStore
+{
+    // How many lost races in a row an operation tolerates: each means another writer changed the same thread, and after
+    // one begin wins the others stop writing (busy), so this is never reached short of a bug.
+    private const int MaxAttempts = 100;
+
+    private static readonly RedisValue VersionField = "v";
+    private static readonly RedisValue RecordField = "r";
+
+    // KEYS[1] thread; ARGV[1] expected version (0: the key must not exist); ARGV[2] new version; ARGV[3] record JSON;
+    // ARGV[4] TTL in milliseconds. Returns 1 when written, 0 when the version had changed.
+    private const string CompareAndSwapScript = """
+        local current = redis.call('HGET', KEYS[1], 'v') or '0'
+        if current ~= ARGV[1] then
+          return 0
+        end
+        redis.call('HSET', KEYS[1], 'v', ARGV[2], 'r', ARGV[3])
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
+        """;
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisThreadStoreOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the store over a connection the caller owns.</summary>
+    /// <param name="redis">The connection (shared by the whole application; create it with <c>abortConnect=false</c>).</param>
+    /// <param name="options">The settings, validated here.</param>
+    /// <param name="logger">Logs failures and lost races; none when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public RedisThreadStore(IConnectionMultiplexer redis, RedisThreadStoreOptions options, ILogger<RedisThreadStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _redis = redis;
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
+    public async ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return await ReadAsync(Database, RedisKeys.Thread(_options.KeyPrefix, key), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            throw Unavailable(ex, "reading a thread");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
+    public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.Begin(current, r), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
+    public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.Complete(current, r), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
+    public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.RecordDecision(current, r), cancellationToken);
+    }
+
+    private IDatabase Database => _redis.GetDatabase(_options.Database);
+
+    /// <summary>How long a key written with <paramref name="record"/> lives: the retention, or the lease when longer.</summary>
+    internal TimeSpan TimeToLive(ThreadRecord record)
+    {
+        var ttl = _options.Retention;
+        if (record.Lease is { } lease)
+        {
+            var leaseLeft = lease.ExpiresAt - record.UpdatedAt;
+            if (leaseLeft > ttl)
+            {
+                ttl = leaseLeft;
+            }
+        }
+
+        return ttl;
+    }
+
+    // Load, transition, write only if the version is still the one read; otherwise retry on the newer record.
+    private async ValueTask<TResult> ApplyAsync<TRequest, TResult>(
+        ThreadKey key, TRequest request, Func<ThreadRecord?, TRequest, (ThreadRecord? Next, TResult Result)> transition, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var redisKey = RedisKeys.Thread(_options.KeyPrefix, key);
+        var database = Database;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var current = await ReadAsync(database, redisKey, cancellationToken).ConfigureAwait(false);
+                var (next, result) = transition(current, request);
+                if (next is null || ReferenceEquals(next, current))
+                {
+                    return result;
+                }
+
+                // Not abandoned on cancellation: a write that lands must be seen by its caller (a begin's lease would
+                // otherwise hold the thread until it expires). The multiplexer's own timeout bounds the wait.
+                cancellationToken.ThrowIfCancellationRequested();
+                var written = await database.ScriptEvaluateAsync(
+                    CompareAndSwapScript,
+                    [redisKey],
+                    [current?.Version ?? 0, next.Version, ThreadRecordSerializer.Serialize(next), (long)TimeToLive(next).TotalMilliseconds]).ConfigureAwait(false);
+                if ((int)written == 1)
+                {
+                    return result;
+                }
+
+                if (attempt >= MaxAttempts)
+                {
+                    throw new ThreadStoreUnavailableException(
+                        $"The Redis thread store lost {MaxAttempts} races in a row on thread '{key.ThreadId}'; the thread is changing too fast to update.");
+                }
+
+                LogLostRace(_logger, key.ThreadId, attempt);
+            }
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            throw Unavailable(ex, "writing a thread");
+        }
+    }
+
+    private static async Task<ThreadRecord?> ReadAsync(IDatabase database, RedisKey key, CancellationToken cancellationToken)
+    {
+        using var lease = await database.HashGetLeaseAsync(key, RecordField).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return lease is null ? null : ThreadRecordSerializer.Deserialize(lease.Span);
+    }
+
+    private ThreadStoreUnavailableException Unavailable(Exception ex, string what)
+    {
+        LogUnavailable(_logger, ex, what);
+        return RedisFailures.Wrap(ex, what);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Redis thread store: lost a race on thread '{ThreadId}' (attempt {Attempt}); retrying on the newer record.")]
+    private static partial void LogLostRace(ILogger logger, string threadId, int attempt);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Redis thread store unavailable while {What}.")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string what);
+}
+
+/// <summary>The store's key names.</summary>
+internal static class RedisKeys
+{
+    /// <summary><c>{prefix}thread:{agent}:{owner}:{threadId}</c>, each part with <c>%</c> and <c>:</c> escaped so keys cannot collide.</summary>
+    public static RedisKey Thread(string prefix, ThreadKey key)
+    {
+        var builder = new StringBuilder(prefix.Length + key.Agent.Length + key.Owner.Length + key.ThreadId.Length + 16);
+        builder.Append(prefix).Append("thread:");
+        Escape(builder, key.Agent).Append(':');
+        Escape(builder, key.Owner).Append(':');
+        Escape(builder, key.ThreadId);
+        return builder.ToString();
+    }
+
+    /// <summary>The cancel channel: <c>{prefix}cancel</c>.</summary>
+    public static RedisChannel CancelChannel(string prefix) => RedisChannel.Literal(prefix + "cancel");
+
+    private static StringBuilder Escape(StringBuilder builder, string part)
+    {
+        foreach (var c in part)
+        {
+            _ = c switch
+            {
+                '%' => builder.Append("%25"),
+                ':' => builder.Append("%3A"),
+                _ => builder.Append(c),
+            };
+        }
+
+        return builder;
+    }
+}

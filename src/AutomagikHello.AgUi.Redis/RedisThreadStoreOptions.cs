@@ -1,0 +1,57 @@
+namespace AutomagikHello.AgUi.Redis;
+
+/// <summary>
+/// Settings of a <see cref="RedisThreadStore"/> and a <see cref="RedisRunCancellationBus"/>. Every instance of one
+/// application must use the same values. Call <see cref="Validate"/> at start-up (the store does).
+/// </summary>
+public sealed class RedisThreadStoreOptions
+{
+    /// <summary>The longest <see cref="KeyPrefix"/> accepted.</summary>
+    public const int MaxKeyPrefixLength = 128;
+
+    /// <summary>
+    /// Prepended to every key and channel name, so that several applications can share one Redis. Thread keys are
+    /// <c>{prefix}thread:{agent}:{owner}:{threadId}</c> (with <c>%</c> and <c>:</c> escaped in each part) and the
+    /// cancel channel is <c>{prefix}cancel</c>. Default <c>agui:</c>.
+    /// </summary>
+    public string KeyPrefix { get; set; } = "agui:";
+
+    /// <summary>
+    /// How long a thread's key lives after its last write (each write sets the TTL again); a key never expires before
+    /// the lease it holds. Default 7 days.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The Redis database number, or -1 for the connection's default. Default -1.</summary>
+    public int Database { get; set; } = -1;
+
+    /// <summary>Checks every setting and throws one exception naming each problem.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrEmpty(KeyPrefix))
+        {
+            problems.Add("KeyPrefix is required (e.g. \"agui:\"), so that the store's keys cannot collide with other data.");
+        }
+        else if (KeyPrefix.Length > MaxKeyPrefixLength || KeyPrefix.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            problems.Add($"KeyPrefix must be at most {MaxKeyPrefixLength} characters without spaces or control characters.");
+        }
+
+        if (Retention < TimeSpan.FromMinutes(1) || Retention > TimeSpan.FromDays(3650))
+        {
+            problems.Add($"Retention must be between one minute and 3650 days; it is {Retention}.");
+        }
+
+        if (Database < -1)
+        {
+            problems.Add($"Database must be -1 (the connection's default) or a database number; it is {Database}.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid RedisThreadStoreOptions: " + string.Join(" ", problems));
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.Data.Sqlite;
+
+namespace AutomagikHello.AgUi.Sqlite;
+
+/// <summary>Settings of a <see cref="SqliteThreadStore"/>. Call <see cref="Validate"/> at start-up (the store does).</summary>
+public sealed class SqliteThreadStoreOptions
+{
+    /// <summary>The longest <see cref="BusyTimeout"/> accepted.</summary>
+    public static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=App_Data/threads.db</c>. It must name a file
+    /// (not <c>:memory:</c>) opened for writing; the store creates the file and its folder when missing. Pooling and
+    /// timeouts are managed by the store (<see cref="MaxConnections"/>, <see cref="BusyTimeout"/>).
+    /// </summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>
+    /// How long a statement waits for another connection's (or process's) write lock before the operation fails with
+    /// <see cref="AgUi.Threads.ThreadStoreUnavailableException"/>. Default 5 seconds.
+    /// </summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a thread may stay untouched before <see cref="SqliteThreadStore.RemoveExpiredThreadsAsync"/> removes it
+    /// (a thread holding a live lease is never removed). Default 7 days.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Whether every commit is flushed to the disk (<c>PRAGMA synchronous = FULL</c>), so it survives a power loss or an
+    /// operating-system crash. Default <see langword="false"/> (<c>NORMAL</c>, the usual setting in WAL mode): a commit
+    /// survives the process being killed, and the last commits before a power loss may be rolled back; about ten times
+    /// faster on most disks.
+    /// </summary>
+    public bool FlushEveryCommit { get; set; }
+
+    /// <summary>How many connections the store keeps open and uses at once (more callers wait for one). Default 8.</summary>
+    public int MaxConnections { get; set; } = 8;
+
+    /// <summary>Checks every setting and throws one exception naming each problem.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range or the connection string is unusable.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            problems.Add("ConnectionString is required, e.g. \"Data Source=App_Data/threads.db\".");
+        }
+        else
+        {
+            try
+            {
+                var builder = new SqliteConnectionStringBuilder(ConnectionString);
+                if (string.IsNullOrWhiteSpace(builder.DataSource))
+                {
+                    problems.Add("ConnectionString must name the database file (Data Source=...).");
+                }
+                else if (builder.Mode == SqliteOpenMode.Memory
+                    || string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal)
+                    || builder.DataSource.StartsWith("file::memory:", StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add("ConnectionString names an in-memory database; the SQLite store needs a file (use InMemoryThreadStore for a store in memory).");
+                }
+
+                if (builder.Mode == SqliteOpenMode.ReadOnly)
+                {
+                    problems.Add("ConnectionString opens the database read-only (Mode=ReadOnly); the store writes to it.");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                // The message names the keyword, never the value (a connection string may carry a password).
+                problems.Add($"ConnectionString is not a valid SQLite connection string: {ex.Message}");
+            }
+            catch (FormatException ex)
+            {
+                problems.Add($"ConnectionString is not a valid SQLite connection string: {ex.Message}");
+            }
+        }
+
+        if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > MaxBusyTimeout)
+        {
+            problems.Add($"BusyTimeout must be more than zero and at most {MaxBusyTimeout}; it is {BusyTimeout}.");
+        }
+
+        if (Retention < TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"Retention must be at least one minute; it is {Retention}.");
+        }
+
+        if (MaxConnections is < 1 or > 256)
+        {
+            problems.Add($"MaxConnections must be between 1 and 256; it is {MaxConnections}.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid SqliteThreadStoreOptions: " + string.Join(" ", problems));
+        }
+    }
+}

@@ -1,0 +1,339 @@
+using System.Text.Json;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.Data.Sqlite;
+
+namespace AutomagikHello.AgUi.Sqlite.Tests;
+
+public sealed class SqliteThreadStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private readonly TempFolder _folder = new();
+    private readonly ThreadKey _key = new("approval", "alice", "thread-1");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Record_SurvivesClosingAndReopeningTheStore()
+    {
+        var first = _folder.Store();
+        await Interrupt(first, _key, "r1", "i1");
+        var written = (await first.GetAsync(_key))!;
+        first.Dispose();
+
+        using var second = new SqliteThreadStore(_folder.Options());
+        var read = await second.GetAsync(_key);
+        var resumed = await second.BeginRunAsync(Begin(_key, "r2", Resolved("i1")));
+
+        read.Should().NotBeNull();
+        ThreadRecordSerializer.Serialize(read!).Should().Equal(ThreadRecordSerializer.Serialize(written));
+        resumed.Succeeded.Should().BeTrue(resumed.Error?.Message);
+        resumed.Answers.Should().ContainSingle().Which.ToolCallName.Should().Be("sendEmail");
+    }
+
+    [Fact]
+    public async Task TwoStoresOnOneFile_HundredConcurrentResumes_ExactlyOneWins_Repeated()
+    {
+        var a = _folder.Store();
+        var b = _folder.Store(_folder.Options(configure: o => o.MaxConnections = 4));
+        for (var round = 0; round < 10; round++)
+        {
+            var key = _key with { ThreadId = $"thread-{round}" };
+            await Interrupt(a, key, "r0", "i1");
+            using var gate = new ManualResetEventSlim(false);
+
+            var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+            {
+                gate.Wait();
+                var store = i % 2 == 0 ? a : b;
+                return await store.BeginRunAsync(Begin(key, $"run-{i}", Resolved("i1")));
+            })).ToArray();
+            gate.Set();
+            var results = await Task.WhenAll(attempts);
+
+            results.Count(r => r.Succeeded).Should().Be(1, $"round {round}");
+            results.Where(r => !r.Succeeded).Select(r => r.Error!.Code).Should().OnlyContain(c => c == ThreadErrorCodes.ThreadBusy);
+            var winner = results.Single(r => r.Succeeded).Record!.Lease!.RunId;
+            (await b.GetAsync(key))!.Lease!.RunId.Should().Be(winner);
+        }
+    }
+
+    [Fact]
+    public async Task TwoStoresOnOneFile_HundredConcurrentBeginsOnANewThread_ExactlyOneCreatesIt()
+    {
+        var a = _folder.Store();
+        var b = _folder.Store();
+        for (var round = 0; round < 10; round++)
+        {
+            var key = _key with { ThreadId = $"new-{round}" };
+            using var gate = new ManualResetEventSlim(false);
+
+            var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+            {
+                gate.Wait();
+                return await (i % 2 == 0 ? a : b).BeginRunAsync(Begin(key, $"run-{i}"));
+            })).ToArray();
+            gate.Set();
+            var results = await Task.WhenAll(attempts);
+
+            results.Count(r => r.Succeeded).Should().Be(1, $"round {round}");
+            results.Where(r => !r.Succeeded).Select(r => r.Error!.Code).Should().OnlyContain(c => c == ThreadErrorCodes.ThreadBusy);
+            (await a.GetAsync(key))!.Version.Should().Be(1);
+        }
+    }
+
+    [Fact]
+    public async Task Initialize_NewFile_CreatesVersionedSchemaInWalMode()
+    {
+        var store = _folder.Store("nested/folder/threads.db");
+
+        await store.InitializeAsync();
+
+        store.FilePath.Should().Be(_folder.File("nested/folder/threads.db"));
+        File.Exists(store.FilePath).Should().BeTrue();
+        Scalar(store.FilePath, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
+        Scalar(store.FilePath, "PRAGMA journal_mode;").Should().Be("wal");
+        Scalar(store.FilePath, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'threads';").Should().Be(1L);
+    }
+
+    [Fact]
+    public async Task Initialize_ExistingFileAtCurrentVersion_KeepsDataAndVersion()
+    {
+        var first = _folder.Store();
+        await Interrupt(first, _key, "r1", "i1");
+        first.Dispose();
+
+        var second = _folder.Store();
+        await second.InitializeAsync();
+
+        Scalar(second.FilePath, "SELECT count(*) FROM schema_version;").Should().Be(1L);
+        (await second.GetAsync(_key))!.Pending.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Initialize_SchemaNewerThanCode_ThrowsNamingBothVersions()
+    {
+        var first = _folder.Store();
+        await first.InitializeAsync();
+        first.Dispose();
+        Execute(first.FilePath, "UPDATE schema_version SET version = 99;");
+
+        var second = _folder.Store();
+        var act = () => second.InitializeAsync();
+
+        var error = (await act.Should().ThrowAsync<InvalidOperationException>()).Which;
+        error.Message.Should().Contain("schema version 99").And.Contain($"({SqliteThreadStore.SchemaVersion})").And.Contain(second.FilePath);
+        await FluentActions.Awaiting(async () => await second.GetAsync(_key)).Should().ThrowAsync<InvalidOperationException>("no operation runs on a schema it does not know");
+    }
+
+    [Fact]
+    public async Task Initialize_FolderPathIsARegularFile_ThrowsClearStartupError()
+    {
+        var blocker = _folder.File("not-a-folder");
+        await File.WriteAllTextAsync(blocker, "x");
+        var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={Path.Combine(blocker, "threads.db")}" });
+
+        var act = () => store.InitializeAsync();
+
+        var error = (await act.Should().ThrowAsync<ThreadStoreUnavailableException>()).Which;
+        error.Message.Should().Contain("cannot create the folder").And.Contain(blocker);
+    }
+
+    [Fact]
+    public async Task Initialize_PathIsAFolder_ThrowsClearStartupError()
+    {
+        var folder = _folder.File("a-folder");
+        Directory.CreateDirectory(folder);
+        var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={folder}" });
+
+        var act = () => store.InitializeAsync();
+
+        var error = (await act.Should().ThrowAsync<ThreadStoreUnavailableException>()).Which;
+        error.Message.Should().Contain("cannot open and write its file").And.Contain(folder);
+        error.InnerException.Should().BeOfType<SqliteException>();
+    }
+
+    [Fact]
+    public async Task Initialize_FileIsNotADatabase_ThrowsClearStartupError()
+    {
+        var path = _folder.File("garbage.db");
+        await File.WriteAllTextAsync(path, new string('x', 4096));
+        var store = _folder.Store("garbage.db");
+
+        var act = () => store.InitializeAsync();
+
+        (await act.Should().ThrowAsync<ThreadStoreUnavailableException>()).Which.Message.Should().Contain(path).And.Contain("SQLite database");
+    }
+
+    [Fact]
+    public async Task Initialize_AfterTheCauseIsFixed_Succeeds()
+    {
+        var blocker = _folder.File("later-a-folder");
+        await File.WriteAllTextAsync(blocker, "x");
+        var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={Path.Combine(blocker, "threads.db")}" });
+        await FluentActions.Awaiting(() => store.InitializeAsync()).Should().ThrowAsync<ThreadStoreUnavailableException>();
+
+        File.Delete(blocker);
+        var begun = await store.BeginRunAsync(Begin(_key, "r1"));
+
+        begun.Succeeded.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Write_WhileAnotherConnectionHoldsTheWriteLock_ThrowsUnavailableAndRecoversAfterwards()
+    {
+        var store = _folder.Store(_folder.Options(configure: o => o.BusyTimeout = TimeSpan.FromMilliseconds(200)));
+        await store.InitializeAsync();
+        using var blocker = new SqliteConnection($"Data Source={store.FilePath};Pooling=False");
+        blocker.Open();
+        var transaction = blocker.BeginTransaction(deferred: false);
+
+        var act = async () => await store.BeginRunAsync(Begin(_key, "r1"));
+
+        var error = (await act.Should().ThrowAsync<ThreadStoreUnavailableException>()).Which;
+        error.Message.Should().Contain("locked");
+        transaction.Rollback();
+        transaction.Dispose();
+        (await store.BeginRunAsync(Begin(_key, "r1"))).Succeeded.Should().BeTrue("service returns when the lock is released");
+    }
+
+    [Fact]
+    public async Task RemoveExpiredThreads_RemovesOnlyThreadsIdlePastRetentionWithoutLiveLease()
+    {
+        var store = _folder.Store(_folder.Options(configure: o => o.Retention = TimeSpan.FromHours(1)));
+        var old = _key with { ThreadId = "old" };
+        var oldInterrupted = _key with { ThreadId = "old-interrupted" };
+        var oldRunning = _key with { ThreadId = "old-running" };
+        var fresh = _key with { ThreadId = "fresh" };
+        await Interrupt(store, oldInterrupted, "r1", "i1");
+        await store.BeginRunAsync(Begin(old, "r1"));
+        await store.CompleteRunAsync(new CompleteRunRequest { Key = old, RunId = "r1", Completion = RunCompletion.Succeeded, Now = T0 });
+        await store.BeginRunAsync(Begin(oldRunning, "r1", lease: TimeSpan.FromHours(3)));
+        await store.BeginRunAsync(Begin(fresh, "r1", now: T0.AddHours(1.5)));
+
+        var removed = await store.RemoveExpiredThreadsAsync(T0.AddHours(2));
+
+        removed.Should().Be(2);
+        (await store.GetAsync(old)).Should().BeNull();
+        (await store.GetAsync(oldInterrupted)).Should().BeNull("retention removes pending interrupts too");
+        (await store.GetAsync(oldRunning)).Should().NotBeNull("a live lease keeps its thread");
+        (await store.GetAsync(fresh)).Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task RemoveExpiredThreads_ManyThreads_RemovesThemAllInBatches()
+    {
+        var store = _folder.Store(_folder.Options(configure: o => o.Retention = TimeSpan.FromHours(1)));
+        for (var i = 0; i < 1_200; i++)
+        {
+            var key = _key with { ThreadId = $"t{i}" };
+            await store.BeginRunAsync(Begin(key, "r"));
+            await store.CompleteRunAsync(new CompleteRunRequest { Key = key, RunId = "r", Completion = RunCompletion.Succeeded, Now = T0 });
+        }
+
+        (await store.RemoveExpiredThreadsAsync(T0.AddDays(1))).Should().Be(1_200);
+        Scalar(store.FilePath, "SELECT count(*) FROM threads;").Should().Be(0L);
+    }
+
+    [Fact]
+    public async Task Operations_AfterDispose_Throw()
+    {
+        var store = _folder.Store();
+        store.Dispose();
+
+        await FluentActions.Awaiting(async () => await store.GetAsync(_key)).Should().ThrowAsync<ObjectDisposedException>();
+    }
+
+    [Theory]
+    [InlineData("", "ConnectionString is required")]
+    [InlineData("Data Source=:memory:", "in-memory")]
+    [InlineData("Data Source=x.db;Mode=Memory", "in-memory")]
+    [InlineData("Data Source=x.db;Mode=ReadOnly", "read-only")]
+    [InlineData("Data Source=x.db;Bogus Keyword=1", "not a valid SQLite connection string")]
+    [InlineData("Mode=ReadWriteCreate", "name the database file")]
+    public void Options_InvalidConnectionString_AreRejectedClearly(string connectionString, string expected)
+    {
+        var options = new SqliteThreadStoreOptions { ConnectionString = connectionString };
+
+        var act = () => new SqliteThreadStore(options);
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should().Contain(expected);
+    }
+
+    [Fact]
+    public void Options_OutOfRangeSettings_AreAllNamedInOneException()
+    {
+        var options = new SqliteThreadStoreOptions
+        {
+            ConnectionString = "Data Source=x.db",
+            BusyTimeout = TimeSpan.Zero,
+            Retention = TimeSpan.FromSeconds(5),
+            MaxConnections = 0,
+        };
+
+        var act = options.Validate;
+
+        act.Should().Throw<ArgumentException>().Which.Message.Should()
+            .Contain("BusyTimeout").And.Contain("Retention").And.Contain("MaxConnections");
+    }
+
+    [Fact]
+    public void Options_Defaults_AreValid()
+    {
+        var options = new SqliteThreadStoreOptions { ConnectionString = "Data Source=x.db" };
+
+        options.Invoking(o => o.Validate()).Should().NotThrow();
+        options.BusyTimeout.Should().Be(TimeSpan.FromSeconds(5));
+        options.Retention.Should().Be(TimeSpan.FromDays(7));
+        options.FlushEveryCommit.Should().BeFalse();
+    }
+
+    private static object? Scalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static BeginRunRequest Begin(ThreadKey key, string runId, params ResumeEntry[] resume) => Begin(key, runId, null, null, resume);
+
+    private static BeginRunRequest Begin(ThreadKey key, string runId, DateTimeOffset? now = null, TimeSpan? lease = null, params ResumeEntry[] resume) =>
+        new() { Key = key, RunId = runId, Resume = resume.Length == 0 ? null : resume, InstanceId = "test", LeaseDuration = lease ?? Lease, Now = now ?? T0 };
+
+    private static ResumeEntry Resolved(string id) =>
+        new() { InterruptId = id, Status = ResumeStatus.Resolved, Payload = JsonDocument.Parse("""{"approved":true}""").RootElement };
+
+    private static async Task Interrupt(IThreadStore store, ThreadKey key, string runId, string interruptId)
+    {
+        (await store.BeginRunAsync(Begin(key, runId))).Succeeded.Should().BeTrue();
+        var completed = await store.CompleteRunAsync(new CompleteRunRequest
+        {
+            Key = key,
+            RunId = runId,
+            Completion = RunCompletion.Interrupted,
+            Now = T0,
+            NewInterrupts =
+            [
+                new PendingInterrupt
+                {
+                    Interrupt = new Interrupt { Id = interruptId, Reason = InterruptReasons.ToolCall, ToolCallId = "call-1" },
+                    RaisedByRunId = runId,
+                    ToolCallName = "sendEmail",
+                    ToolCallArguments = """{"to":"a@b.c"}""",
+                },
+            ],
+        });
+        completed.Succeeded.Should().BeTrue(completed.Error?.Message);
+    }
+}
