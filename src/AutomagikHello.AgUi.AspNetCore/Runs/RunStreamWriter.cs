@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using AutomagikHello.AgUi.Sequencing;
@@ -19,9 +20,10 @@ internal sealed class RunStreamWriter : IDisposable
     private const string ProtocolViolationMessage = "The agent emitted an event sequence that AG-UI does not allow.";
 
     private readonly PipeWriter _output;
-    private readonly SseEventWriter _sse;
+    private RunFrameBuffer? _frames;
     private readonly RunEventQueue _queue;
-    private readonly EventSequenceGuard _guard;
+    private readonly RunStartedEvent _started;
+    private EventSequenceGuard? _guard;
     private readonly RunAgentInput _input;
     private readonly RunHeartbeat _heartbeat;
     private readonly ILogger _logger;
@@ -46,10 +48,15 @@ internal sealed class RunStreamWriter : IDisposable
         _recorder = recorder;
         _clock = clock;
         _output = output;
-        _sse = new SseEventWriter(output);
         _queue = queue;
         _input = input;
-        _guard = EventSequenceGuard.For(input);
+        _started = new RunStartedEvent
+        {
+            ThreadId = input.ThreadId,
+            RunId = input.RunId,
+            ParentRunId = input.ParentRunId,
+            ProtocolVersion = RunStartedEvent.CurrentProtocolVersion,
+        };
         _heartbeat = heartbeat;
         _logger = logger;
         _flushThreshold = options.FlushThresholdBytes;
@@ -57,31 +64,48 @@ internal sealed class RunStreamWriter : IDisposable
         _requestAborted = requestAborted;
     }
 
+    /// <summary>
+    /// Frames go into a <see cref="RunFrameBuffer"/>, taken when the first frame of a batch is written and handed to
+    /// the response (then given back) by <see cref="FlushAsync"/>.
+    /// </summary>
+    private SseEventWriter Frames => (_frames ??= RunFrameBuffer.Rent()).Sse;
+
+    /// <summary>
+    /// The run's <see cref="EventSequenceGuard"/>, created (and shown <c>RUN_STARTED</c>) when first needed: at the
+    /// agent's first event or at the end of the run. A stream still waiting for its agent's first event (an LLM's
+    /// first token) holds none.
+    /// </summary>
+    private EventSequenceGuard Guard
+    {
+        get
+        {
+            if (_guard is null)
+            {
+                _guard = EventSequenceGuard.For(_input);
+                _guard.Check(_started);
+            }
+
+            return _guard;
+        }
+    }
+
     /// <summary>When the agent's first event was written (a <see cref="TimeProvider"/> timestamp), or 0.</summary>
     public long FirstAgentEventTimestamp { get; private set; }
 
     public async Task<RunEnd> RunAsync()
     {
-        var started = new RunStartedEvent
-        {
-            ThreadId = _input.ThreadId,
-            RunId = _input.RunId,
-            ParentRunId = _input.ParentRunId,
-            ProtocolVersion = RunStartedEvent.CurrentProtocolVersion,
-        };
-        _guard.Check(started);
-        _unflushed += _sse.WriteEvent(started);
+        // RUN_STARTED is always valid; the guard sees it when it is created (see Guard).
+        _unflushed += Frames.WriteEvent(_started);
         if (!await FlushAsync().ConfigureAwait(false))
         {
             return Disconnected();
         }
 
-        var reader = _queue.Reader;
         while (true)
         {
-            while (_queue.StopReason == RunStopReason.None && reader.TryRead(out var item))
+            while (_queue.StopReason == RunStopReason.None && _queue.TryRead(out var item))
             {
-                if (item is not null && await WriteAgentEventAsync(item).ConfigureAwait(false) is { } end)
+                if (await WriteAgentEventAsync(item).ConfigureAwait(false) is { } end)
                 {
                     return end;
                 }
@@ -95,10 +119,10 @@ internal sealed class RunStreamWriter : IDisposable
 
             if (_queue.Completion is { } completion)
             {
-                // The agent returned after its last emit: whatever it queued is already in the channel.
-                while (reader.TryRead(out var item))
+                // The agent returned after its last emit: whatever it queued is already in the queue.
+                while (_queue.TryRead(out var item))
                 {
-                    if (item is not null && await WriteAgentEventAsync(item).ConfigureAwait(false) is { } end)
+                    if (await WriteAgentEventAsync(item).ConfigureAwait(false) is { } end)
                     {
                         return end;
                     }
@@ -109,7 +133,7 @@ internal sealed class RunStreamWriter : IDisposable
 
             if (_queue.TakeHeartbeatRequest() && _unflushed == 0)
             {
-                _unflushed += _sse.WriteHeartbeat();
+                _unflushed += Frames.WriteHeartbeat();
             }
 
             if (_unflushed > 0 && !await FlushAsync().ConfigureAwait(false))
@@ -117,14 +141,14 @@ internal sealed class RunStreamWriter : IDisposable
                 return Disconnected();
             }
 
-            await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
+            await _queue.WaitToReadAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>Checks and writes one agent event; returns the run's end when the event ends it.</summary>
     private async ValueTask<RunEnd?> WriteAgentEventAsync(AgUiEvent agUiEvent)
     {
-        if (_guard.Check(agUiEvent) is { } violation)
+        if (Guard.Check(agUiEvent) is { } violation)
         {
             RunLog.ProtocolViolation(_logger, violation.Rule, _input.ThreadId, _input.RunId, violation.Message);
             return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? violation.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
@@ -140,7 +164,7 @@ internal sealed class RunStreamWriter : IDisposable
             _recorder.Observe(agUiEvent);
         }
 
-        _unflushed += _sse.WriteEvent(agUiEvent);
+        _unflushed += Frames.WriteEvent(agUiEvent);
         if (_unflushed >= _flushThreshold && !await FlushAsync().ConfigureAwait(false))
         {
             return Disconnected();
@@ -182,7 +206,7 @@ internal sealed class RunStreamWriter : IDisposable
 
     private SuccessOutcome SuccessOutcome()
     {
-        var pending = _guard.GetPendingToolCallIds();
+        var pending = Guard.GetPendingToolCallIds();
         return pending.Count == 0 ? RunFinishedOutcome.Success : new SuccessOutcome { PendingToolCallIds = pending };
     }
 
@@ -200,15 +224,15 @@ internal sealed class RunStreamWriter : IDisposable
     /// <summary>Closes every open item, then writes <c>RUN_FINISHED</c> (or <c>RUN_ERROR</c> if the guard refuses it).</summary>
     private async Task<RunEnd> EndAsync(RunFinishedOutcome outcome, JsonElement? result, IReadOnlyList<TokenUsage>? usage, RunEnd end)
     {
-        foreach (var closing in _guard.CreateClosingEvents())
+        foreach (var closing in Guard.CreateClosingEvents())
         {
-            if (_guard.Check(closing) is { } violation)
+            if (Guard.Check(closing) is { } violation)
             {
                 RunLog.ProtocolViolation(_logger, violation.Rule, _input.ThreadId, _input.RunId, violation.Message);
                 return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? violation.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
             }
 
-            _unflushed += _sse.WriteEvent(closing);
+            _unflushed += Frames.WriteEvent(closing);
         }
 
         var finished = new RunFinishedEvent
@@ -219,7 +243,7 @@ internal sealed class RunStreamWriter : IDisposable
             Result = result,
             Usage = usage,
         };
-        if (_guard.Check(finished) is { } refused)
+        if (Guard.Check(finished) is { } refused)
         {
             RunLog.ProtocolViolation(_logger, refused.Rule, _input.ThreadId, _input.RunId, refused.Message);
             return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? refused.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
@@ -232,7 +256,7 @@ internal sealed class RunStreamWriter : IDisposable
             return await FailAsync(notRecorded.Code, notRecorded.Message).ConfigureAwait(false);
         }
 
-        _unflushed += _sse.WriteEvent(finished);
+        _unflushed += Frames.WriteEvent(finished);
         return await TerminateAsync(end).ConfigureAwait(false);
     }
 
@@ -245,8 +269,8 @@ internal sealed class RunStreamWriter : IDisposable
         }
 
         var error = new RunErrorEvent { Code = code, Message = message };
-        _guard.Check(error);
-        _unflushed += _sse.WriteEvent(error);
+        Guard.Check(error);
+        _unflushed += Frames.WriteEvent(error);
         return await TerminateAsync(new RunEnd(RunEndKind.Error, code)).ConfigureAwait(false);
     }
 
@@ -283,6 +307,19 @@ internal sealed class RunStreamWriter : IDisposable
         _unflushed = 0;
         try
         {
+            if (_frames is { } frames)
+            {
+                _frames = null;
+                try
+                {
+                    _output.Write(frames.Written);
+                }
+                finally
+                {
+                    RunFrameBuffer.Return(frames);
+                }
+            }
+
             var result = await _output.FlushAsync(_requestAborted).ConfigureAwait(false);
             if (result.IsCompleted || result.IsCanceled)
             {
@@ -298,5 +335,12 @@ internal sealed class RunStreamWriter : IDisposable
         return true;
     }
 
-    public void Dispose() => _sse.Dispose();
+    public void Dispose()
+    {
+        if (_frames is { } frames)
+        {
+            _frames = null;
+            RunFrameBuffer.Return(frames);
+        }
+    }
 }

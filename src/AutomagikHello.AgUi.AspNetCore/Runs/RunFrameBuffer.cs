@@ -1,0 +1,73 @@
+using System.Buffers;
+using AutomagikHello.AgUi.Streaming;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// Where a <see cref="RunStreamWriter"/> frames a batch of events before it hands the batch to the response in one
+/// write: an <see cref="SseEventWriter"/> over a growable buffer. Writing each frame straight into the server's
+/// response writer costs several buffer requests per event (Kestrel takes a lock for each); one copy per flush is
+/// cheaper. Cached one per thread and held by a stream only while it writes, so an idle stream holds none.
+/// </summary>
+internal sealed class RunFrameBuffer : IDisposable
+{
+    private const int InitialBytes = 4 * 1024;
+
+    // A burst can grow the buffer to the flush threshold; a much larger one (a huge event) is not kept.
+    private const int RetainedBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static RunFrameBuffer? t_cached;
+
+    private ArrayBufferWriter<byte> _buffer;
+
+    private RunFrameBuffer()
+    {
+        _buffer = new ArrayBufferWriter<byte>(InitialBytes);
+        Sse = new SseEventWriter(_buffer);
+    }
+
+    /// <summary>Frames events into this buffer.</summary>
+    public SseEventWriter Sse { get; }
+
+    /// <summary>The frames written since the buffer was taken.</summary>
+    public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
+
+    /// <summary>Takes this thread's cached buffer, or a new one.</summary>
+    public static RunFrameBuffer Rent()
+    {
+        var buffer = t_cached;
+        if (buffer is null)
+        {
+            return new RunFrameBuffer();
+        }
+
+        t_cached = null;
+        return buffer;
+    }
+
+    /// <summary>Empties <paramref name="buffer"/> and caches it on this thread (or drops it when one is cached).</summary>
+    public static void Return(RunFrameBuffer buffer)
+    {
+        if (buffer._buffer.Capacity > RetainedBytes)
+        {
+            buffer._buffer = new ArrayBufferWriter<byte>(InitialBytes);
+            buffer.Sse.Reset(buffer._buffer);
+        }
+        else
+        {
+            buffer._buffer.ResetWrittenCount();
+        }
+
+        if (t_cached is null)
+        {
+            t_cached = buffer;
+        }
+        else
+        {
+            buffer.Dispose();
+        }
+    }
+
+    public void Dispose() => Sse.Dispose();
+}

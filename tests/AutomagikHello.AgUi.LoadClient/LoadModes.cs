@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace AutomagikHello.AgUi.LoadClient;
+
+/// <summary>A server under test and its bench endpoints.</summary>
+internal sealed record Target(string Name, ServerProcess Server)
+{
+    public Uri Bench { get; } = new(Server.BaseAddress, "/agents/bench");
+
+    public Uri Cancel(string threadId) => new(Server.BaseAddress, $"/agents/bench/threads/{threadId}/cancel");
+}
+
+/// <summary>
+/// The five measurements. Server CPU is the server process's utime + stime (<c>/proc/PID/stat</c>) across the mode,
+/// memory its VmRSS; latencies are measured by the client with <see cref="Stopwatch"/>. Every run is checked: it
+/// must start with RUN_STARTED, carry the expected number of events and end with the expected outcome.
+/// </summary>
+internal sealed class LoadModes(HttpClient http, Results results, long clockTicksPerSecond)
+{
+    private const int BenchEvents = 100; // the bench agent's default deltas: a 100-event run
+    private const int FramesAround = 4;  // RUN_STARTED, TEXT_MESSAGE_START, TEXT_MESSAGE_END, RUN_FINISHED
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    private double CpuMicroseconds(long clockTicks) => clockTicks * 1_000_000.0 / clockTicksPerSecond;
+
+    private static double ClientCpuMs() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+
+    /// <summary>(a) <paramref name="streams"/> streams of <paramref name="events"/> content events, one after another.</summary>
+    public async Task LongStreamAsync(Target target, int streams, int events, bool record, CancellationToken cancellationToken)
+    {
+        var clientCpu = ClientCpuMs();
+        var cpu = target.Server.ReadCpuTicks();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < streams; i++)
+        {
+            var body = RunStream.Body($"long-{Guid.NewGuid():N}", "r1", events, 0);
+            await using var run = await RunStream.OpenAsync(http, target.Bench, body, 256 * 1024, cancellationToken).ConfigureAwait(false);
+            await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            Check(target, run.IsValid(events + FramesAround, Terminal.Success), run);
+        }
+
+        var elapsed = Stopwatch.GetTimestamp() - started;
+        var cpuTicks = target.Server.ReadCpuTicks() - cpu;
+        if (record)
+        {
+            double total = (double)streams * events;
+            results.Add(target.Name, Metrics.LongCpuPerEvent, CpuMicroseconds(cpuTicks) / total);
+            results.Add(target.Name, Metrics.LongEventsPerSecond, total / (Ms(elapsed) / 1000));
+            results.Add(target.Name, Metrics.LongClientCpuPerEvent, (ClientCpuMs() - clientCpu) * 1000 / total);
+            Report(target, $"a: {streams} x {events} events in {Ms(elapsed):F0} ms, server CPU {cpuTicks} ticks = {CpuMicroseconds(cpuTicks) / total:F3} µs/event");
+        }
+    }
+
+    /// <summary>(b) <paramref name="runs"/> 100-event runs from <paramref name="concurrency"/> workers.</summary>
+    public async Task ShortRunsAsync(Target target, int runs, int concurrency, bool record, CancellationToken cancellationToken)
+    {
+        var firstEvent = new double[runs];
+        var latency = new double[runs];
+        var next = -1;
+        var clientCpu = ClientCpuMs();
+        var cpu = target.Server.ReadCpuTicks();
+        var started = Stopwatch.GetTimestamp();
+        var workers = new Task[concurrency];
+        for (var w = 0; w < concurrency; w++)
+        {
+            var worker = w;
+            workers[w] = Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < runs)
+                {
+                    var body = RunStream.Body($"short-{worker}-{i}", $"r{i}", BenchEvents, 0);
+                    await using var run = await RunStream.OpenAsync(http, target.Bench, body, 8 * 1024, cancellationToken).ConfigureAwait(false);
+                    await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                    Check(target, run.IsValid(BenchEvents + FramesAround, Terminal.Success), run);
+                    firstEvent[i] = Ms(run.FirstFrameAt - run.SentAt);
+                    latency[i] = Ms(run.TerminalAt - run.SentAt);
+                }
+            }, cancellationToken);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetTimestamp() - started;
+        var cpuTicks = target.Server.ReadCpuTicks() - cpu;
+        if (record)
+        {
+            results.Add(target.Name, Metrics.ShortCpuPerRun, CpuMicroseconds(cpuTicks) / runs);
+            results.Add(target.Name, Metrics.ShortRunsPerSecond, runs / (Ms(elapsed) / 1000));
+            results.Add(target.Name, Metrics.ShortClientCpuPerRun, (ClientCpuMs() - clientCpu) * 1000 / runs);
+            results.AddSamples(target.Name, Metrics.ShortFirstEvent, firstEvent);
+            results.AddSamples(target.Name, Metrics.ShortRunLatency, latency);
+            Report(target, $"b: {runs} runs x {concurrency} workers in {Ms(elapsed):F0} ms, server CPU {cpuTicks} ticks = {CpuMicroseconds(cpuTicks) / runs:F1} µs/run");
+        }
+    }
+
+    /// <summary>
+    /// (c) <paramref name="count"/> streams held open (holdMs 10 min) past RUN_STARTED, in a fresh server process (a
+    /// server warmed by the other modes has a grown heap with room to spare, which hides what streams cost): its paths
+    /// are warmed with a few streams and runs first, then VmRSS is read before and after.
+    /// </summary>
+    public async Task IdleStreamsAsync(Target target, int count, bool record, CancellationToken cancellationToken)
+    {
+        using var server = await target.Server.StartAnotherAsync(http).ConfigureAwait(false);
+        var fresh = new Target(target.Name, server);
+        await CloseAsync(await OpenIdleAsync(fresh, Math.Min(count, 200), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        await ShortRunsAsync(fresh, 200, 8, false, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+
+        var rssBefore = server.ReadRssKib();
+        var cpu = server.ReadCpuTicks();
+        var started = Stopwatch.GetTimestamp();
+        var streams = await OpenIdleAsync(fresh, count, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var opened = Stopwatch.GetTimestamp() - started;
+
+            // Let the server settle (timers armed, nothing in flight), then read its memory twice and keep the larger.
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            var rssAfter = server.ReadRssKib();
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            rssAfter = Math.Max(rssAfter, server.ReadRssKib());
+            var cpuTicks = server.ReadCpuTicks() - cpu;
+            if (record)
+            {
+                results.Add(target.Name, Metrics.IdleKibPerStream, (double)(rssAfter - rssBefore) / count);
+                results.Add(target.Name, Metrics.IdleRssBefore, rssBefore / 1024.0);
+                results.Add(target.Name, Metrics.IdleRssAfter, rssAfter / 1024.0);
+                results.Add(target.Name, Metrics.IdleCpuPerStream, CpuMicroseconds(cpuTicks) / count);
+                Report(target, $"c: {count} streams open in {Ms(opened):F0} ms (fresh pid {server.Pid}), RSS {rssBefore / 1024.0:F1} -> {rssAfter / 1024.0:F1} MiB = {(double)(rssAfter - rssBefore) / count:F1} KiB/stream");
+            }
+        }
+        finally
+        {
+            await CloseAsync(streams).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Opens <paramref name="count"/> held runs, 64 at a time, each read up to RUN_STARTED.</summary>
+    private async Task<RunStream[]> OpenIdleAsync(Target target, int count, CancellationToken cancellationToken)
+    {
+        var streams = new RunStream?[count];
+        try
+        {
+            using var gate = new SemaphoreSlim(64);
+            var opening = new Task[count];
+            for (var i = 0; i < count; i++)
+            {
+                var index = i;
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                opening[i] = Task.Run(async () =>
+                {
+                    try
+                    {
+                        var body = RunStream.Body($"idle-{Guid.NewGuid():N}", "r1", 1, 600_000);
+                        streams[index] = await RunStream.OpenAsync(http, target.Bench, body, 1024, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }, cancellationToken);
+            }
+
+            await Task.WhenAll(opening).ConfigureAwait(false);
+            foreach (var stream in streams)
+            {
+                Check(target, stream is { StartedFirst: true, Frames: 1 }, stream);
+            }
+
+            return streams!;
+        }
+        catch
+        {
+            await CloseAsync(streams).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Disconnects the streams (the server cancels their runs) and gives the server a moment.</summary>
+    private static async Task CloseAsync(RunStream?[] streams)
+    {
+        await Task.WhenAll(streams.Where(s => s is not null).Select(s => s!.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>(d) <paramref name="runs"/> 100-event runs one after another: request sent → first frame.</summary>
+    public async Task FirstEventAsync(Target target, int runs, bool record, CancellationToken cancellationToken)
+    {
+        var firstEvent = new double[runs];
+        var cpu = target.Server.ReadCpuTicks();
+        for (var i = 0; i < runs; i++)
+        {
+            var body = RunStream.Body($"first-{Guid.NewGuid():N}", $"r{i}", BenchEvents, 0);
+            await using var run = await RunStream.OpenAsync(http, target.Bench, body, 8 * 1024, cancellationToken).ConfigureAwait(false);
+            firstEvent[i] = Ms(run.FirstFrameAt - run.SentAt);
+            await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            Check(target, run.IsValid(BenchEvents + FramesAround, Terminal.Success), run);
+        }
+
+        var cpuTicks = target.Server.ReadCpuTicks() - cpu;
+        if (record)
+        {
+            results.AddSamples(target.Name, Metrics.FirstEvent, firstEvent);
+            results.Add(target.Name, Metrics.FirstEventCpuPerRun, CpuMicroseconds(cpuTicks) / runs);
+            Array.Sort(firstEvent);
+            Report(target, $"d: {runs} runs, first event p50 {Results.Percentile(firstEvent, 50):F3} ms, p99 {Results.Percentile(firstEvent, 99):F3} ms, p99.9 {Results.Percentile(firstEvent, 99.9):F3} ms, max {firstEvent[^1]:F3} ms");
+        }
+    }
+
+    /// <summary>(e) <paramref name="runs"/> held runs, one after another: cancel sent on RUN_STARTED → terminal frame.</summary>
+    public async Task CancelAsync(Target target, int runs, bool record, CancellationToken cancellationToken)
+    {
+        var latency = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var threadId = $"cancel-{Guid.NewGuid():N}";
+            await using var run = await RunStream.OpenAsync(http, target.Bench, RunStream.Body(threadId, "r1", BenchEvents, 60_000), 8 * 1024, cancellationToken).ConfigureAwait(false);
+            var cancelledAt = Stopwatch.GetTimestamp();
+            var cancel = http.PostAsync(target.Cancel(threadId), content: null, cancellationToken);
+            await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            using (var answer = await cancel.ConfigureAwait(false))
+            {
+                Check(target, answer.StatusCode == HttpStatusCode.Accepted, run, $"cancel answered {(int)answer.StatusCode}");
+            }
+
+            Check(target, run.IsValid(2, Terminal.Cancelled), run);
+            latency[i] = Ms(run.TerminalAt - cancelledAt);
+        }
+
+        if (record)
+        {
+            results.AddSamples(target.Name, Metrics.CancelToTerminal, latency);
+            Array.Sort(latency);
+            Report(target, $"e: {runs} cancels, cancel -> terminal frame p50 {Results.Percentile(latency, 50):F3} ms, p99 {Results.Percentile(latency, 99):F3} ms, max {latency[^1]:F3} ms");
+        }
+    }
+
+    private static void Check(Target target, bool condition, RunStream? run, string? detail = null)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"{target.Name}: unexpected stream ({run?.Describe() ?? "not opened"}) {detail}");
+        }
+    }
+
+    private static void Report(Target target, string line) => Console.WriteLine($"  [{target.Name,-8}] {line}");
+}

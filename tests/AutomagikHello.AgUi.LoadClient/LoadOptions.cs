@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace AutomagikHello.AgUi.LoadClient;
+
+/// <summary>What to run, from the command line. Every count is bounded; every mode has a time limit.</summary>
+internal sealed class LoadOptions
+{
+    public const string Usage = """
+        Usage: AutomagikHello.AgUi.LoadClient [options]
+          --modes abcde          modes to run (a long stream, b short runs, c idle streams, d first event, e cancel)
+          --rounds N             measured rounds; medians (CPU, memory) and pooled percentiles are reported (3)
+          --long-events N        events in the long stream (100000)
+          --long-streams N       long streams per round, for CPU-time resolution (10)
+          --short-runs N         100-event runs per round in mode b (8000)
+          --concurrency N        concurrent workers in mode b (32)
+          --idle-streams N       idle open streams in mode c (2000)
+          --ttfe-runs N          sequential runs timed in mode d (2000)
+          --cancel-runs N        sequential cancels timed in mode e (300)
+          --targets LIST         ours,baseline (both)
+          --quick                small counts, for a smoke test
+          --mode-timeout SECONDS time limit of one mode on one server (300)
+          --store memory|sqlite  the demo's thread store (memory: the hosting alone; sqlite: the demo's default,
+                                 a fresh database file per server process, deleted afterwards) (memory)
+          --ours-assembly PATH   the server to measure as "ours" (the demo's build output)
+          --baseline-assembly PATH  the server to measure as "baseline" (the baseline server's build output)
+        """;
+
+    public string Modes { get; private set; } = "abcde";
+
+    public int Rounds { get; private set; } = 3;
+
+    public int LongEvents { get; private set; } = 100_000;
+
+    public int LongStreams { get; private set; } = 10;
+
+    public int ShortRuns { get; private set; } = 8_000;
+
+    public int Concurrency { get; private set; } = 32;
+
+    public int IdleStreams { get; private set; } = 2_000;
+
+    public int TtfeRuns { get; private set; } = 2_000;
+
+    public int CancelRuns { get; private set; } = 300;
+
+    public IReadOnlyList<string> Targets { get; private set; } = ["ours", "baseline"];
+
+    public TimeSpan ModeTimeout { get; private set; } = TimeSpan.FromSeconds(300);
+
+    public string Store { get; private set; } = "memory";
+
+    public bool Quick { get; private set; }
+
+    public string? OursAssembly { get; private set; }
+
+    public string? BaselineAssembly { get; private set; }
+
+    public bool Has(char mode) => Modes.Contains(mode, StringComparison.Ordinal);
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.\n{Usage}");
+            int Count(int max) => int.Parse(Value(), CultureInfo.InvariantCulture) is var n && n > 0 && n <= max
+                ? n
+                : throw new ArgumentException($"{name} must be between 1 and {max}.");
+            switch (name)
+            {
+                case "--modes": options.Modes = Value(); break;
+                case "--rounds": options.Rounds = Count(20); break;
+                case "--long-events": options.LongEvents = Count(10_000_000); break;
+                case "--long-streams": options.LongStreams = Count(100); break;
+                case "--short-runs": options.ShortRuns = Count(1_000_000); break;
+                case "--concurrency": options.Concurrency = Count(1_000); break;
+                case "--idle-streams": options.IdleStreams = Count(10_000); break;
+                case "--ttfe-runs": options.TtfeRuns = Count(100_000); break;
+                case "--cancel-runs": options.CancelRuns = Count(10_000); break;
+                case "--targets": options.Targets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--mode-timeout": options.ModeTimeout = TimeSpan.FromSeconds(Count(3_600)); break;
+                case "--store":
+                    options.Store = Value();
+                    if (options.Store is not ("memory" or "sqlite"))
+                    {
+                        throw new ArgumentException("--store must be memory or sqlite.");
+                    }
+
+                    break;
+                case "--ours-assembly": options.OursAssembly = Path.GetFullPath(Value()); break;
+                case "--baseline-assembly": options.BaselineAssembly = Path.GetFullPath(Value()); break;
+                case "--quick":
+                    options.Quick = true;
+                    options.Rounds = 1;
+                    options.LongEvents = 20_000;
+                    options.LongStreams = 2;
+                    options.ShortRuns = 500;
+                    options.IdleStreams = 200;
+                    options.TtfeRuns = 200;
+                    options.CancelRuns = 50;
+                    break;
+                case "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    Environment.Exit(0);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option {name}.\n{Usage}");
+            }
+        }
+
+        foreach (var target in options.Targets)
+        {
+            if (target is not ("ours" or "baseline"))
+            {
+                throw new ArgumentException($"Unknown target {target}: ours or baseline.");
+            }
+        }
+
+        return options;
+    }
+}

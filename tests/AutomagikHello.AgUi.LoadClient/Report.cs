@@ -1,0 +1,76 @@
+namespace AutomagikHello.AgUi.LoadClient;
+
+/// <summary>Prints the results as Markdown tables: ours, the baseline, the ratio and the target.</summary>
+internal static class Report
+{
+    private const string Ours = "ours";
+    private const string Baseline = "baseline";
+
+    public static void Print(Results results, LoadOptions options)
+    {
+        Console.WriteLine("| mode | metric | ours | baseline | ours / baseline | target | met |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | --- | --- |");
+        var long_ = $"(a) 1 stream of {options.LongEvents:N0} events";
+        var short_ = $"(b) 100-event runs, {options.Concurrency} concurrent";
+        var idle = $"(c) {options.IdleStreams:N0} idle open streams";
+        var first = "(d) first event, sequential runs";
+        var cancel = "(e) cancel → terminal frame";
+
+        Row(results, long_, "server CPU per event (µs)", Metrics.LongCpuPerEvent, Median, "F3", "≤ 0.6 µs", v => v <= 0.6);
+        Row(results, long_, "events/s (client-observed)", Metrics.LongEventsPerSecond, Median, "N0");
+        Row(results, long_, "client CPU per event (µs)", Metrics.LongClientCpuPerEvent, Median, "F3");
+        Row(results, short_, "server CPU per run (µs)", Metrics.ShortCpuPerRun, Median, "F1", "≤ 120 µs", v => v <= 120);
+        Row(results, short_, "runs/s", Metrics.ShortRunsPerSecond, Median, "N0");
+        Row(results, short_, "first event p50 (ms)", Metrics.ShortFirstEvent, P50, "F3");
+        Row(results, short_, "first event p99 (ms)", Metrics.ShortFirstEvent, P99, "F3");
+        Row(results, short_, "whole run p99 (ms)", Metrics.ShortRunLatency, P99, "F3");
+        Row(results, short_, "client CPU per run (µs)", Metrics.ShortClientCpuPerRun, Median, "F1");
+        Row(results, idle, "RSS per open stream (KB)", Metrics.IdleKibPerStream, Median, "F1", "≤ 16 KB", v => v <= 16);
+        Row(results, idle, "RSS before (MB)", Metrics.IdleRssBefore, Median, "F1");
+        Row(results, idle, "RSS after (MB)", Metrics.IdleRssAfter, Median, "F1");
+        Row(results, idle, "server CPU per stream opened (µs)", Metrics.IdleCpuPerStream, Median, "F1");
+        Row(results, first, "p50 (ms)", Metrics.FirstEvent, P50, "F3");
+        var baselineP99 = P99(results, Baseline, Metrics.FirstEvent);
+        Row(results, first, "p99 (ms)", Metrics.FirstEvent, P99, "F3", "≤ baseline + 1 ms", v => v <= baselineP99 + 1);
+        Row(results, first, "server CPU per run (µs)", Metrics.FirstEventCpuPerRun, Median, "F1");
+        Row(results, cancel, "p50 (ms)", Metrics.CancelToTerminal, P50, "F3");
+        Row(results, cancel, "p99 (ms)", Metrics.CancelToTerminal, P99, "F3", "≤ 5 ms", v => v <= 5);
+        Console.WriteLine();
+        if (options.Quick)
+        {
+            Console.WriteLine("--quick is a smoke test: a few clock ticks of CPU per mode, too few to read the CPU rows.");
+        }
+
+        Console.WriteLine("CPU and memory: median over rounds; latencies: percentiles of every sample of every round. KB = 1024 bytes (VmRSS).");
+    }
+
+    private static double Median(Results results, string target, string metric) => results.Median(target, metric);
+
+    private static double P50(Results results, string target, string metric) => results.Pct(target, metric, 50);
+
+    private static double P99(Results results, string target, string metric) => results.Pct(target, metric, 99);
+
+    private static void Row(
+        Results results,
+        string mode,
+        string label,
+        string metric,
+        Func<Results, string, string, double> statistic,
+        string format,
+        string target = "",
+        Func<double, bool>? met = null)
+    {
+        if (!results.Has(Ours, metric) && !results.Has(Baseline, metric))
+        {
+            return;
+        }
+
+        var ours = statistic(results, Ours, metric);
+        var baseline = statistic(results, Baseline, metric);
+        var ratio = double.IsNaN(ours) || double.IsNaN(baseline) || baseline == 0 ? "–" : $"{ours / baseline:F2}";
+        var verdict = met is null || double.IsNaN(ours) ? "" : met(ours) ? "yes" : "**no**";
+        Console.WriteLine($"| {mode} | {label} | {Format(ours, format)} | {Format(baseline, format)} | {ratio} | {target} | {verdict} |");
+    }
+
+    private static string Format(double value, string format) => double.IsNaN(value) ? "–" : value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+}

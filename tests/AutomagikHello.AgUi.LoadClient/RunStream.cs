@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace AutomagikHello.AgUi.LoadClient;
+
+/// <summary>How a run's stream ended, as the client saw its last frame.</summary>
+internal enum Terminal
+{
+    None,
+    Success,
+    Cancelled,
+    OtherOutcome,
+    Error,
+}
+
+/// <summary>
+/// One run of the bench agent as the client sees it: the request, the time to its first frame, every frame counted
+/// (heartbeat comments are not), the terminal frame and when it came. Timestamps are <see cref="Stopwatch"/> ticks.
+/// </summary>
+internal sealed class RunStream : IAsyncDisposable
+{
+    private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly HttpResponseMessage _response;
+    private readonly Stream _body;
+    private readonly SseFrameReader _reader;
+
+    private RunStream(HttpResponseMessage response, Stream body, int bufferSize, long sentAt)
+    {
+        _response = response;
+        _body = body;
+        _reader = new SseFrameReader(body, bufferSize);
+        SentAt = sentAt;
+    }
+
+    public long SentAt { get; }
+
+    public long FirstFrameAt { get; private set; }
+
+    public long TerminalAt { get; private set; }
+
+    public int Frames { get; private set; }
+
+    public Terminal Terminal { get; private set; }
+
+    public bool StartedFirst { get; private set; }
+
+    public bool FramesAfterTerminal { get; private set; }
+
+    /// <summary>The request body for one bench run.</summary>
+    public static byte[] Body(string threadId, string runId, int deltas, int holdMs) => Encoding.UTF8.GetBytes(
+        $"{{\"threadId\":\"{threadId}\",\"runId\":\"{runId}\",\"messages\":[],\"forwardedProps\":{{\"deltas\":{deltas},\"holdMs\":{holdMs}}}}}");
+
+    /// <summary>Posts the run and reads up to its first frame.</summary>
+    public static async Task<RunStream> OpenAsync(HttpClient http, Uri uri, byte[] body, int bufferSize, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = Json;
+        request.Headers.Accept.Add(EventStream);
+
+        var sentAt = Stopwatch.GetTimestamp();
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"POST {uri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+            }
+
+            var stream = new RunStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), bufferSize, sentAt);
+            if (!await stream.ReadFrameAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"POST {uri}: the stream ended before its first frame.");
+            }
+
+            return stream;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the rest of the stream.</summary>
+    public async Task ReadToEndAsync(CancellationToken cancellationToken)
+    {
+        while (await ReadFrameAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+    }
+
+    /// <summary>Whether the stream was a complete run: RUN_STARTED first, <paramref name="frames"/> frames, the expected end.</summary>
+    public bool IsValid(int frames, Terminal terminal) =>
+        StartedFirst && Frames == frames && Terminal == terminal && !FramesAfterTerminal;
+
+    public string Describe() =>
+        $"frames={Frames} startedFirst={StartedFirst} terminal={Terminal} afterTerminal={FramesAfterTerminal}";
+
+    private async ValueTask<bool> ReadFrameAsync(CancellationToken cancellationToken)
+    {
+        while (await _reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (Observe(_reader.Current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Records one frame; false for a comment (a heartbeat).</summary>
+    private bool Observe(ReadOnlySpan<byte> frame)
+    {
+        if (!frame.StartsWith("data: "u8))
+        {
+            return false;
+        }
+
+        Frames++;
+        if (Terminal != Terminal.None)
+        {
+            FramesAfterTerminal = true;
+        }
+
+        if (Frames == 1)
+        {
+            FirstFrameAt = Stopwatch.GetTimestamp();
+            StartedFirst = frame.StartsWith("data: {\"type\":\"RUN_STARTED\""u8);
+        }
+        else if (frame.StartsWith("data: {\"type\":\"RUN_"u8))
+        {
+            TerminalAt = Stopwatch.GetTimestamp();
+            Terminal = !frame.StartsWith("data: {\"type\":\"RUN_FINISHED\""u8) ? Terminal.Error
+                : frame.IndexOf("\"outcome\":{\"type\":\"success\""u8) >= 0 ? Terminal.Success
+                : frame.IndexOf("\"outcome\":{\"type\":\"cancelled\""u8) >= 0 ? Terminal.Cancelled
+                : Terminal.OtherOutcome;
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _body.DisposeAsync().ConfigureAwait(false);
+        _response.Dispose();
+    }
+}
