@@ -1,15 +1,41 @@
 using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi.Redis;
 using AutomagikHello.AgUi.Serialization;
+using AutomagikHello.AgUi.Sqlite;
 using AutomagikHello.Demo;
 using AutomagikHello.Demo.Agents;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddAgUi(options =>
+var agUi = builder.Services.AddAgUi(options =>
 {
     // Exception messages reach RUN_ERROR only while developing.
     options.IncludeExceptionDetails = builder.Environment.IsDevelopment();
 });
+
+// Threads (pending interrupts, leases) live in SQLite by default, in App_Data/agui-threads.db: no set-up, and an
+// interrupt survives a restart. Demo:Store = sqlite | redis | memory; Demo:Sqlite and Demo:Redis override the defaults.
+switch (builder.Configuration["Demo:Store"]?.Trim().ToLowerInvariant() ?? "sqlite")
+{
+    case "sqlite":
+        agUi.AddSqliteThreadStore(builder.Configuration["Demo:Sqlite"]
+            ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "App_Data", "agui-threads.db")}");
+        break;
+    case "redis":
+        var redisPrefix = builder.Configuration["Demo:RedisKeyPrefix"];
+        agUi.AddRedisThreadStore(builder.Configuration["Demo:Redis"] ?? "localhost:6379", options =>
+        {
+            if (!string.IsNullOrEmpty(redisPrefix))
+            {
+                options.KeyPrefix = redisPrefix;
+            }
+        });
+        break;
+    case "memory":
+        break; // AddAgUi's in-memory default.
+    case var other:
+        throw new InvalidOperationException($"Demo:Store must be sqlite, redis or memory; it is '{other}'.");
+}
 
 // OpenAPI describes the protocol types with the library's own JSON contract (camelCase, absent means absent).
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AgUiJson.Options.TypeInfoResolver!));

@@ -35,6 +35,13 @@ public sealed class SqliteThreadStoreOptions
     /// </summary>
     public bool FlushEveryCommit { get; set; }
 
+    /// <summary>
+    /// How often the hosting registration (<c>AddSqliteThreadStore</c>) calls
+    /// <see cref="SqliteThreadStore.RemoveExpiredThreadsAsync"/>; <see cref="Timeout.InfiniteTimeSpan"/> never does.
+    /// Default 10 minutes.
+    /// </summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How many connections the store keeps open and uses at once (more callers wait for one). Default 8.</summary>
     public int MaxConnections { get; set; } = 8;
 
@@ -87,6 +94,11 @@ public sealed class SqliteThreadStoreOptions
         if (Retention < TimeSpan.FromMinutes(1))
         {
             problems.Add($"Retention must be at least one minute; it is {Retention}.");
+        }
+
+        if (RetentionSweepInterval != Timeout.InfiniteTimeSpan && (RetentionSweepInterval < TimeSpan.FromMilliseconds(100) || RetentionSweepInterval > TimeSpan.FromDays(1)))
+        {
+            problems.Add($"RetentionSweepInterval must be between 100 ms and one day, or Timeout.InfiniteTimeSpan; it is {RetentionSweepInterval}.");
         }
 
         if (MaxConnections is < 1 or > 256)

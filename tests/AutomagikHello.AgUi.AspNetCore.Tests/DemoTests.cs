@@ -1,12 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AutomagikHello.AgUi.AspNetCore.Tests;
 
-/// <summary>The demo application, hosted in memory.</summary>
-public sealed class DemoTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+/// <summary>The demo application, hosted in memory, on the in-memory thread store (never the demo's data folder).</summary>
+public sealed class DemoTests(DemoFactory factory) : IClassFixture<DemoFactory>
 {
     [Fact]
     public async Task Demo_OpenApiDocument_DescribesEveryAgentEndpoint()

@@ -84,13 +84,13 @@ internal static class RedisTestEnvironment
             }
 
             using var client = new TcpClient();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             client.ConnectAsync(host, port, timeout.Token).AsTask().GetAwaiter().GetResult();
             return true;
         }
         catch (OperationCanceledException)
         {
-            problem = "no answer within 500 ms";
+            problem = "no answer within 2 s";
             return false;
         }
         catch (Exception ex) when (ex is SocketException or ArgumentException)

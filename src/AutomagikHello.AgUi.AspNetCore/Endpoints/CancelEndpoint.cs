@@ -1,9 +1,11 @@
 using System.Reflection;
 using System.Text.Json;
+using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
@@ -42,7 +44,28 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
 
         // Scoped by owner: another caller's thread with the same id has, for this caller, no active run.
         var stopped = registry.Cancel(mapped.Agent, owner, threadId);
-        RunLog.CancelRequested(services.GetRequiredService<ILogger<CancelEndpoint>>(), threadId, stopped.Count);
+        var logger = services.GetRequiredService<ILogger<CancelEndpoint>>();
+        RunLog.CancelRequested(logger, threadId, stopped.Count);
+        if (stopped.Count == 0 && services.GetService<IRunCancellationBus>() is { } bus)
+        {
+            try
+            {
+                stopped = await CancelElsewhereAsync(services, bus, new ThreadKey(mapped.Name, owner, threadId), context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (ThreadStoreUnavailableException ex)
+            {
+                RunLog.StoreUnavailable(logger, ex, threadId);
+                await new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; the run could not be cancelled. Retry later.")
+                    .WriteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            if (stopped.Count > 0)
+            {
+                RunLog.CancelPublished(logger, threadId, stopped[0]);
+            }
+        }
+
         if (stopped.Count == 0)
         {
             await new AgUiProblem(StatusCodes.Status404NotFound, AgUiErrorCodes.NoActiveRun, $"Thread '{threadId}' has no active run to cancel.")
@@ -54,6 +77,22 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
         context.Response.ContentType = "application/json; charset=utf-8";
         var body = new CancelRunResponse { ThreadId = threadId, RunIds = stopped };
         await JsonSerializer.SerializeAsync(context.Response.Body, body, AgUiHostingJsonContext.Default.CancelRunResponse, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Publishes the cancellation of the run holding the thread's live lease on another instance, if any.</summary>
+    private static async Task<IReadOnlyList<string>> CancelElsewhereAsync(IServiceProvider services, IRunCancellationBus bus, ThreadKey key, CancellationToken cancellationToken)
+    {
+        var record = await services.GetRequiredService<IThreadStore>().GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var instanceId = services.GetRequiredService<IOptions<AgUiOptions>>().Value.InstanceId;
+        if (record?.Lease is not { } lease || lease.ExpiresAt <= now || string.Equals(lease.InstanceId, instanceId, StringComparison.Ordinal))
+        {
+            // No run anywhere, or this instance's own run, which has just ended.
+            return [];
+        }
+
+        await bus.PublishAsync(new RunCancellation(key, lease.RunId), cancellationToken).ConfigureAwait(false);
+        return [lease.RunId];
     }
 
     private sealed class RouteParameter(ParameterInfo parameter) : IParameterBindingMetadata

@@ -1,6 +1,7 @@
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -36,6 +37,9 @@ public static class AgUiServiceCollectionExtensions
         services.TryAddSingleton<RunRequestReader>();
         services.TryAddSingleton<RunPipeline>();
         services.TryAddSingleton<ThreadOwnerResolver>();
+
+        // Cross-instance cancel: subscribes only when a bus is registered (AddRedisThreadStore registers one).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RunCancellationBusSubscriber>());
 
         // In memory unless a durable store is added (AddSqliteThreadStore, AddRedisThreadStore, or your own).
         services.TryAddSingleton<IThreadStore, InMemoryThreadStore>();

@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.Hosting;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -12,6 +13,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 internal sealed class ActiveRunRegistry : IDisposable
 {
     private readonly Dictionary<RunKey, List<ActiveRun>> _runs = [];
+    private readonly Dictionary<ThreadKey, List<ActiveRun>> _byThread = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenRegistration _stopping;
 
@@ -42,21 +44,67 @@ internal sealed class ActiveRunRegistry : IDisposable
     }
 
     /// <summary>Tracks a run until the returned registration is disposed.</summary>
-    public ActiveRun Register(object agent, string owner, string threadId, string runId, RunEventQueue queue)
+    /// <param name="agent">The agent instance (the key of in-process cancels).</param>
+    /// <param name="owner">The thread's owner.</param>
+    /// <param name="threadId">The thread.</param>
+    /// <param name="runId">The run.</param>
+    /// <param name="queue">The run's event queue, stopped on cancel.</param>
+    /// <param name="agentName">The agent's name in thread keys, for cancels by <see cref="ThreadKey"/>; none when <see langword="null"/>.</param>
+    public ActiveRun Register(object agent, string owner, string threadId, string runId, RunEventQueue queue, string? agentName = null)
     {
-        var run = new ActiveRun(this, new RunKey(agent, owner, threadId), runId, queue);
+        var run = new ActiveRun(this, new RunKey(agent, owner, threadId), agentName is null ? null : new ThreadKey(agentName, owner, threadId), runId, queue);
         lock (_gate)
         {
-            if (!_runs.TryGetValue(run.Key, out var runs))
+            Add(_runs, run.Key, run);
+            if (run.ThreadKey is { } threadKey)
             {
-                runs = new List<ActiveRun>(1);
-                _runs.Add(run.Key, runs);
+                Add(_byThread, threadKey, run);
             }
-
-            runs.Add(run);
         }
 
         return run;
+    }
+
+    /// <summary>
+    /// Stops the active runs registered under <paramref name="key"/>: the run <paramref name="runId"/>, or every run of
+    /// the thread when it is <see langword="null"/>.
+    /// </summary>
+    /// <returns>The ids of the runs stopped; empty when none matched.</returns>
+    public IReadOnlyList<string> Cancel(ThreadKey key, string? runId)
+    {
+        ActiveRun[] runs;
+        lock (_gate)
+        {
+            if (!_byThread.TryGetValue(key, out var list))
+            {
+                return [];
+            }
+
+            runs = [.. list];
+        }
+
+        List<string>? stopped = null;
+        foreach (var run in runs)
+        {
+            if ((runId is null || string.Equals(run.RunId, runId, StringComparison.Ordinal)) && run.Queue.TryStop(RunStopReason.CancelRequested))
+            {
+                (stopped ??= new List<string>(1)).Add(run.RunId);
+            }
+        }
+
+        return (IReadOnlyList<string>?)stopped ?? [];
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, List<ActiveRun>> index, TKey key, ActiveRun run)
+        where TKey : notnull
+    {
+        if (!index.TryGetValue(key, out var runs))
+        {
+            runs = new List<ActiveRun>(1);
+            index.Add(key, runs);
+        }
+
+        runs.Add(run);
     }
 
     /// <summary>Stops every active run of <paramref name="agent"/> on <paramref name="owner"/>'s thread <paramref name="threadId"/>.</summary>
@@ -111,6 +159,11 @@ internal sealed class ActiveRunRegistry : IDisposable
             {
                 _runs.Remove(run.Key);
             }
+
+            if (run.ThreadKey is { } threadKey && _byThread.TryGetValue(threadKey, out var byThread) && byThread.Remove(run) && byThread.Count == 0)
+            {
+                _byThread.Remove(threadKey);
+            }
         }
     }
 
@@ -124,15 +177,19 @@ internal sealed class ActiveRun : IDisposable
 {
     private readonly ActiveRunRegistry _registry;
 
-    internal ActiveRun(ActiveRunRegistry registry, ActiveRunRegistry.RunKey key, string runId, RunEventQueue queue)
+    internal ActiveRun(ActiveRunRegistry registry, ActiveRunRegistry.RunKey key, ThreadKey? threadKey, string runId, RunEventQueue queue)
     {
         _registry = registry;
         Key = key;
+        ThreadKey = threadKey;
         RunId = runId;
         Queue = queue;
     }
 
     public ActiveRunRegistry.RunKey Key { get; }
+
+    /// <summary>The run's thread in the store, when registered with the agent's name.</summary>
+    public ThreadKey? ThreadKey { get; }
 
     public string RunId { get; }
 

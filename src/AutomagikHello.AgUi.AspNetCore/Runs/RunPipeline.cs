@@ -142,7 +142,7 @@ internal sealed class RunPipeline
         Task agentRunning;
         try
         {
-            using (_registry.Register(agent, owner, input.ThreadId, input.RunId, queue))
+            using (_registry.Register(agent, owner, input.ThreadId, input.RunId, queue, agentName))
             {
                 var writing = writer.RunAsync();
                 agentRunning = RunAgentAsync(agent, run, queue, runCancellation.Token);

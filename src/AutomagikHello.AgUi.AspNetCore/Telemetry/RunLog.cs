@@ -38,6 +38,15 @@ internal static partial class RunLog
     [LoggerMessage(11, LogLevel.Information, "Cancel requested for thread {ThreadId}: {Count} active run(s) stopped.")]
     public static partial void CancelRequested(ILogger logger, string threadId, int count);
 
+    [LoggerMessage(12, LogLevel.Information, "Cancel requested for thread {ThreadId}: run {RunId} runs on another instance; the cancellation was published.")]
+    public static partial void CancelPublished(ILogger logger, string threadId, string runId);
+
+    [LoggerMessage(13, LogLevel.Information, "Cancellation received from the bus for run {RunId} of thread {ThreadId}: {Count} local run(s) stopped.")]
+    public static partial void CancelReceived(ILogger logger, string threadId, string runId, int count);
+
+    [LoggerMessage(14, LogLevel.Warning, "Could not subscribe to the run cancellation bus; retrying in {DelaySeconds} s.")]
+    public static partial void CancelBusSubscribeFailed(ILogger logger, Exception exception, double delaySeconds);
+
     [LoggerMessage(20, LogLevel.Warning, "The end of run {RunId} on thread {ThreadId} was not recorded: {Code} {Message}")]
     public static partial void RunEndNotRecorded(ILogger logger, string threadId, string runId, string code, string message);
 

@@ -1,0 +1,44 @@
+using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AutomagikHello.AgUi.Sqlite;
+
+/// <summary>Registers the <see cref="SqliteThreadStore"/> as the AG-UI thread store.</summary>
+public static class SqliteAgUiBuilderExtensions
+{
+    /// <summary>
+    /// Makes a <see cref="SqliteThreadStore"/> on one file the application's <see cref="IThreadStore"/> (replacing the
+    /// in-memory default). The file is opened, created when missing and its schema migrated when the host starts: a
+    /// path that cannot be written fails start-up with a message naming it. Threads untouched for longer than
+    /// <see cref="SqliteThreadStoreOptions.Retention"/> are removed every
+    /// <see cref="SqliteThreadStoreOptions.RetentionSweepInterval"/> by a background service.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddAgUi</c>.</param>
+    /// <param name="connectionString">The connection string, e.g. <c>Data Source=App_Data/agui-threads.db</c>.</param>
+    /// <param name="configure">Configures further settings; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>The builder.</returns>
+    public static IAgUiBuilder AddSqliteThreadStore(this IAgUiBuilder builder, string connectionString, Action<SqliteThreadStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var services = builder.Services;
+        services.AddOptions<SqliteThreadStoreOptions>().Configure(options =>
+        {
+            options.ConnectionString = connectionString;
+            configure?.Invoke(options);
+        });
+
+        services.TryAddSingleton(static provider => new SqliteThreadStore(
+            provider.GetRequiredService<IOptions<SqliteThreadStoreOptions>>().Value,
+            provider.GetService<ILogger<SqliteThreadStore>>()));
+        services.RemoveAll<IThreadStore>();
+        services.AddSingleton<IThreadStore>(static provider => provider.GetRequiredService<SqliteThreadStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteThreadStoreService>());
+        return builder;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace AutomagikHello.AgUi.FaultTests;
+
+/// <summary>The AG-UI calls the fault tests make against a demo process.</summary>
+internal static class AgUiCalls
+{
+    public static string NewThreadId() => "t-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Runs the approval agent on a new thread and returns the interrupt it raised.</summary>
+    public static async Task<string> RaiseApprovalAsync(HttpClient client, string threadId)
+    {
+        var events = await RunAsync(client, "/agents/approval", threadId, "r1");
+        var finished = events.Last();
+        ((string?)finished["type"]).Should().Be("RUN_FINISHED", "the run ends with its interrupt: {0}", finished.ToJsonString());
+        var interrupts = finished["outcome"]!["interrupts"]!.AsArray();
+        interrupts.Should().HaveCount(1);
+        return (string)interrupts[0]!["id"]!;
+    }
+
+    /// <summary>Streams one run to its end and returns its events.</summary>
+    public static async Task<List<JsonNode>> RunAsync(HttpClient client, string path, string threadId, string runId)
+    {
+        using var request = RunRequest(path, threadId, runId);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await ProblemAsync(response));
+        var events = new List<JsonNode>();
+        await foreach (var e in ReadEventsAsync(response))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    public static HttpRequestMessage RunRequest(string path, string threadId, string runId)
+    {
+        var body = new JsonObject
+        {
+            ["threadId"] = threadId,
+            ["runId"] = runId,
+            ["messages"] = new JsonArray(new JsonObject { ["id"] = "m1", ["role"] = "user", ["content"] = "email the team" }),
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        return request;
+    }
+
+    /// <summary>Resumes through the JSON resume endpoint; returns the outcome (<c>success</c>, <c>error</c>, …) or the HTTP status.</summary>
+    public static async Task<string> ResumeAsync(HttpClient client, string threadId, string interruptId)
+    {
+        var body = new JsonObject
+        {
+            ["messages"] = new JsonArray(),
+            ["resume"] = new JsonArray(new JsonObject { ["interruptId"] = interruptId, ["status"] = "resolved", ["payload"] = new JsonObject { ["approved"] = true } }),
+        };
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync($"/agents/approval/threads/{threadId}/resume", content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return $"http {(int)response.StatusCode}";
+        }
+
+        return (string?)JsonNode.Parse(text)!["outcome"] ?? "none";
+    }
+
+    public static async Task<int> EmailsSentAsync(HttpClient client, string threadId)
+    {
+        var list = JsonNode.Parse(await client.GetStringAsync($"/debug/emails/{threadId}"))!.AsArray();
+        return list.Count;
+    }
+
+    public static async Task<JsonNode> ThreadAsync(HttpClient client, string threadId) =>
+        JsonNode.Parse(await client.GetStringAsync($"/agents/approval/threads/{threadId}"))!;
+
+    public static async IAsyncEnumerable<JsonNode> ReadEventsAsync(HttpResponseMessage response)
+    {
+        using var stream = await response.Content.ReadAsStreamAsync();
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && JsonNode.Parse(line.AsSpan(5).Trim().ToString()) is { } node)
+            {
+                yield return node;
+            }
+        }
+    }
+
+    public static async Task<string> ProblemAsync(HttpResponseMessage response) =>
+        response.IsSuccessStatusCode ? string.Empty : await response.Content.ReadAsStringAsync();
+
+    /// <summary>The outcome of a RUN_FINISHED event: its <c>outcome.type</c> (or <c>outcome</c> when a string).</summary>
+    public static string? Outcome(JsonNode finished) => finished["outcome"] switch
+    {
+        JsonObject o => (string?)o["type"],
+        JsonValue v => (string?)v,
+        _ => null,
+    };
+
+    public static double Percentile(List<double> sorted, double p) =>
+        sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static long Now() => Stopwatch.GetTimestamp();
+}
