@@ -47,15 +47,7 @@ public class SseFramingBenchmarks : IDisposable
     }
 
     [Benchmark(Baseline = true)]
-    public int TextContent_SerializeToBytesThenCopy()
-    {
-        _output.ResetWrittenCount();
-        var json = JsonSerializer.SerializeToUtf8Bytes<AgUiEvent>(_content, AgUiJsonContext.Default.AgUiEvent);
-        _output.Write("data: "u8);
-        _output.Write(json);
-        _output.Write("\n\n"u8);
-        return _output.WrittenCount;
-    }
+    public int TextContent_SerializeToBytesThenCopy() => SerializeToBytesThenCopy(_content);
 
     [Benchmark]
     public int TextContent_SseEventWriter()
@@ -65,20 +57,22 @@ public class SseFramingBenchmarks : IDisposable
     }
 
     [Benchmark]
-    public int RunFinishedTwoInterrupts_SerializeToBytesThenCopy()
-    {
-        _output.ResetWrittenCount();
-        var json = JsonSerializer.SerializeToUtf8Bytes<AgUiEvent>(_finished, AgUiJsonContext.Default.AgUiEvent);
-        _output.Write("data: "u8);
-        _output.Write(json);
-        _output.Write("\n\n"u8);
-        return _output.WrittenCount;
-    }
+    public int RunFinishedTwoInterrupts_SerializeToBytesThenCopy() => SerializeToBytesThenCopy(_finished);
 
     [Benchmark]
     public int RunFinishedTwoInterrupts_SseEventWriter()
     {
         _output.ResetWrittenCount();
         return _writer.WriteEvent(_finished);
+    }
+
+    private int SerializeToBytesThenCopy(AgUiEvent agUiEvent)
+    {
+        _output.ResetWrittenCount();
+        var json = JsonSerializer.SerializeToUtf8Bytes(agUiEvent, AgUiJsonContext.Default.AgUiEvent);
+        _output.Write("data: "u8);
+        _output.Write(json);
+        _output.Write("\n\n"u8);
+        return _output.WrittenCount;
     }
 }

@@ -174,11 +174,7 @@ public static class AgUiEndpointRouteBuilderExtensions
     /// The agent's key in thread stores: the pattern it was mapped with, normalised. It is stable across restarts and
     /// instances; map different agents with different patterns (group prefixes are not part of it).
     /// </summary>
-    private static string AgentName(string pattern)
-    {
-        var name = "/" + pattern.Trim('/');
-        return name;
-    }
+    private static string AgentName(string pattern) => "/" + pattern.Trim('/');
 
     private static string Identifier(string route)
     {

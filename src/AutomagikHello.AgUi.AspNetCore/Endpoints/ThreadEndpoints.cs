@@ -27,7 +27,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     public async Task GetAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        if (await ResolveKeyAsync(context, allowApprover: true).ConfigureAwait(false) is not { } key)
+        if (await ResolveKeyAsync(context).ConfigureAwait(false) is not { } key)
         {
             return;
         }
@@ -64,7 +64,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     public async Task DecideAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        if (await ResolveKeyAsync(context, allowApprover: true).ConfigureAwait(false) is not { } key)
+        if (await ResolveKeyAsync(context).ConfigureAwait(false) is not { } key)
         {
             return;
         }
@@ -202,7 +202,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     /// <see cref="AgUiOptions.ApproverPolicy"/> — another owner's. Writes the problem and returns <see langword="null"/>
     /// when there is none to use.
     /// </summary>
-    private async Task<ThreadKey?> ResolveKeyAsync(HttpContext context, bool allowApprover)
+    private async Task<ThreadKey?> ResolveKeyAsync(HttpContext context)
     {
         var services = context.RequestServices;
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
@@ -213,7 +213,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             return null;
         }
 
-        if (allowApprover && context.Request.Query["owner"] is { Count: 1 } requested && requested[0] is { Length: > 0 } other && other != owner)
+        if (context.Request.Query["owner"] is { Count: 1 } requested && requested[0] is { Length: > 0 } other && other != owner)
         {
             var policy = services.GetRequiredService<IOptions<AgUiOptions>>().Value.ApproverPolicy;
             var authorization = services.GetService<IAuthorizationService>();

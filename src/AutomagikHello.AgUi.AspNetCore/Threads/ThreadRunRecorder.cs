@@ -15,9 +15,6 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, RunAg
     private string? _chunkToolCallId;
     private int _recorded;
 
-    /// <summary>The thread the run belongs to.</summary>
-    public ThreadKey Key => key;
-
     /// <summary>Whether the run's end was recorded (or its recording attempted).</summary>
     public bool HasRecorded => Volatile.Read(ref _recorded) != 0;
 
