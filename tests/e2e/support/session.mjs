@@ -56,7 +56,7 @@ export class AgentSession {
 
   /**
    * Runs the agent once (runAgent), records and validates the run.
-   * @param {import("@ag-ui/client").RunHttpAgentConfig} [parameters] runId, resume, forwardedProps, abortController
+   * @param {import("@ag-ui/client").RunAgentParameters & { abortController?: AbortController }} [parameters] runId, resume, forwardedProps
    * @param {import("@ag-ui/client").AgentSubscriber} [extraSubscriber] also called, e.g. to act mid-stream
    * @returns {Promise<RunRecord>}
    */
@@ -177,8 +177,9 @@ export async function assertValidStream(events) {
 }
 
 /**
- * Runs `action` while recording the client's console warnings and errors (it reports stripped or dropped material
- * there, prefixed "[ag-ui]").
+ * Runs `action` while taking the client's own console warnings and errors (it reports stripped or dropped material
+ * there, prefixed "[ag-ui]", and logs "Agent execution failed" before rethrowing) out of the console and into
+ * `messages`, where the caller asserts on them. Anything else still reaches the console.
  * @template T
  * @param {() => Promise<T>} action
  * @returns {Promise<{ value: T, messages: string[] }>}
@@ -190,8 +191,9 @@ export async function captureClientWarnings(action) {
     const text = args.map((arg) => (arg instanceof Error ? arg.message : String(arg))).join(" ");
     if (text.includes("[ag-ui]") || text.includes("Agent execution failed")) {
       messages.push(text);
+    } else {
+      original.apply(console, args);
     }
-    original.apply(console, args);
   };
   console.warn = record(warn);
   console.error = record(error);
