@@ -9,8 +9,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 /** The demo assembly eng/test.sh builds (dotnet build -c Release). */
 export const demoDll = path.join(repoRoot, "samples", "AutomagikHello.Demo", "bin", "Release", "net10.0", "AutomagikHello.Demo.dll");
 
+const watchdog = fileURLToPath(new URL("./demo-watchdog.mjs", import.meta.url));
 const startTimeoutMs = 60_000;
-const stopTimeoutMs = 10_000;
+const stopTimeoutMs = 15_000;
 const listeningLine = /Now listening on: (http:\/\/\S+)/;
 
 /**
@@ -18,7 +19,7 @@ const listeningLine = /Now listening on: (http:\/\/\S+)/;
  * @typedef {object} Demo
  * @property {string} baseUrl e.g. http://127.0.0.1:41234
  * @property {() => string} output everything the process wrote so far (stdout and stderr), for failure messages
- * @property {() => Promise<void>} stop SIGTERM, then SIGKILL if it has not exited after 10 s
+ * @property {() => Promise<void>} stop SIGTERM; the watchdog kills the demo if it has not exited 10 s later
  */
 
 /**
@@ -31,8 +32,11 @@ export async function startDemo({ expiringAfterMs = 5000 } = {}) {
     throw new Error(`The demo is not built: ${demoDll} is missing. Run eng/test.sh or dotnet build -c Release first.`);
   }
 
-  const child = spawn("dotnet", [demoDll, "--urls", "http://127.0.0.1:0"], {
+  // Through the watchdog, in a process group of its own: the demo dies with this process however it ends, and stop()
+  // can end the whole group.
+  const child = spawn(process.execPath, [watchdog, "dotnet", demoDll, "--urls", "http://127.0.0.1:0"], {
     cwd: path.dirname(demoDll),
+    detached: true,
     env: {
       ...process.env,
       ASPNETCORE_ENVIRONMENT: "Development",
@@ -44,16 +48,22 @@ export async function startDemo({ expiringAfterMs = 5000 } = {}) {
     stdio: ["ignore", "pipe", "pipe"],
   });
 
-  // A test process that dies before stop() must not leave the server behind.
-  const killOnExit = () => child.kill("SIGKILL");
-  process.once("exit", killOnExit);
+  // A test process that exits before stop() must not leave the server behind (the watchdog covers being killed).
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once("exit", killGroup);
 
   let output = "";
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
 
   const baseUrl = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      killGroup();
       reject(new Error(`The demo did not report "Now listening on:" within ${startTimeoutMs} ms. Its output:\n${output}`));
     }, startTimeoutMs);
     const onData = (chunk) => {
@@ -68,7 +78,7 @@ export async function startDemo({ expiringAfterMs = 5000 } = {}) {
     child.stderr.on("data", onData);
     child.once("error", (error) => {
       clearTimeout(timer);
-      reject(new Error(`Could not start dotnet ${demoDll}: ${error.message}`));
+      reject(new Error(`Could not start the demo watchdog: ${error.message}`));
     });
     exited.then(({ code, signal }) => {
       clearTimeout(timer);
@@ -80,12 +90,12 @@ export async function startDemo({ expiringAfterMs = 5000 } = {}) {
     baseUrl,
     output: () => output,
     async stop() {
-      process.removeListener("exit", killOnExit);
+      process.removeListener("exit", killGroup);
       if (child.exitCode !== null || child.signalCode !== null) {
         return;
       }
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), stopTimeoutMs);
+      const timer = setTimeout(killGroup, stopTimeoutMs);
       await exited;
       clearTimeout(timer);
     },
