@@ -64,32 +64,20 @@ export class AgentSession {
     const seen = [];
     let finished;
     let runError;
-    const subscriber = {
-      onEvent: ({ event }) => {
-        seen.push(event);
-      },
-      onRunFinishedEvent: ({ outcome, interrupts, result }) => {
-        finished = { outcome, interrupts, result };
-      },
-      onRunErrorEvent: ({ event }) => {
-        runError = event;
-      },
-    };
-
     const exchangesBefore = this.exchanges.length;
-    const warnings = await captureClientWarnings(() =>
+    const captured = await captureClientWarnings(() =>
       this.agent.runAgent(parameters, {
         ...extraSubscriber,
         onEvent: (params) => {
-          subscriber.onEvent(params);
+          seen.push(params.event);
           return extraSubscriber.onEvent?.(params);
         },
         onRunFinishedEvent: (params) => {
-          subscriber.onRunFinishedEvent(params);
+          finished = { outcome: params.outcome, interrupts: params.interrupts, result: params.result };
           return extraSubscriber.onRunFinishedEvent?.(params);
         },
         onRunErrorEvent: (params) => {
-          subscriber.onRunErrorEvent(params);
+          runError = params.event;
           return extraSubscriber.onRunErrorEvent?.(params);
         },
       }),
@@ -99,7 +87,7 @@ export class AgentSession {
     const exchange = this.exchanges.at(-1);
     const wire = await exchange.events;
     await assertValidStream(wire);
-    assert.deepEqual(warnings.messages, [], "the client warned about the stream");
+    assert.deepEqual(captured.messages, [], "the client warned about the stream");
     assert.deepEqual(seen, wire, "the client delivered exactly the events on the wire");
 
     return {
@@ -110,7 +98,7 @@ export class AgentSession {
       seen,
       finished,
       runError,
-      result: warnings.value,
+      result: captured.value,
     };
   }
 
