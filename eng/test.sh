@@ -2,6 +2,8 @@
 # Builds the solution once in Release and runs every test project under tests/, then prints, as its last line,
 # "N passed, M failed" (", K skipped" when some were). Exits non-zero when a test failed, a test project did not
 # run, or nothing ran. Works on a fresh Debian 12 machine with the .NET SDK and node: it installs what else is needed.
+# After the .NET projects it runs the end-to-end suite in tests/e2e (node --test: the official @ag-ui/client against
+# the demo's Release build; JUnit report in artifacts/test-results/e2e.xml) and counts its tests in the same line.
 # For the Redis store's tests it starts a private redis-server on a loopback port (6390 upwards, in memory only),
 # exports AGUI_REDIS for them, and stops it on exit, also when tests fail (an AGUI_REDIS already set is used instead).
 #
@@ -20,6 +22,9 @@ fi
 readonly SOLUTION="AutomagikHello.sln"
 readonly CONFIGURATION="Release"
 readonly RESULTS_DIR="artifacts/test-results"
+# The node end-to-end suite (tests/e2e/README.md) and its JUnit report.
+readonly E2E_DIR="tests/e2e"
+readonly E2E_RESULTS="$RESULTS_DIR/e2e.xml"
 # Projects under tests/ that are not test suites.
 readonly SKIPPED_PROJECTS=("tests/AutomagikHello.AgUi.Benchmarks/AutomagikHello.AgUi.Benchmarks.csproj")
 
@@ -85,7 +90,11 @@ install_prerequisites() {
   if [[ -z "${AGUI_REDIS:-}" ]] && ! ensure_apt_package redis-server; then
     warn "could not install redis-server: the Redis tests will be skipped (and fail under CI=true)"
   fi
-  ensure_npm_dependencies tests/e2e
+  # A failed npm ci is judged with the results: the e2e suite then counts as not run (status 1), the summary still last.
+  if ! ensure_npm_dependencies "$E2E_DIR"; then
+    warn "npm ci failed in $E2E_DIR: the end-to-end tests cannot run"
+    E2E_DEPENDENCIES_READY=0
+  fi
 }
 
 # --- services --------------------------------------------------------------------------------------------------------
@@ -218,6 +227,58 @@ trx_failed() {
   printf '%s\n' "$failed"
 }
 
+# --- end-to-end tests ------------------------------------------------------------------------------------------------
+
+E2E_DEPENDENCIES_READY=1
+
+# Sums the counters node's JUnit reporter writes as comments (<!-- pass 3 -->): prints "passed failed skipped", or
+# nothing when the report has no summary (the run crashed before writing it). Cancelled tests (a failed hook, a
+# timeout) count as failed.
+sum_junit_counters() {
+  awk '
+    $1 == "<!--" && $4 == "-->" && $3 ~ /^[0-9]+$/ { sum[$2] += $3; seen = 1 }
+    END {
+      if (seen && ("tests" in sum)) {
+        printf "%d %d %d\n", sum["pass"], sum["fail"] + sum["cancelled"], sum["skipped"] + sum["todo"]
+      }
+    }
+  ' "$1"
+}
+
+# Runs the node end-to-end suite: a spec report on the console and a JUnit report in $E2E_RESULTS. Returns non-zero
+# when it could not run cleanly (dependencies missing, node crashed, no report); failed tests show in the report.
+run_e2e_tests() {
+  if [[ ! -f "$E2E_DIR/package.json" ]]; then
+    return 0
+  fi
+  if [[ $E2E_DEPENDENCIES_READY -ne 1 || ! -d "$E2E_DIR/node_modules" ]]; then
+    warn "e2e: the npm dependencies of $E2E_DIR are not installed"
+    return 1
+  fi
+  if ! command -v node >/dev/null 2>&1; then
+    warn "e2e: node is required but was not found"
+    return 1
+  fi
+  local results rc=0
+  results="$PWD/$E2E_RESULTS"
+  log "node --test ($E2E_DIR)"
+  (cd "$E2E_DIR" && node --test --test-timeout=120000 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=junit --test-reporter-destination="$results" \
+    test/) || rc=$?
+  if [[ ! -f "$results" || -z "$(sum_junit_counters "$results")" ]]; then
+    warn "e2e: no test results (node --test exited $rc)"
+    return 1
+  fi
+  local passed failed skipped
+  read -r passed failed skipped < <(sum_junit_counters "$results")
+  if [[ $rc -ne 0 && $failed -eq 0 ]]; then
+    warn "e2e: node --test exited $rc without a failed test"
+    return 1
+  fi
+  return 0
+}
+
 # --- main ------------------------------------------------------------------------------------------------------------
 
 trap cleanup EXIT
@@ -265,6 +326,10 @@ for proj in "${projects[@]}"; do
   fi
 done
 
+if ! run_e2e_tests; then
+  broken_projects+=("e2e")
+fi
+
 trx_files=()
 for f in "$RESULTS_DIR"/*.trx; do
   if [[ -f "$f" ]]; then
@@ -274,6 +339,13 @@ done
 passed=0 failed=0 skipped=0
 if [[ ${#trx_files[@]} -gt 0 ]]; then
   read -r passed failed skipped < <(sum_trx_counters "${trx_files[@]}")
+fi
+
+if [[ -f "$E2E_RESULTS" ]] && e2e_counts=$(sum_junit_counters "$E2E_RESULTS") && [[ -n "$e2e_counts" ]]; then
+  read -r e2e_passed e2e_failed e2e_skipped <<<"$e2e_counts"
+  passed=$((passed + e2e_passed))
+  failed=$((failed + e2e_failed))
+  skipped=$((skipped + e2e_skipped))
 fi
 
 status=0
