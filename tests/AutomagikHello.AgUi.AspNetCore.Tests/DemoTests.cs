@@ -23,14 +23,17 @@ public sealed class DemoTests(DemoFactory factory) : IClassFixture<DemoFactory>
             run["tags"]!.AsArray().Select(t => (string?)t).Should().Equal($"/agents/{agent}");
             run["requestBody"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/json");
             run["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("text/event-stream");
-            foreach (var status in new[] { "400", "406", "413", "415" })
+            foreach (var status in new[] { "400", "406", "413", "415", "503" })
             {
                 run["responses"]![status]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/problem+json");
             }
 
             var cancel = paths[$"/agents/{agent}/threads/{{threadId}}/cancel"]!["post"]!;
-            cancel["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("202", "404");
+            cancel["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("202", "404", "503");
             cancel["parameters"]!.AsArray().Select(p => (string?)p!["name"]).Should().Contain("threadId");
+            var resume = paths[$"/agents/{agent}/threads/{{threadId}}/resume"]!["post"]!;
+            resume["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("200", "400", "409", "413", "415", "422", "503");
+            resume["responses"]!["409"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/problem+json");
             paths[$"/agents/{agent}/capabilities"]!["get"]!["responses"]!["200"]!["content"]!["application/json"].Should().NotBeNull();
         }
     }

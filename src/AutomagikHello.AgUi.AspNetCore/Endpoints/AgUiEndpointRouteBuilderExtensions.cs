@@ -57,7 +57,8 @@ public static class AgUiEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status406NotAcceptable)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         RequestDelegate cancel = new CancelEndpoint(mapped).HandleAsync;
         var cancelEndpoint = group.MapPost($"/threads/{{{CancelEndpoint.ThreadIdRouteValue}}}/cancel", cancel);
@@ -67,7 +68,8 @@ public static class AgUiEndpointRouteBuilderExtensions
             .WithMetadata(
                 CancelEndpoint.ThreadIdParameter,
                 new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(CancelRunResponse), [Json]))
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var threads = new ThreadEndpoints(mapped);
         const string threadRoute = $"/threads/{{{ThreadEndpoints.ThreadIdRouteValue}}}";
@@ -92,20 +94,24 @@ public static class AgUiEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         RequestDelegate resume = threads.ResumeAsync;
         var resumeEndpoint = group.MapPost($"{threadRoute}/resume", resume);
         resumeEndpoint.Add(Describe("Resume", CancelEndpoint.ApiShape, "Resume the thread",
-            "Runs the agent with a RunAgentInput body without threadId (runId optional). With Accept: text/event-stream it streams; otherwise it answers a JSON run summary."));
+            "Runs the agent with a RunAgentInput body without threadId (runId optional). With Accept: text/event-stream it streams (a refused resume is a stream holding one RUN_ERROR); otherwise it answers a JSON run summary, or problem+json 409/422 with the code when the resume is refused before the run begins."));
         resumeEndpoint
             .WithMetadata(
                 CancelEndpoint.ThreadIdParameter,
                 new AcceptsMetadata([], typeof(RunAgentInput)),
                 new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(RunSummary), [Json, EventStream]))
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         RequestDelegate capabilities = new CapabilitiesEndpoint(mapped).HandleAsync;
         var capabilitiesEndpoint = group.MapGet("/capabilities", capabilities);

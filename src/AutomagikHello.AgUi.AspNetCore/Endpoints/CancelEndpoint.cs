@@ -76,7 +76,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.ContentType = "application/json; charset=utf-8";
         var body = new CancelRunResponse { ThreadId = threadId, RunIds = stopped };
-        await JsonSerializer.SerializeAsync(context.Response.Body, body, AgUiHostingJsonContext.Default.CancelRunResponse, context.RequestAborted).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(context.Response.Body, body, AgUiHostingJsonContext.Responses.CancelRunResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Publishes the cancellation of the run holding the thread's live lease on another instance, if any.</summary>

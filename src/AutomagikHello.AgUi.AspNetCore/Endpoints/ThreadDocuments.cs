@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AutomagikHello.AgUi.Threads;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -88,7 +89,8 @@ internal sealed class DecisionView
 /// <summary><c>POST {agent}/threads/{threadId}/interrupts/{interruptId}</c>: the decision's body.</summary>
 internal sealed class DecisionRequest
 {
-    /// <summary><c>resolved</c> or <c>cancelled</c>.</summary>
+    /// <summary><c>resolved</c> or <c>cancelled</c> (the strings only, as in a resume entry).</summary>
+    [JsonConverter(typeof(ResumeStatusNameConverter))]
     public required ResumeStatus Status { get; init; }
 
     /// <summary>The answer, shaped by the interrupt's response schema (omit it when cancelling).</summary>
@@ -97,6 +99,12 @@ internal sealed class DecisionRequest
     /// <summary>Envelope data (a JSON object).</summary>
     public JsonElement? Metadata { get; init; }
 }
+
+/// <summary>
+/// Reads a <see cref="ResumeStatus"/> by its protocol name only: the default enum converter would also take <c>1</c>
+/// for <c>cancelled</c>, which the protocol (and the run endpoint's reader) refuses.
+/// </summary>
+internal sealed class ResumeStatusNameConverter() : JsonStringEnumConverter<ResumeStatus>(namingPolicy: null, allowIntegerValues: false);
 
 /// <summary><c>POST {agent}/threads/{threadId}/resume</c> without <c>Accept: text/event-stream</c>: how the run ended.</summary>
 internal sealed class RunSummary

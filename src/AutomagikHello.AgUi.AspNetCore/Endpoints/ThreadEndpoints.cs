@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
@@ -51,7 +52,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
 
         var etag = ETag(record);
         context.Response.Headers.ETag = etag;
-        if (context.Request.Headers.IfNoneMatch.Contains(etag))
+        if (IsNotModified(context.Request, etag))
         {
             context.Response.StatusCode = StatusCodes.Status304NotModified;
             return;
@@ -179,10 +180,17 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         }
 
         events.Position = 0;
-        var summary = Summarize(input, events);
+        var (summary, started) = Summarize(input, events);
+        if (!started && summary.ErrorCode is { } refusal)
+        {
+            // Refused before the run began (validation, busy thread): nothing ran, so this is a REST error, not a run summary.
+            await ResumeProblemFor(new ThreadStoreError(refusal, summary.ErrorMessage ?? refusal)).WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
-        await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Default.RunSummary, context.RequestAborted).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Responses.RunSummary, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409.</summary>
@@ -196,6 +204,15 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         },
         error.Code,
         error.Message);
+
+    /// <summary>
+    /// Maps a resume refused by the store to its REST status: as <see cref="ProblemFor"/>, except that an entry naming
+    /// an interrupt the thread does not have is a conflict with the thread's state (409), not a missing resource.
+    /// </summary>
+    internal static AgUiProblem ResumeProblemFor(ThreadStoreError error) =>
+        error.Code == ThreadErrorCodes.UnknownInterrupt
+            ? new AgUiProblem(StatusCodes.Status409Conflict, error.Code, error.Message)
+            : ProblemFor(error);
 
     /// <summary>
     /// The thread key of the request: the caller's own threads, or — with <c>?owner=</c> and when the caller satisfies
@@ -236,6 +253,30 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     private static Task StoreUnavailable(HttpContext context) =>
         new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; nothing was changed. Retry later.").WriteAsync(context);
 
+    /// <summary>
+    /// Whether <c>If-None-Match</c> matches <paramref name="etag"/>: a list of tags, weak comparison, or <c>*</c>
+    /// (RFC 9110 §13.1.2). An unparsable header is ignored, as the RFC allows.
+    /// </summary>
+    private static bool IsNotModified(HttpRequest request, string etag)
+    {
+        if (request.Headers.IfNoneMatch.Count == 0
+            || !EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var tags))
+        {
+            return false;
+        }
+
+        var current = new EntityTagHeaderValue(etag);
+        foreach (var tag in tags)
+        {
+            if (tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string ETag(ThreadRecord record) => "\"" + record.Version.ToString(CultureInfo.InvariantCulture) + "\"";
 
     private static async Task WriteViewAsync(HttpContext context, ThreadRecord record)
@@ -244,7 +285,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-cache";
-        await JsonSerializer.SerializeAsync(context.Response.Body, ThreadView.From(record, now), AgUiHostingJsonContext.Default.ThreadView, context.RequestAborted).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(context.Response.Body, ThreadView.From(record, now), AgUiHostingJsonContext.Responses.ThreadView, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Adds the path's thread id and, when absent, a new run id; leaves anything unparsable to the strict reader.</summary>
@@ -272,8 +313,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
 
     private static readonly JsonTypeInfo<AgUiEvent> EventTypeInfo = (JsonTypeInfo<AgUiEvent>)AgUiJson.Options.GetTypeInfo(typeof(AgUiEvent));
 
-    private static RunSummary Summarize(RunAgentInput input, Stream events)
+    /// <summary>Builds the run's summary from its SSE; <c>started</c> tells whether the run began (RUN_STARTED was sent).</summary>
+    private static (RunSummary Summary, bool Started) Summarize(RunAgentInput input, Stream events)
     {
+        var started = false;
         var texts = new List<string>();
         var byMessage = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
         AgUiEvent? terminal = null;
@@ -291,13 +334,16 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
                 case TextMessageEndEvent end when byMessage.Remove(end.MessageId, out var done):
                     texts.Add(done.ToString());
                     break;
+                case RunStartedEvent:
+                    started = true;
+                    break;
                 case RunFinishedEvent or RunErrorEvent:
                     terminal = agUiEvent;
                     break;
             }
         }
 
-        return terminal switch
+        var summary = terminal switch
         {
             RunFinishedEvent finished => new RunSummary
             {
@@ -324,5 +370,6 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             },
             _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = "error", ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Messages = texts },
         };
+        return (summary, started);
     }
 }

@@ -49,7 +49,7 @@ internal sealed class AgUiProblem
         response.StatusCode = Status;
         response.ContentType = "application/problem+json";
         response.Headers.CacheControl = "no-cache, no-store";
-        await JsonSerializer.SerializeAsync(response.Body, problem, AgUiHostingJsonContext.Default.ProblemDetails, context.RequestAborted).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(response.Body, problem, AgUiHostingJsonContext.Responses.ProblemDetails, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static string TitleOf(int status) => status switch

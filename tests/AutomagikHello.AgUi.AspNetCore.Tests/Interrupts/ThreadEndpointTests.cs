@@ -48,6 +48,35 @@ public sealed class ThreadEndpointTests
         await ExpectProblem(response, HttpStatusCode.NotFound, ThreadErrorCodes.ThreadNotFound);
     }
 
+    [Theory]
+    [InlineData("{0}", HttpStatusCode.NotModified)]
+    [InlineData("\"other\", {0}", HttpStatusCode.NotModified)]
+    [InlineData("W/{0}", HttpStatusCode.NotModified)]
+    [InlineData("*", HttpStatusCode.NotModified)]
+    [InlineData("\"other\"", HttpStatusCode.OK)]
+    [InlineData("\"other\", W/\"also-other\"", HttpStatusCode.OK)]
+    [InlineData("not a tag list", HttpStatusCode.OK)]
+    public async Task GetThread_IfNoneMatch_ListsWeakTagsAndStar(string ifNoneMatch, HttpStatusCode expected)
+    {
+        await using var host = await InterruptHost.StartAsync();
+        var thread = RunInputs.NewThreadId();
+        await host.RunAsync(Approval, thread, "r1");
+        using var first = await host.SendAsync(HttpMethod.Get, $"{Approval}/threads/{thread}");
+        var etag = first.Headers.ETag!.Tag;
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, $"{Approval}/threads/{thread}");
+        conditional.Headers.Add("X-User", "alice");
+        conditional.Headers.TryAddWithoutValidation("If-None-Match", string.Format(System.Globalization.CultureInfo.InvariantCulture, ifNoneMatch, etag));
+        using var response = await host.Client.SendAsync(conditional);
+
+        response.StatusCode.Should().Be(expected);
+        response.Headers.ETag!.Tag.Should().Be(etag);
+        if (expected == HttpStatusCode.OK)
+        {
+            ((string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]).Should().Be("interrupted");
+        }
+    }
+
     [Fact]
     public async Task Decide_ThenFrontendResumesWithoutEntries_UsesTheDecision()
     {
@@ -93,6 +122,7 @@ public sealed class ThreadEndpointTests
 
         using var invalid = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":1}}""");
         using var malformed = await host.SendAsync(HttpMethod.Post, path, """{"status":"maybe"}""");
+        using var numeric = await host.SendAsync(HttpMethod.Post, path, """{"status":1}""");
         using var first = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":true}}""");
         using var repeat = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":true}}""");
         using var conflict = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":false}}""");
@@ -100,6 +130,7 @@ public sealed class ThreadEndpointTests
 
         await ExpectProblem(invalid, HttpStatusCode.UnprocessableEntity, ThreadErrorCodes.InvalidResumePayload);
         await ExpectProblem(malformed, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
+        await ExpectProblem(numeric, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.Headers.ETag!.Tag.Should().Be(first.Headers.ETag!.Tag, "a repeat changes nothing");
@@ -142,7 +173,7 @@ public sealed class ThreadEndpointTests
         await ExpectProblem(view, HttpStatusCode.NotFound, ThreadErrorCodes.ThreadNotFound);
         await ExpectProblem(decide, HttpStatusCode.NotFound, ThreadErrorCodes.ThreadNotFound);
         await ExpectProblem(cancel, HttpStatusCode.NotFound, AgUiErrorCodes.NoActiveRun);
-        ((string?)JsonNode.Parse(await jsonResume.Content.ReadAsStringAsync())!["errorCode"]).Should().Be(ThreadErrorCodes.UnknownInterrupt);
+        await ExpectProblem(jsonResume, HttpStatusCode.Conflict, ThreadErrorCodes.UnknownInterrupt);
         streamResume.ErrorCode().Should().Be(ThreadErrorCodes.UnknownInterrupt);
         host.Outbox.SentOn(thread).Should().BeEmpty();
         ((string?)(await host.ThreadAsync(Approval, thread, user: "alice"))["status"]).Should().Be("interrupted");
@@ -166,9 +197,33 @@ public sealed class ThreadEndpointTests
         ((string?)summary["runId"]).Should().StartWith("run_", "a run id is generated when absent");
         ((string?)summary["outcome"]).Should().Be("success");
         summary["messages"]!.AsArray().Select(m => (string?)m).Should().Contain("Done: the email was sent.");
-        ((string?)replaySummary["runId"]).Should().Be("again");
-        ((string?)replaySummary["outcome"]).Should().Be("error");
-        ((string?)replaySummary["errorCode"]).Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+        replay.StatusCode.Should().Be(HttpStatusCode.Conflict, "a refused resume ran nothing: a REST error, not a run summary");
+        ((string?)replaySummary["code"]).Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+        host.Outbox.SentOn(thread).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task ResumeEndpoint_WithoutEventStream_RefusalsAreProblems_AndChangeNothing()
+    {
+        await using var host = await InterruptHost.StartAsync();
+        var thread = RunInputs.NewThreadId();
+        var id = (string)(await host.RunAsync(Approval, thread, "r1")).Interrupts()[0]["id"]!;
+        var path = $"{Approval}/threads/{thread}/resume";
+
+        using var required = await host.SendAsync(HttpMethod.Post, path, """{"messages":[{"id":"m2","role":"user","content":"again"}]}""");
+        using var unknown = await host.SendAsync(HttpMethod.Post, path, $$"""{"messages":[],"resume":[{{Approve("int_nope")}}]}""");
+        using var invalid = await host.SendAsync(HttpMethod.Post, path, $$"""{"messages":[],"resume":[{{Approve(id, """{"approved":"yes"}""")}}]}""");
+        using var duplicate = await host.SendAsync(HttpMethod.Post, path, $$"""{"messages":[],"resume":[{{Approve(id)}},{{Cancel(id)}}]}""");
+        using var accepted = await host.SendAsync(HttpMethod.Post, path, $$"""{"messages":[],"resume":[{{Approve(id)}}]}""");
+
+        await ExpectProblem(required, HttpStatusCode.Conflict, ThreadErrorCodes.ResumeRequired);
+        (await required.Content.ReadAsStringAsync()).Should().Contain($"'{id}'", "problem bodies are JSON, not HTML: no \\u0027 escapes");
+        await ExpectProblem(unknown, HttpStatusCode.Conflict, ThreadErrorCodes.UnknownInterrupt);
+        await ExpectProblem(invalid, HttpStatusCode.UnprocessableEntity, ThreadErrorCodes.InvalidResumePayload);
+        await ExpectProblem(duplicate, HttpStatusCode.Conflict, ThreadErrorCodes.DuplicateResumeEntry);
+        accepted.StatusCode.Should().Be(HttpStatusCode.OK, "the refusals left the interrupt open");
+        ((string?)JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!["outcome"]).Should().Be("success");
+        host.Outbox.SentOn(thread).Should().ContainSingle();
     }
 
     [Fact]
