@@ -4,8 +4,8 @@ namespace AutomagikHello.Demo.Agents;
 
 /// <summary>
 /// The voice agent's policy check: a transcript is sensitive when it carries a payment card number (13 to 19 digits,
-/// spaces or dashes between them allowed) or asks for a money transfer. Card numbers are redacted to their last four
-/// digits before the transcript is stored in an interrupt or spoken back.
+/// spaces or dashes between them allowed) or asks for a money transfer. Card numbers are redacted to
+/// <c>**** 1234</c> (their last four digits) before the transcript is stored in an interrupt or spoken back.
 /// </summary>
 public static partial class SensitiveSpeech
 {
@@ -22,7 +22,7 @@ public static partial class SensitiveSpeech
         CardNumber().Replace(transcript, static match =>
         {
             var digits = match.Value.Where(char.IsAsciiDigit).ToArray();
-            return "card ending " + new string(digits[^4..]);
+            return "**** " + new string(digits[^4..]);
         });
 
     [GeneratedRegex(@"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)", RegexOptions.CultureInvariant)]

@@ -155,8 +155,8 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
 
         var hold = held.Interrupts().Should().ContainSingle().Subject;
         ((string?)hold["reason"]).Should().Be(VoiceAgent.PolicyHoldReason);
-        ((string?)hold["metadata"]!["transcript"]).Should().Be("transfer 500 euros with card card ending 1111 to Bob");
-        held.Events.Should().NotContain(e => e.ToJsonString().Contains("4111 1111"), "the card number is redacted before it leaves the agent");
+        ((string?)hold["metadata"]!["transcript"]).Should().Be("transfer 500 euros with card **** 1111 to Bob");
+        held.Events.Should().NotContain(e => e.ToJsonString().Contains("4111"), "the card number is redacted before it leaves the agent");
         held.Events.ShouldBeValidEvents();
         var id = (string)hold["id"]!;
 
@@ -180,7 +180,7 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         var resumed = await _voice.ResumeAsync(thread, "r3");
 
         resumed.Outcome().Should().Be("success");
-        resumed.Said().Should().Equal("A supervisor approved it. Done: transfer 500 euros with card card ending 1111 to Bob. Note: identity verified");
+        resumed.Said().Should().Equal("A supervisor approved it. Done: transfer 500 euros with card **** 1111 to Bob. Note: identity verified");
         ((string?)(await _voice.Host.ThreadAsync(VoiceClient.Path, thread))["status"]).Should().Be("idle");
     }
 
