@@ -180,8 +180,14 @@ public sealed class VoiceAgent : IAgUiAgent
         switch (answer.Interrupt.Reason)
         {
             case "input_required":
-                var confirmed = payload?.GetProperty("confirmed").GetBoolean() == true;
-                var said = payload is { } p && p.TryGetProperty("correction", out var correction) ? correction.GetString()
+                if (payload is null)
+                {
+                    await run.SendTextMessageAsync("OK, never mind.");
+                    return AgentOutcome.Success();
+                }
+
+                var confirmed = payload.Value.GetProperty("confirmed").GetBoolean();
+                var said = payload.Value.TryGetProperty("correction", out var correction) ? correction.GetString()
                     : confirmed ? context.Transcript
                     : null;
                 await run.SendTextMessageAsync(said is null ? "Sorry about that. Please say it again." : Answer(said));

@@ -37,6 +37,12 @@ public sealed class VoiceClient : IAsyncDisposable
     public Task<RunStream> TurnAsync(string thread, string runId, string scenario, string transcript, string extra = "", string path = Path, string user = "alice") =>
         Host.SendRunAsync(path, Input(thread, runId, $$"""{"scenario":"{{scenario}}","transcript":{{JsonValue.Create(transcript).ToJsonString()}}{{extra}}}"""), user);
 
+    /// <summary>The <c>resume</c> array answering one interrupt with <paramref name="payloadJson"/>.</summary>
+    public static string Resolved(string interruptId, string payloadJson) => $"[{InterruptStreams.Approve(interruptId, payloadJson)}]";
+
+    /// <summary>The <c>resume</c> array cancelling one interrupt.</summary>
+    public static string Cancelled(string interruptId) => $"[{InterruptStreams.Cancel(interruptId)}]";
+
     /// <summary>The frontend's resume: with <paramref name="resumeJson"/> entries, or none (decided out of band).</summary>
     public Task<RunStream> ResumeAsync(string thread, string runId, string? resumeJson = null, string path = Path, string user = "alice") =>
         Host.SendRunAsync(path, RunInputs.Json(thread, runId, "(resume)", input =>

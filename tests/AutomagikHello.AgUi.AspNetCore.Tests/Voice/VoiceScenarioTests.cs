@@ -93,7 +93,7 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         asked.Events.ShouldBeValidEvents();
 
         var answered = await _voice.ResumeAsync(thread, "r2",
-            InterruptStreams.Approve((string)interrupt["id"]!, """{"confirmed":false,"correction":"book a table for four"}"""));
+            VoiceClient.Resolved((string)interrupt["id"]!, """{"confirmed":false,"correction":"book a table for four"}"""));
 
         answered.Outcome().Should().Be("success");
         answered.Said().Should().Equal(VoiceAgent.Answer("book a table for four"));
@@ -106,9 +106,24 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         var asked = await _voice.TurnAsync(thread, "r1", "low-confidence", "call mum", ""","confidence":0.1""");
         var id = (string)asked.Interrupts().Single()["id"]!;
 
-        var answered = await _voice.ResumeAsync(thread, "r2", InterruptStreams.Approve(id, """{"confirmed":true}"""));
+        var answered = await _voice.ResumeAsync(thread, "r2", VoiceClient.Resolved(id, """{"confirmed":true}"""));
 
         answered.Said().Should().Equal(VoiceAgent.Answer("call mum"));
+    }
+
+    [Theory]
+    [InlineData("""{"confirmed":false}""", "Sorry about that. Please say it again.")]  // neither confirmed nor corrected
+    [InlineData(null, "OK, never mind.")]                                           // the caller dismissed the question
+    public async Task LowConfidence_NeitherConfirmedNorCorrected_ActsOnNothing(string? payload, string said)
+    {
+        var thread = RunInputs.NewThreadId();
+        var asked = await _voice.TurnAsync(thread, "r1", "low-confidence", "call mum", ""","confidence":0.1""");
+        var id = (string)asked.Interrupts().Single()["id"]!;
+
+        var answered = await _voice.ResumeAsync(thread, "r2", payload is null ? VoiceClient.Cancelled(id) : VoiceClient.Resolved(id, payload));
+
+        answered.Outcome().Should().Be("success");
+        answered.Said().Should().Equal(said);
     }
 
     [Fact]
@@ -118,8 +133,8 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         var asked = await _voice.TurnAsync(thread, "r1", "low-confidence", "call mum", ""","confidence":0.1""");
         var id = (string)asked.Interrupts().Single()["id"]!;
 
-        var refused = await _voice.ResumeAsync(thread, "r2", InterruptStreams.Approve(id, """{"correction":"call dad"}"""));
-        var accepted = await _voice.ResumeAsync(thread, "r3", InterruptStreams.Approve(id, """{"confirmed":false,"correction":"call dad"}"""));
+        var refused = await _voice.ResumeAsync(thread, "r2", VoiceClient.Resolved(id, """{"correction":"call dad"}"""));
+        var accepted = await _voice.ResumeAsync(thread, "r3", VoiceClient.Resolved(id, """{"confirmed":false,"correction":"call dad"}"""));
 
         refused.ErrorCode().Should().Be(ThreadErrorCodes.InvalidResumePayload);
         accepted.Said().Should().Equal(VoiceAgent.Answer("call dad"));
@@ -191,7 +206,7 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         var held = await _voice.TurnAsync(thread, "r1", "policy-hold", "please wire my savings to this account");
         var id = (string)held.Interrupts().Single()["id"]!;
 
-        var selfApproved = await _voice.ResumeAsync(thread, "r2", InterruptStreams.Approve(id, """{"approved":true}"""));
+        var selfApproved = await _voice.ResumeAsync(thread, "r2", VoiceClient.Resolved(id, """{"approved":true}"""));
 
         selfApproved.AgentErrorCode().Should().Be(VoiceErrorCodes.PolicyDecisionRequired);
         selfApproved.Said().Should().BeEmpty("the agent did nothing");
@@ -214,7 +229,7 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         var held = await _voice.TurnAsync(thread, "r1", "policy-hold", "transfer 20 euros to Ann");
         var id = (string)held.Interrupts().Single()["id"]!;
 
-        var withdrawn = await _voice.ResumeAsync(thread, "r2", $"[{InterruptStreams.Cancel(id)}]");
+        var withdrawn = await _voice.ResumeAsync(thread, "r2", VoiceClient.Cancelled(id));
 
         withdrawn.Outcome().Should().Be("success");
         withdrawn.Said().Should().Equal("OK, I dropped that request.");
@@ -389,7 +404,7 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
             var interrupt = offered.Interrupts().Should().ContainSingle().Subject;
             ((string?)interrupt["reason"]).Should().Be(VoiceAgent.StrategyReason);
             interrupt["responseSchema"]!["properties"]!["strategy"]!["enum"]!.AsArray().Select(v => (string)v!).Should().Equal("concise", "detailed", "escalate");
-            return await _voice.ResumeAsync(thread, "r2", InterruptStreams.Approve((string)interrupt["id"]!, $$"""{"strategy":"{{strategy}}"}"""));
+            return await _voice.ResumeAsync(thread, "r2", VoiceClient.Resolved((string)interrupt["id"]!, $$"""{"strategy":"{{strategy}}"}"""));
         }
 
         var concise = await ChooseAsync("concise");
@@ -414,7 +429,7 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         var offered = await _voice.TurnAsync(thread, "r1", "strategy", "hi");
         var id = (string)offered.Interrupts().Single()["id"]!;
 
-        var refused = await _voice.ResumeAsync(thread, "r2", InterruptStreams.Approve(id, """{"strategy":"verbose"}"""));
+        var refused = await _voice.ResumeAsync(thread, "r2", VoiceClient.Resolved(id, """{"strategy":"verbose"}"""));
 
         refused.ErrorCode().Should().Be(ThreadErrorCodes.InvalidResumePayload);
     }
