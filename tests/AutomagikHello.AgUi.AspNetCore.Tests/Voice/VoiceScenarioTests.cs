@@ -313,7 +313,6 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
 
         // The caller polls until the hand-off is decided; meanwhile the supervisor (another client) answers.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var polls304 = 0;
         var polling = Task.Run(async () =>
         {
             while (true)
@@ -321,7 +320,6 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
                 var (status, body, tag) = await GetViewAsync(thread, etag, "alice");
                 if (status == HttpStatusCode.NotModified)
                 {
-                    polls304++;
                     await Task.Delay(20, timeout.Token);
                     continue;
                 }
