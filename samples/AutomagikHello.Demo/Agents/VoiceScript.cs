@@ -42,6 +42,9 @@ public sealed class VoiceScript
     /// <summary>The speaking pace of <c>barge-in</c> when the script sets none.</summary>
     public static readonly TimeSpan DefaultBargeInWordDelay = TimeSpan.FromMilliseconds(120);
 
+    private static readonly Dictionary<string, VoiceScenario> ByWireName =
+        Enum.GetValues<VoiceScenario>().ToDictionary(WireName, StringComparer.Ordinal);
+
     private static readonly string ScenarioNames = string.Join(", ", Enum.GetValues<VoiceScenario>().Select(WireName));
 
     private const string Shape =
@@ -112,15 +115,17 @@ public sealed class VoiceScript
             throw Invalid("forwardedProps.voice.scenario is missing");
         }
 
-        var scenario = Enum.GetValues<VoiceScenario>().Cast<VoiceScenario?>().FirstOrDefault(s => WireName(s!.Value) == document.Scenario)
-            ?? throw new RunErrorException(VoiceErrorCodes.ScenarioUnknown, $"Unknown voice scenario '{document.Scenario}'; known: {ScenarioNames}.");
+        if (!ByWireName.TryGetValue(document.Scenario, out var scenario))
+        {
+            throw new RunErrorException(VoiceErrorCodes.ScenarioUnknown, $"Unknown voice scenario '{document.Scenario}'; known: {ScenarioNames}.");
+        }
 
         if (string.IsNullOrWhiteSpace(document.Transcript))
         {
             throw Invalid("forwardedProps.voice.transcript is missing or empty");
         }
 
-        if (document.Confidence is < 0 or > 1 || document.Confidence is { } c && !double.IsFinite(c))
+        if (document.Confidence is < 0 or > 1)
         {
             throw Invalid("forwardedProps.voice.confidence must be between 0 and 1");
         }

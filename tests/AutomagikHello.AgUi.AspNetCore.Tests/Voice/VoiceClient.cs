@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
 using AutomagikHello.AgUi.AspNetCore.Tests.Interrupts;
@@ -53,11 +54,25 @@ public sealed class VoiceClient : IAsyncDisposable
             }
         }), user);
 
-    /// <summary>A decision recorded through REST, by the owner or (with <paramref name="owner"/>) by someone else.</summary>
-    public async Task<(HttpStatusCode Status, JsonObject Body)> DecideAsync(string thread, string interruptId, string decisionJson, string user, string? role = null, string? owner = null)
+    /// <summary>
+    /// A decision recorded through REST, by the owner or (with <paramref name="owner"/>) by someone else, sent through
+    /// <paramref name="client"/> (another client, e.g. a supervisor's) or the host's.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, JsonObject Body)> DecideAsync(
+        string thread, string interruptId, string decisionJson, string user, string? role = null, string? owner = null, HttpClient? client = null)
     {
         var query = owner is null ? string.Empty : $"?owner={owner}";
-        using var response = await Host.SendAsync(HttpMethod.Post, $"{Path}/threads/{thread}/interrupts/{interruptId}{query}", decisionJson, user, role);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Path}/threads/{thread}/interrupts/{interruptId}{query}")
+        {
+            Content = new StringContent(decisionJson, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-User", user);
+        if (role is not null)
+        {
+            request.Headers.Add("X-Role", role);
+        }
+
+        using var response = await (client ?? Host.Client).SendAsync(request);
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject());
     }
 

@@ -333,15 +333,18 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
             }
         }, timeout.Token);
 
+        // The supervisor is another client (its own connections), identified as an approver.
+        using var supervisor = new HttpClient { BaseAddress = _voice.Host.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
         // A non-approver cannot reach the caller's thread.
         (await GetViewAsync(thread, null, "mallory", owner: "alice")).Status.Should().Be(HttpStatusCode.NotFound);
 
-        var (seen, seenBody, _) = await GetViewAsync(thread, null, "sam", role: "approver", owner: "alice");
+        var (seen, seenBody, _) = await GetViewAsync(thread, null, "sam", role: "approver", owner: "alice", client: supervisor);
         seen.Should().Be(HttpStatusCode.OK);
         var pending = seenBody!["pendingInterrupts"]!.AsArray().Should().ContainSingle().Subject!;
         ((string?)pending["interrupt"]!["message"]).Should().Contain("refund");
         var (decided, _) = await _voice.DecideAsync(thread, id, """{"status":"resolved","payload":{"reply":"Your refund left today.","supervisor":"Sam"}}""",
-            user: "sam", role: "approver", owner: "alice");
+            user: "sam", role: "approver", owner: "alice", client: supervisor);
         decided.Should().Be(HttpStatusCode.OK);
 
         var seenDecision = await polling;
@@ -370,7 +373,8 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         view["pendingInterrupts"]![0]!.AsObject().ContainsKey("decision").Should().BeFalse();
     }
 
-    private async Task<(HttpStatusCode Status, JsonObject? Body, string? ETag)> GetViewAsync(string thread, string? etag, string user, string? role = null, string? owner = null)
+    private async Task<(HttpStatusCode Status, JsonObject? Body, string? ETag)> GetViewAsync(
+        string thread, string? etag, string user, string? role = null, string? owner = null, HttpClient? client = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{VoiceClient.Path}/threads/{thread}" + (owner is null ? "" : $"?owner={owner}"));
         request.Headers.Add("X-User", user);
@@ -384,7 +388,7 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
             request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(etag));
         }
 
-        using var response = await _voice.Host.Client.SendAsync(request);
+        using var response = await (client ?? _voice.Host.Client).SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? JsonNode.Parse(text)!.AsObject() : null, response.Headers.ETag?.Tag);
     }
