@@ -61,6 +61,7 @@ agents.MapAgUi("/approval", new ApprovalAgent(outbox));
 agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3));
 agents.MapAgUi("/form", new FormAgent());
 agents.MapAgUi("/expiring", new ApprovalAgent(outbox, expiresAfter: TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Demo:ExpiringAfterMs", 5000))));
+agents.MapAgUi("/voice", new VoiceAgent(builder.Configuration.GetValue("Demo:VoiceConfidenceThreshold", VoiceAgent.DefaultConfidenceThreshold)));
 
 if (app.Environment.IsDevelopment())
 {

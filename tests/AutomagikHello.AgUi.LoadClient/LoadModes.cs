@@ -9,10 +9,15 @@ internal sealed record Target(string Name, ServerProcess Server)
     public Uri Bench { get; } = new(Server.BaseAddress, "/agents/bench");
 
     public Uri Cancel(string threadId) => new(Server.BaseAddress, $"/agents/bench/threads/{threadId}/cancel");
+
+    /// <summary>The demo's voice agent (ours only: the baseline server has none).</summary>
+    public Uri Voice { get; } = new(Server.BaseAddress, "/agents/voice");
+
+    public Uri VoiceCancel(string threadId) => new(Server.BaseAddress, $"/agents/voice/threads/{threadId}/cancel");
 }
 
 /// <summary>
-/// The five measurements. Server CPU is the server process's utime + stime (<c>/proc/PID/stat</c>) across the mode,
+/// The six measurements. Server CPU is the server process's utime + stime (<c>/proc/PID/stat</c>) across the mode,
 /// memory its VmRSS; latencies are measured by the client with <see cref="Stopwatch"/>. Every run is checked: it
 /// must start with RUN_STARTED, carry the expected number of events and end with the expected outcome.
 /// </summary>
@@ -234,6 +239,39 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
             results.AddSamples(target.Name, Metrics.CancelToTerminal, latency);
             Array.Sort(latency);
             Report(target, $"e: {runs} cancels, cancel -> terminal frame p50 {Results.Percentile(latency, 50):F3} ms, p99 {Results.Percentile(latency, 99):F3} ms, max {latency[^1]:F3} ms");
+        }
+    }
+
+    /// <summary>
+    /// (f) <paramref name="runs"/> voice barge-ins, one after another: the voice agent speaks (a word a second), and on
+    /// its first TEXT_MESSAGE_CONTENT frame the client cancels; timed from the cancel request sent to the terminal
+    /// RUN_FINISHED(cancelled) frame received. Mode e on the same server is its baseline (cancel while nothing speaks).
+    /// </summary>
+    public async Task VoiceBargeInAsync(Target target, int runs, bool record, CancellationToken cancellationToken)
+    {
+        var latency = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var threadId = $"barge-{Guid.NewGuid():N}";
+            await using var run = await RunStream.OpenAsync(http, target.Voice, RunStream.VoiceBody(threadId, "r1", wordDelayMs: 1_000), 8 * 1024, cancellationToken).ConfigureAwait(false);
+            await run.ReadUntilSpeakingAsync(cancellationToken).ConfigureAwait(false);
+            var cancelledAt = Stopwatch.GetTimestamp();
+            var cancel = http.PostAsync(target.VoiceCancel(threadId), content: null, cancellationToken);
+            await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            using (var answer = await cancel.ConfigureAwait(false))
+            {
+                Check(target, answer.StatusCode == HttpStatusCode.Accepted, run, $"cancel answered {(int)answer.StatusCode}");
+            }
+
+            Check(target, run.StartedFirst && run.Terminal == Terminal.Cancelled && !run.FramesAfterTerminal, run);
+            latency[i] = Ms(run.TerminalAt - cancelledAt);
+        }
+
+        if (record)
+        {
+            results.AddSamples(target.Name, Metrics.VoiceBargeIn, latency);
+            Array.Sort(latency);
+            Report(target, $"f: {runs} barge-ins, cancel -> RUN_FINISHED(cancelled) p50 {Results.Percentile(latency, 50):F3} ms, p95 {Results.Percentile(latency, 95):F3} ms, p99 {Results.Percentile(latency, 99):F3} ms, max {latency[^1]:F3} ms");
         }
     }
 

@@ -7,7 +7,8 @@ internal sealed class LoadOptions
 {
     public const string Usage = """
         Usage: AutomagikHello.AgUi.LoadClient [options]
-          --modes abcde          modes to run (a long stream, b short runs, c idle streams, d first event, e cancel)
+          --modes abcde          modes to run (a long stream, b short runs, c idle streams, d first event, e cancel,
+                                 f voice barge-in: ours only, not in the default; run it with e, its baseline)
           --rounds N             measured rounds; medians (CPU, memory) and pooled percentiles are reported (3)
           --long-events N        events in the long stream (100000)
           --long-streams N       long streams per round, for CPU-time resolution (10)
@@ -15,7 +16,7 @@ internal sealed class LoadOptions
           --concurrency N        concurrent workers in mode b (32)
           --idle-streams N       idle open streams in mode c (2000)
           --ttfe-runs N          sequential runs timed in mode d (2000)
-          --cancel-runs N        sequential cancels timed in mode e (300)
+          --cancel-runs N        sequential cancels timed in mode e, and barge-ins in mode f (300)
           --targets LIST         ours,baseline (both)
           --quick                small counts, for a smoke test
           --mode-timeout SECONDS time limit of one mode on one server (300)
@@ -106,6 +107,14 @@ internal sealed class LoadOptions
                     break;
                 default:
                     throw new ArgumentException($"Unknown option {name}.\n{Usage}");
+            }
+        }
+
+        foreach (var mode in options.Modes)
+        {
+            if (mode is < 'a' or > 'f')
+            {
+                throw new ArgumentException($"Unknown mode {mode}: a to f.");
             }
         }
 

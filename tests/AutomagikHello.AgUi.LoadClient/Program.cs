@@ -119,6 +119,10 @@ try
         await modes.ShortRunsAsync(target, Math.Min(options.ShortRuns, 10_000), options.Concurrency, false, limit.Token);
         await modes.FirstEventAsync(target, Math.Min(options.TtfeRuns, 1_000), false, limit.Token);
         await modes.CancelAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
+        if (options.Has('f') && target.Name == "ours")
+        {
+            await modes.VoiceBargeInAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
+        }
     }
 
     for (var round = 1; round <= options.Rounds; round++)
@@ -138,6 +142,7 @@ try
                     'c' => modes.IdleStreamsAsync(target, options.IdleStreams, true, limit.Token),
                     'd' => modes.FirstEventAsync(target, options.TtfeRuns, true, limit.Token),
                     'e' => modes.CancelAsync(target, options.CancelRuns, true, limit.Token),
+                    'f' => target.Name == "ours" ? modes.VoiceBargeInAsync(target, options.CancelRuns, true, limit.Token) : Task.CompletedTask,
                     _ => throw new ArgumentException($"Unknown mode {mode}."),
                 };
                 await task;

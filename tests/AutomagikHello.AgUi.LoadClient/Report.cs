@@ -42,6 +42,38 @@ internal static class Report
         }
 
         Console.WriteLine("CPU and memory: median over rounds; latencies: percentiles of every sample of every round. KB = 1024 bytes (VmRSS).");
+        PrintBargeIn(results);
+    }
+
+    /// <summary>Mode f against its baseline, mode e on the same server in the same run: both are cancel → terminal frame.</summary>
+    private static void PrintBargeIn(Results results)
+    {
+        if (!results.Has(Ours, Metrics.VoiceBargeIn))
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| cancel → terminal frame (ours) | runs | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        BargeInRow(results, "(f) voice barge-in: agent speaking → RUN_FINISHED(cancelled)", Metrics.VoiceBargeIn);
+        BargeInRow(results, "(e) baseline: bench agent held silent → RUN_FINISHED(cancelled)", Metrics.CancelToTerminal);
+        if (results.Has(Ours, Metrics.CancelToTerminal))
+        {
+            string Ratio(double p) => $"{results.Pct(Ours, Metrics.VoiceBargeIn, p) / results.Pct(Ours, Metrics.CancelToTerminal, p):F2}";
+            Console.WriteLine($"| ratio f / e | | {Ratio(50)} | {Ratio(95)} | {Ratio(99)} | |");
+        }
+    }
+
+    private static void BargeInRow(Results results, string label, string metric)
+    {
+        if (!results.Has(Ours, metric))
+        {
+            return;
+        }
+
+        var values = results.Values(Ours, metric);
+        Console.WriteLine($"| {label} | {values.Count} | {Format(results.Pct(Ours, metric, 50), "F3")} | {Format(results.Pct(Ours, metric, 95), "F3")} | {Format(results.Pct(Ours, metric, 99), "F3")} | {Format(values.Max(), "F3")} |");
     }
 
     private static double Median(Results results, string target, string metric) => results.Median(target, metric);

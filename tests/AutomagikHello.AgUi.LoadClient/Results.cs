@@ -18,6 +18,7 @@ internal static class Metrics
     public const string FirstEvent = "d.first_event_ms";
     public const string FirstEventCpuPerRun = "d.cpu_us_per_run";
     public const string CancelToTerminal = "e.cancel_to_terminal_ms";
+    public const string VoiceBargeIn = "f.barge_in_to_cancelled_ms";
 }
 
 /// <summary>

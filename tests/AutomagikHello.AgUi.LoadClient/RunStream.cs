@@ -50,9 +50,16 @@ internal sealed class RunStream : IAsyncDisposable
 
     public bool FramesAfterTerminal { get; private set; }
 
+    /// <summary>TEXT_MESSAGE_CONTENT frames seen so far.</summary>
+    public int ContentFrames { get; private set; }
+
     /// <summary>The request body for one bench run.</summary>
     public static byte[] Body(string threadId, string runId, int deltas, int holdMs) => Encoding.UTF8.GetBytes(
         $"{{\"threadId\":\"{threadId}\",\"runId\":\"{runId}\",\"messages\":[],\"forwardedProps\":{{\"deltas\":{deltas},\"holdMs\":{holdMs}}}}}");
+
+    /// <summary>The request body for one voice barge-in turn: the agent speaks a word every <paramref name="wordDelayMs"/>.</summary>
+    public static byte[] VoiceBody(string threadId, string runId, int wordDelayMs) => Encoding.UTF8.GetBytes(
+        $"{{\"threadId\":\"{threadId}\",\"runId\":\"{runId}\",\"messages\":[],\"forwardedProps\":{{\"voice\":{{\"scenario\":\"barge-in\",\"transcript\":\"tell me everything\",\"wordDelayMs\":{wordDelayMs}}}}}}}");
 
     /// <summary>Posts the run and reads up to its first frame.</summary>
     public static async Task<RunStream> OpenAsync(HttpClient http, Uri uri, byte[] body, int bufferSize, CancellationToken cancellationToken)
@@ -98,6 +105,18 @@ internal sealed class RunStream : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads up to the first TEXT_MESSAGE_CONTENT frame: the agent has started speaking.</summary>
+    public async Task ReadUntilSpeakingAsync(CancellationToken cancellationToken)
+    {
+        while (ContentFrames == 0)
+        {
+            if (!await ReadFrameAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"The stream ended before the agent spoke ({Describe()}).");
+            }
+        }
+    }
+
     /// <summary>Whether the stream was a complete run: RUN_STARTED first, <paramref name="frames"/> frames, the expected end.</summary>
     public bool IsValid(int frames, Terminal terminal) =>
         StartedFirst && Frames == frames && Terminal == terminal && !FramesAfterTerminal;
@@ -136,6 +155,10 @@ internal sealed class RunStream : IAsyncDisposable
         {
             FirstFrameAt = Stopwatch.GetTimestamp();
             StartedFirst = frame.StartsWith("data: {\"type\":\"RUN_STARTED\""u8);
+        }
+        else if (frame.StartsWith("data: {\"type\":\"TEXT_MESSAGE_CONTENT\""u8))
+        {
+            ContentFrames++;
         }
         else if (frame.StartsWith("data: {\"type\":\"RUN_"u8))
         {

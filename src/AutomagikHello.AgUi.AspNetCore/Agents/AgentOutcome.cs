@@ -4,7 +4,8 @@ namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// How an agent's run ended, returned by <see cref="IAgUiAgent.RunAsync"/>; the library turns it into the run's
-/// <c>RUN_FINISHED</c> event. A failure is not an outcome: throw, and the run ends with <c>RUN_ERROR</c>.
+/// <c>RUN_FINISHED</c> event. A failure is not an outcome: throw, and the run ends with <c>RUN_ERROR</c> (throw a
+/// <see cref="RunErrorException"/> to choose its code).
 /// </summary>
 public sealed class AgentOutcome
 {

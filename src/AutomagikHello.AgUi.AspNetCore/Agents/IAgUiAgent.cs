@@ -14,6 +14,9 @@ public interface IAgUiAgent
     /// <c>POST {agent}/threads/{threadId}/cancel</c>, it exceeded <see cref="AgUiOptions.MaxRunDuration"/> or the
     /// library ended it after a protocol violation.
     /// </param>
-    /// <returns>How the run ended. Throwing instead ends it with <c>RUN_ERROR</c> (code <c>AGENT_ERROR</c>).</returns>
+    /// <returns>
+    /// How the run ended. Throwing instead ends it with <c>RUN_ERROR</c>: code <c>AGENT_ERROR</c>, or the code and message of
+    /// a <see cref="RunErrorException"/>.
+    /// </returns>
     ValueTask<AgentOutcome> RunAsync(AgUiRun run, CancellationToken cancellationToken);
 }

@@ -183,6 +183,13 @@ internal sealed class RunStreamWriter : IDisposable
                 return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? exception.Message : ProtocolViolationMessage).ConfigureAwait(false);
             }
 
+            if (exception is RunErrorException reported)
+            {
+                // The agent chose the code and wrote the message for the client.
+                RunLog.AgentReportedError(_logger, reported.InnerException, _input.ThreadId, _input.RunId, reported.Code, reported.Message);
+                return await FailAsync(reported.Code, reported.Message).ConfigureAwait(false);
+            }
+
             RunLog.AgentFailed(_logger, exception, _input.ThreadId, _input.RunId);
             return await FailAsync(AgUiErrorCodes.AgentError, _includeExceptionDetails ? $"{AgentErrorMessage} {exception.GetType().Name}: {exception.Message}" : AgentErrorMessage).ConfigureAwait(false);
         }

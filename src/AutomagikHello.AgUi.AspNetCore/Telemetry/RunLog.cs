@@ -58,4 +58,7 @@ internal static partial class RunLog
 
     [LoggerMessage(23, LogLevel.Warning, "Resume on thread {ThreadId}: {Warning}")]
     public static partial void ResumeWarning(ILogger logger, string threadId, string warning);
+
+    [LoggerMessage(24, LogLevel.Warning, "Agent ended run {RunId} on thread {ThreadId} with RUN_ERROR {Code}: {Message}")]
+    public static partial void AgentReportedError(ILogger logger, Exception? exception, string threadId, string runId, string code, string message);
 }

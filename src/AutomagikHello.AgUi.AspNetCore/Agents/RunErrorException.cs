@@ -1,0 +1,37 @@
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// Thrown by an agent to end its run with <c>RUN_ERROR</c> carrying the agent's own <see cref="Code"/> and
+/// <see cref="Exception.Message"/> (both sent to the client as given, whatever
+/// <see cref="AgUiOptions.IncludeExceptionDetails"/> says), instead of the generic <c>AGENT_ERROR</c>. Use it for
+/// failures the client can act on — a speech engine that failed and can be retried, a missing answer — and write the
+/// message for the client: it must not carry secrets.
+/// </summary>
+/// <remarks>
+/// Like any failed run, the thread is released and interrupts the run had claimed are open again, so a retry run on
+/// the same thread is accepted. AG-UI 1.0's <c>RUN_ERROR</c> has no <c>retryable</c> member (its schema is closed):
+/// whether a code is worth retrying is part of that code's documented contract.
+/// </remarks>
+public sealed class RunErrorException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="code">The machine-readable <c>RUN_ERROR.code</c>: non-empty, no white space (e.g. <c>VOICE_STT_FAILED</c>).</param>
+    /// <param name="message">The human-readable <c>RUN_ERROR.message</c>, shown to the client: non-empty.</param>
+    /// <param name="innerException">The failure behind it (logged, never sent), or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="code"/> or <paramref name="message"/> is empty, or the code holds white space.</exception>
+    public RunErrorException(string code, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(code);
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        if (code.AsSpan().IndexOfAny(" \t\r\n") >= 0)
+        {
+            throw new ArgumentException("A RUN_ERROR code holds no white space.", nameof(code));
+        }
+
+        Code = code;
+    }
+
+    /// <summary>The <c>RUN_ERROR.code</c>.</summary>
+    public string Code { get; }
+}
