@@ -56,7 +56,10 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Send).ToBeDisabledAsync();
         await _demo.ScreenshotAsync("approval-card");
 
-        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        // Keyboard only: the focused card's first control is Approve.
+        await _demo.Page.Keyboard.PressAsync("Tab");
+        await Expect(card.GetByRole(AriaRole.Button, new() { Name = "Approve" })).ToBeFocusedAsync();
+        await _demo.Page.Keyboard.PressAsync("Enter");
 
         await Expect(_demo.Said("Done: the email was sent.")).ToBeVisibleAsync();
         await Expect(_demo.Page.Locator(".tool-result")).ToHaveTextAsync("Result: sent");
@@ -125,6 +128,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         var cards = _demo.Card("Approve sendEmail?");
         await Expect(cards).ToHaveCountAsync(3);
         await Expect(cards.Nth(0)).ToBeFocusedAsync();
+        await _demo.ScreenshotAsync("approval-parallel-cards");
 
         await cards.Nth(0).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(cards.Nth(1)).ToBeFocusedAsync();
@@ -209,6 +213,9 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Expect(_demo.Said("Restored this thread: a request is waiting for you.")).ToBeVisibleAsync();
         _demo.ThreadId.Should().Be(thread);
+        await Expect(_demo.Said("email the team")).ToBeVisibleAsync();
+        await Expect(_demo.Said("I'd like to send this email. Please approve it.")).ToBeVisibleAsync();
+        await Expect(_demo.Message).ToHaveValueAsync("");
         await Expect(_demo.Agent).ToHaveValueAsync("approval");
         var card = _demo.Card("Approve sendEmail?");
         await Expect(card).ToBeFocusedAsync();

@@ -14,7 +14,7 @@ namespace AutomagikHello.AgUi.BrowserTests;
 public sealed class DemoServer : WebApplicationFactory<Program>
 {
     /// <summary>How long the <c>expiring</c> agent's interrupts stay answerable in these tests.</summary>
-    public const int ExpiringAfterMs = 2500;
+    public const int ExpiringAfterMs = 4000;
 
     public DemoServer()
     {

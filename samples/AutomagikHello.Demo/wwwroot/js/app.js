@@ -61,11 +61,40 @@ async function startConversation(agentId, threadId) {
   history.replaceState(null, "", `#agent=${encodeURIComponent(agentId)}&thread=${encodeURIComponent(state.threadId)}`);
   const agent = state.agents.find(a => a.id === agentId);
   ui.description.textContent = agent?.description || "";
-  ui.message.value = agent?.suggestion || "";
+  ui.message.value = threadId ? "" : agent?.suggestion || "";
   setStatus("");
   updateControls();
 
-  if (threadId) await restore(generation);
+  if (threadId) {
+    for (const message of loadHistory()) {
+      state.history.push(message);
+      bubble(message.role, message.content);
+    }
+    await restore(generation);
+  }
+}
+
+// The conversation's text survives a reload of this tab (sessionStorage); the server keeps only what it needs to
+// resume (the pending interrupts), which restore() reads back.
+function historyKey() {
+  return `agui-demo:${state.agent}:${state.threadId}`;
+}
+
+function loadHistory() {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(historyKey()) || "[]");
+    return Array.isArray(saved) ? saved.filter(m => (m.role === "user" || m.role === "assistant") && typeof m.content === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveHistory() {
+  try {
+    sessionStorage.setItem(historyKey(), JSON.stringify(state.history));
+  } catch {
+    // Storage full or disabled: the page still works, a reload just starts with an empty conversation.
+  }
 }
 
 async function restore(generation) {
@@ -95,6 +124,7 @@ function onSend(event) {
   if (!text || state.running || state.cards.length > 0) return;
   const message = { id: newId("msg"), role: "user", content: text };
   state.history.push(message);
+  saveHistory();
   bubble("user", text);
   ui.message.value = "";
   startRun({ messages: [...state.history] });
@@ -158,6 +188,7 @@ async function startRun(extra, answeredCards = []) {
   } finally {
     if (generation === state.generation) {
       state.running = false;
+      saveHistory();
       if (run.terminal === "error" && answeredCards.length > 0) {
         await reconcile(answeredCards, generation);
       }
@@ -244,6 +275,7 @@ function finish(run, outcome) {
   if (outcome.type === "interrupt") {
     const items = (outcome.interrupts || []).map(interrupt => {
       const tool = interrupt.toolCallId ? run.tools.get(interrupt.toolCallId) : null;
+      tool?.awaitApproval();
       return { interrupt, toolCallName: tool?.name, toolCallArguments: tool?.args };
     });
     showInterrupts(items);
@@ -285,11 +317,12 @@ function textBubble(messageId) {
 }
 
 function toolBubble(name) {
-  const args = h("dl", { class: "arguments" });
+  const args = h("div", { class: "tool-args" });
   const result = h("p", { class: "tool-result", hidden: true });
+  const waiting = h("p", { class: "tool-waiting", hidden: true }, "Waiting for your approval below.");
   const element = h("div", { class: "tool" },
     h("p", { class: "tool-name" }, h("span", { class: "tool-icon", "aria-hidden": "true" }, "⚙"), " Tool call ", h("code", {}, name)),
-    args, result);
+    args, waiting, result);
   ui.transcript.append(element);
   scrollToEnd();
   const tool = {
@@ -299,12 +332,20 @@ function toolBubble(name) {
       let parsed;
       try { parsed = JSON.parse(tool.args); } catch { parsed = null; }
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-        args.replaceChildren(...Object.entries(parsed).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "string" ? v : JSON.stringify(v))]));
+        args.replaceChildren(h("dl", { class: "arguments" },
+          Object.entries(parsed).map(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "string" ? v : JSON.stringify(v))])));
       } else {
-        args.replaceWith(h("pre", { class: "code" }, tool.args));
+        args.replaceChildren(h("pre", { class: "code" }, tool.args));
       }
     },
+    // The approval card shows the arguments; the call itself only says it waits.
+    awaitApproval() {
+      args.hidden = true;
+      waiting.hidden = false;
+    },
     showResult(content) {
+      args.hidden = false;
+      waiting.hidden = true;
       result.replaceChildren(h("span", { class: "tool-result-label" }, "Result: "), content);
       result.hidden = false;
       scrollToEnd();
@@ -330,8 +371,10 @@ function logEvent(event) {
   ui.events.textContent += JSON.stringify(event) + "\n";
 }
 
+// Follows the conversation while the reader is at its end; leaves the page alone when they scrolled up to read.
 function scrollToEnd() {
-  ui.transcript.scrollTop = ui.transcript.scrollHeight;
+  const nearEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
+  if (nearEnd) window.scrollTo({ top: document.documentElement.scrollHeight });
 }
 
 function updateControls() {

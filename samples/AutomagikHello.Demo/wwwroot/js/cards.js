@@ -30,14 +30,15 @@ export function createInterruptCard(item, onDecide) {
     close,
   };
 
-  const badge = { approval: "Needs your approval", form: "Needs your input", confirmation: "Needs your confirmation", generic: `Request · ${interrupt.reason}` }[kind];
+  const badgeText = { approval: "Needs your approval", form: "Needs your input", confirmation: "Needs your confirmation", generic: `Request · ${interrupt.reason}` }[kind];
+  const badge = h("p", { class: "card-badge" }, badgeText);
   const title = kind === "approval"
     ? ["Approve ", h("code", {}, item.toolCallName || "tool call"), "?"]
     : kind === "form" ? (interrupt.responseSchema.title || "Input needed")
     : kind === "confirmation" ? "Please confirm"
     : "The agent is waiting";
   element.append(
-    h("p", { class: "card-badge" }, badge),
+    badge,
     h("h3", { id: titleId }, title),
     interrupt.message ? h("p", { id: messageId, class: "card-message" }, interrupt.message) : null,
     body, expiry, actions, answer);
@@ -56,7 +57,7 @@ export function createInterruptCard(item, onDecide) {
     // Decided out of band (an approver through the REST endpoint): the server applies it; nothing to send for it.
     card.fromServer = true;
     card.entry = { interruptId: interrupt.id, status: item.decision.status };
-    showAnswer(`Already decided${item.decision.decidedBy ? " by " + item.decision.decidedBy : ""}: ${item.decision.status}.`);
+    showAnswer(`Already decided${item.decision.decidedBy ? " by " + item.decision.decidedBy : ""}: ${item.decision.status}.`, "Decided");
   } else {
     renderActions();
     if (expired) markExpired();
@@ -73,7 +74,8 @@ export function createInterruptCard(item, onDecide) {
     onDecide(card);
   }
 
-  function showAnswer(text) {
+  function showAnswer(text, state = "Answered") {
+    badge.textContent = state;
     actions.replaceChildren();
     body.querySelectorAll("input, select, textarea, button").forEach(control => { control.disabled = true; });
     expiry.hidden = true;
@@ -85,7 +87,7 @@ export function createInterruptCard(item, onDecide) {
   // The interrupt is no longer open (answered elsewhere): nothing left to do on this card.
   function close(text) {
     stopCountdown();
-    showAnswer(text);
+    showAnswer(text, "Closed");
     element.classList.add("closed");
   }
 
@@ -94,6 +96,7 @@ export function createInterruptCard(item, onDecide) {
     if (card.fromServer) return;
     card.entry = null;
     element.classList.remove("decided");
+    badge.textContent = badgeText;
     answer.hidden = true;
     body.querySelectorAll("input, select, textarea, button").forEach(control => { control.disabled = false; });
     renderActions();
@@ -126,6 +129,7 @@ export function createInterruptCard(item, onDecide) {
     stopCountdown();
     expired = true;
     element.classList.add("expired");
+    badge.textContent = "Expired";
     expiry.hidden = false;
     expiry.textContent = "Expired: it can no longer be answered, only cancelled.";
     body.querySelectorAll("input, select, textarea, button").forEach(control => { control.disabled = true; });
@@ -145,7 +149,8 @@ function cardKind(item) {
 
 function approvalCard(item, body, actions, decide) {
   const args = parseJson(item.toolCallArguments);
-  body.append(argumentsView(args, item.toolCallArguments));
+  let shown = argumentsView(args, item.toolCallArguments);
+  body.append(shown);
 
   return render;
 
@@ -159,7 +164,7 @@ function approvalCard(item, body, actions, decide) {
       h("label", { for: id }, "Arguments (JSON)"), textarea, error,
       h("div", { class: "card-actions" },
         h("button", { type: "submit", class: "primary" }, "Approve with edits"),
-        h("button", { type: "button", class: "secondary", onclick: () => { form.remove(); render(); } }, "Discard edits")));
+        h("button", { type: "button", class: "secondary", onclick: () => { form.remove(); shown.hidden = false; render(); } }, "Discard edits")));
     textarea.addEventListener("input", () => setError(null));
     textarea.addEventListener("keydown", e => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit();
@@ -170,8 +175,12 @@ function approvalCard(item, body, actions, decide) {
       if (!edited.ok) return setError(`Not valid JSON: ${edited.error}`);
       if (!edited.value || typeof edited.value !== "object" || Array.isArray(edited.value)) return setError("The arguments must be a JSON object, like {\"to\": \"…\"}.");
       form.remove();
+      const editedView = argumentsView(edited, textarea.value);
+      shown.replaceWith(editedView);
+      shown = editedView;
       decide({ status: "resolved", payload: { approved: true, editedArgs: edited.value } }, "Approved with edited arguments.");
     });
+    shown.hidden = true;
     actions.replaceChildren(form);
     textarea.focus();
 
