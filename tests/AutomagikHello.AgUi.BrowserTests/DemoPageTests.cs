@@ -203,6 +203,26 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task NewChat_DuringARun_DropsItsStream_AndTheNewConversationCanSend()
+    {
+        await _demo.StartAsync("slow", "explain barge-in");
+        await Expect(_demo.AgentTexts.First).ToContainTextAsync("Let me think");
+        var oldThread = _demo.ThreadId;
+
+        await _demo.Page.GetByRole(AriaRole.Button, new() { Name = "New chat" }).ClickAsync();
+
+        await Expect(_demo.AgentTexts).ToHaveCountAsync(0);
+        await Expect(_demo.Stop).ToBeDisabledAsync();
+        await Expect(_demo.Message).ToBeFocusedAsync();
+        _demo.ThreadId.Should().NotBe(oldThread);
+        await _demo.Agent.SelectOptionAsync("echo");
+        await _demo.Message.FillAsync("still here");
+        await _demo.Message.PressAsync("Enter");
+        await Expect(_demo.AgentTexts).ToHaveTextAsync(["still here"]);
+        _pageErrors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
     public async Task Reload_WithAPendingInterrupt_BringsTheCardBack_AndApprovingItSendsTheEmail()
     {
         await _demo.StartAsync("approval", "email the team");

@@ -18,6 +18,7 @@ const state = {
   threadId: null,
   history: [],          // the conversation's user and assistant text messages, sent with every run
   running: false,       // a run of ours is streaming
+  abort: null,          // aborts that run's request (when the conversation is replaced)
   stopping: false,
   remoteRunning: false, // after a reload: the thread has an active run we do not stream
   tools: new Map(),     // toolCallId → its bubble, across runs: a resume's TOOL_CALL_RESULT answers an earlier run's call
@@ -48,6 +49,11 @@ async function init() {
 async function startConversation(agentId, threadId) {
   state.generation += 1;
   const generation = state.generation;
+  // Leaving a conversation mid-run drops its stream (for the server, a client disconnect).
+  state.abort?.abort();
+  state.abort = null;
+  state.running = false;
+  state.stopping = false;
   state.agent = agentId;
   state.threadId = threadId || newId("thread");
   state.history = [];
@@ -152,7 +158,7 @@ async function onStop() {
 }
 
 /** Sends the answers of every card of the batch in one resume, as the protocol requires. */
-function onDecide(card) {
+function onDecide() {
   const open = state.cards.filter(c => !c.entry);
   if (open.length > 0) {
     setStatus(`${state.cards.length - open.length} of ${state.cards.length} answered.`);
@@ -161,7 +167,6 @@ function onDecide(card) {
   }
   const resume = state.cards.filter(c => !c.fromServer).map(c => c.entry);
   startRun({ messages: [...state.history], resume }, state.cards);
-  void card;
 }
 
 /** Streams one run and renders its events. answeredCards: the cards this run answers (reopened if it is refused). */
@@ -169,13 +174,15 @@ async function startRun(extra, answeredCards = []) {
   const generation = state.generation;
   const input = { threadId: state.threadId, runId: newId("run"), state: {}, tools: [], context: [], forwardedProps: {}, ...extra };
   const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null };
+  const abort = new AbortController();
+  state.abort = abort;
   state.running = true;
   state.cards = [];
   updateControls();
   setStatus("Running…");
 
   try {
-    for await (const event of runAgent(state.agent, input)) {
+    for await (const event of runAgent(state.agent, input, abort.signal)) {
       if (generation !== state.generation) return;
       logEvent(event);
       handleEvent(run, event);
@@ -188,6 +195,7 @@ async function startRun(extra, answeredCards = []) {
   } finally {
     if (generation === state.generation) {
       state.running = false;
+      state.abort = null;
       saveHistory();
       if (run.terminal === "error" && answeredCards.length > 0) {
         await reconcile(answeredCards, generation);
@@ -295,7 +303,7 @@ function showInterrupts(items) {
   setStatus(state.cards.length === 1 ? "Waiting for your answer." : `Waiting for ${state.cards.length} answers.`);
   updateControls();
   (open[0] || state.cards[0])?.focus();
-  if (open.length === 0) onDecide(state.cards[0]);
+  if (open.length === 0) onDecide();
 }
 
 // --- rendering -------------------------------------------------------------------------------------------------------
