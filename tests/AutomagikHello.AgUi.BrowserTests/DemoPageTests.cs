@@ -251,6 +251,35 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task Reload_AfterADecisionOutOfBand_ShowsItDecided_AndContinueAppliesIt()
+    {
+        await _demo.StartAsync("approval", "email the team");
+        await Expect(_demo.Card("Approve sendEmail?")).ToBeVisibleAsync();
+        var interruptId = (string)(await _demo.ThreadViewAsync("approval"))["pendingInterrupts"]![0]!["interrupt"]!["id"]!;
+        using (var decision = await fixture.Server.Http.PostAsync(
+            $"/agents/approval/threads/{Uri.EscapeDataString(_demo.ThreadId)}/interrupts/{Uri.EscapeDataString(interruptId)}",
+            new StringContent("""{"status":"resolved","payload":{"approved":true}}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            decision.IsSuccessStatusCode.Should().BeTrue();
+        }
+
+        (await _demo.SentEmailsAsync()).Should().BeEmpty("a recorded decision is applied by the next run, not before");
+        await _demo.Page.ReloadAsync();
+
+        var card = _demo.Card("Approve sendEmail?");
+        await Expect(card).ToContainTextAsync("Decided elsewhere: approved.");
+        await Expect(card.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        var resume = _demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" });
+        await Expect(resume).ToBeFocusedAsync();
+        await _demo.ScreenshotAsync("decided-out-of-band");
+        await resume.PressAsync("Enter");
+
+        await Expect(_demo.Said("Done: the email was sent.")).ToBeVisibleAsync();
+        (await _demo.SentEmailsAsync()).Should().ContainSingle();
+        _pageErrors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
     public async Task Reload_OnAThreadWithoutPendingInterrupts_ShowsNoCard()
     {
         await _demo.StartAsync("approval", "email the team");

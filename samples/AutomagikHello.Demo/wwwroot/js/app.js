@@ -300,10 +300,17 @@ function showInterrupts(items) {
   state.cards = items.map(item => createInterruptCard(item, onDecide));
   for (const card of state.cards) ui.transcript.append(card.element);
   const open = state.cards.filter(c => !c.entry);
-  setStatus(state.cards.length === 1 ? "Waiting for your answer." : `Waiting for ${state.cards.length} answers.`);
+  setStatus(open.length === 0 ? "Decided elsewhere: Continue lets the agent act on it."
+    : open.length === 1 ? "Waiting for your answer." : `Waiting for ${open.length} answers.`);
   updateControls();
-  (open[0] || state.cards[0])?.focus();
-  if (open.length === 0) onDecide();
+  if (open.length > 0) {
+    open[0].focus();
+    return;
+  }
+  // Every interrupt was decided out of band (an approver, a supervisor): the agent continues when asked to.
+  const resume = h("button", { type: "button", class: "primary", onclick: () => { resume.disabled = true; onDecide(); } }, "Continue");
+  ui.transcript.append(h("div", { class: "note note-info continue" }, "Every request was decided elsewhere. ", resume));
+  resume.focus();
 }
 
 // --- rendering -------------------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ export function createInterruptCard(item, onDecide) {
     // Decided out of band (an approver through the REST endpoint): the server applies it; nothing to send for it.
     card.fromServer = true;
     card.entry = { interruptId: interrupt.id, status: item.decision.status };
-    showAnswer(`Already decided${item.decision.decidedBy ? " by " + item.decision.decidedBy : ""}: ${item.decision.status}.`, "Decided");
+    showAnswer(decisionText(item.decision), "Decided");
   } else {
     renderActions();
     if (expired) markExpired();
@@ -137,6 +137,16 @@ export function createInterruptCard(item, onDecide) {
     actions.replaceChildren(h("button", { type: "button", class: "secondary", onclick: () => decide({ status: "cancelled" }, "Cancelled.") }, "Cancel request"));
     if (hadFocus) actions.querySelector("button").focus();
   }
+}
+
+// "Decided elsewhere by alice: approved." (the anonymous owner, ":anonymous", is not named).
+function decisionText(decision) {
+  const by = decision.decidedBy && decision.decidedBy !== ":anonymous" ? ` by ${decision.decidedBy}` : "";
+  const what = decision.status === "cancelled" ? "cancelled"
+    : decision.payload?.approved === true ? "approved"
+    : decision.payload?.approved === false ? "denied"
+    : "answered";
+  return `Decided elsewhere${by}: ${what}.`;
 }
 
 function cardKind(item) {
@@ -235,6 +245,15 @@ function confirmationCard(actions, decide) {
 }
 
 function genericCard(interrupt, body, actions, decide) {
+  if (!interrupt.responseSchema) {
+    // Nothing to fill in: the answer is the decision to go on (resolved without a payload) or to drop it.
+    return function render() {
+      actions.replaceChildren(
+        h("button", { type: "button", class: "primary", onclick: () => decide({ status: "resolved" }, "Continued.") }, "Continue"),
+        h("button", { type: "button", class: "secondary", onclick: () => decide({ status: "cancelled" }, "Cancelled.") }, "Cancel"));
+    };
+  }
+
   const id = uniqueId("answer");
   const errorId = `${id}-error`;
   const textarea = h("textarea", { id, rows: 3, spellcheck: "false", class: "code" });
