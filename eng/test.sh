@@ -85,6 +85,11 @@ install_prerequisites() {
     exit 1
   fi
   # Debian packages the tests need go here, e.g.: ensure_apt_package redis-server chromium
+  # The browser tests drive Debian's chromium (/usr/bin/chromium; Playwright never downloads a browser). Without it they
+  # skip on a developer machine and fail under CI.
+  if ! ensure_apt_package chromium; then
+    warn "could not install chromium: the browser tests will be skipped (and fail under CI=true)"
+  fi
   # The Redis store's tests need a real redis-server (started below). Without one they skip on a developer machine and
   # fail under CI, so a failed install is reported here and judged by the tests.
   if [[ -z "${AGUI_REDIS:-}" ]] && ! ensure_apt_package redis-server; then

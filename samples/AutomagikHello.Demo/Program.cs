@@ -45,6 +45,13 @@ builder.Services.AddSingleton<EmailOutbox>();
 
 var app = builder.Build();
 
+// The demo page (wwwroot: index.html and plain ES modules, no build step). no-cache: an edited page shows on reload.
+app.UseDefaultFiles();
+app.UseStaticFiles(new StaticFileOptions
+{
+    OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+});
+
 app.MapOpenApi(); // /openapi/v1.json
 app.UseSwaggerUI(options =>
 {
@@ -70,7 +77,6 @@ if (app.Environment.IsDevelopment())
         .ExcludeFromDescription();
 }
 
-app.MapGet("/", () => Results.Content(IndexPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
 
 app.Run();
 

@@ -95,6 +95,10 @@ public sealed class DemoTests(DemoFactory factory) : IClassFixture<DemoFactory>
 
     [Theory]
     [InlineData("/", "text/html")]
+    [InlineData("/index.html", "text/html")]
+    [InlineData("/js/app.js", "text/javascript")]
+    [InlineData("/style.css", "text/css")]
+    [InlineData("/agents.json", "application/json")]
     [InlineData("/swagger/index.html", "text/html")]
     [InlineData("/agents/echo/capabilities", "application/json")]
     public async Task Demo_Pages_AreServed(string path, string mediaType)
@@ -105,5 +109,35 @@ public sealed class DemoTests(DemoFactory factory) : IClassFixture<DemoFactory>
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be(mediaType);
+    }
+
+    [Fact]
+    public async Task Demo_Page_IsTheStaticIndexWithItsModule_AndAMissingFileIsNotFound()
+    {
+        using var client = factory.CreateClient();
+
+        var html = await client.GetStringAsync("/");
+        using var missing = await client.GetAsync("/js/missing.js");
+
+        html.Should().Contain("<script type=\"module\" src=\"js/app.js\"></script>");
+        missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Demo_PageAgentList_NamesOnlyMappedAgents()
+    {
+        using var client = factory.CreateClient();
+
+        var agents = JsonNode.Parse(await client.GetStringAsync("/agents.json"))!.AsArray().Select(a => (string)a!["id"]!).ToList();
+
+        agents.Should().Contain(["echo", "slow", "approval", "approval-parallel", "form", "expiring"]).And.OnlyHaveUniqueItems();
+        foreach (var agent in agents)
+        {
+            using var capabilities = await client.GetAsync($"/agents/{agent}/capabilities");
+            capabilities.StatusCode.Should().Be(HttpStatusCode.OK, $"the page offers '{agent}', so the demo must map it");
+        }
+
+        using var unmapped = await client.GetAsync("/agents/not-an-agent/capabilities");
+        unmapped.StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 }

@@ -1,0 +1,403 @@
+// The demo page: pick an agent, chat, answer interrupts, stop a run. State that must survive a reload (agent and
+// thread id) lives in the address's hash; the pending interrupts themselves come back from the thread view endpoint.
+
+import { h } from "./dom.js";
+import { cancelRun, getThread, HttpProblem, newId, runAgent } from "./agui.js";
+import { createInterruptCard } from "./cards.js";
+
+const $ = id => document.getElementById(id);
+const ui = {
+  agent: $("agent"), newChat: $("new-chat"), description: $("agent-description"), transcript: $("transcript"),
+  status: $("status"), composer: $("composer"), message: $("message"), send: $("send"), stop: $("stop"),
+  hint: $("composer-hint"), events: $("events"), threadId: $("thread-id"),
+};
+
+const state = {
+  agents: [],
+  agent: null,
+  threadId: null,
+  history: [],          // the conversation's user and assistant text messages, sent with every run
+  running: false,       // a run of ours is streaming
+  abort: null,          // aborts that run's request (when the conversation is replaced)
+  stopping: false,
+  remoteRunning: false, // after a reload: the thread has an active run we do not stream
+  tools: new Map(),     // toolCallId → its bubble, across runs: a resume's TOOL_CALL_RESULT answers an earlier run's call
+  cards: [],            // the open interrupts' cards (one batch: the interrupts of one run)
+  generation: 0,        // bumped when the conversation is replaced, so a late stream of the old one is ignored
+};
+
+const MAX_EVENT_LINES = 400;
+
+init().catch(error => setStatus(`The page could not start: ${error.message}`, "error"));
+
+async function init() {
+  const response = await fetch("agents.json", { cache: "no-store" });
+  state.agents = await response.json();
+  for (const agent of state.agents) ui.agent.append(h("option", { value: agent.id }, agent.label || agent.id));
+
+  ui.agent.addEventListener("change", () => startConversation(ui.agent.value, null));
+  ui.newChat.addEventListener("click", () => { startConversation(state.agent, null); ui.message.focus(); });
+  ui.composer.addEventListener("submit", onSend);
+  ui.stop.addEventListener("click", onStop);
+
+  const saved = new URLSearchParams(location.hash.slice(1));
+  const agent = state.agents.some(a => a.id === saved.get("agent")) ? saved.get("agent") : state.agents[0].id;
+  await startConversation(agent, saved.get("thread"));
+}
+
+/** Switches to an agent and a thread (a new one when threadId is null); restores a saved thread's pending interrupts. */
+async function startConversation(agentId, threadId) {
+  state.generation += 1;
+  const generation = state.generation;
+  // Leaving a conversation mid-run drops its stream (for the server, a client disconnect).
+  state.abort?.abort();
+  state.abort = null;
+  state.running = false;
+  state.stopping = false;
+  state.agent = agentId;
+  state.threadId = threadId || newId("thread");
+  state.history = [];
+  state.cards = [];
+  state.tools = new Map();
+  state.remoteRunning = false;
+  ui.agent.value = agentId;
+  ui.transcript.replaceChildren();
+  ui.events.textContent = "";
+  ui.threadId.textContent = state.threadId;
+  history.replaceState(null, "", `#agent=${encodeURIComponent(agentId)}&thread=${encodeURIComponent(state.threadId)}`);
+  const agent = state.agents.find(a => a.id === agentId);
+  ui.description.textContent = agent?.description || "";
+  ui.message.value = threadId ? "" : agent?.suggestion || "";
+  setStatus("");
+  updateControls();
+
+  if (threadId) {
+    for (const message of loadHistory()) {
+      state.history.push(message);
+      bubble(message.role, message.content);
+    }
+    await restore(generation);
+  }
+}
+
+// The conversation's text survives a reload of this tab (sessionStorage); the server keeps only what it needs to
+// resume (the pending interrupts), which restore() reads back.
+function historyKey() {
+  return `agui-demo:${state.agent}:${state.threadId}`;
+}
+
+function loadHistory() {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(historyKey()) || "[]");
+    return Array.isArray(saved) ? saved.filter(m => (m.role === "user" || m.role === "assistant") && typeof m.content === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveHistory() {
+  try {
+    sessionStorage.setItem(historyKey(), JSON.stringify(state.history));
+  } catch {
+    // Storage full or disabled: the page still works, a reload just starts with an empty conversation.
+  }
+}
+
+async function restore(generation) {
+  let view;
+  try {
+    view = await getThread(state.agent, state.threadId);
+  } catch (error) {
+    note(`Could not load this thread: ${error.message}`, "error");
+    return;
+  }
+  if (generation !== state.generation || !view) return;
+  if (view.status === "running") {
+    state.remoteRunning = true;
+    note("A run is still active on this thread. Stop it, or wait and reload.", "info");
+  }
+  const pending = view.pendingInterrupts || [];
+  if (pending.length > 0) {
+    note(`Restored this thread: ${pending.length === 1 ? "a request is" : pending.length + " requests are"} waiting for you.`, "info");
+    showInterrupts(pending);
+  }
+  updateControls();
+}
+
+function onSend(event) {
+  event.preventDefault();
+  const text = ui.message.value.trim();
+  if (!text || state.running || state.cards.length > 0) return;
+  const message = { id: newId("msg"), role: "user", content: text };
+  state.history.push(message);
+  saveHistory();
+  bubble("user", text);
+  ui.message.value = "";
+  startRun({ messages: [...state.history] });
+}
+
+async function onStop() {
+  if (!state.running && !state.remoteRunning) return;
+  state.stopping = true;
+  updateControls();
+  setStatus("Stopping…");
+  try {
+    await cancelRun(state.agent, state.threadId);
+    if (state.remoteRunning) {
+      state.remoteRunning = false;
+      note("Stopped the thread's active run.", "info");
+      setStatus("");
+    }
+  } catch (error) {
+    // NO_ACTIVE_RUN: the run ended on its own meanwhile.
+    setStatus(error instanceof HttpProblem && error.code === "NO_ACTIVE_RUN" ? "The run had already ended." : `Stop failed: ${error.message}`);
+  } finally {
+    state.stopping = false;
+    updateControls();
+  }
+}
+
+/** Sends the answers of every card of the batch in one resume, as the protocol requires. */
+function onDecide() {
+  const open = state.cards.filter(c => !c.entry);
+  if (open.length > 0) {
+    setStatus(`${state.cards.length - open.length} of ${state.cards.length} answered.`);
+    open[0].focus();
+    return;
+  }
+  const resume = state.cards.filter(c => !c.fromServer).map(c => c.entry);
+  startRun({ messages: [...state.history], resume }, state.cards);
+}
+
+/** Streams one run and renders its events. answeredCards: the cards this run answers (reopened if it is refused). */
+async function startRun(extra, answeredCards = []) {
+  const generation = state.generation;
+  const input = { threadId: state.threadId, runId: newId("run"), state: {}, tools: [], context: [], forwardedProps: {}, ...extra };
+  const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null };
+  const abort = new AbortController();
+  state.abort = abort;
+  state.running = true;
+  state.cards = [];
+  updateControls();
+  setStatus("Running…");
+
+  try {
+    for await (const event of runAgent(state.agent, input, abort.signal)) {
+      if (generation !== state.generation) return;
+      logEvent(event);
+      handleEvent(run, event);
+    }
+    if (!run.terminal) note("The stream ended before the run finished.", "error");
+  } catch (error) {
+    if (generation !== state.generation) return;
+    note(error instanceof HttpProblem ? `The server refused the run (HTTP ${error.status}) ${error.message}` : `The connection failed: ${error.message}`, "error");
+    run.terminal = "error";
+  } finally {
+    if (generation === state.generation) {
+      state.running = false;
+      state.abort = null;
+      saveHistory();
+      if (run.terminal === "error" && answeredCards.length > 0) {
+        await reconcile(answeredCards, generation);
+      }
+      updateControls();
+      if (state.cards.length === 0 && answeredCards.length > 0) ui.message.focus();
+    }
+  }
+}
+
+/**
+ * After a refused resume: a refusal changes nothing on the server, so the interrupts still pending (per the thread
+ * view) can be answered again; the others were answered elsewhere (another tab, an approver) and are closed.
+ */
+async function reconcile(cards, generation) {
+  let pending = null;
+  try {
+    const view = await getThread(state.agent, state.threadId);
+    pending = new Set((view?.pendingInterrupts || []).map(p => p.interrupt.id));
+  } catch {
+    pending = null; // unknown: let the user try again
+  }
+  if (generation !== state.generation) return;
+  state.cards = [];
+  for (const card of cards) {
+    if (pending === null || pending.has(card.interrupt.id)) {
+      card.reopen();
+      state.cards.push(card);
+    } else {
+      card.close("No longer waiting: this request was answered elsewhere.");
+    }
+  }
+  (state.cards.find(c => !c.entry) || null)?.focus();
+  if (state.cards.length === 0) ui.message.focus();
+}
+
+function handleEvent(run, event) {
+  switch (event.type) {
+    case "TEXT_MESSAGE_START":
+      run.texts.set(event.messageId, textBubble(event.messageId));
+      break;
+    case "TEXT_MESSAGE_CONTENT":
+    case "TEXT_MESSAGE_CHUNK": {
+      const id = event.messageId || run.lastText;
+      if (!run.texts.has(id)) run.texts.set(id, textBubble(id));
+      const text = run.texts.get(id);
+      text.content.textContent += event.delta || "";
+      text.message.content += event.delta || "";
+      run.lastText = id;
+      break;
+    }
+    case "TOOL_CALL_START":
+      run.tools.set(event.toolCallId, toolBubble(event.toolCallName));
+      break;
+    case "TOOL_CALL_ARGS": {
+      const tool = run.tools.get(event.toolCallId);
+      if (tool) tool.args += event.delta || "";
+      break;
+    }
+    case "TOOL_CALL_END": {
+      const tool = run.tools.get(event.toolCallId);
+      if (tool) tool.showArgs();
+      break;
+    }
+    case "TOOL_CALL_RESULT": {
+      const tool = run.tools.get(event.toolCallId) || toolBubble("tool result");
+      tool.showResult(event.content);
+      break;
+    }
+    case "RUN_FINISHED":
+      run.terminal = "finished";
+      finish(run, event.outcome || { type: "success" });
+      break;
+    case "RUN_ERROR":
+      run.terminal = "error";
+      note(["Run error", event.code ? [" ", h("strong", { class: "error-code" }, event.code)] : "", ": ", event.message], "error");
+      setStatus("The run failed.", "error");
+      break;
+    default:
+      break;
+  }
+}
+
+function finish(run, outcome) {
+  if (outcome.type === "interrupt") {
+    const items = (outcome.interrupts || []).map(interrupt => {
+      const tool = interrupt.toolCallId ? run.tools.get(interrupt.toolCallId) : null;
+      tool?.awaitApproval();
+      return { interrupt, toolCallName: tool?.name, toolCallArguments: tool?.args };
+    });
+    showInterrupts(items);
+  } else if (outcome.type === "cancelled") {
+    for (const text of run.texts.values()) text.element.classList.add("cut");
+    note("Stopped: the run was cancelled.", "cancelled");
+    setStatus("Cancelled.");
+  } else {
+    setStatus("");
+  }
+}
+
+function showInterrupts(items) {
+  state.cards = items.map(item => createInterruptCard(item, onDecide));
+  for (const card of state.cards) ui.transcript.append(card.element);
+  const open = state.cards.filter(c => !c.entry);
+  setStatus(open.length === 0 ? "Decided elsewhere: Continue lets the agent act on it."
+    : open.length === 1 ? "Waiting for your answer." : `Waiting for ${open.length} answers.`);
+  updateControls();
+  if (open.length > 0) {
+    open[0].focus();
+    return;
+  }
+  // Every interrupt was decided out of band (an approver, a supervisor): the agent continues when asked to.
+  const resume = h("button", { type: "button", class: "primary", onclick: () => { resume.disabled = true; onDecide(); } }, "Continue");
+  ui.transcript.append(h("div", { class: "note note-info continue" }, "Every request was decided elsewhere. ", resume));
+  resume.focus();
+}
+
+// --- rendering -------------------------------------------------------------------------------------------------------
+
+function bubble(role, text) {
+  const element = h("div", { class: `bubble bubble-${role}` },
+    h("span", { class: "visually-hidden" }, role === "user" ? "You: " : "Agent: "),
+    h("p", { class: "bubble-text" }, text));
+  ui.transcript.append(element);
+  scrollToEnd();
+  return element;
+}
+
+function textBubble(messageId) {
+  const element = bubble("assistant", "");
+  const message = { id: messageId, role: "assistant", content: "" };
+  state.history.push(message);
+  return { element, content: element.querySelector(".bubble-text"), message };
+}
+
+function toolBubble(name) {
+  const args = h("div", { class: "tool-args" });
+  const result = h("p", { class: "tool-result", hidden: true });
+  const waiting = h("p", { class: "tool-waiting", hidden: true }, "Waiting for your approval below.");
+  const element = h("div", { class: "tool" },
+    h("p", { class: "tool-name" }, h("span", { class: "tool-icon", "aria-hidden": "true" }, "⚙"), " Tool call ", h("code", {}, name)),
+    args, waiting, result);
+  ui.transcript.append(element);
+  scrollToEnd();
+  const tool = {
+    name,
+    args: "",
+    showArgs() {
+      let parsed;
+      try { parsed = JSON.parse(tool.args); } catch { parsed = null; }
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+        args.replaceChildren(h("dl", { class: "arguments" },
+          Object.entries(parsed).map(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "string" ? v : JSON.stringify(v))])));
+      } else {
+        args.replaceChildren(h("pre", { class: "code" }, tool.args));
+      }
+    },
+    // The approval card shows the arguments; the call itself only says it waits.
+    awaitApproval() {
+      args.hidden = true;
+      waiting.hidden = false;
+    },
+    showResult(content) {
+      args.hidden = false;
+      waiting.hidden = true;
+      result.replaceChildren(h("span", { class: "tool-result-label" }, "Result: "), content);
+      result.hidden = false;
+      scrollToEnd();
+    },
+  };
+  return tool;
+}
+
+/** A line in the conversation about the run itself (text, or an array of text and nodes). */
+function note(content, kind) {
+  ui.transcript.append(h("p", { class: `note note-${kind}`, role: kind === "error" ? "alert" : null }, content));
+  scrollToEnd();
+}
+
+function setStatus(text, kind) {
+  ui.status.textContent = text;
+  ui.status.classList.toggle("status-error", kind === "error");
+}
+
+function logEvent(event) {
+  const lines = ui.events.textContent.split("\n");
+  if (lines.length > MAX_EVENT_LINES) ui.events.textContent = lines.slice(-MAX_EVENT_LINES).join("\n");
+  ui.events.textContent += JSON.stringify(event) + "\n";
+}
+
+// Follows the conversation while the reader is at its end; leaves the page alone when they scrolled up to read.
+function scrollToEnd() {
+  const nearEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
+  if (nearEnd) window.scrollTo({ top: document.documentElement.scrollHeight });
+}
+
+function updateControls() {
+  const waiting = state.cards.some(c => !c.entry);
+  ui.send.disabled = state.running || waiting || state.remoteRunning;
+  ui.stop.disabled = !(state.running || state.remoteRunning) || state.stopping;
+  ui.agent.disabled = false;
+  ui.hint.textContent = waiting
+    ? "Answer the request above first (or cancel it); the agent is waiting for it."
+    : state.running ? "The agent is answering. Stop interrupts it." : "Enter sends.";
+}

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AutomagikHello.AgUi.BrowserTests;
+
+/// <summary>The demo page as a user sees it: found by roles and labels (so the tests also check its accessibility).</summary>
+public sealed class DemoPage(IPage page, DemoServer server)
+{
+    public IPage Page => page;
+
+    public ILocator Agent => page.GetByLabel("Agent");
+
+    public ILocator Message => page.GetByRole(AriaRole.Textbox, new() { Name = "Message" });
+
+    public ILocator Send => page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true });
+
+    public ILocator Stop => page.GetByRole(AriaRole.Button, new() { Name = "Stop" });
+
+    public ILocator Conversation => page.GetByRole(AriaRole.Log, new() { Name = "Conversation" });
+
+    /// <summary>A message or note in the conversation with exactly this text.</summary>
+    public ILocator Said(string text) => Conversation.GetByText(text, new() { Exact = true });
+
+    /// <summary>The agent's text bubbles.</summary>
+    public ILocator AgentTexts => page.Locator(".bubble-assistant .bubble-text");
+
+    /// <summary>The card (a named region) of an interrupt, by its heading.</summary>
+    public ILocator Card(string heading) => page.GetByRole(AriaRole.Region, new() { Name = heading });
+
+    /// <summary>The thread the page talks on (kept in the address's hash).</summary>
+    public string ThreadId
+    {
+        get
+        {
+            var hash = new Uri(page.Url).Fragment.TrimStart('#');
+            return hash.Split('&').Select(p => p.Split('=', 2)).Single(p => p[0] == "thread")[1];
+        }
+    }
+
+    /// <summary>Opens the page, picks the agent and sends a message with the Enter key.</summary>
+    public async Task StartAsync(string agent, string text)
+    {
+        await page.GotoAsync("/");
+        await Expect(Agent).ToBeEnabledAsync();
+        await Agent.SelectOptionAsync(agent);
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"agent={System.Text.RegularExpressions.Regex.Escape(agent)}&"));
+        await Message.FillAsync(text);
+        await Message.PressAsync("Enter");
+    }
+
+    /// <summary>What the demo's approval agents "sent" on this page's thread.</summary>
+    public async Task<JsonArray> SentEmailsAsync() =>
+        JsonNode.Parse(await server.Http.GetStringAsync($"/debug/emails/{Uri.EscapeDataString(ThreadId)}"))!.AsArray();
+
+    /// <summary>The thread view of this page's thread.</summary>
+    public async Task<JsonNode> ThreadViewAsync(string agent) =>
+        JsonNode.Parse(await server.Http.GetStringAsync($"/agents/{agent}/threads/{Uri.EscapeDataString(ThreadId)}"))!;
+
+    /// <summary>Saves a full-page screenshot to artifacts/test-results/screenshots/{name}.png.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        Directory.CreateDirectory(BrowserEnvironment.ScreenshotDirectory);
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(BrowserEnvironment.ScreenshotDirectory, name + ".png"),
+            FullPage = true,
+            Animations = ScreenshotAnimations.Disabled,
+        });
+    }
+}
