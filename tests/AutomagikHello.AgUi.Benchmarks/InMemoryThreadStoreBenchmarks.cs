@@ -8,8 +8,10 @@ namespace AutomagikHello.AgUi.Benchmarks;
 
 /// <summary>
 /// Begin + complete of a run that resumes one interrupt and raises the next (so every iteration starts from an
-/// interrupted thread), on the in-memory store. Baseline: begin + complete of a run that resumes nothing.
-/// The schema variant validates a <c>{approved, editedArgs?}</c> payload with JsonSchema.Net.
+/// interrupted thread whose consumed-id memory is full), on the in-memory store. Baseline: begin + complete of a run
+/// that resumes nothing. The schema variant validates a <c>{approved, editedArgs?}</c> payload with JsonSchema.Net.
+/// Ids come from a ring of preformatted strings (a thread forgets consumed ids long before one comes round again), so
+/// the measure is the requests and the store; <see cref="BuildRequestsOnly"/> is the requests' share of it.
 /// </summary>
 [MemoryDiagnoser]
 public class InMemoryThreadStoreBenchmarks
@@ -21,6 +23,9 @@ public class InMemoryThreadStoreBenchmarks
     private readonly ThreadKey _plain = new("/agents/bench", "alice", "plain");
     private readonly ThreadKey _schema = new("/agents/bench", "alice", "schema");
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private static readonly string[] RunIds = [.. Enumerable.Range(0, 256).Select(i => "r" + i)];
+    private static readonly string[] InterruptIds = [.. Enumerable.Range(0, 256).Select(i => "int-" + i)];
+
     private InMemoryThreadStore _store = null!;
     private int _n;
 
@@ -38,7 +43,7 @@ public class InMemoryThreadStoreBenchmarks
     [Benchmark(Baseline = true)]
     public bool BeginComplete_NoResume()
     {
-        var run = "r" + ++_n;
+        var run = RunIds[++_n & 255];
         var begun = _store.BeginRunAsync(Begin(_idle, run, null)).GetAwaiter().GetResult();
         var done = _store.CompleteRunAsync(new CompleteRunRequest { Key = _idle, RunId = run, Completion = RunCompletion.Succeeded, Now = _now }).GetAwaiter().GetResult();
         return begun.Succeeded && done.Succeeded;
@@ -50,13 +55,24 @@ public class InMemoryThreadStoreBenchmarks
     [Benchmark]
     public bool BeginComplete_ResumeOneInterruptWithSchema() => ResumeAndRaise(_schema, Schema);
 
+    /// <summary>What <see cref="BeginComplete_ResumeOneInterrupt"/> allocates outside the store: its two requests.</summary>
+    [Benchmark]
+    public bool BuildRequestsOnly()
+    {
+        var n = _n + 1; // no ++: the thread is not touched, so the next resume must still answer the same interrupt
+        var entry = new ResumeEntry { InterruptId = InterruptIds[(n - 1) & 255], Status = ResumeStatus.Resolved, Payload = Payload };
+        var begin = Begin(_plain, RunIds[n & 255], [entry]);
+        var complete = Complete(_plain, RunIds[n & 255], InterruptIds[n & 255], null);
+        return begin.Resume!.Count == complete.NewInterrupts!.Count;
+    }
+
     private bool ResumeAndRaise(ThreadKey key, JsonElement? schema)
     {
         var n = ++_n;
-        var run = "r" + n;
-        var entry = new ResumeEntry { InterruptId = "int-" + (n - 1), Status = ResumeStatus.Resolved, Payload = Payload };
+        var run = RunIds[n & 255];
+        var entry = new ResumeEntry { InterruptId = InterruptIds[(n - 1) & 255], Status = ResumeStatus.Resolved, Payload = Payload };
         var begun = _store.BeginRunAsync(Begin(key, run, [entry])).GetAwaiter().GetResult();
-        var done = _store.CompleteRunAsync(Complete(key, run, "int-" + n, schema)).GetAwaiter().GetResult();
+        var done = _store.CompleteRunAsync(Complete(key, run, InterruptIds[n & 255], schema)).GetAwaiter().GetResult();
         if (!begun.Succeeded || !done.Succeeded)
         {
             throw new InvalidOperationException(begun.Error?.Message ?? done.Error?.Message);
