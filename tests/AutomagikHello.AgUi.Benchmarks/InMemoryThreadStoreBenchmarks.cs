@@ -10,8 +10,9 @@ namespace AutomagikHello.AgUi.Benchmarks;
 /// Begin + complete of a run that resumes one interrupt and raises the next (so every iteration starts from an
 /// interrupted thread whose consumed-id memory is full), on the in-memory store. Baseline: begin + complete of a run
 /// that resumes nothing. The schema variant validates a <c>{approved, editedArgs?}</c> payload with JsonSchema.Net.
-/// Ids come from a ring of preformatted strings (a thread forgets consumed ids long before one comes round again), so
-/// the measure is the requests and the store; <see cref="BuildRequestsOnly"/> is the requests' share of it.
+/// Ids and the interrupts each run raises come from a ring built once (a thread forgets consumed ids long before one
+/// comes round again), so the measure is the two requests and the store; <see cref="BuildRequestsOnly"/> is the
+/// requests' share of it.
 /// </summary>
 [MemoryDiagnoser]
 public class InMemoryThreadStoreBenchmarks
@@ -25,9 +26,13 @@ public class InMemoryThreadStoreBenchmarks
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
     private static readonly string[] RunIds = [.. Enumerable.Range(0, 256).Select(i => "r" + i)];
     private static readonly string[] InterruptIds = [.. Enumerable.Range(0, 256).Select(i => "int-" + i)];
+    private static readonly PendingInterrupt[][] Raised = Ring(null);
+    private static readonly PendingInterrupt[][] RaisedWithSchema = Ring(Schema);
 
     private InMemoryThreadStore _store = null!;
     private int _n;
+    private BeginRunRequest? _builtBegin;
+    private CompleteRunRequest? _builtComplete;
 
     [GlobalSetup]
     public void Setup()
@@ -36,7 +41,7 @@ public class InMemoryThreadStoreBenchmarks
         foreach (var (key, schema) in new[] { (_plain, (JsonElement?)null), (_schema, Schema) })
         {
             _store.BeginRunAsync(Begin(key, "r0", null)).AsTask().GetAwaiter().GetResult();
-            _store.CompleteRunAsync(Complete(key, "r0", "int-0", schema)).AsTask().GetAwaiter().GetResult();
+            _store.CompleteRunAsync(Complete(key, 0, schema)).AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -61,9 +66,10 @@ public class InMemoryThreadStoreBenchmarks
     {
         var n = _n + 1; // no ++: the thread is not touched, so the next resume must still answer the same interrupt
         var entry = new ResumeEntry { InterruptId = InterruptIds[(n - 1) & 255], Status = ResumeStatus.Resolved, Payload = Payload };
-        var begin = Begin(_plain, RunIds[n & 255], [entry]);
-        var complete = Complete(_plain, RunIds[n & 255], InterruptIds[n & 255], null);
-        return begin.Resume!.Count == complete.NewInterrupts!.Count;
+        // Kept in fields: requests that do not escape could be allocated on the stack, hiding their cost.
+        _builtBegin = Begin(_plain, RunIds[n & 255], [entry]);
+        _builtComplete = Complete(_plain, n, null);
+        return _builtBegin.Resume!.Count == _builtComplete.NewInterrupts!.Count;
     }
 
     private bool ResumeAndRaise(ThreadKey key, JsonElement? schema)
@@ -72,7 +78,7 @@ public class InMemoryThreadStoreBenchmarks
         var run = RunIds[n & 255];
         var entry = new ResumeEntry { InterruptId = InterruptIds[(n - 1) & 255], Status = ResumeStatus.Resolved, Payload = Payload };
         var begun = _store.BeginRunAsync(Begin(key, run, [entry])).GetAwaiter().GetResult();
-        var done = _store.CompleteRunAsync(Complete(key, run, InterruptIds[n & 255], schema)).GetAwaiter().GetResult();
+        var done = _store.CompleteRunAsync(Complete(key, n, schema)).GetAwaiter().GetResult();
         if (!begun.Succeeded || !done.Succeeded)
         {
             throw new InvalidOperationException(begun.Error?.Message ?? done.Error?.Message);
@@ -84,12 +90,21 @@ public class InMemoryThreadStoreBenchmarks
     private BeginRunRequest Begin(ThreadKey key, string runId, IReadOnlyList<ResumeEntry>? resume) =>
         new() { Key = key, RunId = runId, Resume = resume, InstanceId = "bench", LeaseDuration = TimeSpan.FromMinutes(5), Now = _now };
 
-    private CompleteRunRequest Complete(ThreadKey key, string runId, string nextInterrupt, JsonElement? schema) => new()
+    // Run n raises interrupt n: both from the rings.
+    private CompleteRunRequest Complete(ThreadKey key, int n, JsonElement? schema) => new()
     {
         Key = key,
-        RunId = runId,
+        RunId = RunIds[n & 255],
         Completion = RunCompletion.Interrupted,
         Now = _now,
-        NewInterrupts = [new PendingInterrupt { Interrupt = new Interrupt { Id = nextInterrupt, Reason = InterruptReasons.ToolCall, ToolCallId = "c", ResponseSchema = schema }, RaisedByRunId = runId }],
+        NewInterrupts = (schema is null ? Raised : RaisedWithSchema)[n & 255],
     };
+
+    private static PendingInterrupt[][] Ring(JsonElement? schema) =>
+    [
+        .. Enumerable.Range(0, 256).Select(i => new[]
+        {
+            new PendingInterrupt { Interrupt = new Interrupt { Id = InterruptIds[i], Reason = InterruptReasons.ToolCall, ToolCallId = "c", ResponseSchema = schema }, RaisedByRunId = RunIds[i] },
+        }),
+    ];
 }
