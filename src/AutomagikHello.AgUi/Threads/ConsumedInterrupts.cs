@@ -50,6 +50,8 @@ internal sealed class ConsumedInterrupts : IReadOnlyDictionary<string, string>
             log = window._log;
             if (end + added <= log.Entries.Length && Interlocked.CompareExchange(ref log.Used, end + added, end) == end)
             {
+                // Readers reach these slots only through the record published after this, which the store does
+                // behind a full fence (its lock or compare-and-swap), so they never see them half written.
                 Write(log, end, ids, runId);
                 return new ConsumedInterrupts(log, end - keep, keep + added);
             }
