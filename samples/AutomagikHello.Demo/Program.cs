@@ -2,6 +2,7 @@ using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Redis;
 using AutomagikHello.AgUi.Serialization;
 using AutomagikHello.AgUi.Sqlite;
+using AutomagikHello.AgUi.Threads;
 using AutomagikHello.Demo;
 using AutomagikHello.Demo.Agents;
 
@@ -14,7 +15,7 @@ var agUi = builder.Services.AddAgUi(options =>
 });
 
 // Threads (pending interrupts, leases) live in SQLite by default, in App_Data/agui-threads.db: no set-up, and an
-// interrupt survives a restart. Demo:Store = sqlite | redis | memory; Demo:Sqlite and Demo:Redis override the defaults.
+// interrupt survives a restart. Demo:Store = sqlite | redis | memory (| none, for load tests); Demo:Sqlite and Demo:Redis override the defaults.
 switch (builder.Configuration["Demo:Store"]?.Trim().ToLowerInvariant() ?? "sqlite")
 {
     case "sqlite":
@@ -33,8 +34,12 @@ switch (builder.Configuration["Demo:Store"]?.Trim().ToLowerInvariant() ?? "sqlit
         break;
     case "memory":
         break; // AddAgUi's in-memory default.
+    case "none":
+        // Load tests only: the hosting with no store at all, the reference the in-memory store's cost is judged against.
+        builder.Services.AddSingleton<IThreadStore, PassThroughThreadStore>();
+        break;
     case var other:
-        throw new InvalidOperationException($"Demo:Store must be sqlite, redis or memory; it is '{other}'.");
+        throw new InvalidOperationException($"Demo:Store must be sqlite, redis, memory or none; it is '{other}'.");
 }
 
 // OpenAPI describes the protocol types with the library's own JSON contract (camelCase, absent means absent).

@@ -8,8 +8,11 @@ namespace AutomagikHello.AgUi.Benchmarks;
 
 /// <summary>
 /// Begin + complete of a run that resumes one interrupt and raises the next (so every iteration starts from an
-/// interrupted thread), on the in-memory store. Baseline: begin + complete of a run that resumes nothing.
-/// The schema variant validates a <c>{approved, editedArgs?}</c> payload with JsonSchema.Net.
+/// interrupted thread whose consumed-id memory is full), on the in-memory store. Baseline: begin + complete of a run
+/// that resumes nothing. The schema variant validates a <c>{approved, editedArgs?}</c> payload with JsonSchema.Net.
+/// Ids and the interrupts each run raises come from a ring built once (a thread forgets consumed ids long before one
+/// comes round again), so the measure is the two requests and the store; <see cref="BuildRequestsOnly"/> is the
+/// requests' share of it.
 /// </summary>
 [MemoryDiagnoser]
 public class InMemoryThreadStoreBenchmarks
@@ -21,8 +24,15 @@ public class InMemoryThreadStoreBenchmarks
     private readonly ThreadKey _plain = new("/agents/bench", "alice", "plain");
     private readonly ThreadKey _schema = new("/agents/bench", "alice", "schema");
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private static readonly string[] RunIds = [.. Enumerable.Range(0, 256).Select(i => "r" + i)];
+    private static readonly string[] InterruptIds = [.. Enumerable.Range(0, 256).Select(i => "int-" + i)];
+    private static readonly PendingInterrupt[][] Raised = Ring(null);
+    private static readonly PendingInterrupt[][] RaisedWithSchema = Ring(Schema);
+
     private InMemoryThreadStore _store = null!;
     private int _n;
+    private BeginRunRequest? _builtBegin;
+    private CompleteRunRequest? _builtComplete;
 
     [GlobalSetup]
     public void Setup()
@@ -31,14 +41,14 @@ public class InMemoryThreadStoreBenchmarks
         foreach (var (key, schema) in new[] { (_plain, (JsonElement?)null), (_schema, Schema) })
         {
             _store.BeginRunAsync(Begin(key, "r0", null)).AsTask().GetAwaiter().GetResult();
-            _store.CompleteRunAsync(Complete(key, "r0", "int-0", schema)).AsTask().GetAwaiter().GetResult();
+            _store.CompleteRunAsync(Complete(key, 0, schema)).AsTask().GetAwaiter().GetResult();
         }
     }
 
     [Benchmark(Baseline = true)]
     public bool BeginComplete_NoResume()
     {
-        var run = "r" + ++_n;
+        var run = RunIds[++_n & 255];
         var begun = _store.BeginRunAsync(Begin(_idle, run, null)).GetAwaiter().GetResult();
         var done = _store.CompleteRunAsync(new CompleteRunRequest { Key = _idle, RunId = run, Completion = RunCompletion.Succeeded, Now = _now }).GetAwaiter().GetResult();
         return begun.Succeeded && done.Succeeded;
@@ -50,13 +60,25 @@ public class InMemoryThreadStoreBenchmarks
     [Benchmark]
     public bool BeginComplete_ResumeOneInterruptWithSchema() => ResumeAndRaise(_schema, Schema);
 
+    /// <summary>What <see cref="BeginComplete_ResumeOneInterrupt"/> allocates outside the store: its two requests.</summary>
+    [Benchmark]
+    public bool BuildRequestsOnly()
+    {
+        var n = _n + 1; // no ++: the thread is not touched, so the next resume must still answer the same interrupt
+        var entry = new ResumeEntry { InterruptId = InterruptIds[(n - 1) & 255], Status = ResumeStatus.Resolved, Payload = Payload };
+        // Kept in fields: requests that do not escape could be allocated on the stack, hiding their cost.
+        _builtBegin = Begin(_plain, RunIds[n & 255], [entry]);
+        _builtComplete = Complete(_plain, n, null);
+        return _builtBegin.Resume!.Count == _builtComplete.NewInterrupts!.Count;
+    }
+
     private bool ResumeAndRaise(ThreadKey key, JsonElement? schema)
     {
         var n = ++_n;
-        var run = "r" + n;
-        var entry = new ResumeEntry { InterruptId = "int-" + (n - 1), Status = ResumeStatus.Resolved, Payload = Payload };
+        var run = RunIds[n & 255];
+        var entry = new ResumeEntry { InterruptId = InterruptIds[(n - 1) & 255], Status = ResumeStatus.Resolved, Payload = Payload };
         var begun = _store.BeginRunAsync(Begin(key, run, [entry])).GetAwaiter().GetResult();
-        var done = _store.CompleteRunAsync(Complete(key, run, "int-" + n, schema)).GetAwaiter().GetResult();
+        var done = _store.CompleteRunAsync(Complete(key, n, schema)).GetAwaiter().GetResult();
         if (!begun.Succeeded || !done.Succeeded)
         {
             throw new InvalidOperationException(begun.Error?.Message ?? done.Error?.Message);
@@ -68,12 +90,21 @@ public class InMemoryThreadStoreBenchmarks
     private BeginRunRequest Begin(ThreadKey key, string runId, IReadOnlyList<ResumeEntry>? resume) =>
         new() { Key = key, RunId = runId, Resume = resume, InstanceId = "bench", LeaseDuration = TimeSpan.FromMinutes(5), Now = _now };
 
-    private CompleteRunRequest Complete(ThreadKey key, string runId, string nextInterrupt, JsonElement? schema) => new()
+    // Run n raises interrupt n: both from the rings.
+    private CompleteRunRequest Complete(ThreadKey key, int n, JsonElement? schema) => new()
     {
         Key = key,
-        RunId = runId,
+        RunId = RunIds[n & 255],
         Completion = RunCompletion.Interrupted,
         Now = _now,
-        NewInterrupts = [new PendingInterrupt { Interrupt = new Interrupt { Id = nextInterrupt, Reason = InterruptReasons.ToolCall, ToolCallId = "c", ResponseSchema = schema }, RaisedByRunId = runId }],
+        NewInterrupts = (schema is null ? Raised : RaisedWithSchema)[n & 255],
     };
+
+    private static PendingInterrupt[][] Ring(JsonElement? schema) =>
+    [
+        .. Enumerable.Range(0, 256).Select(i => new[]
+        {
+            new PendingInterrupt { Interrupt = new Interrupt { Id = InterruptIds[i], Reason = InterruptReasons.ToolCall, ToolCallId = "c", ResponseSchema = schema }, RaisedByRunId = RunIds[i] },
+        }),
+    ];
 }

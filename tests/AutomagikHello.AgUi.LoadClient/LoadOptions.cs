@@ -17,7 +17,8 @@ internal sealed class LoadOptions
           --idle-streams N       idle open streams in mode c (2000)
           --ttfe-runs N          sequential runs timed in mode d (2000)
           --cancel-runs N        sequential cancels timed in mode e, and barge-ins in mode f (300)
-          --targets LIST         ours,baseline (both)
+          --targets LIST         servers to measure, of ours, nostore (ours with Demo:Store=none: the thread store
+                                 off, to show what the store costs) and baseline (ours,baseline)
           --quick                small counts, for a smoke test
           --mode-timeout SECONDS time limit of one mode on one server (300)
           --store memory|sqlite  the demo's thread store (memory: the hosting alone; sqlite: the demo's default,
@@ -120,9 +121,9 @@ internal sealed class LoadOptions
 
         foreach (var target in options.Targets)
         {
-            if (target is not ("ours" or "baseline"))
+            if (target is not ("ours" or "nostore" or "baseline"))
             {
-                throw new ArgumentException($"Unknown target {target}: ours or baseline.");
+                throw new ArgumentException($"Unknown target {target}: ours, nostore or baseline.");
             }
         }
 

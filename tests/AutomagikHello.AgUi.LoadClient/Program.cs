@@ -97,9 +97,15 @@ try
     var targets = new List<Target>();
     foreach (var name in options.Targets)
     {
-        var server = name == "ours"
-            ? ServerProcess.Start("ours", options.OursAssembly ?? ServerAssembly("samples/AutomagikHello.Demo", "AutomagikHello.Demo"), DemoEnvironment)
-            : ServerProcess.Start("baseline", options.BaselineAssembly ?? ServerAssembly("tests/AutomagikHello.AgUi.BaselineServer", "AutomagikHello.AgUi.BaselineServer"));
+        var demo = options.OursAssembly ?? ServerAssembly("samples/AutomagikHello.Demo", "AutomagikHello.Demo");
+        var server = name switch
+        {
+            "ours" => ServerProcess.Start("ours", demo, DemoEnvironment),
+
+            // The same demo build with the thread store off: what the store costs is ours / nostore.
+            "nostore" => ServerProcess.Start("nostore", demo, static () => new Dictionary<string, string> { ["Demo__Store"] = "none" }),
+            _ => ServerProcess.Start("baseline", options.BaselineAssembly ?? ServerAssembly("tests/AutomagikHello.AgUi.BaselineServer", "AutomagikHello.AgUi.BaselineServer")),
+        };
         servers.Add(server);
         targets.Add(new Target(name, server));
     }
@@ -128,8 +134,8 @@ try
     for (var round = 1; round <= options.Rounds; round++)
     {
         Console.WriteLine($"round {round}/{options.Rounds}");
-        // Alternate which server goes first, so drift on the shared machine does not always favour one.
-        var order = round % 2 == 1 ? targets : Enumerable.Reverse(targets).ToList();
+        // Rotate which server goes first, so drift on the shared machine does not always favour one.
+        var order = targets.Skip((round - 1) % targets.Count).Concat(targets.Take((round - 1) % targets.Count)).ToList();
         foreach (var mode in options.Modes)
         {
             foreach (var target in order)

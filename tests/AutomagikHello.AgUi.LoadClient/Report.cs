@@ -5,6 +5,7 @@ internal static class Report
 {
     private const string Ours = "ours";
     private const string Baseline = "baseline";
+    private const string NoStore = "nostore";
 
     public static void Print(Results results, LoadOptions options)
     {
@@ -36,6 +37,7 @@ internal static class Report
         Row(results, cancel, "p50 (ms)", Metrics.CancelToTerminal, P50, "F3");
         Row(results, cancel, "p99 (ms)", Metrics.CancelToTerminal, P99, "F3", "≤ 5 ms", v => v <= 5);
         Console.WriteLine();
+        PrintStoreCost(results, short_, long_, first);
         if (options.Quick)
         {
             Console.WriteLine("--quick is a smoke test: a few clock ticks of CPU per mode, too few to read the CPU rows.");
@@ -74,6 +76,62 @@ internal static class Report
 
         var values = results.Values(Ours, metric);
         Console.WriteLine($"| {label} | {values.Count} | {Format(results.Pct(Ours, metric, 50), "F3")} | {Format(results.Pct(Ours, metric, 95), "F3")} | {Format(results.Pct(Ours, metric, 99), "F3")} | {Format(values.Max(), "F3")} |");
+    }
+
+    // The thread store's share: ours (its configured store) against the same build with no store (Demo:Store=none).
+    private static void PrintStoreCost(Results results, string short_, string long_, string first)
+    {
+        if (!results.Has(NoStore, Metrics.ShortCpuPerRun) && !results.Has(NoStore, Metrics.LongCpuPerEvent) && !results.Has(NoStore, Metrics.FirstEvent))
+        {
+            return;
+        }
+
+        Console.WriteLine("Thread store on (ours) vs off (nostore: the same build, Demo:Store=none):");
+        Console.WriteLine();
+        Console.WriteLine("| mode | metric | store on | store off | on / off | target | met |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | --- | --- |");
+        Compare(results, short_, "server CPU per run (µs)", Metrics.ShortCpuPerRun, Median, "F1", "≤ 1.10", r => r <= 1.10);
+        Compare(results, short_, "runs/s", Metrics.ShortRunsPerSecond, Median, "N0", "≥ 0.90", r => r >= 0.90);
+        Compare(results, short_, "first event p50 (ms)", Metrics.ShortFirstEvent, P50, "F3");
+        Compare(results, short_, "first event p99 (ms)", Metrics.ShortFirstEvent, P99, "F3");
+        Compare(results, short_, "whole run p99 (ms)", Metrics.ShortRunLatency, P99, "F3");
+        Compare(results, long_, "server CPU per event (µs)", Metrics.LongCpuPerEvent, Median, "F3");
+        Compare(results, first, "p50 (ms)", Metrics.FirstEvent, P50, "F3");
+        Compare(results, first, "p99 (ms)", Metrics.FirstEvent, P99, "F3");
+        Compare(results, first, "server CPU per run (µs)", Metrics.FirstEventCpuPerRun, Median, "F1");
+        Console.WriteLine();
+
+        // Rounds are paired (both servers measured back to back), so the ratio of each round is meaningful on its own.
+        var on = results.Values(Ours, Metrics.ShortCpuPerRun);
+        var off = results.Values(NoStore, Metrics.ShortCpuPerRun);
+        if (on.Count > 0 && on.Count == off.Count)
+        {
+            var ratios = on.Zip(off, (a, b) => (a / b).ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
+            Console.WriteLine($"(b) server CPU per run, on / off by round: {string.Join(", ", ratios)}");
+            Console.WriteLine();
+        }
+    }
+
+    private static void Compare(
+        Results results,
+        string mode,
+        string label,
+        string metric,
+        Func<Results, string, string, double> statistic,
+        string format,
+        string target = "",
+        Func<double, bool>? met = null)
+    {
+        if (!results.Has(Ours, metric) || !results.Has(NoStore, metric))
+        {
+            return;
+        }
+
+        var on = statistic(results, Ours, metric);
+        var off = statistic(results, NoStore, metric);
+        var ratio = off == 0 ? double.NaN : on / off;
+        var verdict = met is null || double.IsNaN(ratio) ? "" : met(ratio) ? "yes" : "**no**";
+        Console.WriteLine($"| {mode} | {label} | {Format(on, format)} | {Format(off, format)} | {Format(ratio, "F2")} | {target} | {verdict} |");
     }
 
     private static double Median(Results results, string target, string metric) => results.Median(target, metric);

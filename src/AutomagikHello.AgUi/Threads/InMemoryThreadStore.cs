@@ -21,21 +21,21 @@ public sealed class InMemoryThreadStore : IThreadStore
     public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Apply(request.Key, current => ThreadTransitions.Begin(current, request)));
+        return ValueTask.FromResult(Apply(request.Key, request, static (current, r) => ThreadTransitions.Begin(current, r)));
     }
 
     /// <inheritdoc />
     public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Apply(request.Key, current => ThreadTransitions.Complete(current, request)));
+        return ValueTask.FromResult(Apply(request.Key, request, static (current, r) => ThreadTransitions.Complete(current, r)));
     }
 
     /// <inheritdoc />
     public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Apply(request.Key, current => ThreadTransitions.RecordDecision(current, request)));
+        return ValueTask.FromResult(Apply(request.Key, request, static (current, r) => ThreadTransitions.RecordDecision(current, r)));
     }
 
     /// <summary>Removes threads not updated since <paramref name="cutoff"/> and holding no live lease (retention).</summary>
@@ -55,12 +55,13 @@ public sealed class InMemoryThreadStore : IThreadStore
     }
 
     // Load, transition, swap in only if nobody changed the record meanwhile; otherwise retry on the newer record.
-    private TResult Apply<TResult>(ThreadKey key, Func<ThreadRecord?, (ThreadRecord? Next, TResult Result)> transition)
+    // The transition is a static lambda given its request, so a call allocates no closure.
+    private TResult Apply<TRequest, TResult>(ThreadKey key, TRequest request, Func<ThreadRecord?, TRequest, (ThreadRecord? Next, TResult Result)> transition)
     {
         while (true)
         {
             _threads.TryGetValue(key, out var current);
-            var (next, result) = transition(current);
+            var (next, result) = transition(current, request);
             if (next is null || ReferenceEquals(next, current))
             {
                 return result;

@@ -7,27 +7,32 @@ namespace AutomagikHello.AgUi.Threads;
 /// </summary>
 internal static class ResumeValidator
 {
-    public static (ThreadStoreError? Error, List<ResumeAnswer> Answers, List<string> Warnings) Validate(
+    // Allocates only what the run keeps (one answer per open interrupt, in an exact-size array): threads hold a few
+    // interrupts, so entries are matched by scanning instead of through a dictionary.
+    public static (ThreadStoreError? Error, ResumeAnswer[] Answers, IReadOnlyList<string> Warnings) Validate(
         ThreadRecord? record, IReadOnlyList<ResumeEntry>? entries, DateTimeOffset now, ResumeValidationMode mode)
     {
         var pending = record?.Pending ?? [];
-        var warnings = new List<string>(0);
-        if (pending.Count == 0 && entries is not { Count: > 0 })
+        var entryCount = entries?.Count ?? 0;
+        List<string>? warnings = null; // created at the first warning; typed as a list, `warnings ?? []` would allocate one
+        if (pending.Count == 0 && entryCount == 0)
         {
-            return (null, [], warnings); // the common case: a new turn on an idle thread
+            return (null, [], []); // the common case: a new turn on an idle thread
         }
 
-        var covered = new Dictionary<string, ResumeEntry>(entries?.Count ?? 0, StringComparer.Ordinal);
-        foreach (var original in entries ?? [])
+        // answers[i] answers pending[i]; an entry that finds its slot taken is a duplicate.
+        var answers = pending.Count == 0 ? [] : new ResumeAnswer[pending.Count];
+        var matched = 0;
+        for (var e = 0; e < entryCount; e++)
         {
-            var entry = BindLegacyEntry(original, pending);
-            if (covered.ContainsKey(entry.InterruptId))
+            var entry = BindLegacyEntry(entries![e], pending);
+            var index = IndexOf(pending, entry.InterruptId);
+            if (index >= 0 && answers[index] is not null)
             {
                 return Fail(ThreadErrorCodes.DuplicateResumeEntry, $"Interrupt '{entry.InterruptId}' is answered by more than one resume entry.");
             }
 
-            var target = Find(pending, entry.InterruptId);
-            if (target is null)
+            if (index < 0)
             {
                 if (record?.Consumed.TryGetValue(entry.InterruptId, out var runId) == true)
                 {
@@ -39,54 +44,62 @@ internal static class ResumeValidator
                     return Fail(ThreadErrorCodes.UnknownInterrupt, $"Interrupt '{entry.InterruptId}' is not open on this thread.");
                 }
 
-                warnings.Add($"Resume entry for unknown interrupt '{entry.InterruptId}' was ignored.");
+                (warnings ??= []).Add($"Resume entry for unknown interrupt '{entry.InterruptId}' was ignored.");
                 continue;
             }
 
+            var target = pending[index];
             if (CheckAnswer(target.Interrupt, entry, now) is { } invalid)
             {
-                return (invalid, [], warnings);
+                return (invalid, [], (IReadOnlyList<string>?)warnings ?? []);
             }
 
-            if (target.Decision is { } decision && !SameAnswer(decision.ToEntry(entry.InterruptId), entry))
+            if (target.Decision is { } decision)
             {
-                return Fail(ThreadErrorCodes.DuplicateResumeEntry, $"Interrupt '{entry.InterruptId}' was already decided out of band; the entry contradicts that decision.");
-            }
+                var decided = decision.ToEntry(entry.InterruptId);
+                if (!SameAnswer(decided, entry))
+                {
+                    return Fail(ThreadErrorCodes.DuplicateResumeEntry, $"Interrupt '{entry.InterruptId}' was already decided out of band; the entry contradicts that decision.");
+                }
 
-            covered[entry.InterruptId] = entry;
-        }
-
-        var answers = new List<ResumeAnswer>(pending.Count);
-        var uncovered = new List<string>(0);
-        foreach (var item in pending)
-        {
-            var id = item.Interrupt.Id;
-            if (item.Decision is { } decision)
-            {
-                answers.Add(Answer(item, decision.ToEntry(id), fromDecision: true));
-            }
-            else if (covered.TryGetValue(id, out var entry))
-            {
-                answers.Add(Answer(item, entry, fromDecision: false));
+                answers[index] = Answer(target, decided, fromDecision: true);
             }
             else
             {
-                uncovered.Add(id);
+                answers[index] = Answer(target, entry, fromDecision: false);
+            }
+
+            matched++;
+        }
+
+        var uncovered = 0;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (answers[i] is null)
+            {
+                if (pending[i].Decision is { } decision)
+                {
+                    answers[i] = Answer(pending[i], decision.ToEntry(pending[i].Interrupt.Id), fromDecision: true);
+                }
+                else
+                {
+                    uncovered++;
+                }
             }
         }
 
-        if (uncovered.Count > 0)
+        if (uncovered > 0)
         {
-            var list = string.Join("', '", uncovered);
-            return covered.Count == 0 && answers.Count == 0
+            var list = string.Join("', '", pending.Where((_, i) => answers[i] is null).Select(p => p.Interrupt.Id));
+            return matched == 0 && uncovered == pending.Count
                 ? Fail(ThreadErrorCodes.ResumeRequired, $"The thread waits for answers to interrupt(s) '{list}'; send them in 'resume'.")
                 : Fail(ThreadErrorCodes.PartialResume, $"Interrupt(s) '{list}' are left unanswered; a resume must cover every open interrupt (answer or cancel each).");
         }
 
-        return (null, answers, warnings);
+        return (null, answers, (IReadOnlyList<string>?)warnings ?? []);
 
-        (ThreadStoreError?, List<ResumeAnswer>, List<string>) Fail(string code, string message) =>
-            (new ThreadStoreError(code, message), [], warnings);
+        (ThreadStoreError?, ResumeAnswer[], IReadOnlyList<string>) Fail(string code, string message) =>
+            (new ThreadStoreError(code, message), [], (IReadOnlyList<string>?)warnings ?? []);
     }
 
     /// <summary>Checks one answer against its interrupt: expiry, payload on cancel, the response schema.</summary>
@@ -123,17 +136,17 @@ internal static class ResumeValidator
             _ => false,
         };
 
-    private static PendingInterrupt? Find(IReadOnlyList<PendingInterrupt> pending, string id)
+    private static int IndexOf(IReadOnlyList<PendingInterrupt> pending, string id)
     {
-        foreach (var item in pending)
+        for (var i = 0; i < pending.Count; i++)
         {
-            if (item.Interrupt.Id == id)
+            if (string.Equals(pending[i].Interrupt.Id, id, StringComparison.Ordinal))
             {
-                return item;
+                return i;
             }
         }
 
-        return null;
+        return -1;
     }
 
     // The draft's single resume object may omit the id (the reader leaves it empty): it answers the one open interrupt.

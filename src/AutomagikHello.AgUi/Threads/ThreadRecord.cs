@@ -19,8 +19,11 @@ public sealed class ThreadRecord
     /// <summary>The active run's lease, if a run holds the thread (it may have expired).</summary>
     public RunLease? Lease { get; init; }
 
-    /// <summary>The interrupt ids answered by completed runs, with the fingerprint of each answer (replay detection).</summary>
-    public IReadOnlyDictionary<string, string> Consumed { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>
+    /// The interrupt ids answered by completed runs (the most recent <see cref="ThreadTransitions.ConsumedMemory"/>,
+    /// oldest first), each with the run that consumed it: a resume naming one again is a replay.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Consumed { get; init; } = ConsumedInterrupts.Empty;
 
     /// <summary>The id of the last run that began on the thread.</summary>
     public string? LastRunId { get; init; }

@@ -34,13 +34,13 @@ public static class ThreadTransitions
             Key = request.Key,
             Version = (current?.Version ?? 0) + 1,
             Pending = current?.Pending ?? [],
-            Consumed = current?.Consumed ?? EmptyConsumed,
+            Consumed = current?.Consumed ?? ConsumedInterrupts.Empty,
             Lease = new RunLease
             {
                 RunId = request.RunId,
                 InstanceId = request.InstanceId,
                 ExpiresAt = request.Now + request.LeaseDuration,
-                ClaimedInterruptIds = answers.ConvertAll(a => a.Interrupt.Id),
+                ClaimedInterruptIds = ClaimedIds(answers),
             },
             LastRunId = request.RunId,
             CreatedAt = current?.CreatedAt ?? request.Now,
@@ -68,9 +68,8 @@ public static class ThreadTransitions
         var consumed = current.Consumed;
         if (request.Completion != RunCompletion.Failed && lease.ClaimedInterruptIds.Count > 0)
         {
-            var claimed = new HashSet<string>(lease.ClaimedInterruptIds, StringComparer.Ordinal);
-            pending = pending.Where(p => !claimed.Contains(p.Interrupt.Id)).ToList();
-            consumed = Remember(consumed, claimed, request.RunId);
+            pending = WithoutClaimed(pending, lease.ClaimedInterruptIds);
+            consumed = ConsumedInterrupts.Append(consumed, lease.ClaimedInterruptIds, request.RunId, ConsumedMemory);
         }
 
         if (request.Completion == RunCompletion.Interrupted)
@@ -80,16 +79,32 @@ public static class ThreadTransitions
                 throw new ArgumentException("An interrupted run must record at least one interrupt.", nameof(request));
             }
 
-            var ids = new HashSet<string>(pending.Select(p => p.Interrupt.Id), StringComparer.Ordinal);
-            foreach (var item in raised)
+            var all = new PendingInterrupt[pending.Count + raised.Count];
+            for (var i = 0; i < pending.Count; i++)
             {
-                if (!ids.Add(item.Interrupt.Id) || consumed.ContainsKey(item.Interrupt.Id))
-                {
-                    throw new ArgumentException($"Interrupt id '{item.Interrupt.Id}' is already used on this thread.", nameof(request));
-                }
+                all[i] = pending[i];
             }
 
-            pending = [.. pending, .. raised];
+            for (var i = 0; i < raised.Count; i++)
+            {
+                var id = raised[i].Interrupt.Id;
+                for (var j = 0; j < pending.Count + i; j++)
+                {
+                    if (string.Equals(all[j].Interrupt.Id, id, StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException($"Interrupt id '{id}' is already used on this thread.", nameof(request));
+                    }
+                }
+
+                if (consumed.ContainsKey(id))
+                {
+                    throw new ArgumentException($"Interrupt id '{id}' is already used on this thread.", nameof(request));
+                }
+
+                all[pending.Count + i] = raised[i];
+            }
+
+            pending = all;
         }
 
         var next = new ThreadRecord
@@ -190,24 +205,64 @@ public static class ThreadTransitions
     /// <summary>How many consumed interrupt ids a thread remembers for replay detection (the most recent ones).</summary>
     public const int ConsumedMemory = 64;
 
-    // Bounded, so a long thread's record (and each write of it) does not grow without end. Rebuilt fresh each time,
-    // so enumeration order is insertion order and the oldest ids are the ones dropped.
-    private static Dictionary<string, string> Remember(IReadOnlyDictionary<string, string> consumed, HashSet<string> added, string runId)
+    private static string[] ClaimedIds(ResumeAnswer[] answers)
     {
-        var keep = Math.Max(0, Math.Min(consumed.Count, ConsumedMemory - added.Count));
-        var next = new Dictionary<string, string>(keep + added.Count, StringComparer.Ordinal);
-        foreach (var (id, by) in consumed.Skip(consumed.Count - keep))
+        if (answers.Length == 0)
         {
-            next[id] = by;
+            return [];
         }
 
-        foreach (var id in added)
+        var ids = new string[answers.Length];
+        for (var i = 0; i < answers.Length; i++)
         {
-            next[id] = runId;
+            ids[i] = answers[i].Interrupt.Id;
         }
 
-        return next;
+        return ids;
     }
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyConsumed = new Dictionary<string, string>(StringComparer.Ordinal);
+    // The pending interrupts the run did not claim (a claimed id is one of them, by construction).
+    private static IReadOnlyList<PendingInterrupt> WithoutClaimed(IReadOnlyList<PendingInterrupt> pending, IReadOnlyList<string> claimed)
+    {
+        var left = 0;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            left += IsClaimed(pending[i], claimed) ? 0 : 1;
+        }
+
+        if (left == pending.Count)
+        {
+            return pending;
+        }
+
+        if (left == 0)
+        {
+            return [];
+        }
+
+        var kept = new PendingInterrupt[left];
+        var at = 0;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (!IsClaimed(pending[i], claimed))
+            {
+                kept[at++] = pending[i];
+            }
+        }
+
+        return kept;
+
+        static bool IsClaimed(PendingInterrupt item, IReadOnlyList<string> claimed)
+        {
+            for (var i = 0; i < claimed.Count; i++)
+            {
+                if (string.Equals(claimed[i], item.Interrupt.Id, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }
