@@ -265,6 +265,38 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task PolicyHold_ShowsTheRedactedRequestOnHold_AndAfterTheApproversDecisionContinueActsOnIt()
+    {
+        await _demo.OpenAsync("voice");
+        await _demo.VoiceScenario.SelectOptionAsync("policy-hold");
+        await _demo.SayAsync("transfer 500 euros with card 4111 1111 1111 1111 to Bob");
+
+        var card = _demo.Card("Waiting for an approver");
+        await Expect(card).ToBeFocusedAsync();
+        await Expect(card).ToContainTextAsync("Approve this request? \"transfer 500 euros with card **** 1111 to Bob\"");
+        await Expect(card.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0, new() { Timeout = 1000 });
+        await Expect(card.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Withdraw request"]);
+        await _demo.ScreenshotAsync("voice-policy-hold");
+
+        var interruptId = (string)(await _demo.ThreadViewAsync("voice"))["pendingInterrupts"]![0]!["interrupt"]!["id"]!;
+        using (var decision = await fixture.Server.Http.PostAsync(
+            $"/agents/voice/threads/{Uri.EscapeDataString(_demo.ThreadId)}/interrupts/{Uri.EscapeDataString(interruptId)}",
+            new StringContent("""{"status":"resolved","payload":{"approved":true,"note":"identity verified"}}""", Encoding.UTF8, "application/json")))
+        {
+            decision.IsSuccessStatusCode.Should().BeTrue();
+        }
+
+        await Expect(card).ToContainTextAsync("Decided elsewhere: approved.");
+        var resume = _demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" });
+        await Expect(resume).ToBeFocusedAsync();
+        await resume.PressAsync("Enter");
+
+        await Expect(_demo.Said("A supervisor approved it. Done: transfer 500 euros with card **** 1111 to Bob. Note: identity verified")).ToBeVisibleAsync();
+        await Expect(_demo.Page.Locator("#events")).Not.ToContainTextAsync("4111 1111");
+        _pageErrors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
     public async Task Strategy_EnumChoosesTheAnswer_EscalateHoldsForASupervisor_AndWithdrawEndsTheHold()
     {
         await _demo.OpenAsync("voice");
