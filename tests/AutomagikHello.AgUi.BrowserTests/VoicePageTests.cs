@@ -238,13 +238,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         await _demo.ScreenshotAsync("voice-handoff-on-hold");
 
         // The supervisor, another client, replies through the decision endpoint.
-        var interruptId = (string)(await _demo.ThreadViewAsync("voice"))["pendingInterrupts"]![0]!["interrupt"]!["id"]!;
-        using (var decision = await fixture.Server.Http.PostAsync(
-            $"/agents/voice/threads/{Uri.EscapeDataString(_demo.ThreadId)}/interrupts/{Uri.EscapeDataString(interruptId)}",
-            new StringContent("""{"status":"resolved","payload":{"reply":"Your refund left today.","supervisor":"Sam"}}""", Encoding.UTF8, "application/json")))
-        {
-            decision.IsSuccessStatusCode.Should().BeTrue();
-        }
+        await DecideAsync("""{"status":"resolved","payload":{"reply":"Your refund left today.","supervisor":"Sam"}}""");
 
         await Expect(card).ToContainTextAsync("Decided elsewhere: Sam replied.");
         await Expect(card.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
@@ -278,13 +272,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(card.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Withdraw request"]);
         await _demo.ScreenshotAsync("voice-policy-hold");
 
-        var interruptId = (string)(await _demo.ThreadViewAsync("voice"))["pendingInterrupts"]![0]!["interrupt"]!["id"]!;
-        using (var decision = await fixture.Server.Http.PostAsync(
-            $"/agents/voice/threads/{Uri.EscapeDataString(_demo.ThreadId)}/interrupts/{Uri.EscapeDataString(interruptId)}",
-            new StringContent("""{"status":"resolved","payload":{"approved":true,"note":"identity verified"}}""", Encoding.UTF8, "application/json")))
-        {
-            decision.IsSuccessStatusCode.Should().BeTrue();
-        }
+        await DecideAsync("""{"status":"resolved","payload":{"approved":true,"note":"identity verified"}}""");
 
         await Expect(card).ToContainTextAsync("Decided elsewhere: approved.");
         var resume = _demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" });
@@ -294,6 +282,62 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Said("A supervisor approved it. Done: transfer 500 euros with card **** 1111 to Bob. Note: identity verified")).ToBeVisibleAsync();
         await Expect(_demo.Page.Locator("#events")).Not.ToContainTextAsync("4111 1111");
         _pageErrors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
+    public async Task Handoff_AfterAReload_TheHoldComesBack_AndTheDecisionStillArrives()
+    {
+        await _demo.OpenAsync("voice");
+        await _demo.VoiceScenario.SelectOptionAsync("handoff");
+        await _demo.SayAsync("call me back");
+        await Expect(_demo.Card("Connecting you to a supervisor")).ToBeVisibleAsync();
+
+        await _demo.Page.ReloadAsync();
+
+        await Expect(_demo.Said("Restored this thread: a request is waiting for you.")).ToBeVisibleAsync();
+        var card = _demo.Card("Connecting you to a supervisor");
+        await Expect(card).ToBeFocusedAsync();
+        await Expect(card).ToContainTextAsync("Waiting for a decision");
+        await DecideAsync("""{"status":"resolved","payload":{"reply":"We call you at five."}}""");
+
+        await Expect(card).ToContainTextAsync("Decided elsewhere: A supervisor replied.");
+        await _demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Expect(_demo.Said("A colleague says: We call you at five.")).ToBeVisibleAsync();
+        _pageErrors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
+    public async Task Handoff_WithdrawnInAnotherTab_ClosesThePollingTabsCard_AndItsComposerIsFreeAgain()
+    {
+        await _demo.OpenAsync("voice");
+        await _demo.VoiceScenario.SelectOptionAsync("handoff");
+        await _demo.SayAsync("I want a person");
+        var card = _demo.Card("Connecting you to a supervisor");
+        await Expect(card).ToBeVisibleAsync();
+        await Expect(_demo.Send).ToBeDisabledAsync();
+        var other = await _demo.Page.Context.NewPageAsync();
+        await other.GotoAsync(_demo.Page.Url);
+
+        await other.GetByRole(AriaRole.Region, new() { Name = "Connecting you to a supervisor" })
+            .GetByRole(AriaRole.Button, new() { Name = "Withdraw request" }).ClickAsync();
+        await Expect(other.GetByText("No colleague is free right now. We will call you back.", new() { Exact = true })).ToBeVisibleAsync();
+
+        await Expect(card).ToContainTextAsync("No longer waiting: this request was answered elsewhere.");
+        await Expect(card.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Expect(_demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" })).ToHaveCountAsync(0);
+        await _demo.Message.FillAsync("hello again");
+        await Expect(_demo.Send).ToBeEnabledAsync();
+        _pageErrors.Should().BeEmpty();
+    }
+
+    /// <summary>Records a decision on the page's one pending interrupt, as an approver or supervisor would (REST).</summary>
+    private async Task DecideAsync(string decisionJson)
+    {
+        var interruptId = (string)(await _demo.ThreadViewAsync("voice"))["pendingInterrupts"]![0]!["interrupt"]!["id"]!;
+        using var decision = await fixture.Server.Http.PostAsync(
+            $"/agents/voice/threads/{Uri.EscapeDataString(_demo.ThreadId)}/interrupts/{Uri.EscapeDataString(interruptId)}",
+            new StringContent(decisionJson, Encoding.UTF8, "application/json"));
+        decision.IsSuccessStatusCode.Should().BeTrue();
     }
 
     [BrowserFact]

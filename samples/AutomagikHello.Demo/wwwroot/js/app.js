@@ -369,7 +369,8 @@ function watchHolds() {
     onGone(card) {
       if (!current(card)) return;
       card.close("No longer waiting: this request was answered elsewhere.");
-      state.cards = cards.filter(c => c !== card);
+      // In place: the batch's other cards stay current.
+      cards.splice(cards.indexOf(card), 1);
       afterHoldChange();
     },
     onTrouble(message) {
