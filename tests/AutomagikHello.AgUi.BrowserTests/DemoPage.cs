@@ -38,13 +38,34 @@ public sealed class DemoPage(IPage page, DemoServer server)
         }
     }
 
+    /// <summary>The voice panel's scenario select.</summary>
+    public ILocator VoiceScenario => page.GetByRole(AriaRole.Combobox, new() { Name = "Scenario" });
+
+    /// <summary>The voice panel's confidence field (the number input; the slider beside it mirrors it).</summary>
+    public ILocator VoiceConfidence => page.GetByRole(AriaRole.Spinbutton, new() { Name = "Confidence" });
+
+    /// <summary>The voice panel itself.</summary>
+    public ILocator VoicePanel => page.GetByRole(AriaRole.Group, new() { Name = "Voice turn" });
+
     /// <summary>Opens the page, picks the agent and sends a message with the Enter key.</summary>
     public async Task StartAsync(string agent, string text)
+    {
+        await OpenAsync(agent);
+        await SayAsync(text);
+    }
+
+    /// <summary>Opens the page and picks the agent.</summary>
+    public async Task OpenAsync(string agent)
     {
         await page.GotoAsync("/");
         await Expect(Agent).ToBeEnabledAsync();
         await Agent.SelectOptionAsync(agent);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"agent={System.Text.RegularExpressions.Regex.Escape(agent)}&"));
+    }
+
+    /// <summary>Types a message and sends it with the Enter key.</summary>
+    public async Task SayAsync(string text)
+    {
         await Message.FillAsync(text);
         await Message.PressAsync("Enter");
     }

@@ -92,6 +92,20 @@ export async function getThread(agent, threadId) {
   return response.json();
 }
 
+/**
+ * GET {agent}/threads/{threadId} with If-None-Match: { notModified: true } on 304, else { view, etag } (view null when
+ * the server has no such thread). Polling with the last ETag costs the server no body while nothing changes.
+ */
+export async function getThreadIfChanged(agent, threadId, etag, signal) {
+  const headers = { "Accept": "application/json" };
+  if (etag) headers["If-None-Match"] = etag;
+  const response = await fetch(`/agents/${encodeURIComponent(agent)}/threads/${encodeURIComponent(threadId)}`, { headers, cache: "no-store", signal });
+  if (response.status === 304) return { notModified: true, etag };
+  if (response.status === 404) return { notModified: false, view: null, etag: null };
+  if (!response.ok) throw await problemFrom(response);
+  return { notModified: false, view: await response.json(), etag: response.headers.get("ETag") };
+}
+
 /** A random id for threads, runs and messages. */
 export function newId(prefix) {
   return `${prefix}-${crypto.randomUUID()}`;

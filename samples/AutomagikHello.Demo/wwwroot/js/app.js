@@ -4,6 +4,8 @@
 import { h } from "./dom.js";
 import { cancelRun, getThread, HttpProblem, newId, runAgent } from "./agui.js";
 import { createInterruptCard } from "./cards.js";
+import { watchDecisions } from "./hold-watch.js";
+import { createVoicePanel, nextAttempt, RETRYABLE_VOICE_CODES } from "./voice.js";
 
 const $ = id => document.getElementById(id);
 const ui = {
@@ -11,6 +13,9 @@ const ui = {
   status: $("status"), composer: $("composer"), message: $("message"), send: $("send"), stop: $("stop"),
   hint: $("composer-hint"), events: $("events"), threadId: $("thread-id"),
 };
+const voicePanel = createVoicePanel({
+  panel: $("voice-panel"), scenario: $("voice-scenario"), confidence: $("voice-confidence"), slider: $("voice-confidence-slider"),
+});
 
 const state = {
   agents: [],
@@ -24,6 +29,8 @@ const state = {
   tools: new Map(),     // toolCallId → its bubble, across runs: a resume's TOOL_CALL_RESULT answers an earlier run's call
   cards: [],            // the open interrupts' cards (one batch: the interrupts of one run)
   generation: 0,        // bumped when the conversation is replaced, so a late stream of the old one is ignored
+  watch: null,          // aborts the polling for decisions made elsewhere (holds)
+  retry: null,          // the Retry button of the last failed voice turn, disabled once another run starts
 };
 
 const MAX_EVENT_LINES = 400;
@@ -52,6 +59,7 @@ async function startConversation(agentId, threadId) {
   // Leaving a conversation mid-run drops its stream (for the server, a client disconnect).
   state.abort?.abort();
   state.abort = null;
+  stopWatching();
   state.running = false;
   state.stopping = false;
   state.agent = agentId;
@@ -67,6 +75,7 @@ async function startConversation(agentId, threadId) {
   history.replaceState(null, "", `#agent=${encodeURIComponent(agentId)}&thread=${encodeURIComponent(state.threadId)}`);
   const agent = state.agents.find(a => a.id === agentId);
   ui.description.textContent = agent?.description || "";
+  voicePanel.show(agent?.panel === "voice");
   ui.message.value = threadId ? "" : agent?.suggestion || "";
   setStatus("");
   updateControls();
@@ -128,12 +137,19 @@ function onSend(event) {
   event.preventDefault();
   const text = ui.message.value.trim();
   if (!text || state.running || state.cards.length > 0) return;
+  const agent = state.agents.find(a => a.id === state.agent);
+  let forwardedProps = {};
+  if (agent?.panel === "voice") {
+    const turn = voicePanel.read(text);
+    if (turn.error) return;
+    forwardedProps = { voice: turn.voice };
+  }
   const message = { id: newId("msg"), role: "user", content: text };
   state.history.push(message);
   saveHistory();
   bubble("user", text);
   ui.message.value = "";
-  startRun({ messages: [...state.history] });
+  startRun({ messages: [...state.history], forwardedProps });
 }
 
 async function onStop() {
@@ -173,11 +189,14 @@ function onDecide() {
 async function startRun(extra, answeredCards = []) {
   const generation = state.generation;
   const input = { threadId: state.threadId, runId: newId("run"), state: {}, tools: [], context: [], forwardedProps: {}, ...extra };
-  const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null };
+  const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null, voice: input.forwardedProps?.voice || null };
   const abort = new AbortController();
   state.abort = abort;
   state.running = true;
   state.cards = [];
+  stopWatching();
+  if (state.retry) state.retry.disabled = true;
+  state.retry = null;
   updateControls();
   setStatus("Running…");
 
@@ -201,7 +220,11 @@ async function startRun(extra, answeredCards = []) {
         await reconcile(answeredCards, generation);
       }
       updateControls();
-      if (state.cards.length === 0 && answeredCards.length > 0) ui.message.focus();
+      if (state.retry) {
+        // Offered during the run (RUN_ERROR); usable once the stream has ended.
+        state.retry.disabled = false;
+        state.retry.focus();
+      } else if (state.cards.length === 0 && answeredCards.length > 0) ui.message.focus();
     }
   }
 }
@@ -230,6 +253,7 @@ async function reconcile(cards, generation) {
   }
   (state.cards.find(c => !c.entry) || null)?.focus();
   if (state.cards.length === 0) ui.message.focus();
+  watchHolds();
 }
 
 function handleEvent(run, event) {
@@ -271,8 +295,10 @@ function handleEvent(run, event) {
       break;
     case "RUN_ERROR":
       run.terminal = "error";
+      for (const text of run.texts.values()) text.element.classList.add("cut");
       note(["Run error", event.code ? [" ", h("strong", { class: "error-code" }, event.code)] : "", ": ", event.message], "error");
       setStatus("The run failed.", "error");
+      if (run.voice && RETRYABLE_VOICE_CODES.has(event.code)) offerRetry(run.voice);
       break;
     default:
       break;
@@ -300,17 +326,91 @@ function showInterrupts(items) {
   state.cards = items.map(item => createInterruptCard(item, onDecide));
   for (const card of state.cards) ui.transcript.append(card.element);
   const open = state.cards.filter(c => !c.entry);
+  const held = open.filter(c => c.waitsForDecision);
   setStatus(open.length === 0 ? "Decided elsewhere: Continue lets the agent act on it."
+    : held.length === open.length ? "On hold: waiting for a decision from elsewhere."
     : open.length === 1 ? "Waiting for your answer." : `Waiting for ${open.length} answers.`);
   updateControls();
   if (open.length > 0) {
     open[0].focus();
+    watchHolds();
     return;
   }
-  // Every interrupt was decided out of band (an approver, a supervisor): the agent continues when asked to.
+  offerContinue("Every request was decided elsewhere. ");
+}
+
+// Every interrupt is answered and at least one was decided out of band (an approver, a supervisor): the agent
+// continues when asked to, with the page's own answers (if any) in the resume.
+function offerContinue(text) {
   const resume = h("button", { type: "button", class: "primary", onclick: () => { resume.disabled = true; onDecide(); } }, "Continue");
-  ui.transcript.append(h("div", { class: "note note-info continue" }, "Every request was decided elsewhere. ", resume));
+  ui.transcript.append(h("div", { class: "note note-info continue" }, text, resume));
+  scrollToEnd();
   resume.focus();
+}
+
+/** Polls the thread view while a card of the batch is on hold (decided elsewhere); applies what it finds. */
+function watchHolds() {
+  if (!state.cards.some(c => c.waitsForDecision && !c.entry)) return;
+  stopWatching();
+  const watch = new AbortController();
+  state.watch = watch;
+  const cards = state.cards;
+  const current = card => !watch.signal.aborted && state.cards === cards && cards.includes(card);
+  watchDecisions({
+    agent: state.agent,
+    threadId: state.threadId,
+    cards,
+    signal: watch.signal,
+    onDecision(card, decision) {
+      if (!current(card)) return;
+      card.applyDecision(decision);
+      afterHoldChange();
+    },
+    onGone(card) {
+      if (!current(card)) return;
+      card.close("No longer waiting: this request was answered elsewhere.");
+      // In place: the batch's other cards stay current.
+      cards.splice(cards.indexOf(card), 1);
+      afterHoldChange();
+    },
+    onTrouble(message) {
+      for (const card of cards) if (current(card)) card.showWaiting(message || "Waiting for a decision…");
+    },
+  });
+}
+
+function afterHoldChange() {
+  updateControls();
+  const open = state.cards.filter(c => !c.entry);
+  if (open.length > 0) return;
+  if (state.cards.some(c => c.fromServer)) {
+    setStatus("Decided elsewhere: Continue lets the agent act on it.");
+    offerContinue("The decision is in. ");
+  } else {
+    setStatus("");
+    ui.message.focus();
+  }
+}
+
+function stopWatching() {
+  state.watch?.abort();
+  state.watch = null;
+}
+
+/** After a retryable engine failure: a button that sends the same voice turn as the next attempt. */
+function offerRetry(voice) {
+  const next = nextAttempt(voice);
+  const retry = h("button", {
+    type: "button", class: "primary", onclick: () => {
+      if (state.running || state.cards.length > 0) return;
+      retry.disabled = true;
+      startRun({ messages: [...state.history], forwardedProps: { voice: next } });
+    },
+    disabled: true,
+  }, "Retry");
+  state.retry = retry;
+  ui.transcript.append(h("div", { class: "note note-info continue" }, `The engine failed on attempt ${voice.attempt}. Retry sends the same turn as attempt ${next.attempt}.`, retry));
+  scrollToEnd();
 }
 
 // --- rendering -------------------------------------------------------------------------------------------------------
@@ -393,11 +493,14 @@ function scrollToEnd() {
 }
 
 function updateControls() {
-  const waiting = state.cards.some(c => !c.entry);
+  const open = state.cards.filter(c => !c.entry);
+  const waiting = open.length > 0;
+  const onHold = waiting && open.every(c => c.waitsForDecision);
   ui.send.disabled = state.running || waiting || state.remoteRunning;
   ui.stop.disabled = !(state.running || state.remoteRunning) || state.stopping;
   ui.agent.disabled = false;
-  ui.hint.textContent = waiting
-    ? "Answer the request above first (or cancel it); the agent is waiting for it."
+  ui.hint.textContent = onHold
+    ? "On hold: the call continues once the decision is made (or withdraw the request)."
+    : waiting ? "Answer the request above first (or cancel it); the agent is waiting for it."
     : state.running ? "The agent is answering. Stop interrupts it." : "Enter sends.";
 }

@@ -6,8 +6,18 @@ import { h, uniqueId } from "./dom.js";
 import { buildSchemaFields, isFormSchema } from "./schema-form.js";
 
 /**
+ * The interrupts the caller cannot answer: someone else (an approver, a supervisor) decides them out of band through
+ * POST {agent}/threads/{threadId}/interrupts/{id}; the caller waits (the page polls the thread view) or withdraws.
+ */
+const HOLD_REASONS = {
+  "voice:policy_hold": { title: "Waiting for an approver", waiting: "An approver has to decide this request." },
+  "voice:human_handoff": { title: "Connecting you to a supervisor", waiting: "A supervisor will reply to you." },
+};
+
+/**
  * item: { interrupt, toolCallName?, toolCallArguments?, expired?, decision? } (the thread view's pending item shape).
- * Returns a card: { element, interrupt, entry (null until decided), fromServer, focus(), reopen() }.
+ * Returns a card: { element, interrupt, entry (null until decided), fromServer, waitsForDecision, focus(), reopen(),
+ * close(text), applyDecision(decision), showWaiting(text) }.
  */
 export function createInterruptCard(item, onDecide) {
   const interrupt = item.interrupt;
@@ -28,14 +38,18 @@ export function createInterruptCard(item, onDecide) {
     focus: () => element.focus(),
     reopen,
     close,
+    applyDecision,
+    showWaiting,
+    waitsForDecision: false,
   };
 
-  const badgeText = { approval: "Needs your approval", form: "Needs your input", confirmation: "Needs your confirmation", generic: `Request · ${interrupt.reason}` }[kind];
+  const badgeText = { approval: "Needs your approval", form: "Needs your input", confirmation: "Needs your confirmation", hold: "On hold", generic: `Request · ${interrupt.reason}` }[kind];
   const badge = h("p", { class: "card-badge" }, badgeText);
   const title = kind === "approval"
     ? ["Approve ", h("code", {}, item.toolCallName || "tool call"), "?"]
     : kind === "form" ? (interrupt.responseSchema.title || "Input needed")
     : kind === "confirmation" ? "Please confirm"
+    : kind === "hold" ? HOLD_REASONS[interrupt.reason].title
     : "The agent is waiting";
   element.append(
     badge,
@@ -50,6 +64,7 @@ export function createInterruptCard(item, onDecide) {
   if (kind === "approval") renderActions = approvalCard(item, body, actions, decide);
   else if (kind === "form") renderActions = formCard(interrupt, body, actions, decide, element);
   else if (kind === "confirmation") renderActions = confirmationCard(actions, decide);
+  else if (kind === "hold") renderActions = holdCard(interrupt, body, actions, decide);
   else renderActions = genericCard(interrupt, body, actions, decide);
 
   const expiresAt = interrupt.expiresAt ? Date.parse(interrupt.expiresAt) : NaN;
@@ -60,10 +75,27 @@ export function createInterruptCard(item, onDecide) {
     showAnswer(decisionText(item.decision), "Decided");
   } else {
     renderActions();
+    card.waitsForDecision = kind === "hold";
     if (expired) markExpired();
     else if (!Number.isNaN(expiresAt)) startCountdown();
   }
   return card;
+
+  // The decision arrived while the card was open (the page polled the thread view): like a card restored decided.
+  function applyDecision(decision) {
+    if (card.entry) return;
+    stopCountdown();
+    card.fromServer = true;
+    card.waitsForDecision = false;
+    card.entry = { interruptId: interrupt.id, status: decision.status };
+    showAnswer(decisionText(decision), "Decided");
+  }
+
+  // The hold card's line about the wait ("Waiting… checked at 10:42:07"); a no-op on other cards.
+  function showWaiting(text) {
+    const line = body.querySelector(".hold-status");
+    if (line) line.textContent = text;
+  }
 
   function decide(entry, summary) {
     if (card.entry) return;
@@ -79,6 +111,7 @@ export function createInterruptCard(item, onDecide) {
     actions.replaceChildren();
     body.querySelectorAll("input, select, textarea, button").forEach(control => { control.disabled = true; });
     expiry.hidden = true;
+    body.querySelectorAll(".hold-waiting, .hold-status").forEach(line => { line.hidden = true; });
     answer.textContent = text;
     answer.hidden = false;
     element.classList.add("decided");
@@ -99,6 +132,7 @@ export function createInterruptCard(item, onDecide) {
     badge.textContent = badgeText;
     answer.hidden = true;
     body.querySelectorAll("input, select, textarea, button").forEach(control => { control.disabled = false; });
+    body.querySelectorAll(".hold-waiting, .hold-status").forEach(line => { line.hidden = false; });
     renderActions();
     if (expired || (!Number.isNaN(expiresAt) && expiresAt <= Date.now())) markExpired();
     else if (!Number.isNaN(expiresAt)) startCountdown();
@@ -142,6 +176,11 @@ export function createInterruptCard(item, onDecide) {
 // "Decided elsewhere by alice: approved." (the anonymous owner, ":anonymous", is not named).
 function decisionText(decision) {
   const by = decision.decidedBy && decision.decidedBy !== ":anonymous" ? ` by ${decision.decidedBy}` : "";
+  if (decision.status !== "cancelled" && typeof decision.payload?.reply === "string") {
+    // A supervisor's reply (voice hand-off): the agent speaks it once the caller continues.
+    const who = typeof decision.payload.supervisor === "string" ? decision.payload.supervisor : "A supervisor";
+    return `Decided elsewhere${by}: ${who} replied.`;
+  }
   const what = decision.status === "cancelled" ? "cancelled"
     : decision.payload?.approved === true ? "approved"
     : decision.payload?.approved === false ? "denied"
@@ -152,6 +191,7 @@ function decisionText(decision) {
 function cardKind(item) {
   const interrupt = item.interrupt;
   if (interrupt.reason === "tool_call" || interrupt.toolCallId) return "approval";
+  if (Object.hasOwn(HOLD_REASONS, interrupt.reason)) return "hold";
   if (isFormSchema(interrupt.responseSchema)) return "form";
   if (interrupt.reason === "confirmation" || interrupt.responseSchema?.type === "boolean") return "confirmation";
   return "generic";
@@ -241,6 +281,18 @@ function confirmationCard(actions, decide) {
     actions.replaceChildren(
       h("button", { type: "button", class: "primary", onclick: () => decide({ status: "resolved", payload: true }, "Yes.") }, "Yes"),
       h("button", { type: "button", class: "secondary", onclick: () => decide({ status: "resolved", payload: false }, "No.") }, "No"));
+  };
+}
+
+function holdCard(interrupt, body, actions, decide) {
+  // Polite, so a screen reader hears the wait without being interrupted on every poll.
+  body.append(
+    h("p", { class: "hold-waiting" }, HOLD_REASONS[interrupt.reason].waiting, " This page checks for the decision; the call continues once it is made."),
+    h("p", { class: "hold-status muted small", role: "status", "aria-live": "polite" }, "Waiting for a decision…"));
+  return function render() {
+    // The caller cannot decide the hold, only withdraw it (a cancelled resume).
+    actions.replaceChildren(
+      h("button", { type: "button", class: "secondary", onclick: () => decide({ status: "cancelled" }, "Withdrawn.") }, "Withdraw request"));
   };
 }
 
