@@ -5,6 +5,7 @@ using AutomagikHello.AgUi.Sqlite;
 using AutomagikHello.AgUi.Threads;
 using AutomagikHello.Demo;
 using AutomagikHello.Demo.Agents;
+using Microsoft.AspNetCore.Authentication;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,7 +13,20 @@ var agUi = builder.Services.AddAgUi(options =>
 {
     // Exception messages reach RUN_ERROR only while developing.
     options.IncludeExceptionDetails = builder.Environment.IsDevelopment();
+
+    // Who may resolve approver-only interrupts (the voice agent's policy holds and hand-offs). Without a policy nobody
+    // can: they fail closed and can only be withdrawn.
+    options.ApproverPolicy = builder.Environment.IsDevelopment() ? DemoApproverAuthentication.ApproverRole : null;
 });
+
+if (builder.Environment.IsDevelopment())
+{
+    // Development only: "X-Demo-Role: approver" makes a request an approver's (see DemoApproverAuthentication).
+    builder.Services.AddAuthentication(DemoApproverAuthentication.SchemeName)
+        .AddScheme<AuthenticationSchemeOptions, DemoApproverAuthentication>(DemoApproverAuthentication.SchemeName, null);
+    builder.Services.AddAuthorizationBuilder()
+        .AddPolicy(DemoApproverAuthentication.ApproverRole, policy => policy.RequireRole(DemoApproverAuthentication.ApproverRole));
+}
 
 // Threads (pending interrupts, leases) live in SQLite by default, in App_Data/agui-threads.db: no set-up, and an
 // interrupt survives a restart. Demo:Store = sqlite | redis | memory (| none, for load tests); Demo:Sqlite and Demo:Redis override the defaults.

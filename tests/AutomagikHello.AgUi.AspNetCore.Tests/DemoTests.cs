@@ -32,7 +32,7 @@ public sealed class DemoTests(DemoFactory factory) : IClassFixture<DemoFactory>
             cancel["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("202", "404", "503");
             cancel["parameters"]!.AsArray().Select(p => (string?)p!["name"]).Should().Contain("threadId");
             var resume = paths[$"/agents/{agent}/threads/{{threadId}}/resume"]!["post"]!;
-            resume["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("200", "400", "409", "413", "415", "422", "503");
+            resume["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("200", "400", "403", "409", "413", "415", "422", "503");
             resume["responses"]!["409"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/problem+json");
             paths[$"/agents/{agent}/capabilities"]!["get"]!["responses"]!["200"]!["content"]!["application/json"].Should().NotBeNull();
         }

@@ -334,10 +334,14 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
     private async Task DecideAsync(string decisionJson)
     {
         var interruptId = (string)(await _demo.ThreadViewAsync("voice"))["pendingInterrupts"]![0]!["interrupt"]!["id"]!;
-        using var decision = await fixture.Server.Http.PostAsync(
-            $"/agents/voice/threads/{Uri.EscapeDataString(_demo.ThreadId)}/interrupts/{Uri.EscapeDataString(interruptId)}",
-            new StringContent(decisionJson, Encoding.UTF8, "application/json"));
-        decision.IsSuccessStatusCode.Should().BeTrue();
+        using var request = new HttpRequestMessage(
+            HttpMethod.Post, $"/agents/voice/threads/{Uri.EscapeDataString(_demo.ThreadId)}/interrupts/{Uri.EscapeDataString(interruptId)}")
+        {
+            Content = new StringContent(decisionJson, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Demo-Role", "approver"); // holds and hand-offs are the approver's to resolve
+        using var decision = await fixture.Server.Http.SendAsync(request);
+        decision.IsSuccessStatusCode.Should().BeTrue(await decision.Content.ReadAsStringAsync());
     }
 
     [BrowserFact]

@@ -127,8 +127,9 @@ public sealed class VoiceAgent : IAgUiAgent
                 // The card number never reaches the thread store or the client: only the redacted transcript does.
                 var redacted = SensitiveSpeech.Redact(heard);
                 await run.SendTextMessageAsync("This request needs a supervisor's approval. Please hold on.");
-                return AgentOutcome.Interrupt(run.CreateInterrupt(
-                    PolicyHoldReason, $"Approve this request? \"{redacted}\"", PolicyHoldSchema, metadata: Context(script, redacted)));
+                // Only an approver grants a hold: the caller's own resume (or decision) may withdraw it, never approve it.
+                return AgentOutcome.Interrupt(run.RequireApprover(run.CreateInterrupt(
+                    PolicyHoldReason, $"Approve this request? \"{redacted}\"", PolicyHoldSchema, metadata: Context(script, redacted))));
 
             case VoiceScenario.SttFailure when script.Attempt <= script.FailingAttempts:
                 throw new RunErrorException(VoiceErrorCodes.SttFailed,
@@ -200,13 +201,6 @@ public sealed class VoiceAgent : IAgUiAgent
                     return AgentOutcome.Success();
                 }
 
-                if (!answer.FromRecordedDecision)
-                {
-                    // The caller cannot approve their own hold in-band; RUN_ERROR leaves the hold open for an approver.
-                    throw new RunErrorException(VoiceErrorCodes.PolicyDecisionRequired,
-                        $"Policy hold '{answer.Interrupt.Id}' is decided by an approver through POST …/threads/{{threadId}}/interrupts/{answer.Interrupt.Id}; resume without entries once it is decided.");
-                }
-
                 var note = payload.Value.TryGetProperty("note", out var n) ? " Note: " + n.GetString() : string.Empty;
                 await run.SendTextMessageAsync(payload.Value.GetProperty("approved").GetBoolean()
                     ? $"A supervisor approved it. Done: {context.Transcript}.{note}"
@@ -243,13 +237,14 @@ public sealed class VoiceAgent : IAgUiAgent
         }
     }
 
-    private static Interrupt Handoff(AgUiRun run, VoiceScenario scenario, string heard) => run.CreateInterrupt(
+    // The reply comes from a supervisor (an approver), never from the caller's own resume.
+    private static Interrupt Handoff(AgUiRun run, VoiceScenario scenario, string heard) => run.RequireApprover(run.CreateInterrupt(
         HandoffReason,
         $"The caller said \"{heard}\". Please reply to them.",
         HandoffSchema,
         metadata: JsonSerializer.SerializeToElement(
             new VoiceInterruptContext { Scenario = VoiceScript.WireName(scenario), Transcript = heard },
-            DemoJsonContext.Default.VoiceInterruptContext));
+            DemoJsonContext.Default.VoiceInterruptContext)));
 
     private static JsonElement Context(VoiceScript script, string transcript) => JsonSerializer.SerializeToElement(
         new VoiceInterruptContext { Scenario = VoiceScript.WireName(script.Scenario), Transcript = transcript, Confidence = script.Confidence },

@@ -18,10 +18,4 @@ public static class VoiceErrorCodes
 
     /// <summary><c>forwardedProps.voice.scenario</c> names no scenario (the message lists them). Not retryable.</summary>
     public const string ScenarioUnknown = "VOICE_SCENARIO_UNKNOWN";
-
-    /// <summary>
-    /// A policy hold was approved or declined in the caller's own resume: only a decision recorded through the
-    /// decision endpoint counts. The hold stays open. Not retryable as is.
-    /// </summary>
-    public const string PolicyDecisionRequired = "VOICE_POLICY_DECISION_REQUIRED";
 }

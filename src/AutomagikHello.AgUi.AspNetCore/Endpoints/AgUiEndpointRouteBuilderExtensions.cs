@@ -92,6 +92,7 @@ public static class AgUiEndpointRouteBuilderExtensions
                 new AcceptsMetadata([Json], typeof(DecisionRequest)),
                 new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ThreadView), [Json]))
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
@@ -107,6 +108,7 @@ public static class AgUiEndpointRouteBuilderExtensions
                 new AcceptsMetadata([], typeof(RunAgentInput)),
                 new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(RunSummary), [Json, EventStream]))
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)

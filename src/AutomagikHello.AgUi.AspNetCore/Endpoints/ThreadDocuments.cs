@@ -46,6 +46,7 @@ internal sealed class ThreadView
                 ToolCallName = p.ToolCallName,
                 ToolCallArguments = p.ToolCallArguments,
                 Expired = p.Interrupt.IsExpiredAt(now),
+                RequiresApprover = p.RequiresApprover,
                 Decision = p.Decision is { } d
                     ? new DecisionView { Status = d.Status, Payload = d.Payload, Metadata = d.Metadata, DecidedBy = d.DecidedBy, DecidedAt = d.DecidedAt }
                     : null,
@@ -68,6 +69,10 @@ internal sealed class PendingInterruptView
     public string? ToolCallArguments { get; init; }
 
     public bool Expired { get; init; }
+
+    /// <summary>Only an approver may resolve it (through the decision endpoint); the owner may only cancel it. Absent when false.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool RequiresApprover { get; init; }
 
     public DecisionView? Decision { get; init; }
 }

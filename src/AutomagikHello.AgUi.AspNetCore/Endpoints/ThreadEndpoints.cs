@@ -106,6 +106,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
                     Key = key,
                     Entry = new ResumeEntry { InterruptId = interruptId, Status = decision.Status, Payload = decision.Payload, Metadata = decision.Metadata },
                     DecidedBy = services.GetRequiredService<ThreadOwnerResolver>().Resolve(context),
+                    ByApprover = await IsApproverAsync(context).ConfigureAwait(false),
                     Now = clock.GetUtcNow(),
                 },
                 context.RequestAborted).ConfigureAwait(false);
@@ -198,6 +199,8 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         error.Code switch
         {
             ThreadErrorCodes.ThreadNotFound or ThreadErrorCodes.UnknownInterrupt => StatusCodes.Status404NotFound,
+            // The caller sees the interrupt (their own thread); they just may not grant it. Nothing leaks.
+            ThreadErrorCodes.ApproverRequired => StatusCodes.Status403Forbidden,
             ThreadErrorCodes.InvalidResumePayload or ThreadErrorCodes.InterruptExpired => StatusCodes.Status422UnprocessableEntity,
             AgUiErrorCodes.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status409Conflict,
@@ -232,9 +235,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
 
         if (context.Request.Query["owner"] is { Count: 1 } requested && requested[0] is { Length: > 0 } other && other != owner)
         {
-            var policy = services.GetRequiredService<IOptions<AgUiOptions>>().Value.ApproverPolicy;
-            var authorization = services.GetService<IAuthorizationService>();
-            if (policy is null || authorization is null || !(await authorization.AuthorizeAsync(context.User, policy).ConfigureAwait(false)).Succeeded)
+            if (!await IsApproverAsync(context).ConfigureAwait(false))
             {
                 // Not an approver: indistinguishable from a thread that does not exist.
                 await NotFound(context, threadId).ConfigureAwait(false);
@@ -245,6 +246,16 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         }
 
         return new ThreadKey(mapped.Name, owner, threadId);
+    }
+
+    /// <summary>Whether the caller satisfies <see cref="AgUiOptions.ApproverPolicy"/> (never, when none is set).</summary>
+    private static async Task<bool> IsApproverAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var policy = services.GetRequiredService<IOptions<AgUiOptions>>().Value.ApproverPolicy;
+        var authorization = services.GetService<IAuthorizationService>();
+        return policy is not null && authorization is not null
+            && (await authorization.AuthorizeAsync(context.User, policy).ConfigureAwait(false)).Succeeded;
     }
 
     private static Task NotFound(HttpContext context, string threadId) =>

@@ -13,6 +13,7 @@ public sealed partial class AgUiRun
     private static readonly JsonElement ConfirmationSchema = JsonDocument.Parse("""{"type":"boolean"}""").RootElement;
 
     private HashSet<string>? _interruptIds;
+    private HashSet<string>? _approverOnlyIds;
 
     /// <summary>
     /// An interrupt asking a human to approve the tool call <paramref name="toolCallId"/> this run just streamed
@@ -87,6 +88,31 @@ public sealed partial class AgUiRun
             Metadata = metadata,
         };
     }
+
+    /// <summary>
+    /// Marks <paramref name="interrupt"/> (created by this run) as one only an approver may resolve: a policy hold, a
+    /// hand-off to a human supervisor. The thread's owner can then only cancel it, in a resume or through
+    /// <c>POST {agent}/threads/{threadId}/interrupts/{interruptId}</c>; a caller satisfying
+    /// <see cref="AgUiOptions.ApproverPolicy"/> resolves it through that endpoint, and the owner's next resume
+    /// carries the decision. Without an approver policy nobody can resolve it (it fails closed).
+    /// </summary>
+    /// <param name="interrupt">An interrupt this run created.</param>
+    /// <returns><paramref name="interrupt"/>, to end the run with it.</returns>
+    /// <exception cref="ArgumentException">The interrupt was not created by this run.</exception>
+    public Interrupt RequireApprover(Interrupt interrupt)
+    {
+        ArgumentNullException.ThrowIfNull(interrupt);
+        if (_interruptIds?.Contains(interrupt.Id) != true)
+        {
+            throw new ArgumentException("Only an interrupt created by this run can require an approver.", nameof(interrupt));
+        }
+
+        (_approverOnlyIds ??= new HashSet<string>(StringComparer.Ordinal)).Add(interrupt.Id);
+        return interrupt;
+    }
+
+    /// <summary>Whether <see cref="RequireApprover"/> marked the interrupt <paramref name="interruptId"/>.</summary>
+    internal bool RequiresApprover(string interruptId) => _approverOnlyIds?.Contains(interruptId) == true;
 
     /// <summary>
     /// 128 random bits, URL-safe: unguessable, so a client cannot answer an interrupt it was never shown; and checked

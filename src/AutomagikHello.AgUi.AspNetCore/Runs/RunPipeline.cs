@@ -132,9 +132,9 @@ internal sealed class RunPipeline
             ? _clock.CreateTimer(static state => ((RunEventQueue)state!).TryStop(RunStopReason.MaxDuration), queue, maxDuration, Timeout.InfiniteTimeSpan)
             : null;
         using var heartbeat = new RunHeartbeat(queue, _clock, _options.HeartbeatInterval);
-        var recorder = new ThreadRunRecorder(_store, key, input, _clock, _logger);
-        using var writer = new RunStreamWriter(output, queue, input, heartbeat, _logger, _options, _clock, context.RequestAborted, recorder);
         var run = new AgUiRun(context, input, queue, begin.Answers);
+        var recorder = new ThreadRunRecorder(_store, key, run, _clock, _logger);
+        using var writer = new RunStreamWriter(output, queue, input, heartbeat, _logger, _options, _clock, context.RequestAborted, recorder);
 
         RunLog.RunStarted(_logger, input.ThreadId, input.RunId);
         _metrics.StreamOpened();

@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// never outrun its interrupt, and the next run never finds the thread busy. Also remembers the tool calls the run
 /// streamed, so a tool approval is stored with the call's own name and arguments (never the client's echo).
 /// </summary>
-internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, RunAgentInput input, TimeProvider clock, ILogger logger)
+internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, AgUiRun run, TimeProvider clock, ILogger logger)
 {
     private Dictionary<string, (string Name, StringBuilder Arguments)>? _toolCalls;
     private string? _chunkToolCallId;
@@ -59,7 +59,7 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, RunAg
                 new CompleteRunRequest
                 {
                     Key = key,
-                    RunId = input.RunId,
+                    RunId = run.RunId,
                     Completion = completion,
                     NewInterrupts = interrupts?.Select(ToPending).ToList(),
                     Now = clock.GetUtcNow(),
@@ -67,7 +67,7 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, RunAg
                 CancellationToken.None).ConfigureAwait(false);
             if (result.Error is { } error)
             {
-                RunLog.RunEndNotRecorded(logger, key.ThreadId, input.RunId, error.Code, error.Message);
+                RunLog.RunEndNotRecorded(logger, key.ThreadId, run.RunId, error.Code, error.Message);
             }
 
             return result.Error;
@@ -80,7 +80,7 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, RunAg
         catch (ArgumentException ex)
         {
             // The agent reused an interrupt id the thread already knows: an agent bug, reported like one.
-            RunLog.RunEndNotRecorded(logger, key.ThreadId, input.RunId, AgUiErrorCodes.AgentError, ex.Message);
+            RunLog.RunEndNotRecorded(logger, key.ThreadId, run.RunId, AgUiErrorCodes.AgentError, ex.Message);
             return new ThreadStoreError(AgUiErrorCodes.AgentError, "The agent raised an interrupt whose id is already used on this thread.");
         }
     }
@@ -96,6 +96,13 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, RunAg
             (name, arguments) = (streamed.Name, streamed.Arguments.ToString());
         }
 
-        return new PendingInterrupt { Interrupt = interrupt, RaisedByRunId = input.RunId, ToolCallName = name, ToolCallArguments = arguments };
+        return new PendingInterrupt
+        {
+            Interrupt = interrupt,
+            RaisedByRunId = run.RunId,
+            ToolCallName = name,
+            ToolCallArguments = arguments,
+            RequiresApprover = run.RequiresApprover(interrupt.Id),
+        };
     }
 }

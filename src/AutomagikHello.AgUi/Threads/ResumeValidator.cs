@@ -49,6 +49,12 @@ internal static class ResumeValidator
             }
 
             var target = pending[index];
+            if (target.RequiresApprover && target.Decision is null && entry.Status == ResumeStatus.Resolved)
+            {
+                // A resume comes from the thread's owner, never from an approver: it may withdraw the request, not grant it.
+                return Fail(ThreadErrorCodes.ApproverRequired, $"Interrupt '{entry.InterruptId}' must be resolved by an approver (POST .../interrupts/{entry.InterruptId}); a resume may only cancel it.");
+            }
+
             if (CheckAnswer(target.Interrupt, entry, now) is { } invalid)
             {
                 return (invalid, [], (IReadOnlyList<string>?)warnings ?? []);

@@ -38,4 +38,10 @@ public static class ThreadErrorCodes
 
     /// <summary>No such thread for this owner (another owner's thread is indistinguishable from none).</summary>
     public const string ThreadNotFound = "THREAD_NOT_FOUND";
+
+    /// <summary>
+    /// The interrupt may only be resolved by an approver (<see cref="PendingInterrupt.RequiresApprover"/>): the
+    /// caller, or a resume entry, tried to resolve it; cancelling it is allowed.
+    /// </summary>
+    public const string ApproverRequired = "APPROVER_REQUIRED";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace AutomagikHello.AgUi.Threads;
 
@@ -58,6 +59,14 @@ public sealed class PendingInterrupt
 
     /// <summary>A decision recorded out of band (an approver through REST), counted toward the next resume's coverage.</summary>
     public RecordedDecision? Decision { get; init; }
+
+    /// <summary>
+    /// Whether only an approver may resolve it (a policy hold, a hand-off to a supervisor): a resume entry or a
+    /// decision that resolves it without <see cref="RecordDecisionRequest.ByApprover"/> is refused with
+    /// <see cref="ThreadErrorCodes.ApproverRequired"/>; anyone who may answer it may still cancel it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] // records without it stay as they were
+    public bool RequiresApprover { get; init; }
 }
 
 /// <summary>A decision on one interrupt recorded out of band, before the resuming run.</summary>

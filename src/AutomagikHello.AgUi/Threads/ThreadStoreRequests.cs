@@ -82,6 +82,12 @@ public sealed class RecordDecisionRequest
     /// <summary>Who decided.</summary>
     public string? DecidedBy { get; init; }
 
+    /// <summary>
+    /// Whether the decider is an approver (the host checked its approver policy): required to resolve an interrupt
+    /// that <see cref="PendingInterrupt.RequiresApprover"/>.
+    /// </summary>
+    public bool ByApprover { get; init; }
+
     /// <summary>The time of the decision.</summary>
     public required DateTimeOffset Now { get; init; }
 }

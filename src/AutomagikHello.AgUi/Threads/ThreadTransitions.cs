@@ -159,6 +159,11 @@ public static class ThreadTransitions
                 : Fail(ThreadErrorCodes.DecisionConflict, $"A different decision was already recorded for interrupt '{id}'.");
         }
 
+        if (target.RequiresApprover && !request.ByApprover && request.Entry.Status == ResumeStatus.Resolved)
+        {
+            return Fail(ThreadErrorCodes.ApproverRequired, $"Interrupt '{id}' may only be resolved by an approver; you may cancel it.");
+        }
+
         if (current.Lease is { } lease && lease.ExpiresAt > request.Now && lease.ClaimedInterruptIds.Contains(id))
         {
             return Fail(ThreadErrorCodes.ThreadBusy, $"Interrupt '{id}' is being answered by run '{lease.RunId}'.");

@@ -27,7 +27,9 @@ public sealed class ThreadRecordSerializerTests
                     ToolCallName = "sendEmail",
                     ToolCallArguments = """{"to":"a@b.c"}""",
                     Decision = new RecordedDecision { Status = ResumeStatus.Cancelled, DecidedBy = "bob", DecidedAt = t.AddMinutes(1), Metadata = JsonDocument.Parse("""{"sig":null}""").RootElement },
+                    RequiresApprover = true,
                 },
+                new PendingInterrupt { Interrupt = new Interrupt { Id = "i2", Reason = "confirmation" }, RaisedByRunId = "r1" },
             ],
         };
 
@@ -36,6 +38,25 @@ public sealed class ThreadRecordSerializerTests
 
         back.Should().BeEquivalentTo(record, o => o.ComparingByMembers<JsonElement>().Using<JsonElement>(c => JsonElement.DeepEquals(c.Subject, c.Expectation).Should().BeTrue()).WhenTypeIs<JsonElement>());
         ThreadRecordSerializer.Serialize(back).Should().Equal(bytes);
+    }
+
+    [Fact]
+    public void Serialize_OrdinaryInterrupt_OmitsRequiresApprover_SoRecordsWrittenBeforeItReadTheSame()
+    {
+        var record = new ThreadRecord
+        {
+            Key = new ThreadKey("a", "o", "t"),
+            Version = 1,
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+            Pending = [new PendingInterrupt { Interrupt = new Interrupt { Id = "i1", Reason = "confirmation" }, RaisedByRunId = "r1" }],
+        };
+
+        var json = JsonDocument.Parse(ThreadRecordSerializer.Serialize(record)).RootElement;
+        var guarded = ThreadRecordSerializer.Deserialize("""{"key":{"agent":"a","owner":"o","threadId":"t"},"version":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","pending":[{"interrupt":{"id":"i1","reason":"x"},"raisedByRunId":"r1","requiresApprover":true}]}"""u8);
+
+        json.GetProperty("pending")[0].TryGetProperty("requiresApprover", out _).Should().BeFalse();
+        guarded.Pending[0].RequiresApprover.Should().BeTrue();
     }
 
     [Fact]

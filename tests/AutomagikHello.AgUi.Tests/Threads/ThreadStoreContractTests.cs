@@ -347,6 +347,68 @@ public abstract class ThreadStoreContractTests
     }
 
     [Fact]
+    public async Task ApproverOnly_ResumeOrDecisionResolvingItWithoutAnApprover_IsRefusedAndChangesNothing()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", ApproverOnly(Approval("i1", "call-1")));
+
+        var resumed = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+        var decided = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}""")));
+        var record = await store.GetAsync(_key);
+
+        resumed.Error!.Code.Should().Be(ThreadErrorCodes.ApproverRequired);
+        decided.Error!.Code.Should().Be(ThreadErrorCodes.ApproverRequired);
+        record!.Pending.Should().ContainSingle().Which.Should().Match<PendingInterrupt>(p => p.RequiresApprover && p.Decision == null);
+        record.Lease.Should().BeNull("the refused resume took no lease");
+    }
+
+    [Fact]
+    public async Task ApproverOnly_ApproverResolves_ThenTheOwnersResumeWithoutEntriesCarriesIt()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", ApproverOnly(Approval("i1", "call-1")));
+
+        var decided = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}""")));
+        var byApprover = await store.RecordDecisionAsync(new RecordDecisionRequest
+        {
+            Key = _key, Entry = Resolved("i1", """{"approved":true}"""), DecidedBy = "supervisor", ByApprover = true, Now = T0,
+        });
+        var sameAgainByOwner = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        decided.Error!.Code.Should().Be(ThreadErrorCodes.ApproverRequired);
+        byApprover.Succeeded.Should().BeTrue(byApprover.Error?.Message);
+        sameAgainByOwner.Succeeded.Should().BeTrue("an entry repeating the approver's decision adds nothing");
+        sameAgainByOwner.Answers.Should().ContainSingle().Which.FromRecordedDecision.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ApproverOnly_OwnerMayCancel_InAResumeOrADecision()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", ApproverOnly(Approval("i1", "call-1")), ApproverOnly(Approval("i2", "call-2")));
+
+        var decided = await store.RecordDecisionAsync(Decide(Cancelled("i1")));
+        var resumed = await store.BeginRunAsync(Begin("r2", Cancelled("i2")));
+
+        decided.Succeeded.Should().BeTrue(decided.Error?.Message);
+        resumed.Succeeded.Should().BeTrue(resumed.Error?.Message);
+        resumed.Answers.Select(a => a.Entry.Status).Should().Equal(ResumeStatus.Cancelled, ResumeStatus.Cancelled);
+    }
+
+    [Fact]
+    public async Task ApproverOnly_IsPerInterrupt_AnOrdinaryOneBesideItStaysTheOwnersToResolve()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"), ApproverOnly(Approval("i2", "call-2")));
+
+        var ordinary = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}""")));
+        var guarded = await store.RecordDecisionAsync(Decide(Resolved("i2", """{"approved":true}""")));
+
+        ordinary.Succeeded.Should().BeTrue(ordinary.Error?.Message);
+        guarded.Error!.Code.Should().Be(ThreadErrorCodes.ApproverRequired);
+    }
+
+    [Fact]
     public async Task RecordDecision_OneOfTwo_FrontendResumesTheRest()
     {
         var store = CreateStore();
@@ -524,6 +586,15 @@ public abstract class ThreadStoreContractTests
         RaisedByRunId = "r1",
         ToolCallName = "sendEmail",
         ToolCallArguments = """{"to":"a@b.c"}""",
+    };
+
+    private static PendingInterrupt ApproverOnly(PendingInterrupt pending) => new()
+    {
+        Interrupt = pending.Interrupt,
+        RaisedByRunId = pending.RaisedByRunId,
+        ToolCallName = pending.ToolCallName,
+        ToolCallArguments = pending.ToolCallArguments,
+        RequiresApprover = true,
     };
 
     private static PendingInterrupt Expiring(string id, DateTimeOffset expiresAt) => new()
