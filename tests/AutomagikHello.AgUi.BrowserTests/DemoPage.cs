@@ -7,7 +7,12 @@ namespace AutomagikHello.AgUi.BrowserTests;
 /// <summary>The demo page as a user sees it: found by roles and labels (so the tests also check its accessibility).</summary>
 public sealed class DemoPage(IPage page, DemoServer server)
 {
+    private readonly List<string> _errors = CollectErrors(page);
+
     public IPage Page => page;
+
+    /// <summary>JavaScript and console errors the page reported so far (every test fails on any).</summary>
+    public IReadOnlyList<string> Errors => _errors;
 
     public ILocator Agent => page.GetByLabel("Agent");
 
@@ -88,5 +93,19 @@ public sealed class DemoPage(IPage page, DemoServer server)
             FullPage = true,
             Animations = ScreenshotAnimations.Disabled,
         });
+    }
+
+    private static List<string> CollectErrors(IPage page)
+    {
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        return errors;
     }
 }

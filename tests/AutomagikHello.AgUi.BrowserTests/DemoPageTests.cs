@@ -13,7 +13,6 @@ namespace AutomagikHello.AgUi.BrowserTests;
 [Collection(BrowserCollection.Name)]
 public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
 {
-    private readonly List<string> _pageErrors = [];
     private DemoPage _demo = null!;
 
     public async Task InitializeAsync()
@@ -24,14 +23,6 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         }
 
         var page = await fixture.NewPageAsync();
-        page.PageError += (_, error) => _pageErrors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                _pageErrors.Add(message.Text);
-            }
-        };
         _demo = new DemoPage(page, fixture.Server);
     }
 
@@ -71,7 +62,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         sent.Should().ContainSingle();
         ((string?)JsonNode.Parse((string)sent[0]!["arguments"]!)!["to"]).Should().Be("recipient1@example.com");
         ((string?)(await _demo.ThreadViewAsync("approval"))["status"]).Should().Be("idle");
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -84,7 +75,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Said("OK, I did not send anything.")).ToBeVisibleAsync();
         await Expect(_demo.Page.Locator(".tool-result")).ToHaveTextAsync("Result: not sent: denied");
         (await _demo.SentEmailsAsync()).Should().BeEmpty();
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -118,7 +109,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         var arguments = JsonNode.Parse((string)sent[0]!["arguments"]!)!;
         ((string?)arguments["to"]).Should().Be("boss@example.com");
         ((string?)arguments["subject"]).Should().Be("Friday");
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -140,7 +131,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Said("Done: 2 of 3 emails sent.")).ToBeVisibleAsync();
         var sent = await _demo.SentEmailsAsync();
         sent.Select(e => (string?)JsonNode.Parse((string)e!["arguments"]!)!["to"]).Should().BeEquivalentTo("recipient1@example.com", "recipient3@example.com");
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -177,7 +168,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Said("Recorded: Q3 2025 revenue 12.50 EUR.")).ToBeVisibleAsync();
         await Expect(card).ToContainTextAsync("Sent.");
         await _demo.ScreenshotAsync("form-answered");
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -199,7 +190,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.AgentTexts.First).ToHaveTextAsync(text!);
         await Expect(_demo.Page.Locator("#events")).ToContainTextAsync("\"outcome\":{\"type\":\"cancelled\"}");
         await _demo.ScreenshotAsync("stopped");
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -219,7 +210,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await _demo.Message.FillAsync("still here");
         await _demo.Message.PressAsync("Enter");
         await Expect(_demo.AgentTexts).ToHaveTextAsync(["still here"]);
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -247,7 +238,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Expect(_demo.Said("Done: the email was sent.")).ToBeVisibleAsync();
         (await _demo.SentEmailsAsync()).Should().ContainSingle();
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -276,7 +267,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Expect(_demo.Said("Done: the email was sent.")).ToBeVisibleAsync();
         (await _demo.SentEmailsAsync()).Should().ContainSingle();
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -291,7 +282,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Send).ToBeEnabledAsync();
         await Expect(_demo.Conversation.GetByText(new Regex("^Restored this thread"))).ToHaveCountAsync(0);
         await Expect(_demo.Card("Approve sendEmail?")).ToHaveCountAsync(0);
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -314,7 +305,7 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Said("OK, I did not send anything.")).ToBeVisibleAsync();
         await Expect(_demo.Page.Locator(".tool-result")).ToHaveTextAsync("Result: not sent: cancelled");
         (await _demo.SentEmailsAsync()).Should().BeEmpty();
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -338,6 +329,6 @@ public sealed class DemoPageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(second.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true })).ToBeEnabledAsync();
         await second.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserEnvironment.ScreenshotDirectory, "run-error.png"), FullPage = true });
         (await _demo.SentEmailsAsync()).Should().ContainSingle();
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 }

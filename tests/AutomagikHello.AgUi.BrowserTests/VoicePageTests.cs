@@ -16,7 +16,6 @@ namespace AutomagikHello.AgUi.BrowserTests;
 [Collection(BrowserCollection.Name)]
 public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
 {
-    private readonly List<string> _pageErrors = [];
     private readonly ConcurrentQueue<JsonNode> _runInputs = new();
     private readonly ConcurrentQueue<(string? IfNoneMatch, int Status)> _threadPolls = new();
     private DemoPage _demo = null!;
@@ -29,14 +28,6 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         }
 
         var page = await fixture.NewPageAsync();
-        page.PageError += (_, error) => _pageErrors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                _pageErrors.Add(message.Text);
-            }
-        };
         // What the page posts to the agent (the RunAgentInput) and how it polls the thread view.
         page.Request += (_, request) =>
         {
@@ -102,7 +93,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         ((string?)voice["transcript"]).Should().Be("book a table for two");
         ((double)voice["confidence"]!).Should().Be(0.9);
         ((int)voice["attempt"]!).Should().Be(1);
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -129,7 +120,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Page.Locator(".bubble-assistant.cut")).ToHaveCountAsync(1);
         await Expect(_demo.Stop).ToBeDisabledAsync();
         await Expect(_demo.AgentTexts.First).ToHaveTextAsync(cut!);
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -163,7 +154,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         ((string?)resume["status"]).Should().Be("resolved");
         ((string?)resume["payload"]!["correction"]).Should().Be("book a table for four");
         ((bool)resume["payload"]!["confirmed"]!).Should().BeFalse();
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -190,7 +181,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         turns.Select(t => (string?)t["transcript"]).Should().Equal("read my messages", "read my messages");
         turns.Select(t => (string?)t["scenario"]).Should().Equal("stt-failure", "stt-failure");
         await Expect(_demo.Said("read my messages")).ToHaveCountAsync(1);
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -206,7 +197,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Expect(_demo.AgentTexts.Nth(1)).ToHaveTextAsync(LongAnswer("read my messages"));
         ((int)_runInputs.Last()["forwardedProps"]!["voice"]!["attempt"]!).Should().Be(2);
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -255,7 +246,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         ((string?)(await _demo.ThreadViewAsync("voice"))["status"]).Should().Be("idle");
         var last = _runInputs.Last();
         last["resume"]!.AsArray().Should().BeEmpty("the decision was recorded on the server; the resume carries no entry");
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -281,7 +272,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
 
         await Expect(_demo.Said("A supervisor approved it. Done: transfer 500 euros with card **** 1111 to Bob. Note: identity verified")).ToBeVisibleAsync();
         await Expect(_demo.Page.Locator("#events")).Not.ToContainTextAsync("4111 1111");
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -303,7 +294,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(card).ToContainTextAsync("Decided elsewhere: A supervisor replied.");
         await _demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Expect(_demo.Said("A colleague says: We call you at five.")).ToBeVisibleAsync();
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     [BrowserFact]
@@ -327,7 +318,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(_demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" })).ToHaveCountAsync(0);
         await _demo.Message.FillAsync("hello again");
         await Expect(_demo.Send).ToBeEnabledAsync();
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 
     /// <summary>Records a decision on the page's one pending interrupt, as an approver or supervisor would (REST).</summary>
@@ -371,6 +362,6 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(hold).ToContainTextAsync("Withdrawn.");
         await Expect(_demo.Send).ToBeEnabledAsync();
         ((string?)(await _demo.ThreadViewAsync("voice"))["status"]).Should().Be("idle");
-        _pageErrors.Should().BeEmpty();
+        _demo.Errors.Should().BeEmpty();
     }
 }
