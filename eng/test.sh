@@ -84,7 +84,6 @@ install_prerequisites() {
     warn "the .NET SDK (dotnet) is required but was not found on PATH"
     exit 1
   fi
-  # Debian packages the tests need go here, e.g.: ensure_apt_package redis-server chromium
   # The browser tests drive Debian's chromium (/usr/bin/chromium; Playwright never downloads a browser). Without it they
   # skip on a developer machine and fail under CI.
   if ! ensure_apt_package chromium; then
@@ -94,6 +93,10 @@ install_prerequisites() {
   # fail under CI, so a failed install is reported here and judged by the tests.
   if [[ -z "${AGUI_REDIS:-}" ]] && ! ensure_apt_package redis-server; then
     warn "could not install redis-server: the Redis tests will be skipped (and fail under CI=true)"
+  fi
+  # The end-to-end suite needs node and npm; machines of this kind have them, a bare Debian gets its own packages.
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    ensure_apt_package nodejs npm || warn "could not install node and npm: the end-to-end tests cannot run"
   fi
   # A failed npm ci is judged with the results: the e2e suite then counts as not run (status 1), the summary still last.
   if ! ensure_npm_dependencies "$E2E_DIR"; then
