@@ -33,7 +33,7 @@ public sealed class InMemoryThreadStoreEvictionTests
     }
 
     [Fact]
-    public void Options_Default_IsTenThousand() => new InMemoryThreadStoreOptions().MaxIdleThreads.Should().Be(10_000);
+    public void Options_Default_IsOneThousand() => new InMemoryThreadStoreOptions().MaxIdleThreads.Should().Be(1_000);
 
     [Fact]
     public async Task ManyIdleThreads_CapHolds_AndTheNewestAreKept()
