@@ -1,4 +1,5 @@
 using AutomagikHello.AgUi.Input;
+using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,33 @@ public sealed class OptionsTests
         var start = () => app.StartAsync();
 
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("AgUiOptions." + option);
+    }
+
+    [Fact]
+    public async Task AddAgUi_InvalidInMemoryStoreCap_FailsStartUpNamingIt()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAgUi().Services.Configure<InMemoryThreadStoreOptions>(o => o.MaxIdleThreads = 0);
+        await using var app = builder.Build();
+
+        var start = () => app.StartAsync();
+
+        (await start.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain(nameof(InMemoryThreadStoreOptions.MaxIdleThreads));
+    }
+
+    [Fact]
+    public async Task AddAgUi_ValidInMemoryStoreCap_StartsWithTheInMemoryStore()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAgUi().Services.Configure<InMemoryThreadStoreOptions>(o => o.MaxIdleThreads = 1);
+        await using var app = builder.Build();
+
+        await app.StartAsync();
+
+        app.Services.GetRequiredService<IThreadStore>().Should().BeOfType<InMemoryThreadStore>();
+        await app.StopAsync();
     }
 
     [Fact]

@@ -29,7 +29,12 @@ public class InMemoryThreadStoreBenchmarks
     private static readonly PendingInterrupt[][] Raised = Ring(null);
     private static readonly PendingInterrupt[][] RaisedWithSchema = Ring(Schema);
 
+    // More keys than the default cap (1,000) holds: by the time a key comes round again it has been forgotten.
+    private static readonly ThreadKey[] NewThreads = [.. Enumerable.Range(0, 65_536).Select(i => new ThreadKey("/agents/bench", "alice", "t" + i))];
+
     private InMemoryThreadStore _store = null!;
+    private InMemoryThreadStore _evicting = null!;
+    private int _newThread;
     private int _n;
     private BeginRunRequest? _builtBegin;
     private CompleteRunRequest? _builtComplete;
@@ -38,6 +43,7 @@ public class InMemoryThreadStoreBenchmarks
     public void Setup()
     {
         _store = new InMemoryThreadStore();
+        _evicting = new InMemoryThreadStore();
         foreach (var (key, schema) in new[] { (_plain, (JsonElement?)null), (_schema, Schema) })
         {
             _store.BeginRunAsync(Begin(key, "r0", null)).AsTask().GetAwaiter().GetResult();
@@ -59,6 +65,22 @@ public class InMemoryThreadStoreBenchmarks
 
     [Benchmark]
     public bool BeginComplete_ResumeOneInterruptWithSchema() => ResumeAndRaise(_schema, Schema);
+
+    /// <summary>
+    /// Like the baseline on a new thread every run (the load client's pattern): the store holds the default cap of idle
+    /// threads, so one run in 250 sweeps the oldest out; this row carries that sweep's share.
+    /// </summary>
+    [Benchmark]
+    public bool BeginComplete_NewThreadEachRun_Evicting()
+    {
+        var n = ++_newThread;
+        var key = NewThreads[n & 65_535];
+        var run = RunIds[n & 255];
+        var now = _now.AddTicks(n);
+        var begun = _evicting.BeginRunAsync(new BeginRunRequest { Key = key, RunId = run, InstanceId = "bench", LeaseDuration = TimeSpan.FromMinutes(5), Now = now }).GetAwaiter().GetResult();
+        var done = _evicting.CompleteRunAsync(new CompleteRunRequest { Key = key, RunId = run, Completion = RunCompletion.Succeeded, Now = now }).GetAwaiter().GetResult();
+        return begun.Succeeded && done.Succeeded;
+    }
 
     /// <summary>What <see cref="BeginComplete_ResumeOneInterrupt"/> allocates outside the store: its two requests.</summary>
     [Benchmark]

@@ -13,7 +13,9 @@ public static class AgUiServiceCollectionExtensions
     /// Adds what <see cref="AgUiEndpointRouteBuilderExtensions.MapAgUi(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, IAgUiAgent)"/>
     /// needs: the run pipeline, the in-process registry of active runs, telemetry and <see cref="AgUiOptions"/>,
     /// validated when the host starts (a bad value fails start-up with a message naming it). Calling it again only
-    /// adds the further configuration.
+    /// adds the further configuration. The thread store is an <see cref="InMemoryThreadStore"/> unless another
+    /// <see cref="IThreadStore"/> is registered; configure it with
+    /// <c>services.Configure&lt;InMemoryThreadStoreOptions&gt;(...)</c>.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Configures the options; <see langword="null"/> keeps the defaults.</param>
@@ -41,8 +43,16 @@ public static class AgUiServiceCollectionExtensions
         // Cross-instance cancel: subscribes only when a bus is registered (AddRedisThreadStore registers one).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RunCancellationBusSubscriber>());
 
-        // In memory unless a durable store is added (AddSqliteThreadStore, AddRedisThreadStore, or your own).
-        services.TryAddSingleton<IThreadStore, InMemoryThreadStore>();
+        // In memory unless a durable store is added (AddSqliteThreadStore, AddRedisThreadStore, or your own); its
+        // settings (services.Configure<InMemoryThreadStoreOptions>) are checked when the host starts.
+        services.AddOptions<InMemoryThreadStoreOptions>().Validate(
+            static inMemory =>
+            {
+                inMemory.Validate();
+                return true;
+            }).ValidateOnStart();
+        services.TryAddSingleton<IThreadStore>(static provider =>
+            new InMemoryThreadStore(provider.GetRequiredService<IOptions<InMemoryThreadStoreOptions>>().Value));
         return new AgUiBuilder(services);
     }
 }

@@ -33,7 +33,7 @@ public sealed class InterruptHost : IAsyncDisposable
 
     public HttpClient Client => Host.Client;
 
-    public static async Task<InterruptHost> StartAsync(Action<WebApplication, EmailOutbox>? map = null, Action<AgUiOptions>? configure = null)
+    public static async Task<InterruptHost> StartAsync(Action<WebApplication, EmailOutbox>? map = null, Action<AgUiOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var outbox = new EmailOutbox();
         var host = await TestHost.StartAsync(
@@ -50,10 +50,11 @@ public sealed class InterruptHost : IAsyncDisposable
                 options.ApproverPolicy = ApproverPolicy;
                 configure?.Invoke(options);
             },
-            services =>
+            collection =>
             {
-                services.AddAuthentication(HeaderAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null);
-                services.AddAuthorization(o => o.AddPolicy(ApproverPolicy, p => p.RequireRole("approver")));
+                collection.AddAuthentication(HeaderAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>(HeaderAuthentication.SchemeName, null);
+                collection.AddAuthorization(o => o.AddPolicy(ApproverPolicy, p => p.RequireRole("approver")));
+                services?.Invoke(collection);
             },
             app =>
             {
