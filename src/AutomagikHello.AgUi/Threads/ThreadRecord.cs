@@ -67,6 +67,17 @@ public sealed class PendingInterrupt
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] // records without it stay as they were
     public bool RequiresApprover { get; init; }
+
+    /// <summary>This interrupt with <paramref name="decision"/> recorded; everything else as it is (one copy, kept here, so a new member is never dropped).</summary>
+    internal PendingInterrupt WithDecision(RecordedDecision decision) => new()
+    {
+        Interrupt = Interrupt,
+        RaisedByRunId = RaisedByRunId,
+        ToolCallName = ToolCallName,
+        ToolCallArguments = ToolCallArguments,
+        RequiresApprover = RequiresApprover,
+        Decision = decision,
+    };
 }
 
 /// <summary>A decision on one interrupt recorded out of band, before the resuming run.</summary>

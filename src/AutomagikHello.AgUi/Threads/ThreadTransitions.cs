@@ -175,21 +175,14 @@ public static class ThreadTransitions
         }
 
         var pending = current.Pending.ToArray();
-        pending[index] = new PendingInterrupt
+        pending[index] = target.WithDecision(new RecordedDecision
         {
-            Interrupt = target.Interrupt,
-            RaisedByRunId = target.RaisedByRunId,
-            ToolCallName = target.ToolCallName,
-            ToolCallArguments = target.ToolCallArguments,
-            Decision = new RecordedDecision
-            {
-                Status = request.Entry.Status,
-                Payload = request.Entry.Payload,
-                Metadata = request.Entry.Metadata,
-                DecidedBy = request.DecidedBy,
-                DecidedAt = request.Now,
-            },
-        };
+            Status = request.Entry.Status,
+            Payload = request.Entry.Payload,
+            Metadata = request.Entry.Metadata,
+            DecidedBy = request.DecidedBy,
+            DecidedAt = request.Now,
+        });
         var next = new ThreadRecord
         {
             Key = current.Key,

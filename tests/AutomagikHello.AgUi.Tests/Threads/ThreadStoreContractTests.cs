@@ -377,6 +377,7 @@ public abstract class ThreadStoreContractTests
 
         decided.Error!.Code.Should().Be(ThreadErrorCodes.ApproverRequired);
         byApprover.Succeeded.Should().BeTrue(byApprover.Error?.Message);
+        (await store.GetAsync(_key))!.Pending[0].RequiresApprover.Should().BeTrue("recording the decision keeps the flag");
         sameAgainByOwner.Succeeded.Should().BeTrue("an entry repeating the approver's decision adds nothing");
         sameAgainByOwner.Answers.Should().ContainSingle().Which.FromRecordedDecision.Should().BeTrue();
     }
@@ -391,6 +392,7 @@ public abstract class ThreadStoreContractTests
         var resumed = await store.BeginRunAsync(Begin("r2", Cancelled("i2")));
 
         decided.Succeeded.Should().BeTrue(decided.Error?.Message);
+        decided.Record!.Pending[0].RequiresApprover.Should().BeTrue("the owner's cancel keeps the flag");
         resumed.Succeeded.Should().BeTrue(resumed.Error?.Message);
         resumed.Answers.Select(a => a.Entry.Status).Should().Equal(ResumeStatus.Cancelled, ResumeStatus.Cancelled);
     }
