@@ -84,6 +84,11 @@ public sealed class RunErrorExceptionTests
     [InlineData("", "message")]
     [InlineData("   ", "message")]
     [InlineData("TWO WORDS", "message")]
+    [InlineData("NO\u00A0BREAK", "message")]
+    [InlineData("BELL\u0007", "message")]
+    [InlineData("THREAD_BUSY", "message")]
+    [InlineData("RESUME_ALREADY_APPLIED", "message")]
+    [InlineData("AGENT_ERROR", "message")]
     [InlineData("CODE", "")]
     [InlineData("CODE", " ")]
     public void Constructor_EmptyOrSpacedCodeOrEmptyMessage_Throws(string code, string message)

@@ -18,15 +18,27 @@ public sealed class RunErrorException : Exception
     /// <param name="code">The machine-readable <c>RUN_ERROR.code</c>: non-empty, no white space (e.g. <c>VOICE_STT_FAILED</c>).</param>
     /// <param name="message">The human-readable <c>RUN_ERROR.message</c>, shown to the client: non-empty.</param>
     /// <param name="innerException">The failure behind it (logged, never sent), or <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="code"/> or <paramref name="message"/> is empty, or the code holds white space.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="code"/> or <paramref name="message"/> is empty, the code holds white space or control characters,
+    /// or it is one of the library's own codes (<see cref="AgUiErrorCodes"/>, <see cref="Threads.ThreadErrorCodes"/>):
+    /// a client must be able to trust that <c>THREAD_BUSY</c> or <c>RESUME_ALREADY_APPLIED</c> came from the store.
+    /// </exception>
     public RunErrorException(string code, string message, Exception? innerException = null)
         : base(message, innerException)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(code);
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
-        if (code.AsSpan().IndexOfAny(" \t\r\n") >= 0)
+        foreach (var c in code)
         {
-            throw new ArgumentException("A RUN_ERROR code holds no white space.", nameof(code));
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                throw new ArgumentException("A RUN_ERROR code holds no white space or control characters.", nameof(code));
+            }
+        }
+
+        if (AgUiErrorCodes.IsReserved(code))
+        {
+            throw new ArgumentException($"'{code}' is one of the library's own codes; choose the agent's own (e.g. prefixed: VOICE_…).", nameof(code));
         }
 
         Code = code;

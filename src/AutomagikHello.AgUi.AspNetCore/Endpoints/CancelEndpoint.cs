@@ -75,6 +75,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
 
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         var body = new CancelRunResponse { ThreadId = threadId, RunIds = stopped };
         await JsonSerializer.SerializeAsync(context.Response.Body, body, AgUiHostingJsonContext.Responses.CancelRunResponse, context.RequestAborted).ConfigureAwait(false);
     }

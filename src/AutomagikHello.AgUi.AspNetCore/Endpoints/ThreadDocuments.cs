@@ -106,10 +106,35 @@ internal sealed class DecisionRequest
 }
 
 /// <summary>
-/// Reads a <see cref="ResumeStatus"/> by its protocol name only: the default enum converter would also take <c>1</c>
-/// for <c>cancelled</c>, which the protocol (and the run endpoint's reader) refuses.
+/// Reads a <see cref="ResumeStatus"/> by its exact protocol name, as the run endpoint's reader does: the default enum
+/// converter would also take <c>1</c> or <c>"Resolved"</c>.
 /// </summary>
-internal sealed class ResumeStatusNameConverter() : JsonStringEnumConverter<ResumeStatus>(namingPolicy: null, allowIntegerValues: false);
+internal sealed class ResumeStatusNameConverter : JsonConverter<ResumeStatus>
+{
+    public override ResumeStatus Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            if (reader.ValueTextEquals("resolved"u8))
+            {
+                return ResumeStatus.Resolved;
+            }
+
+            if (reader.ValueTextEquals("cancelled"u8))
+            {
+                return ResumeStatus.Cancelled;
+            }
+        }
+
+        throw new JsonException("status must be \"resolved\" or \"cancelled\".");
+    }
+
+    public override void Write(Utf8JsonWriter writer, ResumeStatus value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value == ResumeStatus.Resolved ? "resolved"u8 : "cancelled"u8);
+    }
+}
 
 /// <summary><c>POST {agent}/threads/{threadId}/resume</c> without <c>Accept: text/event-stream</c>: how the run ended.</summary>
 internal sealed class RunSummary

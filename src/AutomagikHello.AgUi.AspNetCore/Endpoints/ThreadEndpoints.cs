@@ -10,6 +10,7 @@ using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -191,6 +192,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Responses.RunSummary, context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -254,8 +256,21 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         var services = context.RequestServices;
         var policy = services.GetRequiredService<IOptions<AgUiOptions>>().Value.ApproverPolicy;
         var authorization = services.GetService<IAuthorizationService>();
-        return policy is not null && authorization is not null
-            && (await authorization.AuthorizeAsync(context.User, policy).ConfigureAwait(false)).Succeeded;
+        if (policy is null || authorization is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return (await authorization.AuthorizeAsync(context.User, policy).ConfigureAwait(false)).Succeeded;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A policy name nobody registered is the host's mistake, not the caller's: fail closed, no 500.
+            RunLog.ApproverPolicyUnusable(services.GetRequiredService<ILogger<ThreadEndpoints>>(), ex, policy);
+            return false;
+        }
     }
 
     private static Task NotFound(HttpContext context, string threadId) =>
@@ -295,6 +310,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "no-cache";
         await JsonSerializer.SerializeAsync(context.Response.Body, ThreadView.From(record, now), AgUiHostingJsonContext.Responses.ThreadView, context.RequestAborted).ConfigureAwait(false);
     }

@@ -49,6 +49,7 @@ internal sealed class AgUiProblem
         response.StatusCode = Status;
         response.ContentType = "application/problem+json";
         response.Headers.CacheControl = "no-cache, no-store";
+        response.Headers.XContentTypeOptions = "nosniff"; // the body echoes request values (ids); never let it be sniffed as HTML
         await JsonSerializer.SerializeAsync(response.Body, problem, AgUiHostingJsonContext.Responses.ProblemDetails, context.RequestAborted).ConfigureAwait(false);
     }
 

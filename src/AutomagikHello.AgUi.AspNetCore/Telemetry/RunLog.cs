@@ -61,4 +61,7 @@ internal static partial class RunLog
 
     [LoggerMessage(24, LogLevel.Warning, "Agent ended run {RunId} on thread {ThreadId} with RUN_ERROR {Code}: {Message}")]
     public static partial void AgentReportedError(ILogger logger, Exception? exception, string threadId, string runId, string code, string message);
+
+    [LoggerMessage(25, LogLevel.Error, "AgUiOptions.ApproverPolicy names '{Policy}', which the authorization service cannot evaluate; nobody is treated as an approver.")]
+    public static partial void ApproverPolicyUnusable(ILogger logger, Exception exception, string policy);
 }

@@ -27,6 +27,7 @@ public sealed class ThreadEndpointTests
         using var unchanged = await host.Client.SendAsync(conditional);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
         ((string?)view["status"]).Should().Be("interrupted");
         ((string?)view["lastRunId"]).Should().Be("r1");
         response.Headers.ETag!.Tag.Should().Be($"\"{(long)view["version"]!}\"");
@@ -123,6 +124,7 @@ public sealed class ThreadEndpointTests
         using var invalid = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":1}}""");
         using var malformed = await host.SendAsync(HttpMethod.Post, path, """{"status":"maybe"}""");
         using var numeric = await host.SendAsync(HttpMethod.Post, path, """{"status":1}""");
+        using var capitalised = await host.SendAsync(HttpMethod.Post, path, """{"status":"Cancelled"}""");
         using var first = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":true}}""");
         using var repeat = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":true}}""");
         using var conflict = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":false}}""");
@@ -131,11 +133,27 @@ public sealed class ThreadEndpointTests
         await ExpectProblem(invalid, HttpStatusCode.UnprocessableEntity, ThreadErrorCodes.InvalidResumePayload);
         await ExpectProblem(malformed, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
         await ExpectProblem(numeric, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
+        await ExpectProblem(capitalised, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.Headers.ETag!.Tag.Should().Be(first.Headers.ETag!.Tag, "a repeat changes nothing");
         await ExpectProblem(conflict, HttpStatusCode.Conflict, ThreadErrorCodes.DecisionConflict);
         await ExpectProblem(unknown, HttpStatusCode.NotFound, ThreadErrorCodes.UnknownInterrupt);
+    }
+
+    [Fact]
+    public async Task Decide_ApproverPolicyNotRegistered_FailsClosedWithoutA500()
+    {
+        await using var host = await InterruptHost.StartAsync(configure: o => o.ApproverPolicy = "no-such-policy");
+        var thread = RunInputs.NewThreadId();
+        var id = (string)(await host.RunAsync(Approval, thread, "r1", user: "alice")).Interrupts()[0]["id"]!;
+        var path = $"{Approval}/threads/{thread}/interrupts/{id}";
+
+        using var supervisor = await host.SendAsync(HttpMethod.Post, path + "?owner=alice", """{"status":"resolved","payload":{"approved":true}}""", user: "sam", role: "approver");
+        using var owner = await host.SendAsync(HttpMethod.Post, path, """{"status":"resolved","payload":{"approved":true}}""", user: "alice");
+
+        await ExpectProblem(supervisor, HttpStatusCode.NotFound, ThreadErrorCodes.ThreadNotFound);
+        owner.StatusCode.Should().Be(HttpStatusCode.OK, "an ordinary interrupt stays its owner's to decide");
     }
 
     [Fact]
@@ -271,6 +289,7 @@ public sealed class ThreadEndpointTests
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(status, body);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
         ((string?)JsonNode.Parse(body)!["code"]).Should().Be(code);
     }
 }
