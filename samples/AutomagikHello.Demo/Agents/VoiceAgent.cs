@@ -112,7 +112,9 @@ public sealed class VoiceAgent : IAgUiAgent
         }
 
         var script = VoiceScript.Parse(run.Input.ForwardedProps);
-        var heard = script.Transcript;
+        // A card number never reaches the client or the thread store, whatever the scenario: only the redacted transcript does.
+        var sensitive = SensitiveSpeech.IsSensitive(script.Transcript);
+        var heard = SensitiveSpeech.Redact(script.Transcript);
         switch (script.Scenario)
         {
             case VoiceScenario.LowConfidence when script.Confidence < _confidenceThreshold:
@@ -123,13 +125,11 @@ public sealed class VoiceAgent : IAgUiAgent
                     ClarifySchema,
                     metadata: Context(script, heard)));
 
-            case VoiceScenario.PolicyHold when SensitiveSpeech.IsSensitive(heard):
-                // The card number never reaches the thread store or the client: only the redacted transcript does.
-                var redacted = SensitiveSpeech.Redact(heard);
+            case VoiceScenario.PolicyHold when sensitive:
                 await run.SendTextMessageAsync("This request needs a supervisor's approval. Please hold on.");
                 // Only an approver grants a hold: the caller's own resume (or decision) may withdraw it, never approve it.
                 return AgentOutcome.Interrupt(run.RequireApprover(run.CreateInterrupt(
-                    PolicyHoldReason, $"Approve this request? \"{redacted}\"", PolicyHoldSchema, metadata: Context(script, redacted))));
+                    PolicyHoldReason, $"Approve this request? \"{heard}\"", PolicyHoldSchema, metadata: Context(script, heard))));
 
             case VoiceScenario.SttFailure when script.Attempt <= script.FailingAttempts:
                 throw new RunErrorException(VoiceErrorCodes.SttFailed,

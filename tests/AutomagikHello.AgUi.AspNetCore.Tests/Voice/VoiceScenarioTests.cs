@@ -226,6 +226,26 @@ public sealed class VoiceScenarioTests : IAsyncLifetime
         resumed.Said().Should().Equal("A supervisor declined this request, so I did not do it. Note: limit exceeded");
     }
 
+    [Theory]
+    [InlineData("handoff")]
+    [InlineData("strategy")]
+    [InlineData("low-confidence")]
+    [InlineData("barge-in")]
+    public async Task CardNumber_InAnyScenario_NeverLeavesTheAgentUnredacted(string scenario)
+    {
+        var thread = RunInputs.NewThreadId();
+
+        var stream = await _voice.TurnAsync(thread, "r1", scenario, "my card is 4111 1111 1111 1111", """, "confidence": 0.3, "wordDelayMs": 0""");
+        using var view = await _voice.Host.SendAsync(HttpMethod.Get, $"{VoiceClient.Path}/threads/{thread}");
+        var stored = await view.Content.ReadAsStringAsync();
+
+        // Spoken text arrives word by word, so the redacted form is looked for in what was said and in the events.
+        var seen = string.Join("\n", stream.Said()) + string.Concat(stream.Events.Select(e => e.ToJsonString()));
+        seen.Should().Contain("**** 1111", "the redacted form is what the agent speaks and stores");
+        seen.Should().NotContain("4111");
+        stored.Should().NotContain("4111");
+    }
+
     [Fact]
     public async Task Handoff_CallerAnswersAsTheSupervisor_IsRefused_ButMayHangUp()
     {
