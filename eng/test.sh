@@ -59,8 +59,8 @@ ensure_apt_package() {
   fi
   if [[ ${APT_UPDATED} -eq 0 ]]; then
     log "apt-get update"
-    as_root apt-get update -qq
-    APT_UPDATED=1
+    # Marked done only when it worked, so the next package tries again.
+    as_root apt-get update -qq && APT_UPDATED=1
   fi
   log "apt-get install ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "${missing[@]}"
@@ -267,13 +267,18 @@ run_e2e_tests() {
     warn "e2e: node is required but was not found"
     return 1
   fi
+  # node 20 or later: the built-in test runner's reporters and --test-timeout, and what @ag-ui/client 1.0.0 targets.
+  if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+    warn "e2e: node $(node --version) is too old; the end-to-end tests need node 20 or later"
+    return 1
+  fi
   local results rc=0
   results="$PWD/$E2E_RESULTS"
   log "node --test ($E2E_DIR)"
   (cd "$E2E_DIR" && node --test --test-timeout=120000 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=junit --test-reporter-destination="$results" \
-    test/) || rc=$?
+    test/*.test.mjs) || rc=$?
   if [[ ! -f "$results" || -z "$(sum_junit_counters "$results")" ]]; then
     warn "e2e: no test results (node --test exited $rc)"
     return 1
