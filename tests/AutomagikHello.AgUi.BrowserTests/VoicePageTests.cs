@@ -254,10 +254,14 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
     {
         await _demo.OpenAsync("voice");
         await _demo.VoiceScenario.SelectOptionAsync("policy-hold");
+        var viewCheck = _demo.Page.WaitForResponseAsync(r => r.Request.Method == "GET" && r.Url.Contains("/agents/voice/threads/", StringComparison.Ordinal));
         await _demo.SayAsync("transfer 500 euros with card 4111 1111 1111 1111 to Bob");
 
         var card = _demo.Card("Waiting for an approver");
         await Expect(card).ToBeFocusedAsync();
+        // The streamed interrupt does not say who may resolve it: the page looked at the thread view once, and saw.
+        var view = JsonNode.Parse(await (await viewCheck).TextAsync())!;
+        ((bool?)view["pendingInterrupts"]!.AsArray().Should().ContainSingle().Subject!["requiresApprover"]).Should().BeTrue();
         await Expect(card).ToContainTextAsync("Approve this request? \"transfer 500 euros with card **** 1111 to Bob\"");
         await Expect(card.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0, new() { Timeout = 1000 });
         await Expect(card.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Withdraw request"]);
