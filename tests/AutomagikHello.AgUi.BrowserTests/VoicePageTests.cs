@@ -254,10 +254,14 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
     {
         await _demo.OpenAsync("voice");
         await _demo.VoiceScenario.SelectOptionAsync("policy-hold");
+        var viewCheck = _demo.Page.WaitForResponseAsync(r => r.Request.Method == "GET" && r.Url.Contains("/agents/voice/threads/", StringComparison.Ordinal));
         await _demo.SayAsync("transfer 500 euros with card 4111 1111 1111 1111 to Bob");
 
         var card = _demo.Card("Waiting for an approver");
         await Expect(card).ToBeFocusedAsync();
+        // The streamed interrupt does not say who may resolve it: the page looked at the thread view once, and saw.
+        var view = JsonNode.Parse(await (await viewCheck).TextAsync())!;
+        ((bool?)view["pendingInterrupts"]!.AsArray().Should().ContainSingle().Subject!["requiresApprover"]).Should().BeTrue();
         await Expect(card).ToContainTextAsync("Approve this request? \"transfer 500 euros with card **** 1111 to Bob\"");
         await Expect(card.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0, new() { Timeout = 1000 });
         await Expect(card.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Withdraw request"]);
@@ -294,6 +298,82 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(card).ToContainTextAsync("Decided elsewhere: A supervisor replied.");
         await _demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Expect(_demo.Said("A colleague says: We call you at five.")).ToBeVisibleAsync();
+        _demo.Errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
+    public async Task PolicyHold_AfterAReload_TheThreadViewMarksItApproverOnly_SoItIsAHoldWithOnlyWithdraw_AndTheDecisionArrives()
+    {
+        await _demo.OpenAsync("voice");
+        await _demo.VoiceScenario.SelectOptionAsync("policy-hold");
+        await _demo.SayAsync("pay 90 euros with card 4111 1111 1111 1111");
+        await Expect(_demo.Card("Waiting for an approver")).ToBeVisibleAsync();
+
+        await _demo.Page.ReloadAsync();
+
+        await Expect(_demo.Said("Restored this thread: a request is waiting for you.")).ToBeVisibleAsync();
+        var pending = (await _demo.ThreadViewAsync("voice"))["pendingInterrupts"]!.AsArray().Should().ContainSingle().Subject!;
+        ((bool?)pending["requiresApprover"]).Should().BeTrue("the page restores what the thread view says");
+        var card = _demo.Card("Waiting for an approver");
+        await Expect(card).ToBeFocusedAsync();
+        await Expect(card.Locator(".card-badge")).ToHaveTextAsync("On hold");
+        await Expect(card).ToContainTextAsync("An approver has to decide this request.");
+        await Expect(card).ToContainTextAsync("Waiting for a decision");
+        await Expect(card.GetByRole(AriaRole.Button)).ToHaveTextAsync(["Withdraw request"]);
+        await Expect(card.GetByRole(AriaRole.Checkbox)).ToHaveCountAsync(0);
+        await Expect(_demo.Send).ToBeDisabledAsync();
+        var pollsBefore = _threadPolls.Count;
+
+        await DecideAsync("""{"status":"resolved","payload":{"approved":false,"note":"not verified"}}""");
+
+        await Expect(card).ToContainTextAsync("Decided elsewhere: denied.");
+        _threadPolls.Count.Should().BeGreaterThan(pollsBefore, "the page polled the thread view for the decision");
+        await Expect(card.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Expect(_demo.Conversation.GetByRole(AriaRole.Button, new() { Name = "Continue" })).ToBeFocusedAsync();
+        _demo.Errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
+    public async Task HoldCards_FollowRequiresApprover_ForAnyReason_AndTheReasonDecidesOnlyWhenItIsUnknown()
+    {
+        await _demo.OpenAsync("voice");
+
+        // Every demo interrupt that is approver-only has a voice reason, so cards.js is driven directly to show that
+        // requiresApprover (not the reason) decides whenever the page knows it.
+        var cards = await _demo.Page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async () => {
+              const { createInterruptCard } = await import("/js/cards.js");
+              const schema = { type: "object", properties: { approved: { type: "boolean" } } };
+              const items = [
+                { interrupt: { id: "i1", reason: "payments:review", message: "Refund 90 euros?", responseSchema: schema }, requiresApprover: true },
+                { interrupt: { id: "i2", reason: "tool_call", toolCallId: "call-1", message: "Send it?" }, toolCallName: "sendEmail", toolCallArguments: "{}", requiresApprover: true },
+                { interrupt: { id: "i3", reason: "payments:review", message: "Refund 90 euros?", responseSchema: schema }, requiresApprover: false },
+                { interrupt: { id: "i4", reason: "voice:policy_hold", message: "Approve?", responseSchema: schema }, requiresApprover: false },
+                { interrupt: { id: "i5", reason: "voice:policy_hold", message: "Approve?", responseSchema: schema } },
+                { interrupt: { id: "i6", reason: "payments:review", message: "Refund 90 euros?", responseSchema: schema } },
+              ];
+              return items.map(item => {
+                const card = createInterruptCard(item, () => {});
+                return {
+                  id: item.interrupt.id,
+                  badge: card.element.querySelector(".card-badge").textContent,
+                  title: card.element.querySelector("h3").textContent,
+                  buttons: [...card.element.querySelectorAll("button")].map(b => b.textContent),
+                  waits: card.waitsForDecision,
+                };
+              });
+            }
+            """);
+
+        var byId = JsonNode.Parse(cards.GetRawText())!.AsArray().ToDictionary(c => (string)c!["id"]!, c => c!);
+        string Summary(string id) =>
+            $"{byId[id]["badge"]} | {byId[id]["title"]} | {string.Join(", ", byId[id]["buttons"]!.AsArray().Select(b => (string?)b))} | {(bool)byId[id]["waits"]!}";
+        Summary("i1").Should().Be("On hold | Waiting for an approver | Withdraw request | True", "approver-only, whatever the reason");
+        Summary("i2").Should().Be("On hold | Waiting for an approver | Withdraw request | True", "an approver-only tool call is not the caller's to approve");
+        Summary("i3").Should().Be("Needs your input | Input needed | Send answer, Cancel | False");
+        Summary("i4").Should().Be("Needs your input | Input needed | Send answer, Cancel | False", "the view said the caller may answer it");
+        Summary("i5").Should().Be("On hold | Waiting for an approver | Withdraw request | True", "unknown: the hold reason stands in");
+        Summary("i6").Should().Be("Needs your input | Input needed | Send answer, Cancel | False");
         _demo.Errors.Should().BeEmpty();
     }
 

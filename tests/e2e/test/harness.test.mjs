@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
+import { AGUIError } from "@ag-ui/client";
 import { AgentSession, assertValidStream } from "../support/session.mjs";
 
 const started = { type: "RUN_STARTED", threadId: "t", runId: "r" };
@@ -12,6 +13,14 @@ const text = [
   { type: "TEXT_MESSAGE_CONTENT", messageId: "m", delta: "hi" },
   { type: "TEXT_MESSAGE_END", messageId: "m" },
 ];
+
+// verifyEvents' own refusal (an AGUIError with its message), so a harness bug (a TypeError, a failed assert) cannot
+// pass for it.
+const refusedByVerifyEvents = (message) => (error) => {
+  assert.ok(error instanceof AGUIError, `expected verifyEvents' AGUIError, got ${error?.name}: ${error?.message}`);
+  assert.match(error.message, message);
+  return true;
+};
 
 describe("assertValidStream", () => {
   test("accepts a well-formed run", async () => {
@@ -30,10 +39,19 @@ describe("assertValidStream", () => {
   });
 
   test("rejects a stream verifyEvents refuses", async () => {
-    await assert.rejects(assertValidStream([started, text[1], finished]));
-    await assert.rejects(assertValidStream([started, started, finished]));
-    await assert.rejects(assertValidStream([started, ...text, finished, text[0]]));
-    await assert.rejects(assertValidStream([text[0]]));
+    await assert.rejects(
+      assertValidStream([started, text[1], finished]),
+      refusedByVerifyEvents(/^Cannot send 'TEXT_MESSAGE_CONTENT' event: No active text message found with ID 'm'/),
+    );
+    await assert.rejects(
+      assertValidStream([started, started, finished]),
+      refusedByVerifyEvents(/^Cannot send 'RUN_STARTED' while a run is still active/),
+    );
+    await assert.rejects(
+      assertValidStream([started, ...text, finished, text[0]]),
+      refusedByVerifyEvents(/^Cannot send event type 'TEXT_MESSAGE_START': The run has already finished/),
+    );
+    await assert.rejects(assertValidStream([text[0]]), refusedByVerifyEvents(/^First event must be 'RUN_STARTED'$/));
   });
 
   test("rejects an empty stream", async () => {
@@ -76,10 +94,26 @@ describe("AgentSession.run", () => {
   });
 
   test("fails when the client had to strip a property the schema does not describe", async () => {
-    await assert.rejects(runAgainst([started, { ...text[0], colour: "blue" }, text[1], text[2], finished]), /warned/);
+    await assert.rejects(
+      runAgainst([started, { ...text[0], colour: "blue" }, text[1], text[2], finished]),
+      (error) => {
+        assert.ok(error instanceof assert.AssertionError, `expected the harness's assertion, got ${error?.name}: ${error?.message}`);
+        assert.match(error.message, /^the client warned about the stream/);
+        assert.match(error.message, /Removed unrecognised material at '\/colour'/);
+        return true;
+      },
+    );
   });
 
   test("fails when an event on the wire is invalid", async () => {
-    await assert.rejects(runAgainst([started, ...text, { ...finished, outcome: { type: "interrupt", interrupts: [] } }]));
+    // The client parses each event with @ag-ui/core's schema itself and fails the run with the zod error.
+    await assert.rejects(runAgainst([started, ...text, { ...finished, outcome: { type: "interrupt", interrupts: [] } }]), (error) => {
+      assert.equal(error?.name, "ZodError", `expected the schema's ZodError, got ${error?.name}: ${error?.message}`);
+      assert.ok(
+        error.issues.some((issue) => issue.code === "too_small" && issue.path.join(".") === "outcome.interrupts"),
+        `expected the empty outcome.interrupts to be refused: ${error.message}`,
+      );
+      return true;
+    });
   });
 });

@@ -128,7 +128,8 @@ async function restore(generation) {
   const pending = view.pendingInterrupts || [];
   if (pending.length > 0) {
     note(`Restored this thread: ${pending.length === 1 ? "a request is" : pending.length + " requests are"} waiting for you.`, "info");
-    showInterrupts(pending);
+    // The view says which interrupts only an approver may resolve ("requiresApprover", absent when false).
+    showInterrupts(pending.map(item => ({ ...item, requiresApprover: item.requiresApprover === true })));
   }
   updateControls();
 }
@@ -189,7 +190,7 @@ function onDecide() {
 async function startRun(extra, answeredCards = []) {
   const generation = state.generation;
   const input = { threadId: state.threadId, runId: newId("run"), state: {}, tools: [], context: [], forwardedProps: {}, ...extra };
-  const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null, voice: input.forwardedProps?.voice || null };
+  const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null, voice: input.forwardedProps?.voice || null, interrupts: null };
   const abort = new AbortController();
   state.abort = abort;
   state.running = true;
@@ -207,6 +208,7 @@ async function startRun(extra, answeredCards = []) {
       handleEvent(run, event);
     }
     if (!run.terminal) note("The stream ended before the run finished.", "error");
+    if (run.interrupts) await showLiveInterrupts(run.interrupts, generation);
   } catch (error) {
     if (generation !== state.generation) return;
     note(error instanceof HttpProblem ? `The server refused the run (HTTP ${error.status}) ${error.message}` : `The connection failed: ${error.message}`, "error");
@@ -307,12 +309,12 @@ function handleEvent(run, event) {
 
 function finish(run, outcome) {
   if (outcome.type === "interrupt") {
-    const items = (outcome.interrupts || []).map(interrupt => {
+    // Shown once the stream has ended (startRun), after one look at the thread view.
+    run.interrupts = (outcome.interrupts || []).map(interrupt => {
       const tool = interrupt.toolCallId ? run.tools.get(interrupt.toolCallId) : null;
       tool?.awaitApproval();
       return { interrupt, toolCallName: tool?.name, toolCallArguments: tool?.args };
     });
-    showInterrupts(items);
   } else if (outcome.type === "cancelled") {
     for (const text of run.texts.values()) text.element.classList.add("cut");
     note("Stopped: the run was cancelled.", "cancelled");
@@ -320,6 +322,26 @@ function finish(run, outcome) {
   } else {
     setStatus("");
   }
+}
+
+/**
+ * A streamed RUN_FINISHED interrupt does not say who may resolve it; the thread view does ("requiresApprover"). One
+ * read of the view after the run tells the page which cards are holds; if the view cannot be read, or does not list an
+ * interrupt, the card decides by the interrupt's reason (cards.js).
+ */
+async function showLiveInterrupts(items, generation) {
+  let pending = null;
+  try {
+    const view = await getThread(state.agent, state.threadId);
+    pending = new Map((view?.pendingInterrupts || []).map(p => [p.interrupt.id, p]));
+  } catch {
+    pending = null;
+  }
+  if (generation !== state.generation) return;
+  showInterrupts(items.map(item => {
+    const known = pending?.get(item.interrupt.id);
+    return known ? { ...item, requiresApprover: known.requiresApprover === true } : item;
+  }));
 }
 
 function showInterrupts(items) {

@@ -6,16 +6,24 @@ import { h, uniqueId } from "./dom.js";
 import { buildSchemaFields, isFormSchema } from "./schema-form.js";
 
 /**
- * The interrupts the caller cannot answer: someone else (an approver, a supervisor) decides them out of band through
- * POST {agent}/threads/{threadId}/interrupts/{id}; the caller waits (the page polls the thread view) or withdraws.
+ * The interrupts the caller cannot answer (approver-only: the thread view's `requiresApprover: true`) are held: an
+ * approver or a supervisor decides them out of band through POST {agent}/threads/{threadId}/interrupts/{id}; the
+ * caller waits (the page polls the thread view) or withdraws. These reasons get their own wording, and stand in for
+ * `requiresApprover` only when the page could not read the thread view (a live interrupt carries no such field).
  */
 const HOLD_REASONS = {
   "voice:policy_hold": { title: "Waiting for an approver", waiting: "An approver has to decide this request." },
   "voice:human_handoff": { title: "Connecting you to a supervisor", waiting: "A supervisor will reply to you." },
 };
+const APPROVER_HOLD = { title: "Waiting for an approver", waiting: "An approver has to decide this request." };
+
+function holdText(interrupt) {
+  return Object.hasOwn(HOLD_REASONS, interrupt.reason) ? HOLD_REASONS[interrupt.reason] : APPROVER_HOLD;
+}
 
 /**
- * item: { interrupt, toolCallName?, toolCallArguments?, expired?, decision? } (the thread view's pending item shape).
+ * item: { interrupt, toolCallName?, toolCallArguments?, expired?, requiresApprover?, decision? } (the thread view's
+ * pending item shape). requiresApprover: true/false when the page read the thread view, undefined when it could not.
  * Returns a card: { element, interrupt, entry (null until decided), fromServer, waitsForDecision, focus(), reopen(),
  * close(text), applyDecision(decision), showWaiting(text) }.
  */
@@ -49,7 +57,7 @@ export function createInterruptCard(item, onDecide) {
     ? ["Approve ", h("code", {}, item.toolCallName || "tool call"), "?"]
     : kind === "form" ? (interrupt.responseSchema.title || "Input needed")
     : kind === "confirmation" ? "Please confirm"
-    : kind === "hold" ? HOLD_REASONS[interrupt.reason].title
+    : kind === "hold" ? holdText(interrupt).title
     : "The agent is waiting";
   element.append(
     badge,
@@ -190,8 +198,10 @@ function decisionText(decision) {
 
 function cardKind(item) {
   const interrupt = item.interrupt;
+  // First: an approver-only tool approval is not the caller's to approve either.
+  const approverOnly = typeof item.requiresApprover === "boolean" ? item.requiresApprover : Object.hasOwn(HOLD_REASONS, interrupt.reason);
+  if (approverOnly) return "hold";
   if (interrupt.reason === "tool_call" || interrupt.toolCallId) return "approval";
-  if (Object.hasOwn(HOLD_REASONS, interrupt.reason)) return "hold";
   if (isFormSchema(interrupt.responseSchema)) return "form";
   if (interrupt.reason === "confirmation" || interrupt.responseSchema?.type === "boolean") return "confirmation";
   return "generic";
@@ -287,7 +297,7 @@ function confirmationCard(actions, decide) {
 function holdCard(interrupt, body, actions, decide) {
   // Polite, so a screen reader hears the wait without being interrupted on every poll.
   body.append(
-    h("p", { class: "hold-waiting" }, HOLD_REASONS[interrupt.reason].waiting, " This page checks for the decision; the call continues once it is made."),
+    h("p", { class: "hold-waiting" }, holdText(interrupt).waiting, " This page checks for the decision; the call continues once it is made."),
     h("p", { class: "hold-status muted small", role: "status", "aria-live": "polite" }, "Waiting for a decision…"));
   return function render() {
     // The caller cannot decide the hold, only withdraw it (a cancelled resume).

@@ -1,5 +1,5 @@
-// Waiting for decisions made elsewhere: a call on hold (voice:policy_hold, voice:human_handoff) is decided by an
-// approver or a supervisor through the REST endpoint, not by this page. The page polls the thread view with the last
+// Waiting for decisions made elsewhere: an approver-only interrupt (a hold, such as voice:policy_hold or
+// voice:human_handoff) is decided by an approver or a supervisor through the REST endpoint, not by this page. The page polls the thread view with the last
 // ETag (a 304 while nothing changed) until each held interrupt has a decision, or is no longer pending.
 
 import { getThreadIfChanged } from "./agui.js";
