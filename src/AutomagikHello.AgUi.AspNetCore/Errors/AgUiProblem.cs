@@ -29,10 +29,11 @@ internal sealed class AgUiProblem
 
     public async Task WriteAsync(HttpContext context)
     {
+        var (title, type) = Describe(Status);
         var problem = new ProblemDetails
         {
-            Type = TypeOf(Status),
-            Title = TitleOf(Status),
+            Type = type,
+            Title = title,
             Status = Status,
             Detail = Detail,
             Instance = context.Request.Path.HasValue ? context.Request.Path.Value : null,
@@ -53,33 +54,20 @@ internal sealed class AgUiProblem
         await JsonSerializer.SerializeAsync(response.Body, problem, AgUiHostingJsonContext.Responses.ProblemDetails, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static string TitleOf(int status) => status switch
+    // The status's reason phrase and its RFC 9110 section, in one place so a status never gets one without the other.
+    private static (string Title, string? Type) Describe(int status) => status switch
     {
-        StatusCodes.Status400BadRequest => "Bad Request",
-        StatusCodes.Status401Unauthorized => "Unauthorized",
-        StatusCodes.Status409Conflict => "Conflict",
-        StatusCodes.Status412PreconditionFailed => "Precondition Failed",
-        StatusCodes.Status422UnprocessableEntity => "Unprocessable Content",
-        StatusCodes.Status503ServiceUnavailable => "Service Unavailable",
-        StatusCodes.Status404NotFound => "Not Found",
-        StatusCodes.Status406NotAcceptable => "Not Acceptable",
-        StatusCodes.Status413PayloadTooLarge => "Content Too Large",
-        StatusCodes.Status415UnsupportedMediaType => "Unsupported Media Type",
-        _ => "Error",
-    };
-
-    private static string? TypeOf(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-        StatusCodes.Status401Unauthorized => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-        StatusCodes.Status409Conflict => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
-        StatusCodes.Status412PreconditionFailed => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
-        StatusCodes.Status422UnprocessableEntity => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
-        StatusCodes.Status503ServiceUnavailable => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
-        StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
-        StatusCodes.Status406NotAcceptable => "https://tools.ietf.org/html/rfc9110#section-15.5.7",
-        StatusCodes.Status413PayloadTooLarge => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
-        StatusCodes.Status415UnsupportedMediaType => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
-        _ => null,
+        StatusCodes.Status400BadRequest => ("Bad Request", "https://tools.ietf.org/html/rfc9110#section-15.5.1"),
+        StatusCodes.Status401Unauthorized => ("Unauthorized", "https://tools.ietf.org/html/rfc9110#section-15.5.2"),
+        StatusCodes.Status403Forbidden => ("Forbidden", "https://tools.ietf.org/html/rfc9110#section-15.5.4"),
+        StatusCodes.Status404NotFound => ("Not Found", "https://tools.ietf.org/html/rfc9110#section-15.5.5"),
+        StatusCodes.Status406NotAcceptable => ("Not Acceptable", "https://tools.ietf.org/html/rfc9110#section-15.5.7"),
+        StatusCodes.Status409Conflict => ("Conflict", "https://tools.ietf.org/html/rfc9110#section-15.5.10"),
+        StatusCodes.Status412PreconditionFailed => ("Precondition Failed", "https://tools.ietf.org/html/rfc9110#section-15.5.13"),
+        StatusCodes.Status413PayloadTooLarge => ("Content Too Large", "https://tools.ietf.org/html/rfc9110#section-15.5.14"),
+        StatusCodes.Status415UnsupportedMediaType => ("Unsupported Media Type", "https://tools.ietf.org/html/rfc9110#section-15.5.16"),
+        StatusCodes.Status422UnprocessableEntity => ("Unprocessable Content", "https://tools.ietf.org/html/rfc9110#section-15.5.21"),
+        StatusCodes.Status503ServiceUnavailable => ("Service Unavailable", "https://tools.ietf.org/html/rfc9110#section-15.6.4"),
+        _ => ("Error", null),
     };
 }

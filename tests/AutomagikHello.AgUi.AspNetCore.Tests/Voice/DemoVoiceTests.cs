@@ -70,6 +70,8 @@ public sealed class DemoVoiceTests(DemoFactory factory) : IClassFixture<DemoFact
         else
         {
             ((string?)body["code"]).Should().Be(ThreadErrorCodes.ApproverRequired);
+            ((string?)body["title"]).Should().Be("Forbidden");
+            ((string?)body["type"]).Should().Be("https://tools.ietf.org/html/rfc9110#section-15.5.4");
         }
     }
 }
