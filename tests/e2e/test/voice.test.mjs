@@ -152,6 +152,34 @@ describe("voice agent through @ag-ui/client", () => {
     assert.equal(third.finished.outcome, "success");
   });
 
+  test("policy hold: only an approver resolves it; the caller's own approval is APPROVER_REQUIRED", async () => {
+    const session = new AgentSession(demo.baseUrl, "voice");
+    const held = await session.run(turn({ scenario: "policy-hold", transcript: "wire 100 euros to Bob" }));
+    assert.equal(held.finished.outcome, "interrupt");
+    const hold = held.finished.interrupts[0];
+    assert.equal(hold.reason, "voice:policy_hold");
+
+    const selfApproved = await session.run({ resume: [{ interruptId: hold.id, status: "resolved", payload: { approved: true } }] });
+    assertRefused(selfApproved, "APPROVER_REQUIRED");
+
+    const url = `${session.agentUrl}/threads/${encodeURIComponent(session.threadId)}/interrupts/${encodeURIComponent(hold.id)}`;
+    const decision = { status: "resolved", payload: { approved: true, note: "verified" } };
+    const post = (headers) =>
+      fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(decision) });
+    const byCaller = await post({});
+    assert.equal(byCaller.status, 403);
+    assert.equal((await byCaller.json()).code, "APPROVER_REQUIRED");
+    const byApprover = await post({ "X-Demo-Role": "approver" }); // the demo's Development-only approver
+    assert.equal(byApprover.status, 200);
+    assert.equal((await byApprover.json()).pendingInterrupts[0].requiresApprover, true);
+
+    // The frontend echoes the recorded decision (as the thread view shows it): an entry identical to it is accepted.
+    const resumed = await session.run({ resume: [{ interruptId: hold.id, ...decision }] });
+
+    assert.equal(resumed.finished.outcome, "success");
+    assert.equal(textOf(resumed.wire), "A supervisor approved it. Done: wire 100 euros to Bob. Note: verified");
+  });
+
   test("strategy: the enum choice changes the answer; escalate hands off to a human", async () => {
     const transcript = "change my flight to Friday";
     const answers = {};
