@@ -59,6 +59,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>The demo page in a new page of its own context, or <see langword="null"/> when the browser tests skip.</summary>
+    public async Task<DemoPage?> OpenDemoAsync() =>
+        BrowserEnvironment.SkipReason is null ? new DemoPage(await NewPageAsync(), Server) : null;
+
     public async Task DisposeAsync()
     {
         if (_browser is not null)

@@ -5,7 +5,7 @@ using static Microsoft.Playwright.Assertions;
 namespace AutomagikHello.AgUi.BrowserTests;
 
 /// <summary>The demo page as a user sees it: found by roles and labels (so the tests also check its accessibility).</summary>
-public sealed class DemoPage(IPage page, DemoServer server)
+public sealed class DemoPage(IPage page, DemoServer server) : IAsyncDisposable
 {
     private readonly List<string> _errors = CollectErrors(page);
 
@@ -108,4 +108,7 @@ public sealed class DemoPage(IPage page, DemoServer server)
         };
         return errors;
     }
+
+    /// <summary>Closes the page's own browser context.</summary>
+    public async ValueTask DisposeAsync() => await page.Context.CloseAsync();
 }

@@ -19,22 +19,13 @@ public sealed partial class PageSafetyTests(BrowserFixture fixture) : IAsyncLife
 
     private DemoPage _demo = null!;
 
-    public async Task InitializeAsync()
-    {
-        if (BrowserEnvironment.SkipReason is not null)
-        {
-            return;
-        }
-
-        var page = await fixture.NewPageAsync();
-        _demo = new DemoPage(page, fixture.Server);
-    }
+    public async Task InitializeAsync() => _demo = (await fixture.OpenDemoAsync())!; // null only when the tests skip
 
     public async Task DisposeAsync()
     {
         if (_demo is not null)
         {
-            await _demo.Page.Context.CloseAsync();
+            await _demo.DisposeAsync();
         }
     }
 

@@ -22,12 +22,13 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (BrowserEnvironment.SkipReason is not null)
+        if (await fixture.OpenDemoAsync() is not { } demo)
         {
-            return;
+            return; // the tests skip
         }
 
-        var page = await fixture.NewPageAsync();
+        _demo = demo;
+        var page = demo.Page;
         // What the page posts to the agent (the RunAgentInput) and how it polls the thread view.
         page.Request += (_, request) =>
         {
@@ -44,14 +45,13 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
                 _threadPolls.Enqueue((tag, response.Status));
             }
         };
-        _demo = new DemoPage(page, fixture.Server);
     }
 
     public async Task DisposeAsync()
     {
         if (_demo is not null)
         {
-            await _demo.Page.Context.CloseAsync();
+            await _demo.DisposeAsync();
         }
     }
 
