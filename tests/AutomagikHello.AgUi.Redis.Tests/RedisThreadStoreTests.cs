@@ -2,14 +2,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using AutomagikHello.AgUi.Threads;
+using static AutomagikHello.AgUi.Tests.Threads.StoreRequests;
 using StackExchange.Redis;
 
 namespace AutomagikHello.AgUi.Redis.Tests;
 
 public sealed class RedisThreadStoreTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private readonly RedisTestKeys _keys = new();
     private readonly ThreadKey _key = new("approval", "alice", "thread-1");
 
@@ -234,36 +233,5 @@ public sealed class RedisThreadStoreTests : IDisposable
             BacklogPolicy = BacklogPolicy.FailFast,
         };
         return await ConnectionMultiplexer.ConnectAsync(options);
-    }
-
-    private static BeginRunRequest Begin(ThreadKey key, string runId, params ResumeEntry[] resume) => Begin(key, runId, null, resume);
-
-    private static BeginRunRequest Begin(ThreadKey key, string runId, TimeSpan? lease = null, params ResumeEntry[] resume) =>
-        new() { Key = key, RunId = runId, Resume = resume.Length == 0 ? null : resume, InstanceId = "test", LeaseDuration = lease ?? Lease, Now = T0 };
-
-    private static ResumeEntry Resolved(string id) =>
-        new() { InterruptId = id, Status = ResumeStatus.Resolved, Payload = JsonDocument.Parse("""{"approved":true}""").RootElement };
-
-    private static async Task Interrupt(IThreadStore store, ThreadKey key, string runId, string interruptId)
-    {
-        (await store.BeginRunAsync(Begin(key, runId))).Succeeded.Should().BeTrue();
-        var completed = await store.CompleteRunAsync(new CompleteRunRequest
-        {
-            Key = key,
-            RunId = runId,
-            Completion = RunCompletion.Interrupted,
-            Now = T0,
-            NewInterrupts =
-            [
-                new PendingInterrupt
-                {
-                    Interrupt = new Interrupt { Id = interruptId, Reason = InterruptReasons.ToolCall, ToolCallId = "call-1" },
-                    RaisedByRunId = runId,
-                    ToolCallName = "sendEmail",
-                    ToolCallArguments = """{"to":"a@b.c"}""",
-                },
-            ],
-        });
-        completed.Succeeded.Should().BeTrue(completed.Error?.Message);
     }
 }

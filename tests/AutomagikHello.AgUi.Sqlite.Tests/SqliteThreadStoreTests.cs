@@ -1,13 +1,11 @@
-using System.Text.Json;
 using AutomagikHello.AgUi.Threads;
+using static AutomagikHello.AgUi.Tests.Threads.StoreRequests;
 using Microsoft.Data.Sqlite;
 
 namespace AutomagikHello.AgUi.Sqlite.Tests;
 
 public sealed class SqliteThreadStoreTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private readonly TempFolder _folder = new();
     private readonly ThreadKey _key = new("approval", "alice", "thread-1");
 
@@ -304,36 +302,5 @@ public sealed class SqliteThreadStoreTests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private static BeginRunRequest Begin(ThreadKey key, string runId, params ResumeEntry[] resume) => Begin(key, runId, null, null, resume);
-
-    private static BeginRunRequest Begin(ThreadKey key, string runId, DateTimeOffset? now = null, TimeSpan? lease = null, params ResumeEntry[] resume) =>
-        new() { Key = key, RunId = runId, Resume = resume.Length == 0 ? null : resume, InstanceId = "test", LeaseDuration = lease ?? Lease, Now = now ?? T0 };
-
-    private static ResumeEntry Resolved(string id) =>
-        new() { InterruptId = id, Status = ResumeStatus.Resolved, Payload = JsonDocument.Parse("""{"approved":true}""").RootElement };
-
-    private static async Task Interrupt(IThreadStore store, ThreadKey key, string runId, string interruptId)
-    {
-        (await store.BeginRunAsync(Begin(key, runId))).Succeeded.Should().BeTrue();
-        var completed = await store.CompleteRunAsync(new CompleteRunRequest
-        {
-            Key = key,
-            RunId = runId,
-            Completion = RunCompletion.Interrupted,
-            Now = T0,
-            NewInterrupts =
-            [
-                new PendingInterrupt
-                {
-                    Interrupt = new Interrupt { Id = interruptId, Reason = InterruptReasons.ToolCall, ToolCallId = "call-1" },
-                    RaisedByRunId = runId,
-                    ToolCallName = "sendEmail",
-                    ToolCallArguments = """{"to":"a@b.c"}""",
-                },
-            ],
-        });
-        completed.Succeeded.Should().BeTrue(completed.Error?.Message);
     }
 }
