@@ -79,15 +79,7 @@ public sealed class RedisThreadStoreTests : IDisposable
         {
             var key = _key with { ThreadId = $"thread-{round}" };
             await Interrupt(a, key, "r0", "i1");
-            using var gate = new ManualResetEventSlim(false);
-
-            var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
-            {
-                gate.Wait();
-                return await (i % 2 == 0 ? a : b).BeginRunAsync(Begin(key, $"run-{i}", Resolved("i1")));
-            })).ToArray();
-            gate.Set();
-            var results = await Task.WhenAll(attempts);
+            var results = await RaceBeginsAsync(a, b, i => Begin(key, $"run-{i}", Resolved("i1")));
 
             results.Count(r => r.Succeeded).Should().Be(1, $"round {round}");
             results.Where(r => !r.Succeeded).Select(r => r.Error!.Code).Should().OnlyContain(c => c == ThreadErrorCodes.ThreadBusy);
@@ -102,15 +94,7 @@ public sealed class RedisThreadStoreTests : IDisposable
         var options = _keys.Options();
         var a = new RedisThreadStore(RedisTestEnvironment.Shared, options);
         var b = new RedisThreadStore(otherConnection, options);
-        using var gate = new ManualResetEventSlim(false);
-
-        var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
-        {
-            gate.Wait();
-            return await (i % 2 == 0 ? a : b).BeginRunAsync(Begin(_key, $"run-{i}"));
-        })).ToArray();
-        gate.Set();
-        var results = await Task.WhenAll(attempts);
+        var results = await RaceBeginsAsync(a, b, i => Begin(_key, $"run-{i}"));
 
         results.Count(r => r.Succeeded).Should().Be(1);
         (await a.GetAsync(_key))!.Version.Should().Be(1);

@@ -38,16 +38,7 @@ public sealed class SqliteThreadStoreTests : IDisposable
         {
             var key = _key with { ThreadId = $"thread-{round}" };
             await Interrupt(a, key, "r0", "i1");
-            using var gate = new ManualResetEventSlim(false);
-
-            var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
-            {
-                gate.Wait();
-                var store = i % 2 == 0 ? a : b;
-                return await store.BeginRunAsync(Begin(key, $"run-{i}", Resolved("i1")));
-            })).ToArray();
-            gate.Set();
-            var results = await Task.WhenAll(attempts);
+            var results = await RaceBeginsAsync(a, b, i => Begin(key, $"run-{i}", Resolved("i1")));
 
             results.Count(r => r.Succeeded).Should().Be(1, $"round {round}");
             results.Where(r => !r.Succeeded).Select(r => r.Error!.Code).Should().OnlyContain(c => c == ThreadErrorCodes.ThreadBusy);
@@ -64,15 +55,7 @@ public sealed class SqliteThreadStoreTests : IDisposable
         for (var round = 0; round < 10; round++)
         {
             var key = _key with { ThreadId = $"new-{round}" };
-            using var gate = new ManualResetEventSlim(false);
-
-            var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
-            {
-                gate.Wait();
-                return await (i % 2 == 0 ? a : b).BeginRunAsync(Begin(key, $"run-{i}"));
-            })).ToArray();
-            gate.Set();
-            var results = await Task.WhenAll(attempts);
+            var results = await RaceBeginsAsync(a, b, i => Begin(key, $"run-{i}"));
 
             results.Count(r => r.Succeeded).Should().Be(1, $"round {round}");
             results.Where(r => !r.Succeeded).Select(r => r.Error!.Code).Should().OnlyContain(c => c == ThreadErrorCodes.ThreadBusy);

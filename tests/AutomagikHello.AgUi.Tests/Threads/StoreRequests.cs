@@ -44,4 +44,20 @@ internal static class StoreRequests
         });
         completed.Succeeded.Should().BeTrue(completed.Error?.Message);
     }
+
+    /// <summary>
+    /// Starts 100 begins at once, alternating between two stores over the same data (two connections, two instances),
+    /// and returns every result: what a race between instances looks like to the store.
+    /// </summary>
+    public static async Task<BeginRunResult[]> RaceBeginsAsync(IThreadStore a, IThreadStore b, Func<int, BeginRunRequest> request)
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var attempts = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+        {
+            gate.Wait();
+            return await (i % 2 == 0 ? a : b).BeginRunAsync(request(i));
+        })).ToArray();
+        gate.Set();
+        return await Task.WhenAll(attempts);
+    }
 }
