@@ -112,8 +112,19 @@ public sealed class RunLease
     /// <summary>The process (instance) running it, for cross-instance cancel.</summary>
     public required string InstanceId { get; init; }
 
-    /// <summary>When the lease lapses if the run never completes (a crashed process).</summary>
+    /// <summary>
+    /// When the lease lapses unless the run renews it (<see cref="IThreadStore.UpdateLeaseAsync"/>): a run whose process
+    /// died stops renewing, so its thread is free again soon after.
+    /// </summary>
     public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>When the run took or last renewed the lease (<see langword="null"/> in records written before renewal existed).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? RenewedAt { get; init; }
+
+    /// <summary>Whether a cancel asked the run to stop; its owner sees it on its next renewal (a cancel across processes with no bus).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool CancelRequested { get; init; }
 
     /// <summary>The pending interrupts this run claimed by resuming them.</summary>
     public IReadOnlyList<string> ClaimedInterruptIds { get; init; } = [];

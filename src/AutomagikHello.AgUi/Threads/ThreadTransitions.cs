@@ -40,6 +40,7 @@ public static class ThreadTransitions
                 RunId = request.RunId,
                 InstanceId = request.InstanceId,
                 ExpiresAt = request.Now + request.LeaseDuration,
+                RenewedAt = request.Now,
                 ClaimedInterruptIds = ClaimedIds(answers),
             },
             LastRunId = request.RunId,
@@ -198,6 +199,73 @@ public static class ThreadTransitions
 
         static (ThreadRecord?, ThreadStoreWriteResult) Fail(string code, string message) =>
             (null, new ThreadStoreWriteResult { Error = new ThreadStoreError(code, message) });
+    }
+
+    /// <summary>
+    /// Changes the lease of the run named in the request (compare-and-swap on its run id): renews a live lease, flags a
+    /// live lease for cancel, or makes a lease lapse now. The lease keeps its run id and claims: an expired lease whose
+    /// end was never recorded is what the next begin judges.
+    /// </summary>
+    public static (ThreadRecord? Next, ThreadStoreWriteResult Result) UpdateLease(ThreadRecord? current, UpdateLeaseRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (current?.Lease is not { } lease || lease.RunId != request.RunId)
+        {
+            return LeaseLost($"Run '{request.RunId}' no longer holds thread '{request.Key.ThreadId}'.");
+        }
+
+        var live = lease.ExpiresAt > request.Now;
+        RunLease next;
+        switch (request.Update)
+        {
+            case LeaseUpdate.Renew when live:
+                if (request.Duration <= TimeSpan.Zero)
+                {
+                    throw new ArgumentException("A renewal needs a positive duration.", nameof(request));
+                }
+
+                next = Copy(lease, request.Now + request.Duration, request.Now, lease.CancelRequested);
+                break;
+            case LeaseUpdate.RequestCancel when live && lease.CancelRequested:
+            case LeaseUpdate.Expire when !live:
+                return (null, new ThreadStoreWriteResult { Record = current, WasRepeat = true });
+            case LeaseUpdate.RequestCancel when live:
+                next = Copy(lease, lease.ExpiresAt, lease.RenewedAt, cancelRequested: true);
+                break;
+            case LeaseUpdate.Expire:
+                next = Copy(lease, request.Now, lease.RenewedAt, lease.CancelRequested);
+                break;
+            case LeaseUpdate.Renew or LeaseUpdate.RequestCancel:
+                return LeaseLost($"The lease of run '{request.RunId}' on thread '{request.Key.ThreadId}' has lapsed.");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(request), request.Update, "Unknown lease update.");
+        }
+
+        var record = new ThreadRecord
+        {
+            Key = current.Key,
+            Version = current.Version + 1,
+            Pending = current.Pending,
+            Consumed = current.Consumed,
+            Lease = next,
+            LastRunId = current.LastRunId,
+            CreatedAt = current.CreatedAt,
+            UpdatedAt = request.Now,
+        };
+        return (record, new ThreadStoreWriteResult { Record = record });
+
+        static RunLease Copy(RunLease lease, DateTimeOffset expiresAt, DateTimeOffset? renewedAt, bool cancelRequested) => new()
+        {
+            RunId = lease.RunId,
+            InstanceId = lease.InstanceId,
+            ExpiresAt = expiresAt,
+            RenewedAt = renewedAt,
+            CancelRequested = cancelRequested,
+            ClaimedInterruptIds = lease.ClaimedInterruptIds,
+        };
+
+        static (ThreadRecord?, ThreadStoreWriteResult) LeaseLost(string message) =>
+            (null, new ThreadStoreWriteResult { Error = new ThreadStoreError(ThreadErrorCodes.LeaseLost, message) });
     }
 
     /// <summary>How many consumed interrupt ids a thread remembers for replay detection (the most recent ones).</summary>

@@ -332,6 +332,183 @@ public abstract class ThreadStoreContractTests
     }
 
     [Fact]
+    public async Task UpdateLease_Renew_KeepsTheThreadBusyPastTheFirstExpiry()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+        var renewedAt = T0 + Lease - TimeSpan.FromSeconds(1);
+
+        var renewed = await store.UpdateLeaseAsync(Renew("r1", renewedAt));
+        var second = await store.BeginRunAsync(Begin("r2", now: T0 + Lease + TimeSpan.FromSeconds(1)));
+
+        renewed.Succeeded.Should().BeTrue(renewed.Error?.Message);
+        var lease = (await store.GetAsync(_key))!.Lease!;
+        lease.RunId.Should().Be("r1");
+        lease.ExpiresAt.Should().Be(renewedAt + Lease);
+        lease.RenewedAt.Should().Be(renewedAt);
+        second.Error!.Code.Should().Be(ThreadErrorCodes.ThreadBusy, "the renewed lease is live");
+    }
+
+    [Fact]
+    public async Task BeginRun_RecordsWhenTheLeaseWasTaken()
+    {
+        var store = CreateStore();
+
+        await store.BeginRunAsync(Begin("r1"));
+
+        var lease = (await store.GetAsync(_key))!.Lease!;
+        lease.RenewedAt.Should().Be(T0);
+        lease.CancelRequested.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task UpdateLease_RenewByAnotherRun_ReportsLeaseLostAndChangesNothing()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+        var before = (await store.GetAsync(_key))!;
+
+        var result = await store.UpdateLeaseAsync(Renew("other", T0 + TimeSpan.FromSeconds(1)));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        var after = (await store.GetAsync(_key))!;
+        after.Version.Should().Be(before.Version);
+        after.Lease!.ExpiresAt.Should().Be(T0 + Lease);
+    }
+
+    [Fact]
+    public async Task UpdateLease_RenewAfterTheLeaseLapsed_ReportsLeaseLostAndDoesNotReviveIt()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+
+        var result = await store.UpdateLeaseAsync(Renew("r1", T0 + Lease));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        (await store.GetAsync(_key))!.Lease!.ExpiresAt.Should().Be(T0 + Lease, "a lapsed lease stays lapsed");
+    }
+
+    [Fact]
+    public async Task UpdateLease_RenewAfterAnotherRunTookTheThread_ReportsLeaseLost()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+        await store.BeginRunAsync(Begin("r2", now: T0 + Lease));
+
+        var result = await store.UpdateLeaseAsync(Renew("r1", T0 + Lease + TimeSpan.FromSeconds(1)));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        (await store.GetAsync(_key))!.Lease!.RunId.Should().Be("r2");
+    }
+
+    [Fact]
+    public async Task UpdateLease_OnACompletedRunOrAMissingThread_ReportsLeaseLost()
+    {
+        var store = CreateStore();
+        var missing = await store.UpdateLeaseAsync(Renew("r1", T0));
+        await store.BeginRunAsync(Begin("r1"));
+        await store.CompleteRunAsync(Complete("r1", RunCompletion.Succeeded));
+
+        var completed = await store.UpdateLeaseAsync(Renew("r1", T0));
+
+        missing.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        completed.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        (await store.GetAsync(_key))!.Lease.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task UpdateLease_Expire_FreesTheThreadNowAndKeepsTheRunAndItsClaim()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+        var now = T0 + TimeSpan.FromSeconds(1);
+
+        var expired = await store.UpdateLeaseAsync(Update("r2", LeaseUpdate.Expire, now));
+
+        expired.Succeeded.Should().BeTrue(expired.Error?.Message);
+        var record = (await store.GetAsync(_key))!;
+        record.StatusAt(now).Should().NotBe(ThreadStatus.Running, "the thread is free at once");
+        record.Lease!.RunId.Should().Be("r2", "the lease still names the run whose end was never recorded");
+        record.Lease.ExpiresAt.Should().Be(now);
+        record.Lease.ClaimedInterruptIds.Should().Equal("i1");
+        record.Pending.Select(p => p.Interrupt.Id).Should().Equal("i1");
+    }
+
+    [Fact]
+    public async Task UpdateLease_Expire_LetsTheNextRunBeginAtOnce()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+        var now = T0 + TimeSpan.FromSeconds(1);
+
+        await store.UpdateLeaseAsync(Update("r1", LeaseUpdate.Expire, now));
+        var next = await store.BeginRunAsync(Begin("r2", now: now));
+
+        next.Succeeded.Should().BeTrue(next.Error?.Message);
+        next.Record!.Lease!.RunId.Should().Be("r2");
+    }
+
+    [Fact]
+    public async Task UpdateLease_ExpireALapsedLease_IsARepeat()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+        await store.UpdateLeaseAsync(Update("r1", LeaseUpdate.Expire, T0 + TimeSpan.FromSeconds(1)));
+        var version = (await store.GetAsync(_key))!.Version;
+
+        var again = await store.UpdateLeaseAsync(Update("r1", LeaseUpdate.Expire, T0 + TimeSpan.FromSeconds(2)));
+
+        again.Succeeded.Should().BeTrue();
+        again.WasRepeat.Should().BeTrue();
+        (await store.GetAsync(_key))!.Version.Should().Be(version);
+    }
+
+    [Fact]
+    public async Task UpdateLease_ExpireByAnotherRun_ReportsLeaseLostAndTheLeaseStaysLive()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+
+        var result = await store.UpdateLeaseAsync(Update("other", LeaseUpdate.Expire, T0 + TimeSpan.FromSeconds(1)));
+
+        result.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        (await store.GetAsync(_key))!.StatusAt(T0 + TimeSpan.FromSeconds(1)).Should().Be(ThreadStatus.Running);
+    }
+
+    [Fact]
+    public async Task UpdateLease_RequestCancel_FlagsTheLiveLeaseAndTheRenewalCarriesIt()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+
+        var asked = await store.UpdateLeaseAsync(Update("r1", LeaseUpdate.RequestCancel, T0 + TimeSpan.FromSeconds(1)));
+        var again = await store.UpdateLeaseAsync(Update("r1", LeaseUpdate.RequestCancel, T0 + TimeSpan.FromSeconds(2)));
+        var renewed = await store.UpdateLeaseAsync(Renew("r1", T0 + TimeSpan.FromSeconds(3)));
+
+        asked.Record!.Lease!.CancelRequested.Should().BeTrue();
+        asked.Record.Lease.ExpiresAt.Should().Be(T0 + Lease, "asking does not shorten the lease");
+        asked.Record.StatusAt(T0 + TimeSpan.FromSeconds(1)).Should().Be(ThreadStatus.Running);
+        again.WasRepeat.Should().BeTrue();
+        renewed.Record!.Lease!.CancelRequested.Should().BeTrue("the owner learns of the cancel from its renewal");
+        (await store.GetAsync(_key))!.Lease!.CancelRequested.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task UpdateLease_RequestCancelOnALapsedLeaseOrAnotherRun_ReportsLeaseLost()
+    {
+        var store = CreateStore();
+        await store.BeginRunAsync(Begin("r1"));
+
+        var other = await store.UpdateLeaseAsync(Update("other", LeaseUpdate.RequestCancel, T0));
+        var lapsed = await store.UpdateLeaseAsync(Update("r1", LeaseUpdate.RequestCancel, T0 + Lease));
+
+        other.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        lapsed.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        (await store.GetAsync(_key))!.Lease!.CancelRequested.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task RecordDecision_CoversNextResumeWithoutEntries()
     {
         var store = CreateStore();
@@ -571,6 +748,12 @@ public abstract class ThreadStoreContractTests
 
     private CompleteRunRequest Complete(string runId, RunCompletion completion, params PendingInterrupt[] raised) =>
         new() { Key = _key, RunId = runId, Completion = completion, NewInterrupts = raised.Length == 0 ? null : raised, Now = T0 };
+
+    private UpdateLeaseRequest Renew(string runId, DateTimeOffset now) =>
+        new() { Key = _key, RunId = runId, Update = LeaseUpdate.Renew, Duration = Lease, Now = now };
+
+    private UpdateLeaseRequest Update(string runId, LeaseUpdate update, DateTimeOffset now) =>
+        new() { Key = _key, RunId = runId, Update = update, Now = now };
 
     private RecordDecisionRequest Decide(ResumeEntry entry) => new() { Key = _key, Entry = entry, DecidedBy = "supervisor", Now = T0 };
 
