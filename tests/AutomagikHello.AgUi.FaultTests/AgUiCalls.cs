@@ -69,6 +69,59 @@ internal static class AgUiCalls
         return (string?)JsonNode.Parse(text)!["outcome"] ?? "none";
     }
 
+    /// <summary>Starts a slow run and returns once its first words arrived; the stream stays open until the response is disposed.</summary>
+    public static async Task<HttpResponseMessage> StartSlowRunAsync(HttpClient client, string threadId, string runId)
+    {
+        using var request = RunRequest("/agents/slow", threadId, runId);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await ProblemAsync(response));
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && JsonNode.Parse(line.AsSpan(5).Trim().ToString()) is { } e)
+            {
+                var type = (string?)e["type"];
+                if (type == "TEXT_MESSAGE_CONTENT")
+                {
+                    return response;
+                }
+
+                type.Should().NotBe("RUN_ERROR", e.ToJsonString());
+            }
+        }
+
+        throw new InvalidOperationException("The slow run ended before it said anything.");
+    }
+
+    /// <summary>The slow agent's thread view.</summary>
+    public static async Task<JsonNode> SlowThreadAsync(HttpClient client, string threadId) =>
+        JsonNode.Parse(await client.GetStringAsync($"/agents/slow/threads/{threadId}"))!;
+
+    /// <summary>Polls the slow agent's thread view until it no longer says <c>running</c>; returns the seconds since <paramref name="since"/>.</summary>
+    public static async Task<double> WaitUntilNotRunningAsync(HttpClient client, string threadId, long since, TimeSpan patience)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if ((string?)(await SlowThreadAsync(client, threadId))["status"] != "running")
+            {
+                return Stopwatch.GetElapsedTime(since).TotalSeconds;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Thread '{threadId}' still says running after {patience.TotalSeconds} s.");
+    }
+
+    /// <summary>Cancels the slow agent's run on the thread; returns the status code and the parsed body.</summary>
+    public static async Task<(HttpStatusCode Status, JsonNode? Body)> CancelSlowAsync(HttpClient client, string threadId)
+    {
+        using var response = await client.PostAsync($"/agents/slow/threads/{threadId}/cancel", null);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
     public static async Task<int> EmailsSentAsync(HttpClient client, string threadId)
     {
         var list = JsonNode.Parse(await client.GetStringAsync($"/debug/emails/{threadId}"))!.AsArray();
