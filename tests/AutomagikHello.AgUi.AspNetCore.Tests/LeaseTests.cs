@@ -181,6 +181,24 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task Cancel_RunOfThisInstanceWhoseEndWasNotRecorded_ReleasesTheThread()
+    {
+        var agent = new GatedAgent();
+        await using var host = await StartAsync(agent);
+        var thread = RunInputs.NewThreadId();
+        var store = host.Services.GetRequiredService<IThreadStore>();
+        var instance = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgUiOptions>>().Value.InstanceId;
+        // A run of this instance ended while the store was down: its lease is still there, and no local run has it.
+        await store.BeginRunAsync(new BeginRunRequest { Key = Key(thread), RunId = "unrecorded", InstanceId = instance, LeaseDuration = TimeSpan.FromMinutes(1), Now = DateTimeOffset.UtcNow });
+
+        var (status, body) = await CancelAsync(host, thread);
+
+        status.Should().Be(HttpStatusCode.Accepted, body?.ToJsonString());
+        ((string?)body!["status"]).Should().Be("released");
+        (await store.GetAsync(Key(thread)))!.StatusAt(DateTimeOffset.UtcNow).Should().NotBe(ThreadStatus.Running);
+    }
+
+    [Fact]
     public async Task Cancel_WithoutABus_RunOfALiveInstance_IsCancelledAtItsNextRenewal()
     {
         var store = new InMemoryThreadStore();
@@ -222,6 +240,13 @@ public sealed class LeaseTests
 
     private static async Task<Streaming> StreamingAsync(HttpClient client, string thread, string runId) =>
         new(await client.SendAsync(Sse.RunRequest(Path, RunInputs.Json(thread, runId)), HttpCompletionOption.ResponseHeadersRead));
+
+    private static async Task<(HttpStatusCode Status, JsonNode? Body)> CancelAsync(TestHost host, string thread)
+    {
+        using var response = await host.Client.PostAsync($"{Path}/threads/{thread}/cancel", null);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
 
     private static async Task<JsonObject> ThreadViewAsync(TestHost host, string thread)
     {

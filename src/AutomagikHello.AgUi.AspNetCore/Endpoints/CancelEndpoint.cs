@@ -90,11 +90,14 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
         var options = services.GetRequiredService<IOptions<AgUiOptions>>().Value;
         var record = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        if (record?.Lease is not { } lease || lease.ExpiresAt <= now || string.Equals(lease.InstanceId, options.InstanceId, StringComparison.Ordinal))
+        if (record?.Lease is not { } lease || lease.ExpiresAt <= now)
         {
-            // No run anywhere, or this instance's own run, which has just ended.
             return ([], CancelRunResponse.Cancelling);
         }
+
+        // A lease of this instance naming no local run: the run ended without its end recorded (the store failed), so
+        // nobody will answer.
+        var own = string.Equals(lease.InstanceId, options.InstanceId, StringComparison.Ordinal);
 
         var runId = lease.RunId;
         var asked = await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = key, RunId = runId, Update = LeaseUpdate.RequestCancel, Now = now }, cancellationToken).ConfigureAwait(false);
@@ -103,8 +106,8 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
             return ([], CancelRunResponse.Cancelling); // it ended meanwhile
         }
 
-        var deadline = (lease.RenewedAt ?? now) + options.RenewalInterval + RenewalGrace;
-        if (services.GetService<IRunCancellationBus>() is { } bus)
+        var deadline = own ? now : (lease.RenewedAt ?? now) + options.RenewalInterval + RenewalGrace;
+        if (!own && services.GetService<IRunCancellationBus>() is { } bus)
         {
             await bus.PublishAsync(new RunCancellation(key, runId), cancellationToken).ConfigureAwait(false);
             RunLog.CancelPublished(logger, key.ThreadId, runId);
