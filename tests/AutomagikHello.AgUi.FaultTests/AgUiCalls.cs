@@ -69,27 +69,25 @@ internal static class AgUiCalls
         return (string?)JsonNode.Parse(text)!["outcome"] ?? "none";
     }
 
-    /// <summary>Starts a slow run and returns once its first words arrived; the stream stays open until the response is disposed.</summary>
-    public static async Task<HttpResponseMessage> StartSlowRunAsync(HttpClient client, string threadId, string runId)
+    /// <summary>Starts a slow run and returns once its first words arrived; the stream stays open until it is disposed.</summary>
+    public static async Task<OpenRun> StartSlowRunAsync(HttpClient client, string threadId, string runId)
     {
         using var request = RunRequest("/agents/slow", threadId, runId);
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.StatusCode.Should().Be(HttpStatusCode.OK, await ProblemAsync(response));
-        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
-        while (await reader.ReadLineAsync() is { } line)
+        var run = new OpenRun(response, new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8));
+        while (await run.NextEventAsync() is { } e)
         {
-            if (line.StartsWith("data:", StringComparison.Ordinal) && JsonNode.Parse(line.AsSpan(5).Trim().ToString()) is { } e)
+            var type = (string?)e["type"];
+            if (type == "TEXT_MESSAGE_CONTENT")
             {
-                var type = (string?)e["type"];
-                if (type == "TEXT_MESSAGE_CONTENT")
-                {
-                    return response;
-                }
-
-                type.Should().NotBe("RUN_ERROR", e.ToJsonString());
+                return run;
             }
+
+            type.Should().NotBe("RUN_ERROR", e.ToJsonString());
         }
 
+        run.Dispose();
         throw new InvalidOperationException("The slow run ended before it said anything.");
     }
 
@@ -159,4 +157,40 @@ internal static class AgUiCalls
         sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     public static long Now() => Stopwatch.GetTimestamp();
+}
+
+/// <summary>A run whose stream is still open: read on, or dispose it to leave.</summary>
+internal sealed class OpenRun(HttpResponseMessage response, StreamReader reader) : IDisposable
+{
+    /// <summary>The next event, or <see langword="null"/> at the end of the stream.</summary>
+    public async Task<JsonNode?> NextEventAsync()
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && JsonNode.Parse(line.AsSpan(5).Trim().ToString()) is { } node)
+            {
+                return node;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads to the end of the stream; returns the last event.</summary>
+    public async Task<JsonNode?> LastEventAsync()
+    {
+        JsonNode? last = null;
+        while (await NextEventAsync() is { } e)
+        {
+            last = e;
+        }
+
+        return last;
+    }
+
+    public void Dispose()
+    {
+        reader.Dispose();
+        response.Dispose();
+    }
 }
