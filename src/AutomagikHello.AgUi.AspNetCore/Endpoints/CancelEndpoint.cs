@@ -12,7 +12,9 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// <summary>
 /// <c>POST {agent}/threads/{threadId}/cancel</c>: stops every active run of the agent on the thread (barge-in).
 /// Each stream closes its open items and ends with <c>RUN_FINISHED</c> outcome <c>cancelled</c>; the caller gets
-/// 202 with the run ids, or 404 problem+json (<c>NO_ACTIVE_RUN</c>) when none was active.
+/// 202 with the run ids and what happened (<see cref="CancelRunResponse.Status"/>: a run held by another process is
+/// asked to stop, and if its owner is gone its lease is ended), or 404 problem+json (<c>NO_ACTIVE_RUN</c>) when none
+/// was active.
 /// </summary>
 internal sealed class CancelEndpoint(MappedAgent mapped)
 {
