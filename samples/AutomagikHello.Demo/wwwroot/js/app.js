@@ -5,7 +5,9 @@ import { h } from "./dom.js";
 import { cancelRun, getThread, HttpProblem, newId, runAgent } from "./agui.js";
 import { createInterruptCard } from "./cards.js";
 import { watchDecisions } from "./hold-watch.js";
+import { createSpeaker } from "./speaker.js";
 import { createVoicePanel, nextAttempt, RETRYABLE_VOICE_CODES } from "./voice.js";
+import { createVoiceMode, logVoice } from "./voice-mode.js";
 
 const $ = id => document.getElementById(id);
 const ui = {
@@ -16,6 +18,12 @@ const ui = {
 const voicePanel = createVoicePanel({
   panel: $("voice-panel"), scenario: $("voice-scenario"), confidence: $("voice-confidence"), slider: $("voice-confidence-slider"),
 });
+// The voice agent's answers are spoken (docs/voice.md); the microphone's speech interrupts them or starts a turn.
+const voiceMode = createVoiceMode({
+  button: $("mic"), panel: $("voice-panel"), label: $("voice-mode-state"),
+  onOnset: onCallerSpeech, onUtterance, onNote: text => note(text, "info"),
+});
+const speaker = createSpeaker({ onSpeaking: speaking => voiceMode.setAgentSpeaking(speaking) });
 
 const state = {
   agents: [],
@@ -31,6 +39,8 @@ const state = {
   generation: 0,        // bumped when the conversation is replaced, so a late stream of the old one is ignored
   watch: null,          // aborts the polling for decisions made elsewhere (holds)
   retry: null,          // the Retry button of the last failed voice turn, disabled once another run starts
+  spoken: new Map(),    // messageId → its text bubble, for the messages handed to the speaker
+  pendingTurn: null,    // an utterance completed while the interrupted run was still ending: sent once it has
 };
 
 const MAX_EVENT_LINES = 400;
@@ -68,6 +78,9 @@ async function startConversation(agentId, threadId) {
   state.cards = [];
   state.tools = new Map();
   state.remoteRunning = false;
+  speaker.stop();
+  state.spoken = new Map();
+  state.pendingTurn = null;
   ui.agent.value = agentId;
   ui.transcript.replaceChildren();
   ui.events.textContent = "";
@@ -76,6 +89,7 @@ async function startConversation(agentId, threadId) {
   const agent = state.agents.find(a => a.id === agentId);
   ui.description.textContent = agent?.description || "";
   voicePanel.show(agent?.panel === "voice");
+  if (agent?.panel !== "voice") voiceMode.stop();
   ui.message.value = threadId ? "" : agent?.suggestion || "";
   setStatus("");
   updateControls();
@@ -136,11 +150,16 @@ async function restore(generation) {
 
 function onSend(event) {
   event.preventDefault();
-  const text = ui.message.value.trim();
+  sendTurn(ui.message.value.trim(), null);
+}
+
+/** Sends a user turn; for the voice agent with the panel's scenario and confidence (a recogniser's, when it has one). */
+function sendTurn(text, confidence) {
   if (!text || state.running || state.cards.length > 0) return;
   const agent = state.agents.find(a => a.id === state.agent);
   let forwardedProps = {};
   if (agent?.panel === "voice") {
+    if (confidence !== null) voicePanel.setConfidence(confidence);
     const turn = voicePanel.read(text);
     if (turn.error) return;
     forwardedProps = { voice: turn.voice };
@@ -153,13 +172,21 @@ function onSend(event) {
   startRun({ messages: [...state.history], forwardedProps });
 }
 
-async function onStop() {
-  if (!state.running && !state.remoteRunning) return;
+function onStop() {
+  cutSpeech();
+  return requestCancel();
+}
+
+/** Posts the cancel endpoint for the thread's active run (Stop, or the caller's voice). */
+async function requestCancel() {
+  if ((!state.running && !state.remoteRunning) || state.stopping) return;
   state.stopping = true;
   updateControls();
   setStatus("Stopping…");
   try {
+    logVoice("cancel-sent");
     await cancelRun(state.agent, state.threadId);
+    logVoice("cancel-accepted");
     if (state.remoteRunning) {
       state.remoteRunning = false;
       note("Stopped the thread's active run.", "info");
@@ -191,6 +218,10 @@ async function startRun(extra, answeredCards = []) {
   const generation = state.generation;
   const input = { threadId: state.threadId, runId: newId("run"), state: {}, tools: [], context: [], forwardedProps: {}, ...extra };
   const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null, voice: input.forwardedProps?.voice || null, interrupts: null };
+  // A new turn silences what is left of the last answer; this run's answer is spoken for the voice agent.
+  cutSpeech();
+  run.speaks = state.agents.find(a => a.id === state.agent)?.panel === "voice";
+  logVoice("run-started", { runId: input.runId });
   const abort = new AbortController();
   state.abort = abort;
   state.running = true;
@@ -227,6 +258,10 @@ async function startRun(extra, answeredCards = []) {
         state.retry.disabled = false;
         state.retry.focus();
       } else if (state.cards.length === 0 && answeredCards.length > 0) ui.message.focus();
+      for (const id of run.texts.keys()) speaker.close(id);
+      const turn = state.pendingTurn;
+      state.pendingTurn = null;
+      if (turn) sendTurn(turn.text, turn.confidence);
     }
   }
 }
@@ -268,11 +303,17 @@ function handleEvent(run, event) {
       const id = event.messageId || run.lastText;
       if (!run.texts.has(id)) run.texts.set(id, textBubble(id));
       const text = run.texts.get(id);
-      text.content.textContent += event.delta || "";
-      text.message.content += event.delta || "";
+      text.append(event.delta || "");
+      if (run.speaks) {
+        state.spoken.set(id, text);
+        speaker.append(id, event.delta || "");
+      }
       run.lastText = id;
       break;
     }
+    case "TEXT_MESSAGE_END":
+      speaker.close(event.messageId);
+      break;
     case "TOOL_CALL_START":
       run.tools.set(event.toolCallId, toolBubble(event.toolCallName));
       break;
@@ -293,6 +334,7 @@ function handleEvent(run, event) {
     }
     case "RUN_FINISHED":
       run.terminal = "finished";
+      logVoice("run-finished", { runId: event.runId, outcome: event.outcome?.type || "success" });
       finish(run, event.outcome || { type: "success" });
       break;
     case "RUN_ERROR":
@@ -435,6 +477,48 @@ function offerRetry(voice) {
   scrollToEnd();
 }
 
+// --- voice -------------------------------------------------------------------------------------------------------
+
+/**
+ * The caller started speaking. While the agent speaks or its run is active that is a barge-in: the speech stops at
+ * once, what was heard is kept, and the run is cancelled. Otherwise it is the start of the next turn, sent when the
+ * utterance is complete (onUtterance).
+ */
+function onCallerSpeech() {
+  if (!speaker.speaking && !state.running) return;
+  logVoice("barge-in", { speaking: speaker.speaking, running: state.running });
+  cutSpeech();
+  requestCancel();
+}
+
+/** Stops the speech and marks, in each answer it cut, what the caller heard. */
+function cutSpeech() {
+  for (const [id, heard] of speaker.stop()) {
+    const text = state.spoken.get(id);
+    if (text && heard < text.message.content.length) text.markHeard(heard);
+  }
+  state.spoken = new Map();
+  saveHistory();
+}
+
+/** A complete utterance: the recogniser's transcript and confidence, or (transcript null) the typed one. */
+function onUtterance({ transcript, confidence }) {
+  const text = transcript ?? ui.message.value.trim();
+  if (!text) {
+    note("You spoke, but this browser has no speech recognition: type what you said in the message box, then speak or press Send.", "info");
+    return;
+  }
+  if (state.cards.length > 0) {
+    note("Answer the request above first.", "info");
+    return;
+  }
+  logVoice("turn", { text, confidence });
+  if (transcript === null) ui.message.value = "";
+  // The interrupted run is still ending (its RUN_FINISHED is on the way): the turn follows it.
+  if (state.running) state.pendingTurn = { text, confidence };
+  else sendTurn(text, confidence);
+}
+
 // --- rendering -------------------------------------------------------------------------------------------------------
 
 function bubble(role, text) {
@@ -450,7 +534,31 @@ function textBubble(messageId) {
   const element = bubble("assistant", "");
   const message = { id: messageId, role: "assistant", content: "" };
   state.history.push(message);
-  return { element, content: element.querySelector(".bubble-text"), message };
+  const content = element.querySelector(".bubble-text");
+  let sink = content;   // where streamed text goes: the paragraph, or its unheard part once the caller interrupted
+  let cut = false;
+  return {
+    element, message,
+    append(delta) {
+      sink.textContent += delta;
+      if (!cut) message.content += delta;
+    },
+    /**
+     * The caller interrupted after hearing the first `heard` characters: those are marked as heard, the rest (and
+     * whatever still streams in) as not heard, and the conversation keeps only what was heard.
+     */
+    markHeard(heard) {
+      if (cut) return;
+      cut = true;
+      const text = content.textContent;
+      const unheard = h("span", { class: "unheard" }, text.slice(heard));
+      content.replaceChildren(h("mark", { class: "heard" }, text.slice(0, heard)), unheard);
+      sink = unheard;
+      message.content = text.slice(0, heard).trimEnd();
+      element.classList.add("interrupted");
+      element.append(h("p", { class: "bubble-heard" }, heard > 0 ? "Heard before the interruption: the highlighted part." : "Interrupted before any of it was heard."));
+    },
+  };
 }
 
 function toolBubble(name) {

@@ -8,7 +8,7 @@ import { h } from "./dom.js";
 export const RETRYABLE_VOICE_CODES = new Set(["VOICE_STT_FAILED", "VOICE_TTS_FAILED"]);
 
 /**
- * Wires the panel's controls. Returns { show(visible), read(transcript) → { voice } or { error } }.
+ * Wires the panel's controls. Returns { show(visible), setConfidence(value), read(transcript) → { voice } or { error } }.
  * The slider and the number field show the same confidence; the number field is the labelled, typed one.
  */
 export function createVoicePanel({ panel, scenario, confidence, slider }) {
@@ -27,6 +27,11 @@ export function createVoicePanel({ panel, scenario, confidence, slider }) {
   return {
     show(visible) {
       panel.hidden = !visible;
+    },
+    /** Shows a recogniser's confidence in the field (rounded to the field's step), as the next turn's. */
+    setConfidence(value) {
+      confidence.value = slider.value = (Math.round(value * 100) / 100).toString();
+      setError(null);
     },
     /** The turn for this transcript, or an error (shown on the field, which gets the focus). */
     read(transcript) {
