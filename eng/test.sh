@@ -89,6 +89,11 @@ install_prerequisites() {
   if ! ensure_apt_package chromium; then
     warn "could not install chromium: the browser tests will be skipped (and fail under CI=true)"
   fi
+  # The browser tests' voice mode plays microphone audio that they make with espeak-ng and sox. Without them those tests
+  # skip on a developer machine and fail under CI.
+  if ! ensure_apt_package espeak-ng sox; then
+    warn "could not install espeak-ng and sox: the voice-mode browser tests will be skipped (and fail under CI=true)"
+  fi
   # The Redis store's tests need a real redis-server (started below). Without one they skip on a developer machine and
   # fail under CI, so a failed install is reported here and judged by the tests.
   if [[ -z "${AGUI_REDIS:-}" ]] && ! ensure_apt_package redis-server; then

@@ -34,22 +34,40 @@ public sealed class BrowserFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        _browser = await LaunchAsync([]);
+    }
+
+    /// <summary>
+    /// A chromium of its own whose microphone plays <paramref name="wavPath"/> (from its start each time a page opens the
+    /// microphone, looping), granted without a prompt. The caller closes it. Chromium takes the file as a launch flag,
+    /// so each audio file needs its own browser.
+    /// </summary>
+    public Task<IBrowser> LaunchWithMicrophoneAsync(string wavPath) => LaunchAsync(
+    [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-audio-capture={wavPath}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]);
+
+    private Task<IBrowser> LaunchAsync(string[] extraArgs) =>
+        (_playwright ?? throw new InvalidOperationException("The browser tests skip on this machine.")).Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = BrowserEnvironment.ChromiumPath,
             Headless = true,
             Args =
             [
                 "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--no-first-run", "--disable-quic", "--disable-sync",
+                "--no-first-run", "--disable-quic", "--disable-sync", .. extraArgs,
             ],
         });
-    }
 
     /// <summary>A new page in a new context, 1100×900, with the demo as its base address.</summary>
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(Browser);
+
+    /// <summary>A new page in a new context of <paramref name="browser"/>, 1100×900, with the demo as its base address.</summary>
+    public async Task<IPage> NewPageAsync(IBrowser browser)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        ArgumentNullException.ThrowIfNull(browser);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1100, Height = 900 },

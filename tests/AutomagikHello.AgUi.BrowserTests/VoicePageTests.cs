@@ -56,7 +56,7 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>The voice agent's long answer (VoiceAgent.LongAnswer), spoken a word every 120 ms by barge-in.</summary>
-    private static string LongAnswer(string transcript) =>
+    internal static string LongAnswer(string transcript) =>
         $"Got it: {transcript}. Let me tell you everything about it, because there is quite a lot to say. " +
         "First, I looked at what you asked and at what I know about you. Second, I checked what is possible today. " +
         "Third, I put it all together so that you do not have to call again. " +
