@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
+using AutomagikHello.AgUi.Input;
 using AutomagikHello.AgUi.Threads;
 using static AutomagikHello.AgUi.AspNetCore.Tests.Interrupts.InterruptStreams;
 
@@ -131,9 +132,9 @@ public sealed class ThreadEndpointTests
         using var unknown = await host.SendAsync(HttpMethod.Post, $"{Approval}/threads/{thread}/interrupts/int_nope", """{"status":"cancelled"}""");
 
         await ExpectProblem(invalid, HttpStatusCode.UnprocessableEntity, ThreadErrorCodes.InvalidResumePayload);
-        await ExpectProblem(malformed, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
-        await ExpectProblem(numeric, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
-        await ExpectProblem(capitalised, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
+        await ExpectProblem(malformed, HttpStatusCode.BadRequest, InputErrorCodes.InvalidValue);
+        await ExpectProblem(numeric, HttpStatusCode.BadRequest, InputErrorCodes.WrongType);
+        await ExpectProblem(capitalised, HttpStatusCode.BadRequest, InputErrorCodes.InvalidValue);
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.Headers.ETag!.Tag.Should().Be(first.Headers.ETag!.Tag, "a repeat changes nothing");
