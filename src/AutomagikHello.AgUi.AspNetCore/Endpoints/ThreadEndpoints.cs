@@ -315,9 +315,23 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             return body;
         }
 
-        root.TryAdd("threadId", threadId);
-        root.TryAdd("runId", "run_" + Guid.NewGuid().ToString("N"));
+        AddUnlessNamed(root, "threadId", threadId);
+        AddUnlessNamed(root, "runId", "run_" + Guid.NewGuid().ToString("N"));
         return Encoding.UTF8.GetBytes(root.ToJsonString());
+    }
+
+    // Not beside a case variant ("ThreadId"): the strict reader then reports the client's own name, not a repeat of ours.
+    private static void AddUnlessNamed(JsonObject root, string name, string value)
+    {
+        foreach (var property in root)
+        {
+            if (string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+        }
+
+        root.Add(name, value);
     }
 
     private static readonly JsonTypeInfo<AgUiEvent> EventTypeInfo = (JsonTypeInfo<AgUiEvent>)AgUiJson.Options.GetTypeInfo(typeof(AgUiEvent));

@@ -100,6 +100,20 @@ public sealed class StrictBodyTests
     }
 
     [Theory]
+    [InlineData("""{"ThreadId":"x","messages":[]}""", "CASE_VARIANT_PROPERTY", "/ThreadId")]
+    [InlineData("""{"RunId":"r9","messages":[]}""", "CASE_VARIANT_PROPERTY", "/RunId")]
+    [InlineData("""{"runId":"","messages":[]}""", "INVALID_VALUE", "/runId")]
+    [InlineData("""{"messages":[],"state":{"a":1,"a":2}}""", "DUPLICATE_PROPERTY", "/state/a")]
+    public async Task ResumeEndpoint_BodyNamesItsOwnIdsWrongly_Is400WithTheClientsName(string body, string code, string path)
+    {
+        await using var host = await InterruptHost.StartAsync();
+
+        using var response = await host.SendAsync(HttpMethod.Post, $"{Approval}/threads/{RunInputs.NewThreadId()}/resume", body);
+
+        ((string?)(await ExpectProblem(response, HttpStatusCode.BadRequest, code))["path"]).Should().Be(path);
+    }
+
+    [Theory]
     [InlineData("\"payload\":{\"approved\":false,\"approved\":true}", "/resume/0/payload/approved")]
     [InlineData("\"payload\":{\"approved\":true},\"metadata\":{\"k\":1,\"K\":2}", "/resume/0/metadata/K")]
     public async Task Run_NestedRepeatInAResumeEntry_Is400BeforeAnyStream_ThenTheValidResumeRuns(string members, string path)
