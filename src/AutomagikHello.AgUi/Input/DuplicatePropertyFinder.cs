@@ -15,12 +15,36 @@ internal static class DuplicatePropertyFinder
     // Past this many names an object's names go into a set, so a huge object costs linear time, not quadratic.
     private const int SetThreshold = 16;
 
+    [ThreadStatic]
+    private static List<Frame>? t_frames;
+
+    [ThreadStatic]
+    private static List<Name>? t_names;
+
     /// <summary>The diagnostic of the first repeated name, or <see langword="null"/>; <paramref name="json"/> must be well-formed.</summary>
     public static InputDiagnostic? Find(ReadOnlySpan<byte> json)
     {
+        // The lists are reused per thread: reading a body allocates nothing here unless a name needs decoding.
+        var frames = t_frames ??= new List<Frame>(8);
+        var names = t_names ??= new List<Name>(32);
+        try
+        {
+            return Find(json, frames, names);
+        }
+        finally
+        {
+            frames.Clear();
+            names.Clear();
+            if (names.Capacity > 1024)
+            {
+                t_names = null; // a huge body's list is not kept alive on the thread
+            }
+        }
+    }
+
+    private static InputDiagnostic? Find(ReadOnlySpan<byte> json, List<Frame> frames, List<Name> names)
+    {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = RunAgentInputReaderOptions.MaxDepth });
-        var frames = new List<Frame>(8);
-        var names = new List<Name>(32);
         while (reader.Read())
         {
             switch (reader.TokenType)
