@@ -92,7 +92,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         if (decision is null || decision.Metadata is { ValueKind: not JsonValueKind.Object })
         {
             await reader.Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest,
-                "The body must be {\"status\": \"resolved\" | \"cancelled\", \"payload\"?: any, \"metadata\"?: object}.").WriteAsync(context).ConfigureAwait(false);
+                "The body must be {\"status\": \"resolved\" | \"cancelled\", \"payload\"?: any, \"metadata\"?: object, \"reapprove\"?: boolean}.").WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -108,6 +108,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
                     Entry = new ResumeEntry { InterruptId = interruptId, Status = decision.Status, Payload = decision.Payload, Metadata = decision.Metadata },
                     DecidedBy = services.GetRequiredService<ThreadOwnerResolver>().Resolve(context),
                     ByApprover = await IsApproverAsync(context).ConfigureAwait(false),
+                    Reapprove = decision.Reapprove,
                     Now = clock.GetUtcNow(),
                 },
                 context.RequestAborted).ConfigureAwait(false);
@@ -196,7 +197,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Responses.RunSummary, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409.</summary>
+    /// <summary>
+    /// Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409 (among them
+    /// <c>RESUME_IN_DOUBT</c>: the thread's state, not the answer, is what stands in the way).
+    /// </summary>
     internal static AgUiProblem ProblemFor(ThreadStoreError error) => new(
         error.Code switch
         {
