@@ -18,5 +18,7 @@ public sealed class PassThroughThreadStore : IThreadStore
 
     public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default) => ValueTask.FromResult(Recorded);
 
+    public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default) => ValueTask.FromResult(Recorded);
+
     public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default) => ValueTask.FromResult(Recorded);
 }

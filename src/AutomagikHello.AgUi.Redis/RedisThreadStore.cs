@@ -94,6 +94,14 @@ public sealed partial class RedisThreadStore : IThreadStore
 
     /// <inheritdoc />
     /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
+    public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.UpdateLease(current, r), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
     public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

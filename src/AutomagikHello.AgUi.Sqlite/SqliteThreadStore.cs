@@ -152,6 +152,14 @@ public sealed partial class SqliteThreadStore : IThreadStore, IDisposable
 
     /// <inheritdoc />
     /// <exception cref="ThreadStoreUnavailableException">The file cannot be read or written, or a lock wait timed out.</exception>
+    public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.UpdateLease(current, r), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ThreadStoreUnavailableException">The file cannot be read or written, or a lock wait timed out.</exception>
     public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

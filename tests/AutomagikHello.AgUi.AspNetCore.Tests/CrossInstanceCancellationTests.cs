@@ -138,25 +138,6 @@ public sealed class CrossInstanceCancellationTests
         bus.Published.Should().BeEmpty();
     }
 
-    [Fact]
-    public async Task Cancel_WithoutABus_RunOnAnotherInstance_Returns404()
-    {
-        var store = new InMemoryThreadStore();
-        await using var a = await StartAsync(store, bus: null);
-        await using var b = await StartAsync(store, bus: null);
-        var thread = RunInputs.NewThreadId();
-        using var response = await b.Client.SendAsync(Sse.RunRequest(Path, RunInputs.Json(thread, "run-b")), HttpCompletionOption.ResponseHeadersRead);
-        var events = Sse.ReadAllAsync(response);
-        await WaitForLeaseAsync(store, thread);
-
-        using var cancel = await a.Client.PostAsync($"{Path}/threads/{thread}/cancel", null);
-
-        cancel.StatusCode.Should().Be(HttpStatusCode.NotFound, "without a bus, cancel is in-process only");
-        using var local = await b.Client.PostAsync($"{Path}/threads/{thread}/cancel", null);
-        local.StatusCode.Should().Be(HttpStatusCode.Accepted);
-        await events.WaitAsync(Patience);
-    }
-
     private static async Task WaitForLeaseAsync(IThreadStore store, string threadId)
     {
         var deadline = DateTime.UtcNow + Patience;

@@ -18,6 +18,8 @@ public sealed class OptionsTests
         options.MaxPendingRequestBodyBytes.Should().Be(64 * 1024 * 1024);
         options.HeartbeatInterval.Should().Be(TimeSpan.FromSeconds(15));
         options.MaxRunDuration.Should().BeNull();
+        options.LeaseDuration.Should().Be(TimeSpan.FromSeconds(15));
+        options.LeaseRenewalInterval.Should().BeNull("a third of the lease");
         options.IncludeExceptionDetails.Should().BeFalse();
         options.UnknownMembers.Should().Be(UnknownMemberHandling.Strip);
         options.LegacyInput.Should().Be(LegacyInputHandling.Translate);
@@ -38,6 +40,9 @@ public sealed class OptionsTests
         { nameof(AgUiOptions.MaxRunDuration), o => o.MaxRunDuration = TimeSpan.Zero },
         { nameof(AgUiOptions.UnknownMembers), o => o.UnknownMembers = (UnknownMemberHandling)42 },
         { nameof(AgUiOptions.LegacyInput), o => o.LegacyInput = (LegacyInputHandling)42 },
+        { nameof(AgUiOptions.LeaseDuration), o => o.LeaseDuration = TimeSpan.Zero },
+        { nameof(AgUiOptions.LeaseRenewalInterval), o => o.LeaseRenewalInterval = TimeSpan.Zero },
+        { nameof(AgUiOptions.LeaseRenewalInterval), o => o.LeaseRenewalInterval = o.LeaseDuration },
     };
 
     [Theory]
@@ -52,6 +57,16 @@ public sealed class OptionsTests
         var start = () => app.StartAsync();
 
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("AgUiOptions." + option);
+    }
+
+    [Fact]
+    public void AgUiOptions_LeaseShorterThanMaxRunDuration_IsValidBecauseRunsRenewIt()
+    {
+        var options = new AgUiOptions { LeaseDuration = TimeSpan.FromSeconds(15), MaxRunDuration = TimeSpan.FromHours(1), LeaseRenewalInterval = TimeSpan.FromSeconds(14) };
+
+        new AgUiOptionsValidator().Validate(null, options).Succeeded.Should().BeTrue();
+        options.RenewalInterval.Should().Be(TimeSpan.FromSeconds(14));
+        new AgUiOptions().RenewalInterval.Should().Be(TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -69,6 +69,57 @@ internal static class AgUiCalls
         return (string?)JsonNode.Parse(text)!["outcome"] ?? "none";
     }
 
+    /// <summary>Starts a slow run and returns once its first words arrived; the stream stays open until it is disposed.</summary>
+    public static async Task<OpenRun> StartSlowRunAsync(HttpClient client, string threadId, string runId)
+    {
+        using var request = RunRequest("/agents/slow", threadId, runId);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await ProblemAsync(response));
+        var run = new OpenRun(response, new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8));
+        while (await run.NextEventAsync() is { } e)
+        {
+            var type = (string?)e["type"];
+            if (type == "TEXT_MESSAGE_CONTENT")
+            {
+                return run;
+            }
+
+            type.Should().NotBe("RUN_ERROR", e.ToJsonString());
+        }
+
+        run.Dispose();
+        throw new InvalidOperationException("The slow run ended before it said anything.");
+    }
+
+    /// <summary>The slow agent's thread view.</summary>
+    public static async Task<JsonNode> SlowThreadAsync(HttpClient client, string threadId) =>
+        JsonNode.Parse(await client.GetStringAsync($"/agents/slow/threads/{threadId}"))!;
+
+    /// <summary>Polls the slow agent's thread view until it no longer says <c>running</c>; returns the seconds since <paramref name="since"/>.</summary>
+    public static async Task<double> WaitUntilNotRunningAsync(HttpClient client, string threadId, long since, TimeSpan patience)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if ((string?)(await SlowThreadAsync(client, threadId))["status"] != "running")
+            {
+                return Stopwatch.GetElapsedTime(since).TotalSeconds;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Thread '{threadId}' still says running after {patience.TotalSeconds} s.");
+    }
+
+    /// <summary>Cancels the slow agent's run on the thread; returns the status code and the parsed body.</summary>
+    public static async Task<(HttpStatusCode Status, JsonNode? Body)> CancelSlowAsync(HttpClient client, string threadId)
+    {
+        using var response = await client.PostAsync($"/agents/slow/threads/{threadId}/cancel", null);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
     public static async Task<int> EmailsSentAsync(HttpClient client, string threadId)
     {
         var list = JsonNode.Parse(await client.GetStringAsync($"/debug/emails/{threadId}"))!.AsArray();
@@ -106,4 +157,40 @@ internal static class AgUiCalls
         sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     public static long Now() => Stopwatch.GetTimestamp();
+}
+
+/// <summary>A run whose stream is still open: read on, or dispose it to leave.</summary>
+internal sealed class OpenRun(HttpResponseMessage response, StreamReader reader) : IDisposable
+{
+    /// <summary>The next event, or <see langword="null"/> at the end of the stream.</summary>
+    public async Task<JsonNode?> NextEventAsync()
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && JsonNode.Parse(line.AsSpan(5).Trim().ToString()) is { } node)
+            {
+                return node;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads to the end of the stream; returns the last event.</summary>
+    public async Task<JsonNode?> LastEventAsync()
+    {
+        JsonNode? last = null;
+        while (await NextEventAsync() is { } e)
+        {
+            last = e;
+        }
+
+        return last;
+    }
+
+    public void Dispose()
+    {
+        reader.Dispose();
+        response.Dispose();
+    }
 }

@@ -175,6 +175,7 @@ public sealed class RedisFaultTests(TwoInstancesOnRedis demos, ITestOutputHelper
         cancel.StatusCode.Should().Be(HttpStatusCode.Accepted, await AgUiCalls.ProblemAsync(cancel));
         var body = JsonNode.Parse(await cancel.Content.ReadAsStringAsync())!;
         body["runIds"]!.AsArray().Select(r => (string?)r).Should().Equal("r1");
+        ((string?)body["status"]).Should().Be("cancelled", "B, alive, ended its run through the bus");
         await reading.WaitAsync(TimeSpan.FromSeconds(30));
 
         finished.Should().NotBeNull();

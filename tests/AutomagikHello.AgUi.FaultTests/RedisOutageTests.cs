@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -5,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace AutomagikHello.AgUi.FaultTests;
 
 /// <summary>Redis stopped mid-test: requests fail with STORE_UNAVAILABLE, nothing is lost, service returns with Redis.</summary>
-public sealed class RedisOutageTests : IDisposable
+public sealed class RedisOutageTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
@@ -16,13 +17,7 @@ public sealed class RedisOutageTests : IDisposable
     {
         using var redis = new PrivateRedis(_temp.Path);
         await redis.StartAsync();
-        await using var demo = await DemoProcess.StartReadyAsync(
-            new Dictionary<string, string>
-            {
-                ["Demo:Store"] = "redis",
-                ["Demo:Redis"] = $"{redis.Address},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000",
-            },
-            _temp.Path);
+        await using var demo = await DemoProcess.StartReadyAsync(Settings(redis), _temp.Path);
         var threadId = AgUiCalls.NewThreadId();
         var interruptId = await AgUiCalls.RaiseApprovalAsync(demo.Client, threadId);
 
@@ -51,6 +46,64 @@ public sealed class RedisOutageTests : IDisposable
         outcome.Should().Be("success", "the pending interrupt survived the outage and service returned with Redis");
         (await AgUiCalls.ResumeAsync(demo.Client, threadId, interruptId)).Should().NotBe("success");
         (await AgUiCalls.EmailsSentAsync(demo.Client, threadId)).Should().Be(1);
+    }
+
+    [RedisServerFact]
+    public async Task RedisStoppedMidRun_RunEndsWithStoreUnavailableWhenItsLeaseLapses_ThenARetryRunsAtOnce()
+    {
+        using var redis = new PrivateRedis(_temp.Path);
+        await redis.StartAsync();
+        await using var demo = await DemoProcess.StartReadyAsync(Settings(redis), _temp.Path);
+        var threadId = AgUiCalls.NewThreadId();
+        using var talking = await AgUiCalls.StartSlowRunAsync(demo.Client, threadId, "r1");
+
+        redis.Stop();
+        var stoppedAt = Stopwatch.GetTimestamp();
+        var last = await talking.LastEventAsync();
+        var seconds = Stopwatch.GetElapsedTime(stoppedAt).TotalSeconds;
+        await redis.StartAsync();
+        var retry = await RetryWhileUnavailableAsync(demo.Client, threadId);
+
+        var message = $"Redis stopped mid-run: RUN_ERROR {(string?)last?["code"]} after {seconds:F1} s (lease 15 s); the retry after Redis returned: {(string?)retry?["type"]} {(string?)retry?["code"]}";
+        output.WriteLine(message);
+        Console.WriteLine(message);
+        ((string?)last!["type"]).Should().Be("RUN_ERROR", last.ToJsonString());
+        ((string?)last["code"]).Should().Be("STORE_UNAVAILABLE");
+        seconds.Should().BeLessThan(15 + 5, "the run stops when its lease lapses, not when the agent is done (about 22 s)");
+        ((string?)retry!["type"]).Should().Be("TEXT_MESSAGE_CONTENT", "the lapsed lease left the thread free: no THREAD_BUSY: {0}", retry.ToJsonString());
+    }
+
+    private static Dictionary<string, string> Settings(PrivateRedis redis) => new()
+    {
+        ["Demo:Store"] = "redis",
+        ["Demo:Redis"] = $"{redis.Address},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000",
+    };
+
+    /// <summary>Starts the slow run again, retrying while the store answers 503; returns its first event after RUN_STARTED.</summary>
+    private static async Task<JsonNode?> RetryWhileUnavailableAsync(HttpClient client, string threadId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            using var request = AgUiCalls.RunRequest("/agents/slow", threadId, "r2");
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+                continue;
+            }
+
+            response.StatusCode.Should().Be(HttpStatusCode.OK, await AgUiCalls.ProblemAsync(response));
+            await foreach (var e in AgUiCalls.ReadEventsAsync(response))
+            {
+                if ((string?)e["type"] != "RUN_STARTED" && (string?)e["type"] != "STEP_STARTED" && (string?)e["type"] != "TEXT_MESSAGE_START")
+                {
+                    return e;
+                }
+            }
+
+            return null;
+        }
     }
 
     private static Task<HttpResponseMessage> ResumeRawAsync(HttpClient client, string threadId, string interruptId)

@@ -12,7 +12,9 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// <summary>
 /// <c>POST {agent}/threads/{threadId}/cancel</c>: stops every active run of the agent on the thread (barge-in).
 /// Each stream closes its open items and ends with <c>RUN_FINISHED</c> outcome <c>cancelled</c>; the caller gets
-/// 202 with the run ids, or 404 problem+json (<c>NO_ACTIVE_RUN</c>) when none was active.
+/// 202 with the run ids and what happened (<see cref="CancelRunResponse.Status"/>: a run held by another process is
+/// asked to stop, and if its owner is gone its lease is ended), or 404 problem+json (<c>NO_ACTIVE_RUN</c>) when none
+/// was active.
 /// </summary>
 internal sealed class CancelEndpoint(MappedAgent mapped)
 {
@@ -44,13 +46,14 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
 
         // Scoped by owner: another caller's thread with the same id has, for this caller, no active run.
         var stopped = registry.Cancel(mapped.Agent, owner, threadId);
+        var status = CancelRunResponse.Cancelling;
         var logger = services.GetRequiredService<ILogger<CancelEndpoint>>();
         RunLog.CancelRequested(logger, threadId, stopped.Count);
-        if (stopped.Count == 0 && services.GetService<IRunCancellationBus>() is { } bus)
+        if (stopped.Count == 0)
         {
             try
             {
-                stopped = await CancelElsewhereAsync(services, bus, new ThreadKey(mapped.Name, owner, threadId), context.RequestAborted).ConfigureAwait(false);
+                (stopped, status) = await CancelElsewhereAsync(services, new ThreadKey(mapped.Name, owner, threadId), logger, context.RequestAborted).ConfigureAwait(false);
             }
             catch (ThreadStoreUnavailableException ex)
             {
@@ -58,11 +61,6 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
                 await new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; the run could not be cancelled. Retry later.")
                     .WriteAsync(context).ConfigureAwait(false);
                 return;
-            }
-
-            if (stopped.Count > 0)
-            {
-                RunLog.CancelPublished(logger, threadId, stopped[0]);
             }
         }
 
@@ -76,25 +74,83 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        var body = new CancelRunResponse { ThreadId = threadId, RunIds = stopped };
+        var body = new CancelRunResponse { ThreadId = threadId, RunIds = stopped, Status = status };
         await JsonSerializer.SerializeAsync(context.Response.Body, body, AgUiHostingJsonContext.Responses.CancelRunResponse, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>Publishes the cancellation of the run holding the thread's live lease on another instance, if any.</summary>
-    private static async Task<IReadOnlyList<string>> CancelElsewhereAsync(IServiceProvider services, IRunCancellationBus bus, ThreadKey key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cancels the run holding the thread's live lease in another instance or process, if any. Its owner is asked twice:
+    /// through the lease (it sees the request at its next renewal) and through the bus when there is one (at once). It
+    /// answers by ending the run, which releases the lease. An owner that does not answer by the time its lease is
+    /// overdue for renewal (or within <see cref="BusAnswerWait"/> of a bus message) is gone: its lease is ended now, so
+    /// the thread is free, and its end stays unrecorded for the next begin to judge.
+    /// </summary>
+    private static async Task<(IReadOnlyList<string> RunIds, string Status)> CancelElsewhereAsync(IServiceProvider services, ThreadKey key, ILogger logger, CancellationToken cancellationToken)
     {
-        var record = await services.GetRequiredService<IThreadStore>().GetAsync(key, cancellationToken).ConfigureAwait(false);
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var instanceId = services.GetRequiredService<IOptions<AgUiOptions>>().Value.InstanceId;
-        if (record?.Lease is not { } lease || lease.ExpiresAt <= now || string.Equals(lease.InstanceId, instanceId, StringComparison.Ordinal))
+        var store = services.GetRequiredService<IThreadStore>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var options = services.GetRequiredService<IOptions<AgUiOptions>>().Value;
+        var record = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        if (record?.Lease is not { } lease || lease.ExpiresAt <= now)
         {
-            // No run anywhere, or this instance's own run, which has just ended.
-            return [];
+            return ([], CancelRunResponse.Cancelling);
         }
 
-        await bus.PublishAsync(new RunCancellation(key, lease.RunId), cancellationToken).ConfigureAwait(false);
-        return [lease.RunId];
+        // A lease of this instance naming no local run: the run ended without its end recorded (the store failed), so
+        // nobody will answer.
+        var own = string.Equals(lease.InstanceId, options.InstanceId, StringComparison.Ordinal);
+
+        var runId = lease.RunId;
+        var asked = await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = key, RunId = runId, Update = LeaseUpdate.RequestCancel, Now = now }, cancellationToken).ConfigureAwait(false);
+        if (!asked.Succeeded)
+        {
+            return ([], CancelRunResponse.Cancelling); // it ended meanwhile
+        }
+
+        var deadline = own ? now : (lease.RenewedAt ?? now) + options.RenewalInterval + RenewalGrace;
+        if (!own && services.GetService<IRunCancellationBus>() is { } bus)
+        {
+            await bus.PublishAsync(new RunCancellation(key, runId), cancellationToken).ConfigureAwait(false);
+            RunLog.CancelPublished(logger, key.ThreadId, runId);
+            deadline = Min(deadline, now + BusAnswerWait);
+        }
+
+        while (true)
+        {
+            var current = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (current?.Lease is not { } held || !string.Equals(held.RunId, runId, StringComparison.Ordinal))
+            {
+                return ([runId], CancelRunResponse.Cancelled);
+            }
+
+            if (clock.GetUtcNow() >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(AnswerPollInterval, clock, cancellationToken).ConfigureAwait(false);
+        }
+
+        var ended = await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = key, RunId = runId, Update = LeaseUpdate.Expire, Now = clock.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        if (!ended.Succeeded)
+        {
+            return ([runId], CancelRunResponse.Cancelled); // it ended just now
+        }
+
+        RunLog.CancelReleasedLease(logger, key.ThreadId, runId, lease.InstanceId);
+        return ([runId], CancelRunResponse.Released);
+
+        static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     }
+
+    /// <summary>How late a renewal may be before its owner is taken as gone (timers and store writes are not punctual).</summary>
+    internal static readonly TimeSpan RenewalGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a live owner reached through the bus has to end its run (it takes milliseconds).</summary>
+    internal static readonly TimeSpan BusAnswerWait = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan AnswerPollInterval = TimeSpan.FromMilliseconds(50);
 
     private sealed class RouteParameter(ParameterInfo parameter) : IParameterBindingMetadata
     {

@@ -47,8 +47,9 @@ internal sealed class ThreadView
                 ToolCallArguments = p.ToolCallArguments,
                 Expired = p.Interrupt.IsExpiredAt(now),
                 RequiresApprover = p.RequiresApprover,
+                InDoubtRunId = record.InDoubtRunIdAt(p, now),
                 Decision = p.Decision is { } d
-                    ? new DecisionView { Status = d.Status, Payload = d.Payload, Metadata = d.Metadata, DecidedBy = d.DecidedBy, DecidedAt = d.DecidedAt }
+                    ? new DecisionView { Status = d.Status, Payload = d.Payload, Metadata = d.Metadata, DecidedBy = d.DecidedBy, DecidedAt = d.DecidedAt, InDoubtRunId = d.InDoubtRunId }
                     : null,
             }).ToList(),
             UpdatedAt = record.UpdatedAt,
@@ -74,6 +75,16 @@ internal sealed class PendingInterruptView
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool RequiresApprover { get; init; }
 
+    /// <summary>
+    /// In doubt: a run claimed it and its end was never recorded, so its answer may have been acted on. Only a cancel
+    /// or a re-approval (<c>"reapprove": true</c> on the decision endpoint) answers it. Absent when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool InDoubt => InDoubtRunId is not null;
+
+    /// <summary>When in doubt: the run that claimed it and died.</summary>
+    public string? InDoubtRunId { get; init; }
+
     public DecisionView? Decision { get; init; }
 }
 
@@ -89,6 +100,9 @@ internal sealed class DecisionView
     public string? DecidedBy { get; init; }
 
     public required DateTimeOffset DecidedAt { get; init; }
+
+    /// <summary>When the decision settled a doubt (a re-approval or a cancel): the run that had died.</summary>
+    public string? InDoubtRunId { get; init; }
 }
 
 /// <summary><c>POST {agent}/threads/{threadId}/interrupts/{interruptId}</c>: the decision's body.</summary>
@@ -103,6 +117,9 @@ internal sealed class DecisionRequest
 
     /// <summary>Envelope data (a JSON object).</summary>
     public JsonElement? Metadata { get; init; }
+
+    /// <summary>Re-approves an interrupt in doubt: the caller accepts that the earlier answer may already have been acted on.</summary>
+    public bool Reapprove { get; init; }
 }
 
 /// <summary>

@@ -72,7 +72,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         }
 
         var interruptId = context.Request.RouteValues[InterruptIdRouteValue] as string ?? string.Empty;
-        var (entry, problem) = await services.GetRequiredService<RunRequestReader>().ReadResumeEntryAsync(context, interruptId).ConfigureAwait(false);
+        var (decision, problem) = await services.GetRequiredService<RunRequestReader>().ReadDecisionAsync(context, interruptId).ConfigureAwait(false);
         if (problem is not null)
         {
             await problem.WriteAsync(context).ConfigureAwait(false);
@@ -87,9 +87,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
                 new RecordDecisionRequest
                 {
                     Key = key,
-                    Entry = entry!,
+                    Entry = decision!.Entry!,
                     DecidedBy = services.GetRequiredService<ThreadOwnerResolver>().Resolve(context),
                     ByApprover = await IsApproverAsync(context).ConfigureAwait(false),
+                    Reapprove = decision.Reapprove,
                     Now = clock.GetUtcNow(),
                 },
                 context.RequestAborted).ConfigureAwait(false);
@@ -178,7 +179,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Responses.RunSummary, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409.</summary>
+    /// <summary>
+    /// Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409 (among them
+    /// <c>RESUME_IN_DOUBT</c>: the thread's state, not the answer, is what stands in the way).
+    /// </summary>
     internal static AgUiProblem ProblemFor(ThreadStoreError error) => new(
         error.Code switch
         {

@@ -82,11 +82,22 @@ public sealed class AgUiOptions
     public ResumeValidationMode ResumeValidation { get; set; } = ResumeValidationMode.Strict;
 
     /// <summary>
-    /// How long a run holds its thread if it never completes (a crashed process); after that another run may take the
-    /// thread and the crashed run's claim on interrupts lapses. Default 10 minutes; must be positive and, when
-    /// <see cref="MaxRunDuration"/> is set, at least as long.
+    /// How long a run's hold on its thread lasts unless renewed. A live run renews it every
+    /// <see cref="LeaseRenewalInterval"/>, so a run may last as long as it likes; a run whose process died stops renewing,
+    /// and its thread is free again at most this long after its last renewal. Default 15 seconds; must be positive.
     /// </summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How often a live run renews its lease (one store write per run per interval, off the event path); also how long a
+    /// cancel waits for a run in another process to answer before it treats the run's owner as gone.
+    /// <see langword="null"/> (the default): a third of <see cref="LeaseDuration"/>. When set: positive and shorter than
+    /// <see cref="LeaseDuration"/>.
+    /// </summary>
+    public TimeSpan? LeaseRenewalInterval { get; set; }
+
+    /// <summary>The renewal interval in effect: <see cref="LeaseRenewalInterval"/>, or a third of <see cref="LeaseDuration"/>.</summary>
+    internal TimeSpan RenewalInterval => LeaseRenewalInterval ?? LeaseDuration / 3;
 
     /// <summary>Identifies this process in run leases (for diagnostics and cross-instance cancel). Default: host name, process id and a random suffix.</summary>
     public string InstanceId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";

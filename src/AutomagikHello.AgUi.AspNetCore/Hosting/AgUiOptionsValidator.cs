@@ -57,9 +57,14 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
             Fail(ref failures, nameof(AgUiOptions.ResumeValidation), options.ResumeValidation, "a defined ResumeValidationMode value");
         }
 
-        if (options.LeaseDuration <= TimeSpan.Zero || (options.MaxRunDuration is { } longest && options.LeaseDuration < longest))
+        // Leases are renewed while the run lives, so a lease need not outlast the longest run.
+        if (options.LeaseDuration <= TimeSpan.Zero || options.LeaseDuration.TotalMilliseconds > uint.MaxValue - 1)
         {
-            Fail(ref failures, nameof(AgUiOptions.LeaseDuration), options.LeaseDuration, "positive and at least MaxRunDuration");
+            Fail(ref failures, nameof(AgUiOptions.LeaseDuration), options.LeaseDuration, "positive (and under 49 days)");
+        }
+        else if (options.LeaseRenewalInterval is { } renewal && (renewal <= TimeSpan.Zero || renewal >= options.LeaseDuration))
+        {
+            Fail(ref failures, nameof(AgUiOptions.LeaseRenewalInterval), renewal, $"positive and shorter than LeaseDuration ({options.LeaseDuration}), or null for a third of it");
         }
 
         if (string.IsNullOrWhiteSpace(options.InstanceId))

@@ -77,11 +77,11 @@ internal sealed class RunRequestReader
     }
 
     /// <summary>
-    /// Reads the decision endpoint's body, a resume entry for <paramref name="interruptId"/>, with the same strict
-    /// reader as a run input (415, 413, 503, then 400 with the reader's code and JSON Pointer).
+    /// Reads the decision endpoint's body, a decision on <paramref name="interruptId"/>, with the same strict reader
+    /// as a run input (415, 413, 503, then 400 with the reader's code and JSON Pointer).
     /// </summary>
     /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
-    public async Task<(ResumeEntry? Entry, AgUiProblem? Problem)> ReadResumeEntryAsync(HttpContext context, string interruptId)
+    public async Task<(DecisionReadResult? Decision, AgUiProblem? Problem)> ReadDecisionAsync(HttpContext context, string interruptId)
     {
         var body = await ReadJsonBodyAsync(context).ConfigureAwait(false);
         if (body.Problem is { } problem)
@@ -89,8 +89,8 @@ internal sealed class RunRequestReader
             return (null, problem);
         }
 
-        var read = _reader.ReadResumeEntry(body.Bytes, interruptId);
-        return (read.Entry, Checked(read.Error, read.Warnings));
+        var read = _reader.ReadDecision(body.Bytes, interruptId);
+        return (read, Checked(read.Error, read.Warnings));
     }
 
     // Logs the reader's warnings and turns its error, if any, into the refusal.

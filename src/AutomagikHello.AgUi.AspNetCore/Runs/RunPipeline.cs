@@ -135,6 +135,7 @@ internal sealed class RunPipeline
         var run = new AgUiRun(context, input, queue, begin.Answers);
         var recorder = new ThreadRunRecorder(_store, key, run, _clock, _logger);
         using var writer = new RunStreamWriter(output, queue, input, heartbeat, _logger, _options, _clock, context.RequestAborted, recorder);
+        using var renewer = begin.Record?.Lease is { } lease ? new RunLeaseRenewer(_store, key, lease, _options, _clock, queue, recorder, _logger) : null;
 
         RunLog.RunStarted(_logger, input.ThreadId, input.RunId);
         _metrics.StreamOpened();

@@ -18,6 +18,8 @@ internal sealed class RunStreamWriter : IDisposable
 {
     private const string AgentErrorMessage = "The agent failed while running.";
     private const string ProtocolViolationMessage = "The agent emitted an event sequence that AG-UI does not allow.";
+    private const string LeaseLostMessage = "The run no longer holds its thread (its lease lapsed or a cancel found its owner unresponsive); it was stopped and its end was not recorded.";
+    private const string LeaseLapsedMessage = "The thread store could not be reached to renew the run's lease; the run was stopped when the lease lapsed and its end was not recorded. The thread is free: retry the run.";
 
     private readonly PipeWriter _output;
     private RunFrameBuffer? _frames;
@@ -224,6 +226,17 @@ internal sealed class RunStreamWriter : IDisposable
             return Disconnected();
         }
 
+        // The lease is gone: the thread may already be another run's, so this run records nothing.
+        if (reason is RunStopReason.LeaseLost)
+        {
+            return await FailAsync(ThreadErrorCodes.LeaseLost, LeaseLostMessage, record: false).ConfigureAwait(false);
+        }
+
+        if (reason is RunStopReason.LeaseLapsed)
+        {
+            return await FailAsync(AgUiErrorCodes.StoreUnavailable, LeaseLapsedMessage, record: false).ConfigureAwait(false);
+        }
+
         RunLog.RunStopped(_logger, _input.ThreadId, _input.RunId, reason.ToString());
         return await EndAsync(RunFinishedOutcome.Cancelled, null, null, new RunEnd(RunEndKind.Cancelled, StopReason: reason)).ConfigureAwait(false);
     }
@@ -267,9 +280,13 @@ internal sealed class RunStreamWriter : IDisposable
         return await TerminateAsync(end).ConfigureAwait(false);
     }
 
-    private async Task<RunEnd> FailAsync(string code, string message)
+    private async Task<RunEnd> FailAsync(string code, string message, bool record = true)
     {
-        if (_recorder is not null)
+        if (!record)
+        {
+            _recorder?.Forgo();
+        }
+        else if (_recorder is not null)
         {
             // A failed run releases its claim so the interrupts can be answered again; nothing to report if that fails.
             await _recorder.RecordAsync(RunCompletion.Failed, null).ConfigureAwait(false);

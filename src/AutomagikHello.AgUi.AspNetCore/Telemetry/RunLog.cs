@@ -62,6 +62,15 @@ internal static partial class RunLog
     [LoggerMessage(24, LogLevel.Warning, "Agent ended run {RunId} on thread {ThreadId} with RUN_ERROR {Code}: {Message}")]
     public static partial void AgentReportedError(ILogger logger, Exception? exception, string threadId, string runId, string code, string message);
 
+    [LoggerMessage(40, LogLevel.Warning, "Could not renew the lease of run {RunId} on thread {ThreadId}; it lapses in {SecondsLeft:F1} s unless a renewal succeeds.")]
+    public static partial void LeaseRenewalFailed(ILogger logger, Exception exception, string threadId, string runId, double secondsLeft);
+
+    [LoggerMessage(41, LogLevel.Warning, "Run {RunId} on thread {ThreadId} lost its lease ({Reason}); it is stopped with RUN_ERROR and records nothing.")]
+    public static partial void LeaseLost(ILogger logger, string threadId, string runId, string reason);
+
+    [LoggerMessage(42, LogLevel.Warning, "Cancel for thread {ThreadId}: run {RunId} of instance {InstanceId} did not answer; its owner is taken as gone and its lease was ended.")]
+    public static partial void CancelReleasedLease(ILogger logger, string threadId, string runId, string instanceId);
+
     [LoggerMessage(25, LogLevel.Error, "AgUiOptions.ApproverPolicy names '{Policy}', which the authorization service cannot evaluate; nobody is treated as an approver.")]
     public static partial void ApproverPolicyUnusable(ILogger logger, Exception exception, string policy);
 }

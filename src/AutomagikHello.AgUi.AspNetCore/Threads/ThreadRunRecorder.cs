@@ -18,6 +18,12 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, AgUiR
     /// <summary>Whether the run's end was recorded (or its recording attempted).</summary>
     public bool HasRecorded => Volatile.Read(ref _recorded) != 0;
 
+    /// <summary>
+    /// Records nothing, now or later: the run lost its lease, so the thread may be another run's, and a lapsed lease with
+    /// no recorded end is left for the next begin to judge.
+    /// </summary>
+    public void Forgo() => Volatile.Write(ref _recorded, 1);
+
     /// <summary>Notes tool-call events the stream accepted (start, args, chunks); ignores everything else.</summary>
     public void Observe(AgUiEvent agUiEvent)
     {

@@ -18,11 +18,12 @@ internal sealed class RunAgentInputParser
     private static readonly string[] ToolNames = ["name", "description", "parameters", "metadata"];
     private static readonly string[] ContextNames = ["description", "value"];
     private static readonly string[] ResumeEntryNames = ["interruptId", "status", "payload", "metadata"];
-    private static readonly string[] DecisionNames = ["status", "payload", "metadata"];
+    private static readonly string[] DecisionNames = ["status", "payload", "metadata", "reapprove"];
 
     private readonly RunAgentInputReaderOptions _options;
     private readonly JsonPointerPath _path = new();
     private List<InputDiagnostic>? _warnings;
+    private bool _reapprove; // a decision's flag, read with its entry
 
     public RunAgentInputParser(RunAgentInputReaderOptions options)
     {
@@ -409,11 +410,14 @@ internal sealed class RunAgentInputParser
     }
 
     /// <summary>
-    /// Reads a resume entry sent on its own, for the interrupt its URL names (the decision endpoint's body):
-    /// <c>status</c> (required), <c>payload</c>, <c>metadata</c>.
+    /// Reads a decision on the interrupt its URL names (the decision endpoint's body): <c>status</c> (required),
+    /// <c>payload</c>, <c>metadata</c>, <c>reapprove</c>.
     /// </summary>
-    public ResumeEntry ReadDecision(JsonElement e, string interruptId) =>
-        ReadResumeEntry(e, legacyObject: false, decisionFor: interruptId);
+    public DecisionBody ReadDecision(JsonElement e, string interruptId)
+    {
+        var entry = ReadResumeEntry(e, legacyObject: false, decisionFor: interruptId);
+        return new DecisionBody(entry, _reapprove);
+    }
 
     private ResumeEntry ReadResumeEntry(JsonElement e, bool legacyObject, string? decisionFor = null)
     {
@@ -430,6 +434,7 @@ internal sealed class RunAgentInputParser
             else if (p.NameEquals("status"u8)) status = ReadStatus(p.Value);
             else if (p.NameEquals("payload"u8)) payload = OptionalAny(p.Value);
             else if (p.NameEquals("metadata"u8)) metadata = OptionalObject(p.Value);
+            else if (decisionFor is not null && p.NameEquals("reapprove"u8)) _reapprove = OptionalBoolean(p.Value);
             else Unknown(p, decisionFor is null ? ResumeEntryNames : DecisionNames);
             _path.Pop();
         }
@@ -531,6 +536,22 @@ internal sealed class RunAgentInputParser
         }
 
         return e;
+    }
+
+    private bool OptionalBoolean(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.Null:
+                NullAsAbsent();
+                return false;
+            default:
+                throw Reject(InputErrorCodes.WrongType, $"Expected a boolean, found {Describe(e)}.");
+        }
     }
 
     private JsonElement? OptionalObject(JsonElement e)
@@ -654,3 +675,6 @@ internal sealed class RunAgentInputParser
         _ => "null",
     };
 }
+
+/// <summary>A decision body as read: the resume entry, and whether it re-approves an interrupt in doubt.</summary>
+internal sealed record DecisionBody(ResumeEntry Entry, bool Reapprove);

@@ -30,15 +30,15 @@ public sealed class RunAgentInputReader
     }
 
     /// <summary>
-    /// Reads one resume entry sent on its own for the interrupt <paramref name="interruptId"/> (named elsewhere, e.g. in
-    /// the URL): <c>{"status": "resolved" | "cancelled", "payload"?: any, "metadata"?: object}</c>, as strictly as
-    /// <see cref="Read"/> reads a whole input. The entry's JSON values reference <paramref name="utf8Json"/>'s memory.
+    /// Reads one decision on the interrupt <paramref name="interruptId"/> (named elsewhere, e.g. in the URL):
+    /// <c>{"status": "resolved" | "cancelled", "payload"?: any, "metadata"?: object, "reapprove"?: boolean}</c>, as
+    /// strictly as <see cref="Read"/> reads a whole input. The entry's JSON values reference <paramref name="utf8Json"/>'s memory.
     /// </summary>
-    public ResumeEntryReadResult ReadResumeEntry(ReadOnlyMemory<byte> utf8Json, string interruptId)
+    public DecisionReadResult ReadDecision(ReadOnlyMemory<byte> utf8Json, string interruptId)
     {
         ArgumentNullException.ThrowIfNull(interruptId);
-        var (entry, error, warnings) = ReadDocument(utf8Json, static (parser, root, id) => parser.ReadDecision(root, id), interruptId);
-        return new ResumeEntryReadResult(entry, error, warnings);
+        var (decision, error, warnings) = ReadDocument(utf8Json, static (parser, root, id) => parser.ReadDecision(root, id), interruptId);
+        return new DecisionReadResult(decision?.Entry, decision?.Reapprove ?? false, error, warnings);
     }
 
     // One strict path for every body: size, well-formed JSON within the depth, no repeated property (exact or in

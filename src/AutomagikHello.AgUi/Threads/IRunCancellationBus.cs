@@ -9,8 +9,8 @@ namespace AutomagikHello.AgUi.Threads;
 /// <remarks>
 /// The hosting layer wires it: it subscribes at start-up, cancels a local run when a message names it, and publishes
 /// when a cancel request names a run that is not local. Delivery is at most once (a message published while an instance
-/// is disconnected is lost); the run's lease bounds how long such a run can keep the thread. With a single instance no
-/// bus is needed. Implementations: the Redis package's pub/sub bus.
+/// is disconnected is lost); the cancel also flags the run's lease, which its owner sees at its next renewal. With a
+/// single instance no bus is needed. Implementations: the Redis package's pub/sub bus.
 /// </remarks>
 public interface IRunCancellationBus
 {

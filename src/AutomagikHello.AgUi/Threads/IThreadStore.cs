@@ -16,6 +16,13 @@ public interface IThreadStore
     /// <summary>Records the run's end and releases its lease atomically.</summary>
     ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Renews, flags for cancel or expires the lease of the run named in the request, atomically; <c>LEASE_LOST</c> when
+    /// that run no longer holds the thread (or, for a renewal or a cancel request, its lease has lapsed). An expiry of
+    /// a lease already lapsed, or a second cancel request, is a repeat (nothing changes).
+    /// </summary>
+    ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Records a decision on a pending interrupt, validated like a resume entry; a repeat is a no-op.</summary>
     ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default);
 }

@@ -62,6 +62,13 @@ public sealed class InMemoryThreadStore : IThreadStore
     }
 
     /// <inheritdoc />
+    public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ValueTask.FromResult(Apply(request.Key, request, static (current, r) => ThreadTransitions.UpdateLease(current, r)));
+    }
+
+    /// <inheritdoc />
     public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);

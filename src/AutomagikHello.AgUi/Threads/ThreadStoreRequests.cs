@@ -25,7 +25,7 @@ public sealed class BeginRunRequest
     /// <summary>The process running the run.</summary>
     public required string InstanceId { get; init; }
 
-    /// <summary>How long the lease lasts if the run never completes.</summary>
+    /// <summary>How long the lease lasts unless the run renews it.</summary>
     public required TimeSpan LeaseDuration { get; init; }
 
     /// <summary>The time of the request (expiry of interrupts and leases is judged against it).</summary>
@@ -88,6 +88,50 @@ public sealed class RecordDecisionRequest
     /// </summary>
     public bool ByApprover { get; init; }
 
+    /// <summary>
+    /// Whether the decision re-approves an interrupt in doubt (<see cref="PendingInterrupt.InDoubtRunId"/>): the
+    /// decider knows the earlier answer may already have been acted on and answers again (<c>resolved</c>; the agent
+    /// sees <see cref="ResumeAnswer.IsReapproval"/>). Without it a <c>resolved</c> decision on an interrupt in doubt is
+    /// <see cref="ThreadErrorCodes.ResumeInDoubt"/>; a <c>cancelled</c> one always settles the doubt. On an interrupt
+    /// not in doubt it changes nothing: the ordinary rules apply.
+    /// </summary>
+    public bool Reapprove { get; init; }
+
     /// <summary>The time of the decision.</summary>
+    public required DateTimeOffset Now { get; init; }
+}
+
+/// <summary>What <see cref="IThreadStore.UpdateLeaseAsync"/> does to a run's lease.</summary>
+public enum LeaseUpdate
+{
+    /// <summary>The run is alive: its lease now lasts <see cref="UpdateLeaseRequest.Duration"/> from now. A lapsed lease is not revived.</summary>
+    Renew,
+
+    /// <summary>A cancel asks the run to stop: its owner sees <see cref="RunLease.CancelRequested"/> on its next renewal.</summary>
+    RequestCancel,
+
+    /// <summary>
+    /// The run's owner is gone: the lease lapses now (its end is still not recorded, so what it claimed stays claimed
+    /// until the next begin judges it), and the thread is free.
+    /// </summary>
+    Expire,
+}
+
+/// <summary>Change the lease of the run holding a thread: only that run's lease, and only while it holds it.</summary>
+public sealed class UpdateLeaseRequest
+{
+    /// <summary>The thread.</summary>
+    public required ThreadKey Key { get; init; }
+
+    /// <summary>The run whose lease is changed; any other run's lease is left alone (<c>LEASE_LOST</c>).</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>The change.</summary>
+    public required LeaseUpdate Update { get; init; }
+
+    /// <summary>For <see cref="LeaseUpdate.Renew"/>: how long the lease lasts from <see cref="Now"/>.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>The time of the request.</summary>
     public required DateTimeOffset Now { get; init; }
 }

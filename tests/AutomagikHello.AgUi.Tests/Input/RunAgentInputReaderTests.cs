@@ -179,11 +179,14 @@ public sealed class RunAgentInputReaderTests
     }
 
     [Fact]
-    public void ReadResumeEntry_Decision_ReadsStatusPayloadAndMetadataForTheGivenInterrupt()
+    public void ReadDecision_StatusPayloadMetadataReapprove_AreReadForTheGivenInterrupt()
     {
-        var result = new RunAgentInputReader().ReadResumeEntry("""{"status":"resolved","payload":{"approved":true},"metadata":{"by":"x"}}"""u8.ToArray(), "int_1");
+        var result = new RunAgentInputReader().ReadDecision("""{"status":"resolved","payload":{"approved":true},"metadata":{"by":"x"},"reapprove":true}"""u8.ToArray(), "int_1");
+        var plain = new RunAgentInputReader().ReadDecision("""{"status":"cancelled"}"""u8.ToArray(), "int_1");
 
         result.Succeeded.Should().BeTrue(result.Error?.ToString());
+        result.Reapprove.Should().BeTrue();
+        plain.Reapprove.Should().BeFalse();
         result.Entry!.InterruptId.Should().Be("int_1");
         result.Entry.Status.Should().Be(ResumeStatus.Resolved);
         result.Entry.Payload!.Value.GetProperty("approved").GetBoolean().Should().BeTrue();
@@ -200,9 +203,12 @@ public sealed class RunAgentInputReaderTests
     [InlineData("""{"status":"cancelled","metadata":[]}""", "WRONG_TYPE", "/metadata")]
     [InlineData("""[]""", "WRONG_TYPE", "")]
     [InlineData("""{"status":""", "MALFORMED_JSON", "")]
-    public void ReadResumeEntry_Invalid_ReportsCodeAndPath(string json, string code, string path)
+    [InlineData("""{"status":"resolved","reapprove":"yes"}""", "WRONG_TYPE", "/reapprove")]
+    [InlineData("""{"status":"resolved","Reapprove":true}""", "CASE_VARIANT_PROPERTY", "/Reapprove")]
+    [InlineData("""{"status":"resolved","reapprove":false,"reapprove":true}""", "DUPLICATE_PROPERTY", "/reapprove")]
+    public void ReadDecision_Invalid_ReportsCodeAndPath(string json, string code, string path)
     {
-        var result = new RunAgentInputReader().ReadResumeEntry(Encoding.UTF8.GetBytes(json), "int_1");
+        var result = new RunAgentInputReader().ReadDecision(Encoding.UTF8.GetBytes(json), "int_1");
 
         result.Succeeded.Should().BeFalse();
         result.Error!.Code.Should().Be(code, result.Error.ToString());
