@@ -195,6 +195,11 @@ internal sealed class RunStreamWriter : IDisposable
         }
 
         var outcome = completion.Outcome!;
+        if (outcome.Kind == AgentOutcomeKind.Interrupt && UnusableSchema(outcome.Interrupts) is { } unusable)
+        {
+            return await FailAsync(AgUiErrorCodes.InvalidInterruptSchema, unusable).ConfigureAwait(false);
+        }
+
         RunFinishedOutcome finished = outcome.Kind switch
         {
             AgentOutcomeKind.Interrupt => new InterruptOutcome { Interrupts = outcome.Interrupts },
@@ -209,6 +214,24 @@ internal sealed class RunStreamWriter : IDisposable
         };
         var result = outcome.Kind == AgentOutcomeKind.Success ? outcome.Result : null;
         return await EndAsync(finished, result, outcome.Usage, new RunEnd(kind)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The raised interrupts' response schemas are checked before anything is stored: a schema no answer could satisfy
+    /// (or that would fail while evaluating one) is the agent's error, now, not the client's later.
+    /// </summary>
+    private string? UnusableSchema(IReadOnlyList<Interrupt> interrupts)
+    {
+        foreach (var interrupt in interrupts)
+        {
+            if (interrupt.ResponseSchema is { } schema && ResponseSchemas.FindProblem(schema) is { } problem)
+            {
+                RunLog.InvalidInterruptSchema(_logger, _input.ThreadId, _input.RunId, interrupt.Id, problem);
+                return $"Interrupt '{interrupt.Id}' has an unusable responseSchema: {problem}";
+            }
+        }
+
+        return null;
     }
 
     private SuccessOutcome SuccessOutcome()

@@ -284,7 +284,7 @@ public sealed class ThreadEndpointTests
         authenticated.Interrupts().Should().ContainSingle();
     }
 
-    private static async Task ExpectProblem(HttpResponseMessage response, HttpStatusCode status, string code)
+    internal static async Task ExpectProblem(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(status, body);
