@@ -23,6 +23,12 @@ public static class AgUiErrorCodes
     /// </summary>
     public const string InvalidInterruptSchema = "INVALID_INTERRUPT_SCHEMA";
 
+    /// <summary>
+    /// Not an error: the <c>truncated.code</c> of a JSON resume summary whose message text reached
+    /// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. The run went on to its end; only the summary's text is cut.
+    /// </summary>
+    public const string SummaryTruncated = "SUMMARY_TRUNCATED";
+
     /// <summary>406: the <c>Accept</c> header excludes <c>text/event-stream</c>.</summary>
     public const string NotAcceptable = "NOT_ACCEPTABLE";
 
@@ -46,7 +52,7 @@ public static class AgUiErrorCodes
     {
         AgentError or ProtocolViolation or NotAcceptable or UnsupportedMediaType or MalformedRequest or NoActiveRun
             or StoreUnavailable or AuthenticationRequired => true,
-        InvalidInterruptSchema => true,
+        InvalidInterruptSchema or SummaryTruncated => true,
         ThreadErrorCodes.ResumeRequired or ThreadErrorCodes.UnknownInterrupt or ThreadErrorCodes.PartialResume
             or ThreadErrorCodes.DuplicateResumeEntry or ThreadErrorCodes.InterruptExpired or ThreadErrorCodes.InvalidResumePayload
             or ThreadErrorCodes.ResumeAlreadyApplied or ThreadErrorCodes.ThreadBusy or ThreadErrorCodes.LeaseLost

@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using AutomagikHello.AgUi.Sequencing;
-using AutomagikHello.AgUi.Streaming;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.Logging;
 
@@ -10,17 +7,17 @@ namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// The single reader of a run's <see cref="RunEventQueue"/>: writes <c>RUN_STARTED</c>, passes each agent event
-/// through the <see cref="EventSequenceGuard"/> into the SSE body, flushes when the agent has nothing more ready or
-/// the byte threshold is reached, writes heartbeats on idle gaps, and ends the stream with exactly one terminal
-/// event (none when the client is gone). Nothing is written after the terminal event.
+/// through the <see cref="EventSequenceGuard"/> into the run's <see cref="IRunEventSink"/> (the SSE body, or the JSON
+/// resume summary), flushes when the agent has nothing more ready or the byte threshold is reached, writes heartbeats
+/// on idle gaps, and ends the stream with exactly one terminal event (none when the client is gone). Nothing is
+/// written after the terminal event.
 /// </summary>
 internal sealed class RunStreamWriter : IDisposable
 {
     private const string AgentErrorMessage = "The agent failed while running.";
     private const string ProtocolViolationMessage = "The agent emitted an event sequence that AG-UI does not allow.";
 
-    private readonly PipeWriter _output;
-    private RunFrameBuffer? _frames;
+    private readonly IRunEventSink _sink;
     private readonly RunEventQueue _queue;
     private readonly RunStartedEvent _started;
     private EventSequenceGuard? _guard;
@@ -34,8 +31,9 @@ internal sealed class RunStreamWriter : IDisposable
     private readonly ThreadRunRecorder? _recorder;
     private int _unflushed;
 
+    /// <summary>A writer into <paramref name="sink"/>, which it owns (and disposes).</summary>
     public RunStreamWriter(
-        PipeWriter output,
+        IRunEventSink sink,
         RunEventQueue queue,
         RunAgentInput input,
         RunHeartbeat heartbeat,
@@ -47,7 +45,7 @@ internal sealed class RunStreamWriter : IDisposable
     {
         _recorder = recorder;
         _clock = clock;
-        _output = output;
+        _sink = sink;
         _queue = queue;
         _input = input;
         _started = new RunStartedEvent
@@ -63,12 +61,6 @@ internal sealed class RunStreamWriter : IDisposable
         _includeExceptionDetails = options.IncludeExceptionDetails;
         _requestAborted = requestAborted;
     }
-
-    /// <summary>
-    /// Frames go into a <see cref="RunFrameBuffer"/>, taken when the first frame of a batch is written and handed to
-    /// the response (then given back) by <see cref="FlushAsync"/>.
-    /// </summary>
-    private SseEventWriter Frames => (_frames ??= RunFrameBuffer.Rent()).Sse;
 
     /// <summary>
     /// The run's <see cref="EventSequenceGuard"/>, created (and shown <c>RUN_STARTED</c>) when first needed: at the
@@ -95,7 +87,7 @@ internal sealed class RunStreamWriter : IDisposable
     public async Task<RunEnd> RunAsync()
     {
         // RUN_STARTED is always valid; the guard sees it when it is created (see Guard).
-        _unflushed += Frames.WriteEvent(_started);
+        _unflushed += _sink.Write(_started);
         if (!await FlushAsync().ConfigureAwait(false))
         {
             return Disconnected();
@@ -133,7 +125,7 @@ internal sealed class RunStreamWriter : IDisposable
 
             if (_queue.TakeHeartbeatRequest() && _unflushed == 0)
             {
-                _unflushed += Frames.WriteHeartbeat();
+                _unflushed += _sink.WriteHeartbeat();
             }
 
             if (_unflushed > 0 && !await FlushAsync().ConfigureAwait(false))
@@ -164,7 +156,7 @@ internal sealed class RunStreamWriter : IDisposable
             _recorder.Observe(agUiEvent);
         }
 
-        _unflushed += Frames.WriteEvent(agUiEvent);
+        _unflushed += _sink.Write(agUiEvent);
         if (_unflushed >= _flushThreshold && !await FlushAsync().ConfigureAwait(false))
         {
             return Disconnected();
@@ -262,7 +254,7 @@ internal sealed class RunStreamWriter : IDisposable
                 return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? violation.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
             }
 
-            _unflushed += Frames.WriteEvent(closing);
+            _unflushed += _sink.Write(closing);
         }
 
         var finished = new RunFinishedEvent
@@ -286,7 +278,7 @@ internal sealed class RunStreamWriter : IDisposable
             return await FailAsync(notRecorded.Code, notRecorded.Message).ConfigureAwait(false);
         }
 
-        _unflushed += Frames.WriteEvent(finished);
+        _unflushed += _sink.Write(finished);
         return await TerminateAsync(end).ConfigureAwait(false);
     }
 
@@ -300,7 +292,7 @@ internal sealed class RunStreamWriter : IDisposable
 
         var error = new RunErrorEvent { Code = code, Message = message };
         Guard.Check(error);
-        _unflushed += Frames.WriteEvent(error);
+        _unflushed += _sink.Write(error);
         return await TerminateAsync(new RunEnd(RunEndKind.Error, code)).ConfigureAwait(false);
     }
 
@@ -335,28 +327,7 @@ internal sealed class RunStreamWriter : IDisposable
     private async ValueTask<bool> FlushAsync()
     {
         _unflushed = 0;
-        try
-        {
-            if (_frames is { } frames)
-            {
-                _frames = null;
-                try
-                {
-                    _output.Write(frames.Written);
-                }
-                finally
-                {
-                    RunFrameBuffer.Return(frames);
-                }
-            }
-
-            var result = await _output.FlushAsync(_requestAborted).ConfigureAwait(false);
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                return false;
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        if (!await _sink.FlushAsync(_requestAborted).ConfigureAwait(false))
         {
             return false;
         }
@@ -365,12 +336,5 @@ internal sealed class RunStreamWriter : IDisposable
         return true;
     }
 
-    public void Dispose()
-    {
-        if (_frames is { } frames)
-        {
-            _frames = null;
-            RunFrameBuffer.Return(frames);
-        }
-    }
+    public void Dispose() => _sink.Dispose();
 }
