@@ -23,7 +23,23 @@ public sealed class RunAgentInputReader
     /// Reads one UTF-8 JSON body. The returned input's JSON values (state, payloads, metadata) reference
     /// <paramref name="utf8Json"/>'s memory, which must therefore stay unchanged while the input is in use.
     /// </summary>
-    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json)
+    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json) => ReadCore(utf8Json, null, null);
+
+    /// <summary>
+    /// Reads one UTF-8 JSON body that may omit <c>threadId</c> and <c>runId</c> (an endpoint whose route names the
+    /// thread): an omitted one takes the value given; a present one is read and checked as usual.
+    /// </summary>
+    /// <param name="utf8Json">The body; its memory must stay unchanged while the input is in use.</param>
+    /// <param name="threadId">The thread id when the body has none.</param>
+    /// <param name="runId">The run id when the body has none.</param>
+    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json, string threadId, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(runId);
+        return ReadCore(utf8Json, threadId, runId);
+    }
+
+    private RunAgentInputReadResult ReadCore(ReadOnlyMemory<byte> utf8Json, string? threadId, string? runId)
     {
         if (utf8Json.Length > _options.MaxBytes)
         {
@@ -46,7 +62,7 @@ public sealed class RunAgentInputReader
         var parser = new RunAgentInputParser(_options);
         try
         {
-            var input = parser.ReadInput(document.RootElement);
+            var input = parser.ReadInput(document.RootElement, threadId, runId);
             return new RunAgentInputReadResult(input, null, parser.Warnings);
         }
         catch (InputRejectedException rejected)
