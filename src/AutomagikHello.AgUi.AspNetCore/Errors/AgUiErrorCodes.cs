@@ -55,7 +55,7 @@ public static class AgUiErrorCodes
         InvalidInterruptSchema or SummaryTruncated => true,
         ThreadErrorCodes.ResumeRequired or ThreadErrorCodes.UnknownInterrupt or ThreadErrorCodes.PartialResume
             or ThreadErrorCodes.DuplicateResumeEntry or ThreadErrorCodes.InterruptExpired or ThreadErrorCodes.InvalidResumePayload
-            or ThreadErrorCodes.ResumeAlreadyApplied or ThreadErrorCodes.ThreadBusy or ThreadErrorCodes.LeaseLost
+            or ThreadErrorCodes.ResumeAlreadyApplied or ThreadErrorCodes.ResumeInDoubt or ThreadErrorCodes.ThreadBusy or ThreadErrorCodes.LeaseLost
             or ThreadErrorCodes.DecisionConflict or ThreadErrorCodes.ThreadNotFound or ThreadErrorCodes.ApproverRequired => true,
         _ => false,
     };
