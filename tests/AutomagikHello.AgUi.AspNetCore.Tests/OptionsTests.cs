@@ -21,6 +21,7 @@ public sealed class OptionsTests
         options.LeaseDuration.Should().Be(TimeSpan.FromSeconds(15));
         options.LeaseRenewalInterval.Should().BeNull("a third of the lease");
         options.IncludeExceptionDetails.Should().BeFalse();
+        options.MaxSummaryTextBytes.Should().Be(1024 * 1024);
         options.UnknownMembers.Should().Be(UnknownMemberHandling.Strip);
         options.LegacyInput.Should().Be(LegacyInputHandling.Translate);
         new AgUiOptionsValidator().Validate(null, options).Succeeded.Should().BeTrue();
@@ -37,6 +38,7 @@ public sealed class OptionsTests
         { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.Zero },
         { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.FromSeconds(-1) },
         { nameof(AgUiOptions.FlushThresholdBytes), o => o.FlushThresholdBytes = 0 },
+        { nameof(AgUiOptions.MaxSummaryTextBytes), o => o.MaxSummaryTextBytes = -1 },
         { nameof(AgUiOptions.MaxRunDuration), o => o.MaxRunDuration = TimeSpan.Zero },
         { nameof(AgUiOptions.UnknownMembers), o => o.UnknownMembers = (UnknownMemberHandling)42 },
         { nameof(AgUiOptions.LegacyInput), o => o.LegacyInput = (LegacyInputHandling)42 },

@@ -173,6 +173,24 @@ internal sealed class RunSummary
 
     public string? ErrorMessage { get; init; }
 
-    /// <summary>The text the agent streamed, concatenated per message, in order.</summary>
+    /// <summary>Present when <see cref="Messages"/> holds only the first part of the run's text.</summary>
+    public SummaryTruncation? Truncated { get; init; }
+
+    /// <summary>The text the agent streamed, concatenated per message, in the order the messages ended.</summary>
     public IReadOnlyList<string>? Messages { get; init; }
+}
+
+/// <summary>
+/// Why a <see cref="RunSummary"/>'s messages are cut: their text reached <see cref="AgUiOptions.MaxSummaryTextBytes"/>.
+/// The run itself was not stopped; the outcome, interrupts, result and error are whole.
+/// </summary>
+internal sealed class SummaryTruncation
+{
+    /// <summary><see cref="AgUiErrorCodes.SummaryTruncated"/>.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>The limit that was reached.</summary>
+    public required int LimitBytes { get; init; }
+
+    public required string Message { get; init; }
 }

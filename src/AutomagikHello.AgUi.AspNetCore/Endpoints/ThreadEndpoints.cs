@@ -1,11 +1,5 @@
 using System.Globalization;
-using System.IO.Pipelines;
-using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
-using AutomagikHello.AgUi.Serialization;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -128,7 +122,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         RunRequest request;
         try
         {
-            request = await reader.ReadAsync(context, requireEventStream: false, body => WithIds(body, threadId)).ConfigureAwait(false);
+            request = await reader.ReadAsync(context, requireEventStream: false, routeThreadId: threadId).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
@@ -155,18 +149,15 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             return;
         }
 
-        using var events = new MemoryStream();
-        var output = PipeWriter.Create(events, new StreamPipeWriterOptions(leaveOpen: true));
-        await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, output).ConfigureAwait(false);
-        await output.CompleteAsync().ConfigureAwait(false);
-        if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK || events.Length == 0)
+        var sink = new RunSummarySink(services.GetRequiredService<IOptions<AgUiOptions>>().Value.MaxSummaryTextBytes);
+        await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, sink).ConfigureAwait(false);
+        if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK || !sink.ReceivedAny)
         {
             return; // the pipeline answered a problem itself (401, 503)
         }
 
-        events.Position = 0;
-        var (summary, started) = Summarize(input, events);
-        if (!started && summary.ErrorCode is { } refusal)
+        var summary = sink.ToSummary(input);
+        if (!sink.Started && summary.ErrorCode is { } refusal)
         {
             // Refused before the run began (validation, busy thread): nothing ran, so this is a REST error, not a run summary.
             await ResumeProblemFor(new ThreadStoreError(refusal, summary.ErrorMessage ?? refusal)).WriteAsync(context).ConfigureAwait(false);
@@ -299,104 +290,5 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "no-cache";
         await JsonSerializer.SerializeAsync(context.Response.Body, ThreadView.From(record, now), AgUiHostingJsonContext.Responses.ThreadView, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>Adds the path's thread id and, when absent, a new run id; leaves anything unparsable to the strict reader.</summary>
-    private static ReadOnlyMemory<byte> WithIds(ReadOnlyMemory<byte> body, string threadId)
-    {
-        JsonObject? root;
-        try
-        {
-            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
-        {
-            return body;
-        }
-
-        if (root is null)
-        {
-            return body;
-        }
-
-        AddUnlessNamed(root, "threadId", threadId);
-        AddUnlessNamed(root, "runId", "run_" + Guid.NewGuid().ToString("N"));
-        return Encoding.UTF8.GetBytes(root.ToJsonString());
-    }
-
-    // Not beside a case variant ("ThreadId"): the strict reader then reports the client's own name, not a repeat of ours.
-    private static void AddUnlessNamed(JsonObject root, string name, string value)
-    {
-        foreach (var property in root)
-        {
-            if (string.Equals(property.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return;
-            }
-        }
-
-        root.Add(name, value);
-    }
-
-    private static readonly JsonTypeInfo<AgUiEvent> EventTypeInfo = (JsonTypeInfo<AgUiEvent>)AgUiJson.Options.GetTypeInfo(typeof(AgUiEvent));
-
-    /// <summary>Builds the run's summary from its SSE; <c>started</c> tells whether the run began (RUN_STARTED was sent).</summary>
-    private static (RunSummary Summary, bool Started) Summarize(RunAgentInput input, Stream events)
-    {
-        var started = false;
-        var texts = new List<string>();
-        var byMessage = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
-        AgUiEvent? terminal = null;
-        foreach (var item in SseParser.Create(events).Enumerate())
-        {
-            var agUiEvent = JsonSerializer.Deserialize(item.Data, EventTypeInfo);
-            switch (agUiEvent)
-            {
-                case TextMessageStartEvent start:
-                    byMessage[start.MessageId] = new StringBuilder();
-                    break;
-                case TextMessageContentEvent content when byMessage.TryGetValue(content.MessageId, out var text):
-                    text.Append(content.Delta);
-                    break;
-                case TextMessageEndEvent end when byMessage.Remove(end.MessageId, out var done):
-                    texts.Add(done.ToString());
-                    break;
-                case RunStartedEvent:
-                    started = true;
-                    break;
-                case RunFinishedEvent or RunErrorEvent:
-                    terminal = agUiEvent;
-                    break;
-            }
-        }
-
-        var summary = terminal switch
-        {
-            RunFinishedEvent finished => new RunSummary
-            {
-                ThreadId = input.ThreadId,
-                RunId = input.RunId,
-                Outcome = finished.Outcome switch
-                {
-                    InterruptOutcome => "interrupt",
-                    CancelledOutcome => "cancelled",
-                    _ => "success",
-                },
-                Interrupts = (finished.Outcome as InterruptOutcome)?.Interrupts,
-                Result = finished.Result,
-                Messages = texts,
-            },
-            RunErrorEvent error => new RunSummary
-            {
-                ThreadId = input.ThreadId,
-                RunId = input.RunId,
-                Outcome = "error",
-                ErrorCode = error.Code,
-                ErrorMessage = error.Message,
-                Messages = texts,
-            },
-            _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = "error", ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Messages = texts },
-        };
-        return (summary, started);
     }
 }

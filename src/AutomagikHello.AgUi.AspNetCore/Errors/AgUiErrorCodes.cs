@@ -16,6 +16,19 @@ public static class AgUiErrorCodes
     /// <summary><c>RUN_ERROR</c>: the agent emitted an event sequence AG-UI forbids; the broken rule is logged.</summary>
     public const string ProtocolViolation = "PROTOCOL_VIOLATION";
 
+    /// <summary>
+    /// <c>RUN_ERROR</c>: the agent raised an interrupt whose <c>responseSchema</c> is not a usable JSON Schema 2020-12
+    /// (an invalid keyword value, a <c>$ref</c> that resolves nowhere, another dialect). Nothing was left pending; the
+    /// reason is in the message and the log.
+    /// </summary>
+    public const string InvalidInterruptSchema = "INVALID_INTERRUPT_SCHEMA";
+
+    /// <summary>
+    /// Not an error: the <c>truncated.code</c> of a JSON resume summary whose message text reached
+    /// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. The run went on to its end; only the summary's text is cut.
+    /// </summary>
+    public const string SummaryTruncated = "SUMMARY_TRUNCATED";
+
     /// <summary>406: the <c>Accept</c> header excludes <c>text/event-stream</c>.</summary>
     public const string NotAcceptable = "NOT_ACCEPTABLE";
 
@@ -45,9 +58,10 @@ public static class AgUiErrorCodes
     {
         AgentError or ProtocolViolation or NotAcceptable or UnsupportedMediaType or MalformedRequest or BodyBuffersFull or NoActiveRun
             or StoreUnavailable or AuthenticationRequired => true,
+        InvalidInterruptSchema or SummaryTruncated => true,
         ThreadErrorCodes.ResumeRequired or ThreadErrorCodes.UnknownInterrupt or ThreadErrorCodes.PartialResume
             or ThreadErrorCodes.DuplicateResumeEntry or ThreadErrorCodes.InterruptExpired or ThreadErrorCodes.InvalidResumePayload
-            or ThreadErrorCodes.ResumeAlreadyApplied or ThreadErrorCodes.ThreadBusy or ThreadErrorCodes.LeaseLost
+            or ThreadErrorCodes.ResumeAlreadyApplied or ThreadErrorCodes.ResumeInDoubt or ThreadErrorCodes.ThreadBusy or ThreadErrorCodes.LeaseLost
             or ThreadErrorCodes.DecisionConflict or ThreadErrorCodes.ThreadNotFound or ThreadErrorCodes.ApproverRequired => true,
         _ => false,
     };

@@ -48,6 +48,15 @@ public sealed class AgUiOptions
     public int FlushThresholdBytes { get; set; } = 16 * 1024;
 
     /// <summary>
+    /// The most message text, in UTF-8 bytes, the JSON summary of <c>POST {agent}/threads/{threadId}/resume</c>
+    /// keeps (each message also counts 16 bytes for itself). Past it the run goes on to its end (stopping it would
+    /// release its claims and could repeat a side effect); the summary keeps the text so far and says
+    /// <c>truncated</c> (<see cref="AgUiErrorCodes.SummaryTruncated"/>), with the outcome, interrupts, result and
+    /// error whole. Default 1 MiB; must be 0 or more.
+    /// </summary>
+    public int MaxSummaryTextBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
     /// The longest a run may last; when it elapses the agent's token is cancelled, open items are closed and the
     /// stream ends with the <c>cancelled</c> outcome. <see langword="null"/> (the default) means no limit.
     /// </summary>

@@ -37,6 +37,11 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
             Fail(ref failures, nameof(AgUiOptions.FlushThresholdBytes), options.FlushThresholdBytes, "at least 1 byte");
         }
 
+        if (options.MaxSummaryTextBytes < 0)
+        {
+            Fail(ref failures, nameof(AgUiOptions.MaxSummaryTextBytes), options.MaxSummaryTextBytes, "0 or more bytes");
+        }
+
         if (options.MaxRunDuration is { } duration && (duration <= TimeSpan.Zero || duration.TotalMilliseconds > uint.MaxValue - 1))
         {
             Fail(ref failures, nameof(AgUiOptions.MaxRunDuration), duration, "positive (and under 49 days), or null for no limit");

@@ -46,9 +46,12 @@ internal sealed class RunRequestReader
     /// <summary>Reads and validates the run input, or says why not.</summary>
     /// <param name="context">The request.</param>
     /// <param name="requireEventStream">Whether the client must accept <c>text/event-stream</c> (406 otherwise).</param>
-    /// <param name="rewrite">Adjusts the raw body before the strict read (the resume endpoint adds ids from its route).</param>
+    /// <param name="routeThreadId">
+    /// The thread id of a route that names the thread (the resume endpoint): the body may then omit <c>threadId</c>
+    /// (this is used) and <c>runId</c> (a new one is made).
+    /// </param>
     /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
-    public async Task<RunRequest> ReadAsync(HttpContext context, bool requireEventStream = true, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? rewrite = null)
+    public async Task<RunRequest> ReadAsync(HttpContext context, bool requireEventStream = true, string? routeThreadId = null)
     {
         if (requireEventStream && CheckAccept(context.Request) is { } notAcceptable)
         {
@@ -64,7 +67,9 @@ internal sealed class RunRequestReader
         RunAgentInputReadResult read;
         try
         {
-            read = _reader.Read(rewrite is null ? body.Bytes : rewrite(body.Bytes));
+            read = routeThreadId is null
+                ? _reader.Read(body.Bytes)
+                : _reader.Read(body.Bytes, routeThreadId, "run_" + Guid.NewGuid().ToString("N"));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or JsonException)
         {

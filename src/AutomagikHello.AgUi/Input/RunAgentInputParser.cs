@@ -32,7 +32,8 @@ internal sealed class RunAgentInputParser
 
     public IReadOnlyList<InputDiagnostic> Warnings => (IReadOnlyList<InputDiagnostic>?)_warnings ?? [];
 
-    public RunAgentInput ReadInput(JsonElement e)
+    /// <summary>Reads the body; <paramref name="defaultThreadId"/> and <paramref name="defaultRunId"/> stand in for absent ids.</summary>
+    public RunAgentInput ReadInput(JsonElement e, string? defaultThreadId = null, string? defaultRunId = null)
     {
         ExpectObject(e, "The body must be a JSON object (a RunAgentInput).");
         string? threadId = null, runId = null, protocolVersion = null, parentRunId = null;
@@ -60,8 +61,8 @@ internal sealed class RunAgentInputParser
 
         return new RunAgentInput
         {
-            ThreadId = Required(threadId, "threadId"),
-            RunId = Required(runId, "runId"),
+            ThreadId = Required(threadId ?? defaultThreadId, "threadId"),
+            RunId = Required(runId ?? defaultRunId, "runId"),
             Messages = Required(messages, "messages"),
             ProtocolVersion = protocolVersion,
             ParentRunId = parentRunId,

@@ -23,16 +23,32 @@ public sealed class RunAgentInputReader
     /// Reads one UTF-8 JSON body. The returned input's JSON values (state, payloads, metadata) reference
     /// <paramref name="utf8Json"/>'s memory, which must therefore stay unchanged while the input is in use.
     /// </summary>
-    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json)
+    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json) => ReadCore(utf8Json, null, null);
+
+    /// <summary>
+    /// Reads one UTF-8 JSON body that may omit <c>threadId</c> and <c>runId</c> (an endpoint whose route names the
+    /// thread): an omitted one takes the value given; a present one is read and checked as usual.
+    /// </summary>
+    /// <param name="utf8Json">The body; its memory must stay unchanged while the input is in use.</param>
+    /// <param name="threadId">The thread id when the body has none.</param>
+    /// <param name="runId">The run id when the body has none.</param>
+    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json, string threadId, string runId)
     {
-        var (input, error, warnings) = ReadDocument(utf8Json, static (parser, root, _) => parser.ReadInput(root), string.Empty);
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(runId);
+        return ReadCore(utf8Json, threadId, runId);
+    }
+
+    private RunAgentInputReadResult ReadCore(ReadOnlyMemory<byte> utf8Json, string? threadId, string? runId)
+    {
+        var (input, error, warnings) = ReadDocument(utf8Json, static (parser, root, ids) => parser.ReadInput(root, ids.ThreadId, ids.RunId), (ThreadId: threadId, RunId: runId));
         return new RunAgentInputReadResult(input, error, warnings);
     }
 
     /// <summary>
     /// Reads one decision on the interrupt <paramref name="interruptId"/> (named elsewhere, e.g. in the URL):
     /// <c>{"status": "resolved" | "cancelled", "payload"?: any, "metadata"?: object, "reapprove"?: boolean}</c>, as
-    /// strictly as <see cref="Read"/> reads a whole input. The entry's JSON values reference <paramref name="utf8Json"/>'s memory.
+    /// strictly as <see cref="Read(ReadOnlyMemory{byte})"/> reads a whole input. The entry's JSON values reference <paramref name="utf8Json"/>'s memory.
     /// </summary>
     public DecisionReadResult ReadDecision(ReadOnlyMemory<byte> utf8Json, string interruptId)
     {
@@ -43,8 +59,8 @@ public sealed class RunAgentInputReader
 
     // One strict path for every body: size, well-formed JSON within the depth, no repeated property (exact or in
     // case, at any depth), then the shape.
-    private (T? Value, InputDiagnostic? Error, IReadOnlyList<InputDiagnostic> Warnings) ReadDocument<T>(
-        ReadOnlyMemory<byte> utf8Json, Func<RunAgentInputParser, JsonElement, string, T> read, string argument)
+    private (T? Value, InputDiagnostic? Error, IReadOnlyList<InputDiagnostic> Warnings) ReadDocument<T, TState>(
+        ReadOnlyMemory<byte> utf8Json, Func<RunAgentInputParser, JsonElement, TState, T> read, TState state)
         where T : class
     {
         if (utf8Json.Length > _options.MaxBytes)
@@ -80,7 +96,7 @@ public sealed class RunAgentInputReader
                 return (null, duplicate, []);
             }
 
-            return (read(parser, document.RootElement, argument), null, parser.Warnings);
+            return (read(parser, document.RootElement, state), null, parser.Warnings);
         }
         catch (InputRejectedException rejected)
         {

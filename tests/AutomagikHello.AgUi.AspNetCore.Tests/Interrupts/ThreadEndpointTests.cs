@@ -351,7 +351,7 @@ public sealed class ThreadEndpointTests
         died.Succeeded.Should().BeTrue(died.Error?.Message);
     }
 
-    private static async Task ExpectProblem(HttpResponseMessage response, HttpStatusCode status, string code)
+    internal static async Task ExpectProblem(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(status, body);
