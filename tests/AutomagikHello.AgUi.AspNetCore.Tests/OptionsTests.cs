@@ -15,6 +15,7 @@ public sealed class OptionsTests
         var options = new AgUiOptions();
 
         options.MaxRequestBodyBytes.Should().Be(1024 * 1024);
+        options.MaxPendingRequestBodyBytes.Should().Be(64 * 1024 * 1024);
         options.HeartbeatInterval.Should().Be(TimeSpan.FromSeconds(15));
         options.MaxRunDuration.Should().BeNull();
         options.LeaseDuration.Should().Be(TimeSpan.FromSeconds(15));
@@ -30,6 +31,9 @@ public sealed class OptionsTests
     {
         { nameof(AgUiOptions.MaxRequestBodyBytes), o => o.MaxRequestBodyBytes = 0 },
         { nameof(AgUiOptions.MaxRequestBodyBytes), o => o.MaxRequestBodyBytes = long.MaxValue },
+        { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxPendingRequestBodyBytes = 0 },
+        { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxPendingRequestBodyBytes = o.MaxRequestBodyBytes },
+        { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxRequestBodyBytes = 100L * 1024 * 1024 },
         { nameof(AgUiOptions.MaxMessages), o => o.MaxMessages = 0 },
         { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.Zero },
         { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.FromSeconds(-1) },

@@ -65,32 +65,14 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             return;
         }
 
-        var reader = services.GetRequiredService<RunRequestReader>();
-        var (body, problem) = await reader.ReadJsonBodyAsync(context).ConfigureAwait(false);
+        var interruptId = context.Request.RouteValues[InterruptIdRouteValue] as string ?? string.Empty;
+        var (decision, problem) = await services.GetRequiredService<RunRequestReader>().ReadDecisionAsync(context, interruptId).ConfigureAwait(false);
         if (problem is not null)
         {
             await problem.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
-        DecisionRequest? decision;
-        try
-        {
-            decision = JsonSerializer.Deserialize(body.Span, AgUiHostingJsonContext.Default.DecisionRequest);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            decision = null;
-        }
-
-        if (decision is null || decision.Metadata is { ValueKind: not JsonValueKind.Object })
-        {
-            await reader.Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest,
-                "The body must be {\"status\": \"resolved\" | \"cancelled\", \"payload\"?: any, \"metadata\"?: object, \"reapprove\"?: boolean}.").WriteAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        var interruptId = context.Request.RouteValues[InterruptIdRouteValue] as string ?? string.Empty;
         var clock = services.GetRequiredService<TimeProvider>();
         ThreadStoreWriteResult result;
         try
@@ -99,7 +81,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
                 new RecordDecisionRequest
                 {
                     Key = key,
-                    Entry = new ResumeEntry { InterruptId = interruptId, Status = decision.Status, Payload = decision.Payload, Metadata = decision.Metadata },
+                    Entry = decision!.Entry!,
                     DecidedBy = services.GetRequiredService<ThreadOwnerResolver>().Resolve(context),
                     ByApprover = await IsApproverAsync(context).ConfigureAwait(false),
                     Reapprove = decision.Reapprove,

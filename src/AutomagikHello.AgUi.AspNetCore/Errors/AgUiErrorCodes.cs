@@ -38,6 +38,12 @@ public static class AgUiErrorCodes
     /// <summary>400: the request body could not be read (a broken chunked encoding, a truncated body).</summary>
     public const string MalformedRequest = "MALFORMED_REQUEST";
 
+    /// <summary>
+    /// 503: request bodies still arriving already hold <see cref="AgUiOptions.MaxPendingRequestBodyBytes"/>; the
+    /// request was refused without running anything. Retry after the <c>Retry-After</c> delay.
+    /// </summary>
+    public const string BodyBuffersFull = "BODY_BUFFERS_FULL";
+
     /// <summary>404: <c>POST {agent}/threads/{threadId}/cancel</c> found no active run on the thread.</summary>
     public const string NoActiveRun = "NO_ACTIVE_RUN";
 
@@ -50,7 +56,7 @@ public static class AgUiErrorCodes
     /// <summary>Whether <paramref name="code"/> is one the library itself sends (hosting or thread-store codes).</summary>
     internal static bool IsReserved(string code) => code switch
     {
-        AgentError or ProtocolViolation or NotAcceptable or UnsupportedMediaType or MalformedRequest or NoActiveRun
+        AgentError or ProtocolViolation or NotAcceptable or UnsupportedMediaType or MalformedRequest or BodyBuffersFull or NoActiveRun
             or StoreUnavailable or AuthenticationRequired => true,
         InvalidInterruptSchema or SummaryTruncated => true,
         ThreadErrorCodes.ResumeRequired or ThreadErrorCodes.UnknownInterrupt or ThreadErrorCodes.PartialResume

@@ -16,6 +16,12 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
             Fail(ref failures, nameof(AgUiOptions.MaxRequestBodyBytes), options.MaxRequestBodyBytes, $"between 1 and {Array.MaxLength} bytes");
         }
 
+        if (options.MaxPendingRequestBodyBytes - PooledBodyBuffer.MaxChunkBytes < options.MaxRequestBodyBytes)
+        {
+            Fail(ref failures, nameof(AgUiOptions.MaxPendingRequestBodyBytes), options.MaxPendingRequestBodyBytes,
+                $"at least MaxRequestBodyBytes + {PooledBodyBuffer.MaxChunkBytes} (room for one body of the largest size)");
+        }
+
         if (options.MaxMessages < 1)
         {
             Fail(ref failures, nameof(AgUiOptions.MaxMessages), options.MaxMessages, "at least 1");

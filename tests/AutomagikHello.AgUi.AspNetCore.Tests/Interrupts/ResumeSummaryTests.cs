@@ -132,7 +132,7 @@ public sealed class ResumeSummaryTests(ITestOutputHelper output)
     [Theory]
     [InlineData("""{"messages":[],"runId":5}""", "/runId")]
     [InlineData("""{"messages":[],"threadId":5}""", "/threadId")]
-    [InlineData("""{"messages":[],"runId":"a","runId":"b"}""", "")]
+    [InlineData("""{"messages":[],"runId":"a","runId":"b"}""", "/runId")]
     [InlineData("""[]""", "")]
     public async Task MalformedIds_AreStill400WithThePath(string body, string path)
     {

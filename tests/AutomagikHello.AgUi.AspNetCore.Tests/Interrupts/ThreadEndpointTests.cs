@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
+using AutomagikHello.AgUi.Input;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
 using static AutomagikHello.AgUi.AspNetCore.Tests.Interrupts.InterruptStreams;
@@ -133,9 +134,9 @@ public sealed class ThreadEndpointTests
         using var unknown = await host.SendAsync(HttpMethod.Post, $"{Approval}/threads/{thread}/interrupts/int_nope", """{"status":"cancelled"}""");
 
         await ExpectProblem(invalid, HttpStatusCode.UnprocessableEntity, ThreadErrorCodes.InvalidResumePayload);
-        await ExpectProblem(malformed, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
-        await ExpectProblem(numeric, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
-        await ExpectProblem(capitalised, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
+        await ExpectProblem(malformed, HttpStatusCode.BadRequest, InputErrorCodes.InvalidValue);
+        await ExpectProblem(numeric, HttpStatusCode.BadRequest, InputErrorCodes.WrongType);
+        await ExpectProblem(capitalised, HttpStatusCode.BadRequest, InputErrorCodes.InvalidValue);
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.Headers.ETag!.Tag.Should().Be(first.Headers.ETag!.Tag, "a repeat changes nothing");
@@ -311,7 +312,7 @@ public sealed class ThreadEndpointTests
         replayed.ErrorCode().Should().Be(ThreadErrorCodes.ResumeInDoubt);
         await ExpectProblem(json, HttpStatusCode.Conflict, ThreadErrorCodes.ResumeInDoubt);
         await ExpectProblem(plain, HttpStatusCode.Conflict, ThreadErrorCodes.ResumeInDoubt);
-        await ExpectProblem(notBoolean, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
+        await ExpectProblem(notBoolean, HttpStatusCode.BadRequest, InputErrorCodes.WrongType);
         reapproved.StatusCode.Should().Be(HttpStatusCode.OK);
         settled["inDoubt"].Should().BeNull("the re-approval settled the doubt");
         ((string?)settled["decision"]!["inDoubtRunId"]).Should().Be("r-died");
