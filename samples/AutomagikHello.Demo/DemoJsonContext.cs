@@ -7,6 +7,7 @@ namespace AutomagikHello.Demo;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(EmailArguments))]
 [JsonSerializable(typeof(IReadOnlyList<SentEmail>))]
+[JsonSerializable(typeof(SentEmail))]
 [JsonSerializable(typeof(VoiceForwardedProps))]
 [JsonSerializable(typeof(VoiceInterruptContext))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext;

@@ -17,6 +17,9 @@ var agUi = builder.Services.AddAgUi(options =>
     // Who may resolve approver-only interrupts (the voice agent's policy holds and hand-offs). Without a policy nobody
     // can: they fail closed and can only be withdrawn.
     options.ApproverPolicy = builder.Environment.IsDevelopment() ? DemoApproverAuthentication.ApproverRole : null;
+
+    // How long a run whose end was never recorded (a crash) holds its thread; fault tests shorten it.
+    options.LeaseDuration = builder.Configuration.GetValue("Demo:LeaseDuration", options.LeaseDuration);
 });
 
 if (builder.Environment.IsDevelopment())
@@ -60,7 +63,12 @@ switch (builder.Configuration["Demo:Store"]?.Trim().ToLowerInvariant() ?? "sqlit
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AgUiJson.Options.TypeInfoResolver!));
 builder.Services.AddOpenApi();
 
-builder.Services.AddSingleton<EmailOutbox>();
+// Development only: Demo:OutboxFile makes the outbox durable (a JSON line per send), so a test can see a send that
+// happened before a crash, and the approval agent's idempotency keys survive the restart.
+var outboxFile = builder.Environment.IsDevelopment() ? builder.Configuration["Demo:OutboxFile"] : null;
+builder.Services.AddSingleton(outboxFile is { Length: > 0 }
+    ? new EmailOutbox(Path.Combine(builder.Environment.ContentRootPath, outboxFile))
+    : new EmailOutbox());
 
 var app = builder.Build();
 
@@ -92,6 +100,12 @@ agents.MapAgUi("/voice", new VoiceAgent(builder.Configuration.GetValue("Demo:Voi
 if (app.Environment.IsDevelopment())
 {
     // Debug only: how many emails the approval agents "sent" on a thread, so tests can prove exactly-once side effects.
+    if (app.Configuration.GetValue("Demo:TestAgents", false))
+    {
+        // Fault tests: approval whose run holds after the email is sent, so the process can be killed in that window.
+        agents.MapAgUi("/approval-hold", new ApprovalAgent(outbox, holdAfterSend: true));
+    }
+
     app.MapGet("/debug/emails/{threadId}", (string threadId) => Results.Json(outbox.SentOn(threadId), DemoJsonContext.Default.IReadOnlyListSentEmail))
         .ExcludeFromDescription();
 }

@@ -46,6 +46,7 @@ public sealed partial class RedisRunCancellationBus : IRunCancellationBus
     {
         ArgumentNullException.ThrowIfNull(cancellation.RunId);
         cancellationToken.ThrowIfCancellationRequested();
+        RedisAvailability.For(_redis, _logger).ThrowIfDown("publishing a cancel");
         try
         {
             await _redis.GetSubscriber().PublishAsync(_channel, Encode(cancellation)).WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -45,6 +45,7 @@ public sealed partial class RedisThreadStore : IThreadStore
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisThreadStoreOptions _options;
     private readonly ILogger _logger;
+    private readonly RedisAvailability _availability;
 
     /// <summary>Creates the store over a connection the caller owns.</summary>
     /// <param name="redis">The connection (shared by the whole application; create it with <c>abortConnect=false</c>).</param>
@@ -59,6 +60,7 @@ public sealed partial class RedisThreadStore : IThreadStore
         _redis = redis;
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _availability = RedisAvailability.For(redis, _logger);
     }
 
     /// <inheritdoc />
@@ -66,9 +68,12 @@ public sealed partial class RedisThreadStore : IThreadStore
     public async ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        _availability.ThrowIfDown("reading a thread");
         try
         {
-            return await ReadAsync(Database, RedisKeys.Thread(_options.KeyPrefix, key), cancellationToken).ConfigureAwait(false);
+            var record = await ReadAsync(Database, RedisKeys.Thread(_options.KeyPrefix, key), cancellationToken).ConfigureAwait(false);
+            _availability.Observe(null);
+            return record;
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
@@ -131,6 +136,7 @@ public sealed partial class RedisThreadStore : IThreadStore
         ThreadKey key, TRequest request, Func<ThreadRecord?, TRequest, (ThreadRecord? Next, TResult Result)> transition, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        _availability.ThrowIfDown("writing a thread");
         var redisKey = RedisKeys.Thread(_options.KeyPrefix, key);
         var database = Database;
         try
@@ -138,6 +144,7 @@ public sealed partial class RedisThreadStore : IThreadStore
             for (var attempt = 1; ; attempt++)
             {
                 var current = await ReadAsync(database, redisKey, cancellationToken).ConfigureAwait(false);
+                _availability.Observe(null);
                 var (next, result) = transition(current, request);
                 if (next is null || ReferenceEquals(next, current))
                 {
@@ -179,6 +186,7 @@ public sealed partial class RedisThreadStore : IThreadStore
 
     private ThreadStoreUnavailableException Unavailable(Exception ex, string what)
     {
+        _availability.Observe(ex);
         LogUnavailable(_logger, ex, what);
         return RedisFailures.Wrap(ex, what);
     }

@@ -31,6 +31,9 @@ public sealed class DemoTests(DemoFactory factory) : IClassFixture<DemoFactory>
             var cancel = paths[$"/agents/{agent}/threads/{{threadId}}/cancel"]!["post"]!;
             cancel["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("202", "404", "503");
             cancel["parameters"]!.AsArray().Select(p => (string?)p!["name"]).Should().Contain("threadId");
+            var decide = paths[$"/agents/{agent}/threads/{{threadId}}/interrupts/{{interruptId}}"]!["post"]!;
+            decide["requestBody"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/json");
+            decide["responses"]!["415"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/problem+json");
             var resume = paths[$"/agents/{agent}/threads/{{threadId}}/resume"]!["post"]!;
             resume["responses"]!.AsObject().Select(r => r.Key).Should().BeEquivalentTo("200", "400", "403", "409", "413", "415", "422", "503");
             resume["responses"]!["409"]!["content"]!.AsObject().Select(c => c.Key).Should().Equal("application/problem+json");

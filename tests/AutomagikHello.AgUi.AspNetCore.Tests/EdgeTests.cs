@@ -73,6 +73,7 @@ public sealed class EdgeTests : IAsyncLifetime
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; charset=\"iso-8859-1\"")]
     [InlineData("application/jsonx")]
     [InlineData(null)]
     public async Task Run_NonJsonContentType_Returns415ProblemWithCode(string? contentType)
@@ -85,6 +86,8 @@ public sealed class EdgeTests : IAsyncLifetime
 
     [Theory]
     [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json;charset=\"UTF-8\"")]
     [InlineData("Application/JSON")]
     public async Task Run_JsonContentTypeVariants_Stream(string contentType)
     {
@@ -140,6 +143,11 @@ public sealed class EdgeTests : IAsyncLifetime
     [InlineData("""{"threadId":"t","runId":"r1"}""", "MISSING_PROPERTY", "")]
     [InlineData("""{"threadId":"t","runId":"r1","messages":[{"id":"m1","content":"x"}]}""", "MISSING_PROPERTY", "/messages/0")]
     [InlineData("""{"threadId":7,"runId":"r1","messages":[]}""", "WRONG_TYPE", "/threadId")]
+    [InlineData("""{"threadId":"","runId":"r1","messages":[]}""", "INVALID_VALUE", "/threadId")]
+    [InlineData("""{"threadId":"t","runId":"","messages":[]}""", "INVALID_VALUE", "/runId")]
+    [InlineData("""{"threadId":"t","runId":"r1","messages":[],"state":{"a":[{"b":1,"b":2}]}}""", "DUPLICATE_PROPERTY", "/state/a/0/b")]
+    [InlineData("""{"threadId":"t","runId":"r1","messages":[{"id":"m1","role":"user","content":"x","metadata":{"k":1,"K":2}}]}""", "DUPLICATE_PROPERTY", "/messages/0/metadata/K")]
+    [InlineData("""{"threadId":"t","RunId":"r1","messages":[]}""", "CASE_VARIANT_PROPERTY", "/RunId")]
     [InlineData("""{"threadId":"t","runId":"r1","messages":[{"id":"m1","role":"user","content":5}]}""", "WRONG_TYPE", "/messages/0/content")]
     [InlineData("""{"threadId":"t","runId":"r1","messages":[{"id":"m1","role":"robot","content":"x"}]}""", "INVALID_VALUE", "/messages/0/role")]
     public async Task Run_InvalidInput_Returns400WithTheReadersCodeAndJsonPointer(string body, string code, string path)

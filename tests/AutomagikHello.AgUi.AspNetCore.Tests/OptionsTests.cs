@@ -15,11 +15,13 @@ public sealed class OptionsTests
         var options = new AgUiOptions();
 
         options.MaxRequestBodyBytes.Should().Be(1024 * 1024);
+        options.MaxPendingRequestBodyBytes.Should().Be(64 * 1024 * 1024);
         options.HeartbeatInterval.Should().Be(TimeSpan.FromSeconds(15));
         options.MaxRunDuration.Should().BeNull();
         options.LeaseDuration.Should().Be(TimeSpan.FromSeconds(15));
         options.LeaseRenewalInterval.Should().BeNull("a third of the lease");
         options.IncludeExceptionDetails.Should().BeFalse();
+        options.MaxSummaryTextBytes.Should().Be(1024 * 1024);
         options.UnknownMembers.Should().Be(UnknownMemberHandling.Strip);
         options.LegacyInput.Should().Be(LegacyInputHandling.Translate);
         new AgUiOptionsValidator().Validate(null, options).Succeeded.Should().BeTrue();
@@ -29,10 +31,14 @@ public sealed class OptionsTests
     {
         { nameof(AgUiOptions.MaxRequestBodyBytes), o => o.MaxRequestBodyBytes = 0 },
         { nameof(AgUiOptions.MaxRequestBodyBytes), o => o.MaxRequestBodyBytes = long.MaxValue },
+        { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxPendingRequestBodyBytes = 0 },
+        { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxPendingRequestBodyBytes = o.MaxRequestBodyBytes },
+        { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxRequestBodyBytes = 100L * 1024 * 1024 },
         { nameof(AgUiOptions.MaxMessages), o => o.MaxMessages = 0 },
         { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.Zero },
         { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.FromSeconds(-1) },
         { nameof(AgUiOptions.FlushThresholdBytes), o => o.FlushThresholdBytes = 0 },
+        { nameof(AgUiOptions.MaxSummaryTextBytes), o => o.MaxSummaryTextBytes = -1 },
         { nameof(AgUiOptions.MaxRunDuration), o => o.MaxRunDuration = TimeSpan.Zero },
         { nameof(AgUiOptions.UnknownMembers), o => o.UnknownMembers = (UnknownMemberHandling)42 },
         { nameof(AgUiOptions.LegacyInput), o => o.LegacyInput = (LegacyInputHandling)42 },

@@ -1,5 +1,7 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
+using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.Logging;
 
 namespace AutomagikHello.AgUi.AspNetCore.Tests;
@@ -94,6 +96,33 @@ public sealed class RunErrorExceptionTests
     public void Constructor_EmptyOrSpacedCodeOrEmptyMessage_Throws(string code, string message)
     {
         var create = () => new RunErrorException(code, message);
+
+        create.Should().Throw<ArgumentException>();
+    }
+
+    public static TheoryData<string> LibraryCodes()
+    {
+        var codes = new TheoryData<string>();
+        foreach (var type in new[] { typeof(AgUiErrorCodes), typeof(ThreadErrorCodes) })
+        {
+            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static))
+            {
+                if (field.IsLiteral && field.GetRawConstantValue() is string code)
+                {
+                    codes.Add(code);
+                }
+            }
+        }
+
+        return codes;
+    }
+
+    // Every code the library defines is the library's: an agent borrowing one would make a client misread its error.
+    [Theory]
+    [MemberData(nameof(LibraryCodes))]
+    public void Constructor_AnyLibraryCode_Throws(string code)
+    {
+        var create = () => new RunErrorException(code, "message");
 
         create.Should().Throw<ArgumentException>();
     }

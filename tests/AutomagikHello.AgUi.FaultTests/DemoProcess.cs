@@ -24,6 +24,9 @@ internal sealed class DemoProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The process id, to read its memory from <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
+
     public HttpClient Client { get; }
 
     public bool HasExited => _process.HasExited;

@@ -144,6 +144,36 @@ public sealed class RedisThreadStoreTests : IDisposable
         error.InnerException.Should().BeAssignableTo<RedisException>();
     }
 
+    [Fact]
+    public async Task Unreachable_KnownDown_OperationsFailWithoutTrying_NamingTheFailure()
+    {
+        using var redis = await ConnectToClosedPortAsync();
+        var store = new RedisThreadStore(redis, new RedisThreadStoreOptions());
+        var bus = new RedisRunCancellationBus(redis, new RedisThreadStoreOptions());
+        await FluentActions.Awaiting(async () => await store.GetAsync(_key)).Should().ThrowAsync<ThreadStoreUnavailableException>();
+
+        var read = (await FluentActions.Awaiting(async () => await store.GetAsync(_key)).Should().ThrowAsync<ThreadStoreUnavailableException>()).Which;
+        var write = (await FluentActions.Awaiting(async () => await store.BeginRunAsync(Begin(_key, "r1"))).Should().ThrowAsync<ThreadStoreUnavailableException>()).Which;
+        var publish = (await FluentActions.Awaiting(async () => await bus.PublishAsync(new RunCancellation(_key, "r1"))).Should().ThrowAsync<ThreadStoreUnavailableException>()).Which;
+
+        foreach (var error in new[] { read, write, publish })
+        {
+            error.Message.Should().Contain("Redis is unavailable").And.Contain("was not tried");
+            error.InnerException.Should().BeAssignableTo<RedisException>("the failure that marked Redis down");
+        }
+    }
+
+    [Fact]
+    public async Task Reachable_AnotherConnectionsOutage_DoesNotFailThisOne()
+    {
+        using var down = await ConnectToClosedPortAsync();
+        await FluentActions.Awaiting(async () => await new RedisThreadStore(down, new RedisThreadStoreOptions()).GetAsync(_key)).Should().ThrowAsync<ThreadStoreUnavailableException>();
+
+        var store = new RedisThreadStore(RedisTestEnvironment.Shared, _keys.Options());
+
+        (await store.GetAsync(_key)).Should().BeNull();
+    }
+
     [Theory]
     [InlineData("LOADING Redis is loading the dataset in memory", true)]
     [InlineData("READONLY You can't write against a read only replica.", true)]

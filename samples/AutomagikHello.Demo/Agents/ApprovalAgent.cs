@@ -10,14 +10,23 @@ namespace AutomagikHello.Demo.Agents;
 /// <paramref name="emails"/> in parallel) and stop with one approval interrupt per call. Resumed, it sends each approved
 /// email with the recorded (or reviewer-edited) arguments, answers every call with <c>TOOL_CALL_RESULT</c> against
 /// its original id, and says what it did. A denied or cancelled call is not sent.
+/// Each send carries the approval's idempotency key, so an approval applied again (a re-approval after a crash left it
+/// in doubt) does not send a second email: the tool says it was already sent.
 /// </summary>
-public sealed class ApprovalAgent(EmailOutbox outbox, int emails = 1, TimeSpan? expiresAfter = null) : IAgUiAgent
+/// <param name="outbox">Where emails are "sent".</param>
+/// <param name="emails">How many calls to propose at once.</param>
+/// <param name="expiresAfter">When the approvals lapse, if ever.</param>
+/// <param name="holdAfterSend">
+/// Tests only: after an email is actually sent the run waits until it is stopped, so a test can kill the process
+/// between the side effect and the run's recorded end (the window that puts an interrupt in doubt).
+/// </param>
+public sealed class ApprovalAgent(EmailOutbox outbox, int emails = 1, TimeSpan? expiresAfter = null, bool holdAfterSend = false) : IAgUiAgent
 {
     public async ValueTask<AgentOutcome> RunAsync(AgUiRun run, CancellationToken cancellationToken)
     {
         if (run.Resume.Count > 0)
         {
-            return await ActOnDecisionsAsync(run);
+            return await ActOnDecisionsAsync(run, cancellationToken);
         }
 
         var request = run.GetLastUserText() ?? "hello";
@@ -38,7 +47,7 @@ public sealed class ApprovalAgent(EmailOutbox outbox, int emails = 1, TimeSpan? 
         return AgentOutcome.Interrupt(interrupts);
     }
 
-    private async ValueTask<AgentOutcome> ActOnDecisionsAsync(AgUiRun run)
+    private async ValueTask<AgentOutcome> ActOnDecisionsAsync(AgUiRun run, CancellationToken cancellationToken)
     {
         var sent = 0;
         foreach (var answer in run.Resume)
@@ -50,8 +59,20 @@ public sealed class ApprovalAgent(EmailOutbox outbox, int emails = 1, TimeSpan? 
 
             if (approval.Approved && approval.Arguments is { } arguments)
             {
-                outbox.Send(run.ThreadId, approval.ToolCallId, arguments);
+                if (!outbox.Send(run.ThreadId, approval.ToolCallId, arguments, answer.IdempotencyKey))
+                {
+                    await run.SendToolResultAsync(approval.ToolCallId, answer.IsReapproval
+                        ? "already sent before the interruption (re-approval: not sent again)"
+                        : "already sent (not sent again)");
+                    continue;
+                }
+
                 sent++;
+                if (holdAfterSend)
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+
                 await run.SendToolResultAsync(approval.ToolCallId, approval.ArgumentsEdited ? "sent (with edited arguments)" : "sent");
             }
             else

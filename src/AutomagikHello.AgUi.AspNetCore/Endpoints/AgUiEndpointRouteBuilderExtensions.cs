@@ -89,12 +89,15 @@ public static class AgUiEndpointRouteBuilderExtensions
             "Records one decision ({status, payload?, metadata?}) out of band, validated like a resume entry; the same decision again is a no-op. Recorded decisions count toward the next resume's coverage."));
         decideEndpoint
             .WithMetadata(
-                new AcceptsMetadata([Json], typeof(DecisionRequest)),
+                // As for the run: no content types, so a wrong Content-Type reaches the endpoint's 415 problem+json.
+                new AcceptsMetadata([], typeof(DecisionRequest)),
                 new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ThreadView), [Json]))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

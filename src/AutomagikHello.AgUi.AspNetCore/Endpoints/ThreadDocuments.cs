@@ -47,8 +47,9 @@ internal sealed class ThreadView
                 ToolCallArguments = p.ToolCallArguments,
                 Expired = p.Interrupt.IsExpiredAt(now),
                 RequiresApprover = p.RequiresApprover,
+                InDoubtRunId = record.InDoubtRunIdAt(p, now),
                 Decision = p.Decision is { } d
-                    ? new DecisionView { Status = d.Status, Payload = d.Payload, Metadata = d.Metadata, DecidedBy = d.DecidedBy, DecidedAt = d.DecidedAt }
+                    ? new DecisionView { Status = d.Status, Payload = d.Payload, Metadata = d.Metadata, DecidedBy = d.DecidedBy, DecidedAt = d.DecidedAt, InDoubtRunId = d.InDoubtRunId }
                     : null,
             }).ToList(),
             UpdatedAt = record.UpdatedAt,
@@ -74,6 +75,16 @@ internal sealed class PendingInterruptView
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool RequiresApprover { get; init; }
 
+    /// <summary>
+    /// In doubt: a run claimed it and its end was never recorded, so its answer may have been acted on. Only a cancel
+    /// or a re-approval (<c>"reapprove": true</c> on the decision endpoint) answers it. Absent when false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool InDoubt => InDoubtRunId is not null;
+
+    /// <summary>When in doubt: the run that claimed it and died.</summary>
+    public string? InDoubtRunId { get; init; }
+
     public DecisionView? Decision { get; init; }
 }
 
@@ -89,6 +100,9 @@ internal sealed class DecisionView
     public string? DecidedBy { get; init; }
 
     public required DateTimeOffset DecidedAt { get; init; }
+
+    /// <summary>When the decision settled a doubt (a re-approval or a cancel): the run that had died.</summary>
+    public string? InDoubtRunId { get; init; }
 }
 
 /// <summary><c>POST {agent}/threads/{threadId}/interrupts/{interruptId}</c>: the decision's body.</summary>
@@ -103,6 +117,9 @@ internal sealed class DecisionRequest
 
     /// <summary>Envelope data (a JSON object).</summary>
     public JsonElement? Metadata { get; init; }
+
+    /// <summary>Re-approves an interrupt in doubt: the caller accepts that the earlier answer may already have been acted on.</summary>
+    public bool Reapprove { get; init; }
 }
 
 /// <summary>
@@ -156,6 +173,24 @@ internal sealed class RunSummary
 
     public string? ErrorMessage { get; init; }
 
-    /// <summary>The text the agent streamed, concatenated per message, in order.</summary>
+    /// <summary>Present when <see cref="Messages"/> holds only the first part of the run's text.</summary>
+    public SummaryTruncation? Truncated { get; init; }
+
+    /// <summary>The text the agent streamed, concatenated per message, in the order the messages ended.</summary>
     public IReadOnlyList<string>? Messages { get; init; }
+}
+
+/// <summary>
+/// Why a <see cref="RunSummary"/>'s messages are cut: their text reached <see cref="AgUiOptions.MaxSummaryTextBytes"/>.
+/// The run itself was not stopped; the outcome, interrupts, result and error are whole.
+/// </summary>
+internal sealed class SummaryTruncation
+{
+    /// <summary><see cref="AgUiErrorCodes.SummaryTruncated"/>.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>The limit that was reached.</summary>
+    public required int LimitBytes { get; init; }
+
+    public required string Message { get; init; }
 }

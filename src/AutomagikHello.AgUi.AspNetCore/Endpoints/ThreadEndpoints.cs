@@ -1,11 +1,5 @@
 using System.Globalization;
-using System.IO.Pipelines;
-using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
-using AutomagikHello.AgUi.Serialization;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -71,32 +65,14 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             return;
         }
 
-        var reader = services.GetRequiredService<RunRequestReader>();
-        var (body, problem) = await reader.ReadJsonBodyAsync(context).ConfigureAwait(false);
+        var interruptId = context.Request.RouteValues[InterruptIdRouteValue] as string ?? string.Empty;
+        var (decision, problem) = await services.GetRequiredService<RunRequestReader>().ReadDecisionAsync(context, interruptId).ConfigureAwait(false);
         if (problem is not null)
         {
             await problem.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
-        DecisionRequest? decision;
-        try
-        {
-            decision = JsonSerializer.Deserialize(body.Span, AgUiHostingJsonContext.Default.DecisionRequest);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            decision = null;
-        }
-
-        if (decision is null || decision.Metadata is { ValueKind: not JsonValueKind.Object })
-        {
-            await reader.Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest,
-                "The body must be {\"status\": \"resolved\" | \"cancelled\", \"payload\"?: any, \"metadata\"?: object}.").WriteAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        var interruptId = context.Request.RouteValues[InterruptIdRouteValue] as string ?? string.Empty;
         var clock = services.GetRequiredService<TimeProvider>();
         ThreadStoreWriteResult result;
         try
@@ -105,9 +81,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
                 new RecordDecisionRequest
                 {
                     Key = key,
-                    Entry = new ResumeEntry { InterruptId = interruptId, Status = decision.Status, Payload = decision.Payload, Metadata = decision.Metadata },
+                    Entry = decision!.Entry!,
                     DecidedBy = services.GetRequiredService<ThreadOwnerResolver>().Resolve(context),
                     ByApprover = await IsApproverAsync(context).ConfigureAwait(false),
+                    Reapprove = decision.Reapprove,
                     Now = clock.GetUtcNow(),
                 },
                 context.RequestAborted).ConfigureAwait(false);
@@ -145,7 +122,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         RunRequest request;
         try
         {
-            request = await reader.ReadAsync(context, requireEventStream: false, body => WithIds(body, threadId)).ConfigureAwait(false);
+            request = await reader.ReadAsync(context, requireEventStream: false, routeThreadId: threadId).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
@@ -172,18 +149,15 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             return;
         }
 
-        using var events = new MemoryStream();
-        var output = PipeWriter.Create(events, new StreamPipeWriterOptions(leaveOpen: true));
-        await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, output).ConfigureAwait(false);
-        await output.CompleteAsync().ConfigureAwait(false);
-        if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK || events.Length == 0)
+        var sink = new RunSummarySink(services.GetRequiredService<IOptions<AgUiOptions>>().Value.MaxSummaryTextBytes);
+        await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, sink).ConfigureAwait(false);
+        if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK || !sink.ReceivedAny)
         {
             return; // the pipeline answered a problem itself (401, 503)
         }
 
-        events.Position = 0;
-        var (summary, started) = Summarize(input, events);
-        if (!started && summary.ErrorCode is { } refusal)
+        var summary = sink.ToSummary(input);
+        if (!sink.Started && summary.ErrorCode is { } refusal)
         {
             // Refused before the run began (validation, busy thread): nothing ran, so this is a REST error, not a run summary.
             await ResumeProblemFor(new ThreadStoreError(refusal, summary.ErrorMessage ?? refusal)).WriteAsync(context).ConfigureAwait(false);
@@ -196,7 +170,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Responses.RunSummary, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409.</summary>
+    /// <summary>
+    /// Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409 (among them
+    /// <c>RESUME_IN_DOUBT</c>: the thread's state, not the answer, is what stands in the way).
+    /// </summary>
     internal static AgUiProblem ProblemFor(ThreadStoreError error) => new(
         error.Code switch
         {
@@ -313,90 +290,5 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "no-cache";
         await JsonSerializer.SerializeAsync(context.Response.Body, ThreadView.From(record, now), AgUiHostingJsonContext.Responses.ThreadView, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>Adds the path's thread id and, when absent, a new run id; leaves anything unparsable to the strict reader.</summary>
-    private static ReadOnlyMemory<byte> WithIds(ReadOnlyMemory<byte> body, string threadId)
-    {
-        JsonObject? root;
-        try
-        {
-            root = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
-        {
-            return body;
-        }
-
-        if (root is null)
-        {
-            return body;
-        }
-
-        root.TryAdd("threadId", threadId);
-        root.TryAdd("runId", "run_" + Guid.NewGuid().ToString("N"));
-        return Encoding.UTF8.GetBytes(root.ToJsonString());
-    }
-
-    private static readonly JsonTypeInfo<AgUiEvent> EventTypeInfo = (JsonTypeInfo<AgUiEvent>)AgUiJson.Options.GetTypeInfo(typeof(AgUiEvent));
-
-    /// <summary>Builds the run's summary from its SSE; <c>started</c> tells whether the run began (RUN_STARTED was sent).</summary>
-    private static (RunSummary Summary, bool Started) Summarize(RunAgentInput input, Stream events)
-    {
-        var started = false;
-        var texts = new List<string>();
-        var byMessage = new Dictionary<string, StringBuilder>(StringComparer.Ordinal);
-        AgUiEvent? terminal = null;
-        foreach (var item in SseParser.Create(events).Enumerate())
-        {
-            var agUiEvent = JsonSerializer.Deserialize(item.Data, EventTypeInfo);
-            switch (agUiEvent)
-            {
-                case TextMessageStartEvent start:
-                    byMessage[start.MessageId] = new StringBuilder();
-                    break;
-                case TextMessageContentEvent content when byMessage.TryGetValue(content.MessageId, out var text):
-                    text.Append(content.Delta);
-                    break;
-                case TextMessageEndEvent end when byMessage.Remove(end.MessageId, out var done):
-                    texts.Add(done.ToString());
-                    break;
-                case RunStartedEvent:
-                    started = true;
-                    break;
-                case RunFinishedEvent or RunErrorEvent:
-                    terminal = agUiEvent;
-                    break;
-            }
-        }
-
-        var summary = terminal switch
-        {
-            RunFinishedEvent finished => new RunSummary
-            {
-                ThreadId = input.ThreadId,
-                RunId = input.RunId,
-                Outcome = finished.Outcome switch
-                {
-                    InterruptOutcome => "interrupt",
-                    CancelledOutcome => "cancelled",
-                    _ => "success",
-                },
-                Interrupts = (finished.Outcome as InterruptOutcome)?.Interrupts,
-                Result = finished.Result,
-                Messages = texts,
-            },
-            RunErrorEvent error => new RunSummary
-            {
-                ThreadId = input.ThreadId,
-                RunId = input.RunId,
-                Outcome = "error",
-                ErrorCode = error.Code,
-                ErrorMessage = error.Message,
-                Messages = texts,
-            },
-            _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = "error", ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Messages = texts },
-        };
-        return (summary, started);
     }
 }

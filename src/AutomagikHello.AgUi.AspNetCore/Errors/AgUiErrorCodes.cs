@@ -16,6 +16,19 @@ public static class AgUiErrorCodes
     /// <summary><c>RUN_ERROR</c>: the agent emitted an event sequence AG-UI forbids; the broken rule is logged.</summary>
     public const string ProtocolViolation = "PROTOCOL_VIOLATION";
 
+    /// <summary>
+    /// <c>RUN_ERROR</c>: the agent raised an interrupt whose <c>responseSchema</c> is not a usable JSON Schema 2020-12
+    /// (an invalid keyword value, a <c>$ref</c> that resolves nowhere, another dialect). Nothing was left pending; the
+    /// reason is in the message and the log.
+    /// </summary>
+    public const string InvalidInterruptSchema = "INVALID_INTERRUPT_SCHEMA";
+
+    /// <summary>
+    /// Not an error: the <c>truncated.code</c> of a JSON resume summary whose message text reached
+    /// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. The run went on to its end; only the summary's text is cut.
+    /// </summary>
+    public const string SummaryTruncated = "SUMMARY_TRUNCATED";
+
     /// <summary>406: the <c>Accept</c> header excludes <c>text/event-stream</c>.</summary>
     public const string NotAcceptable = "NOT_ACCEPTABLE";
 
@@ -24,6 +37,12 @@ public static class AgUiErrorCodes
 
     /// <summary>400: the request body could not be read (a broken chunked encoding, a truncated body).</summary>
     public const string MalformedRequest = "MALFORMED_REQUEST";
+
+    /// <summary>
+    /// 503: request bodies still arriving already hold <see cref="AgUiOptions.MaxPendingRequestBodyBytes"/>; the
+    /// request was refused without running anything. Retry after the <c>Retry-After</c> delay.
+    /// </summary>
+    public const string BodyBuffersFull = "BODY_BUFFERS_FULL";
 
     /// <summary>404: <c>POST {agent}/threads/{threadId}/cancel</c> found no active run on the thread.</summary>
     public const string NoActiveRun = "NO_ACTIVE_RUN";
@@ -37,11 +56,12 @@ public static class AgUiErrorCodes
     /// <summary>Whether <paramref name="code"/> is one the library itself sends (hosting or thread-store codes).</summary>
     internal static bool IsReserved(string code) => code switch
     {
-        AgentError or ProtocolViolation or NotAcceptable or UnsupportedMediaType or MalformedRequest or NoActiveRun
+        AgentError or ProtocolViolation or NotAcceptable or UnsupportedMediaType or MalformedRequest or BodyBuffersFull or NoActiveRun
             or StoreUnavailable or AuthenticationRequired => true,
+        InvalidInterruptSchema or SummaryTruncated => true,
         ThreadErrorCodes.ResumeRequired or ThreadErrorCodes.UnknownInterrupt or ThreadErrorCodes.PartialResume
             or ThreadErrorCodes.DuplicateResumeEntry or ThreadErrorCodes.InterruptExpired or ThreadErrorCodes.InvalidResumePayload
-            or ThreadErrorCodes.ResumeAlreadyApplied or ThreadErrorCodes.ThreadBusy or ThreadErrorCodes.LeaseLost
+            or ThreadErrorCodes.ResumeAlreadyApplied or ThreadErrorCodes.ResumeInDoubt or ThreadErrorCodes.ThreadBusy or ThreadErrorCodes.LeaseLost
             or ThreadErrorCodes.DecisionConflict or ThreadErrorCodes.ThreadNotFound or ThreadErrorCodes.ApproverRequired => true,
         _ => false,
     };

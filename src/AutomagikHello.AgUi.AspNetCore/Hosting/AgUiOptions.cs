@@ -19,6 +19,18 @@ public sealed class AgUiOptions
     /// </summary>
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
+    /// <summary>The default of <see cref="MaxPendingRequestBodyBytes"/>: 64 MiB.</summary>
+    public const long DefaultMaxPendingRequestBodyBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The most memory, in bytes, that request bodies still arriving may hold at once, across all requests. A body's
+    /// memory grows with the bytes received (pooled chunks of 4 to 64 KiB), not with its declared
+    /// <c>Content-Length</c>; when a body needs a chunk past this limit its request is answered 503
+    /// <c>BODY_BUFFERS_FULL</c> with <c>Retry-After</c> at once, so many slow bodies cannot exhaust memory. Default 64 MiB;
+    /// must be at least <see cref="MaxRequestBodyBytes"/> plus 64 KiB (room for one body of the largest size).
+    /// </summary>
+    public long MaxPendingRequestBodyBytes { get; set; } = DefaultMaxPendingRequestBodyBytes;
+
     /// <summary>The most messages a run request may carry (400 <c>TOO_MANY_MESSAGES</c> beyond). Default 1,000.</summary>
     public int MaxMessages { get; set; } = 1000;
 
@@ -34,6 +46,15 @@ public sealed class AgUiOptions
     /// out event by event. Default 16 KiB; must be positive.
     /// </summary>
     public int FlushThresholdBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// The most message text, in UTF-8 bytes, the JSON summary of <c>POST {agent}/threads/{threadId}/resume</c>
+    /// keeps (each message also counts 16 bytes for itself). Past it the run goes on to its end (stopping it would
+    /// release its claims and could repeat a side effect); the summary keeps the text so far and says
+    /// <c>truncated</c> (<see cref="AgUiErrorCodes.SummaryTruncated"/>), with the outcome, interrupts, result and
+    /// error whole. Default 1 MiB; must be 0 or more.
+    /// </summary>
+    public int MaxSummaryTextBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
     /// The longest a run may last; when it elapses the agent's token is cancelled, open items are closed and the

@@ -16,6 +16,12 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
             Fail(ref failures, nameof(AgUiOptions.MaxRequestBodyBytes), options.MaxRequestBodyBytes, $"between 1 and {Array.MaxLength} bytes");
         }
 
+        if (options.MaxPendingRequestBodyBytes - PooledBodyBuffer.MaxChunkBytes < options.MaxRequestBodyBytes)
+        {
+            Fail(ref failures, nameof(AgUiOptions.MaxPendingRequestBodyBytes), options.MaxPendingRequestBodyBytes,
+                $"at least MaxRequestBodyBytes + {PooledBodyBuffer.MaxChunkBytes} (room for one body of the largest size)");
+        }
+
         if (options.MaxMessages < 1)
         {
             Fail(ref failures, nameof(AgUiOptions.MaxMessages), options.MaxMessages, "at least 1");
@@ -29,6 +35,11 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
         if (options.FlushThresholdBytes < 1)
         {
             Fail(ref failures, nameof(AgUiOptions.FlushThresholdBytes), options.FlushThresholdBytes, "at least 1 byte");
+        }
+
+        if (options.MaxSummaryTextBytes < 0)
+        {
+            Fail(ref failures, nameof(AgUiOptions.MaxSummaryTextBytes), options.MaxSummaryTextBytes, "0 or more bytes");
         }
 
         if (options.MaxRunDuration is { } duration && (duration <= TimeSpan.Zero || duration.TotalMilliseconds > uint.MaxValue - 1))

@@ -10,22 +10,23 @@ namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// The edge of a run request, before any stream opens: the response media type (406), the body's media type (415),
-/// its size (413, from <c>Content-Length</c> and again while a chunked body is read) and the strict read of the
+/// its size (413, from <c>Content-Length</c> and again while a chunked body is read), the memory held by bodies still
+/// arriving (503, <see cref="AgUiOptions.MaxPendingRequestBodyBytes"/>) and the strict read of the
 /// <see cref="RunAgentInput"/> (400 with the reader's code and JSON Pointer). Every refusal is an
 /// <see cref="AgUiProblem"/>; nothing a client sends makes it throw.
 /// </summary>
 internal sealed class RunRequestReader
 {
-    private const int InitialBufferBytes = 16 * 1024;
-
     private readonly RunAgentInputReader _reader;
     private readonly long _maxBytes;
+    private readonly PendingBodyBudget _pendingBodies;
     private readonly ILogger _logger;
 
     public RunRequestReader(IOptions<AgUiOptions> options, ILogger<RunRequestReader> logger)
     {
         var value = options.Value;
         _maxBytes = value.MaxRequestBodyBytes;
+        _pendingBodies = new PendingBodyBudget(value.MaxPendingRequestBodyBytes);
         _reader = new RunAgentInputReader(new RunAgentInputReaderOptions
         {
             MaxBytes = (int)Math.Min(value.MaxRequestBodyBytes, Array.MaxLength),
@@ -45,9 +46,12 @@ internal sealed class RunRequestReader
     /// <summary>Reads and validates the run input, or says why not.</summary>
     /// <param name="context">The request.</param>
     /// <param name="requireEventStream">Whether the client must accept <c>text/event-stream</c> (406 otherwise).</param>
-    /// <param name="rewrite">Adjusts the raw body before the strict read (the resume endpoint adds ids from its route).</param>
+    /// <param name="routeThreadId">
+    /// The thread id of a route that names the thread (the resume endpoint): the body may then omit <c>threadId</c>
+    /// (this is used) and <c>runId</c> (a new one is made).
+    /// </param>
     /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
-    public async Task<RunRequest> ReadAsync(HttpContext context, bool requireEventStream = true, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? rewrite = null)
+    public async Task<RunRequest> ReadAsync(HttpContext context, bool requireEventStream = true, string? routeThreadId = null)
     {
         if (requireEventStream && CheckAccept(context.Request) is { } notAcceptable)
         {
@@ -63,7 +67,9 @@ internal sealed class RunRequestReader
         RunAgentInputReadResult read;
         try
         {
-            read = _reader.Read(rewrite is null ? body.Bytes : rewrite(body.Bytes));
+            read = routeThreadId is null
+                ? _reader.Read(body.Bytes)
+                : _reader.Read(body.Bytes, routeThreadId, "run_" + Guid.NewGuid().ToString("N"));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or JsonException)
         {
@@ -72,18 +78,41 @@ internal sealed class RunRequestReader
             return new RunRequest(null, Refuse(StatusCodes.Status400BadRequest, InputErrorCodes.MalformedJson, $"The body is not valid UTF-8 JSON: {ex.Message}"));
         }
 
-        foreach (var warning in read.Warnings)
+        return new RunRequest(read.Input, Checked(read.Error, read.Warnings));
+    }
+
+    /// <summary>
+    /// Reads the decision endpoint's body, a decision on <paramref name="interruptId"/>, with the same strict reader
+    /// as a run input (415, 413, 503, then 400 with the reader's code and JSON Pointer).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
+    public async Task<(DecisionReadResult? Decision, AgUiProblem? Problem)> ReadDecisionAsync(HttpContext context, string interruptId)
+    {
+        var body = await ReadJsonBodyAsync(context).ConfigureAwait(false);
+        if (body.Problem is { } problem)
+        {
+            return (null, problem);
+        }
+
+        var read = _reader.ReadDecision(body.Bytes, interruptId);
+        return (read, Checked(read.Error, read.Warnings));
+    }
+
+    // Logs the reader's warnings and turns its error, if any, into the refusal.
+    private AgUiProblem? Checked(InputDiagnostic? error, IReadOnlyList<InputDiagnostic> warnings)
+    {
+        foreach (var warning in warnings)
         {
             RunLog.InputWarning(_logger, warning.Code, warning.Path, warning.Message);
         }
 
-        if (read.Error is { } error)
+        if (error is null)
         {
-            var status = error.Code == InputErrorCodes.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
-            return new RunRequest(null, Refuse(status, error.Code, error.Message, error.Path));
+            return null;
         }
 
-        return new RunRequest(read.Input, null);
+        var status = error.Code == InputErrorCodes.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
+        return Refuse(status, error.Code, error.Message, error.Path);
     }
 
     /// <summary>Reads a JSON body within the size limit: 415 when it is not <c>application/json</c>, 413 when too large.</summary>
@@ -118,39 +147,34 @@ internal sealed class RunRequestReader
             sizeLimit.MaxRequestBodySize = _maxBytes;
         }
 
-        var declared = context.Request.ContentLength;
-        var buffer = new byte[declared is { } length ? (int)length : (int)Math.Min(InitialBufferBytes, _maxBytes + 1)];
-        var total = 0;
-        var stream = context.Request.Body;
+        // Pooled chunks rented as bytes arrive (a declared Content-Length reserves nothing), counted against the budget
+        // of all bodies still arriving; the body leaves as one exact-size array the input may keep, the chunks go back.
+        using var body = new PooledBodyBuffer(_pendingBodies);
+        var reader = context.Request.BodyReader;
         try
         {
             while (true)
             {
-                if (total == buffer.Length)
+                var result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (body.Length + buffer.Length > _maxBytes)
                 {
-                    if (declared is not null)
-                    {
-                        break; // the server enforces Content-Length
-                    }
-
-                    if (total > _maxBytes)
-                    {
-                        return (default, TooLarge());
-                    }
-
-                    Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, 1024), _maxBytes + 1));
+                    reader.AdvanceTo(buffer.End);
+                    return (default, TooLarge());
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(total), context.RequestAborted).ConfigureAwait(false);
-                if (read == 0)
+                var appended = body.TryAppend(buffer);
+                reader.AdvanceTo(buffer.End);
+                if (!appended)
+                {
+                    context.Response.Headers.RetryAfter = "1";
+                    return (default, Refuse(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.BodyBuffersFull,
+                        $"Request bodies still arriving hold {_pendingBodies.Held} bytes, the server's limit; nothing was read. Retry shortly."));
+                }
+
+                if (result.IsCompleted)
                 {
                     break;
-                }
-
-                total += read;
-                if (total > _maxBytes)
-                {
-                    return (default, TooLarge());
                 }
             }
         }
@@ -163,12 +187,12 @@ internal sealed class RunRequestReader
             return (default, Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest, $"The request body could not be read: {ex.Message}"));
         }
 
-        if (declared is { } expected && total != expected)
+        if (context.Request.ContentLength is { } expected && body.Length != expected)
         {
             return (default, Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest, "The request body is shorter than its Content-Length."));
         }
 
-        return (buffer.AsMemory(0, total), null);
+        return (body.ToArray(), null);
     }
 
     private AgUiProblem TooLarge() => Refuse(StatusCodes.Status413PayloadTooLarge, InputErrorCodes.TooLarge,
@@ -189,7 +213,8 @@ internal sealed class RunRequestReader
             return false;
         }
 
-        var charset = mediaType.Charset;
+        // RFC 9110 allows the parameter quoted: charset="utf-8".
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
         return !charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
     }
 

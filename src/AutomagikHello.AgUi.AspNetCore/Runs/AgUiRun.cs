@@ -31,7 +31,9 @@ public sealed partial class AgUiRun
     /// <summary>
     /// The answers this run resumes with, validated by the thread store and joined with the interrupts they answer
     /// (in the order the interrupts were raised); empty when the run resumes nothing. Decisions recorded out of band
-    /// are included. For tool approvals, read them with <see cref="ToolApproval.From(ResumeAnswer)"/>.
+    /// are included. For tool approvals, read them with <see cref="ToolApproval.From(ResumeAnswer)"/>. Give each
+    /// answer's <see cref="ResumeAnswer.IdempotencyKey"/> to the side effect it triggers: after a crash left an answer
+    /// in doubt, a re-approval (<see cref="ResumeAnswer.IsReapproval"/>) runs the agent again with the same key.
     /// </summary>
     public IReadOnlyList<ResumeAnswer> Resume { get; }
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.IO.Pipelines;
-using AutomagikHello.AgUi.Streaming;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -49,7 +47,7 @@ internal sealed class RunPipeline
 
     /// <summary>
     /// Streams one run of <paramref name="agent"/> as the response of <paramref name="context"/> (or into
-    /// <paramref name="bufferedOutput"/>, leaving the response alone). First the thread store begins the run: it takes
+    /// <paramref name="sink"/>, leaving the response alone). First the thread store begins the run: it takes
     /// the thread's lease and validates and claims the resume; a refusal becomes a stream that opens with
     /// <c>RUN_ERROR</c> carrying the code. The run's end is recorded before its terminal event is written.
     /// </summary>
@@ -58,8 +56,8 @@ internal sealed class RunPipeline
     /// <param name="agentName">The agent's key in the thread store.</param>
     /// <param name="input">The validated input.</param>
     /// <param name="requestTimestamp">When the request reached the library (a <see cref="Clock"/> timestamp).</param>
-    /// <param name="bufferedOutput">Where to write the events instead of the response (the JSON resume endpoint).</param>
-    public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, long requestTimestamp, PipeWriter? bufferedOutput = null)
+    /// <param name="sink">Where the events go instead of the SSE response (the JSON resume endpoint's summary).</param>
+    public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, long requestTimestamp, IRunEventSink? sink = null)
     {
         if (_owners.Resolve(context) is not { } owner)
         {
@@ -109,8 +107,9 @@ internal sealed class RunPipeline
             }
         }
 
-        var output = bufferedOutput ?? context.Response.BodyWriter;
-        if (bufferedOutput is null)
+        var streaming = sink is null;
+        var output = sink ?? new SseRunEventSink(context.Response.BodyWriter);
+        if (streaming)
         {
             StartEventStream(context);
         }
@@ -118,7 +117,11 @@ internal sealed class RunPipeline
         if (begin.Error is { } refused)
         {
             RunLog.RunRefused(_logger, input.ThreadId, input.RunId, refused.Code, refused.Message);
-            await RefuseAsync(context, output, refused, bufferedOutput is null).ConfigureAwait(false);
+            using (output)
+            {
+                await RefuseAsync(context, output, refused, streaming).ConfigureAwait(false);
+            }
+
             var refusal = new RunEnd(RunEndKind.Error, refused.Code);
             _metrics.RunEnded(refusal, _clock.GetElapsedTime(requestTimestamp));
             AgUiMetrics.Tag(activity, refusal);
@@ -150,7 +153,7 @@ internal sealed class RunPipeline
                 end = await writing.ConfigureAwait(false);
             }
 
-            if (end.Kind != RunEndKind.Aborted && bufferedOutput is null)
+            if (end.Kind != RunEndKind.Aborted && streaming)
             {
                 await CompleteResponseAsync(context).ConfigureAwait(false);
             }
@@ -187,18 +190,10 @@ internal sealed class RunPipeline
     }
 
     /// <summary>A run the thread store refused: the stream opens with <c>RUN_ERROR</c> carrying the code (HTTP 200).</summary>
-    private static async Task RefuseAsync(HttpContext context, PipeWriter output, ThreadStoreError error, bool completeResponse)
+    private static async Task RefuseAsync(HttpContext context, IRunEventSink output, ThreadStoreError error, bool completeResponse)
     {
-        using (var sse = new SseEventWriter(output))
-        {
-            sse.WriteEvent(new RunErrorEvent { Code = error.Code, Message = error.Message });
-        }
-
-        try
-        {
-            await output.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        output.Write(new RunErrorEvent { Code = error.Code, Message = error.Message });
+        if (!await output.FlushAsync(context.RequestAborted).ConfigureAwait(false))
         {
             return; // the client left; the refusal changed nothing
         }

@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using AutomagikHello.AgUi.Sequencing;
-using AutomagikHello.AgUi.Streaming;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.Logging;
 
@@ -10,9 +7,10 @@ namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// The single reader of a run's <see cref="RunEventQueue"/>: writes <c>RUN_STARTED</c>, passes each agent event
-/// through the <see cref="EventSequenceGuard"/> into the SSE body, flushes when the agent has nothing more ready or
-/// the byte threshold is reached, writes heartbeats on idle gaps, and ends the stream with exactly one terminal
-/// event (none when the client is gone). Nothing is written after the terminal event.
+/// through the <see cref="EventSequenceGuard"/> into the run's <see cref="IRunEventSink"/> (the SSE body, or the JSON
+/// resume summary), flushes when the agent has nothing more ready or the byte threshold is reached, writes heartbeats
+/// on idle gaps, and ends the stream with exactly one terminal event (none when the client is gone). Nothing is
+/// written after the terminal event.
 /// </summary>
 internal sealed class RunStreamWriter : IDisposable
 {
@@ -21,8 +19,7 @@ internal sealed class RunStreamWriter : IDisposable
     private const string LeaseLostMessage = "The run no longer holds its thread (its lease lapsed or a cancel found its owner unresponsive); it was stopped and its end was not recorded.";
     private const string LeaseLapsedMessage = "The thread store could not be reached to renew the run's lease; the run was stopped when the lease lapsed and its end was not recorded. The thread is free: retry the run.";
 
-    private readonly PipeWriter _output;
-    private RunFrameBuffer? _frames;
+    private readonly IRunEventSink _sink;
     private readonly RunEventQueue _queue;
     private readonly RunStartedEvent _started;
     private EventSequenceGuard? _guard;
@@ -36,8 +33,9 @@ internal sealed class RunStreamWriter : IDisposable
     private readonly ThreadRunRecorder? _recorder;
     private int _unflushed;
 
+    /// <summary>A writer into <paramref name="sink"/>, which it owns (and disposes).</summary>
     public RunStreamWriter(
-        PipeWriter output,
+        IRunEventSink sink,
         RunEventQueue queue,
         RunAgentInput input,
         RunHeartbeat heartbeat,
@@ -49,7 +47,7 @@ internal sealed class RunStreamWriter : IDisposable
     {
         _recorder = recorder;
         _clock = clock;
-        _output = output;
+        _sink = sink;
         _queue = queue;
         _input = input;
         _started = new RunStartedEvent
@@ -65,12 +63,6 @@ internal sealed class RunStreamWriter : IDisposable
         _includeExceptionDetails = options.IncludeExceptionDetails;
         _requestAborted = requestAborted;
     }
-
-    /// <summary>
-    /// Frames go into a <see cref="RunFrameBuffer"/>, taken when the first frame of a batch is written and handed to
-    /// the response (then given back) by <see cref="FlushAsync"/>.
-    /// </summary>
-    private SseEventWriter Frames => (_frames ??= RunFrameBuffer.Rent()).Sse;
 
     /// <summary>
     /// The run's <see cref="EventSequenceGuard"/>, created (and shown <c>RUN_STARTED</c>) when first needed: at the
@@ -97,7 +89,7 @@ internal sealed class RunStreamWriter : IDisposable
     public async Task<RunEnd> RunAsync()
     {
         // RUN_STARTED is always valid; the guard sees it when it is created (see Guard).
-        _unflushed += Frames.WriteEvent(_started);
+        _unflushed += _sink.Write(_started);
         if (!await FlushAsync().ConfigureAwait(false))
         {
             return Disconnected();
@@ -135,7 +127,7 @@ internal sealed class RunStreamWriter : IDisposable
 
             if (_queue.TakeHeartbeatRequest() && _unflushed == 0)
             {
-                _unflushed += Frames.WriteHeartbeat();
+                _unflushed += _sink.WriteHeartbeat();
             }
 
             if (_unflushed > 0 && !await FlushAsync().ConfigureAwait(false))
@@ -166,7 +158,7 @@ internal sealed class RunStreamWriter : IDisposable
             _recorder.Observe(agUiEvent);
         }
 
-        _unflushed += Frames.WriteEvent(agUiEvent);
+        _unflushed += _sink.Write(agUiEvent);
         if (_unflushed >= _flushThreshold && !await FlushAsync().ConfigureAwait(false))
         {
             return Disconnected();
@@ -197,6 +189,11 @@ internal sealed class RunStreamWriter : IDisposable
         }
 
         var outcome = completion.Outcome!;
+        if (outcome.Kind == AgentOutcomeKind.Interrupt && UnusableSchema(outcome.Interrupts) is { } unusable)
+        {
+            return await FailAsync(AgUiErrorCodes.InvalidInterruptSchema, unusable).ConfigureAwait(false);
+        }
+
         RunFinishedOutcome finished = outcome.Kind switch
         {
             AgentOutcomeKind.Interrupt => new InterruptOutcome { Interrupts = outcome.Interrupts },
@@ -211,6 +208,24 @@ internal sealed class RunStreamWriter : IDisposable
         };
         var result = outcome.Kind == AgentOutcomeKind.Success ? outcome.Result : null;
         return await EndAsync(finished, result, outcome.Usage, new RunEnd(kind)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The raised interrupts' response schemas are checked before anything is stored: a schema no answer could satisfy
+    /// (or that would fail while evaluating one) is the agent's error, now, not the client's later.
+    /// </summary>
+    private string? UnusableSchema(IReadOnlyList<Interrupt> interrupts)
+    {
+        foreach (var interrupt in interrupts)
+        {
+            if (interrupt.ResponseSchema is { } schema && ResponseSchemas.FindProblem(schema) is { } problem)
+            {
+                RunLog.InvalidInterruptSchema(_logger, _input.ThreadId, _input.RunId, interrupt.Id, problem);
+                return $"Interrupt '{interrupt.Id}' has an unusable responseSchema: {problem}";
+            }
+        }
+
+        return null;
     }
 
     private SuccessOutcome SuccessOutcome()
@@ -252,7 +267,7 @@ internal sealed class RunStreamWriter : IDisposable
                 return await FailAsync(AgUiErrorCodes.ProtocolViolation, _includeExceptionDetails ? violation.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
             }
 
-            _unflushed += Frames.WriteEvent(closing);
+            _unflushed += _sink.Write(closing);
         }
 
         var finished = new RunFinishedEvent
@@ -276,7 +291,7 @@ internal sealed class RunStreamWriter : IDisposable
             return await FailAsync(notRecorded.Code, notRecorded.Message).ConfigureAwait(false);
         }
 
-        _unflushed += Frames.WriteEvent(finished);
+        _unflushed += _sink.Write(finished);
         return await TerminateAsync(end).ConfigureAwait(false);
     }
 
@@ -294,7 +309,7 @@ internal sealed class RunStreamWriter : IDisposable
 
         var error = new RunErrorEvent { Code = code, Message = message };
         Guard.Check(error);
-        _unflushed += Frames.WriteEvent(error);
+        _unflushed += _sink.Write(error);
         return await TerminateAsync(new RunEnd(RunEndKind.Error, code)).ConfigureAwait(false);
     }
 
@@ -329,28 +344,7 @@ internal sealed class RunStreamWriter : IDisposable
     private async ValueTask<bool> FlushAsync()
     {
         _unflushed = 0;
-        try
-        {
-            if (_frames is { } frames)
-            {
-                _frames = null;
-                try
-                {
-                    _output.Write(frames.Written);
-                }
-                finally
-                {
-                    RunFrameBuffer.Return(frames);
-                }
-            }
-
-            var result = await _output.FlushAsync(_requestAborted).ConfigureAwait(false);
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                return false;
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        if (!await _sink.FlushAsync(_requestAborted).ConfigureAwait(false))
         {
             return false;
         }
@@ -359,12 +353,5 @@ internal sealed class RunStreamWriter : IDisposable
         return true;
     }
 
-    public void Dispose()
-    {
-        if (_frames is { } frames)
-        {
-            _frames = null;
-            RunFrameBuffer.Return(frames);
-        }
-    }
+    public void Dispose() => _sink.Dispose();
 }

@@ -73,4 +73,7 @@ internal static partial class RunLog
 
     [LoggerMessage(25, LogLevel.Error, "AgUiOptions.ApproverPolicy names '{Policy}', which the authorization service cannot evaluate; nobody is treated as an approver.")]
     public static partial void ApproverPolicyUnusable(ILogger logger, Exception exception, string policy);
+
+    [LoggerMessage(26, LogLevel.Error, "Agent raised interrupt {InterruptId} in run {RunId} on thread {ThreadId} with an unusable responseSchema: {Problem}. The client gets RUN_ERROR INVALID_INTERRUPT_SCHEMA.")]
+    public static partial void InvalidInterruptSchema(ILogger logger, string threadId, string runId, string interruptId, string problem);
 }

@@ -29,8 +29,17 @@ public sealed class InputDiagnostic
 /// <summary>The stable codes of a rejected input (<see cref="RunAgentInputReadResult.Error"/>).</summary>
 public static class InputErrorCodes
 {
-    /// <summary>The body is not well-formed JSON (or repeats a property).</summary>
+    /// <summary>The body is not well-formed JSON.</summary>
     public const string MalformedJson = "MALFORMED_JSON";
+
+    /// <summary>
+    /// An object repeats a property name, exactly or differing only in case, at any depth (payloads and metadata too);
+    /// the path is the repeat's.
+    /// </summary>
+    public const string DuplicateProperty = "DUPLICATE_PROPERTY";
+
+    /// <summary>A property name differs from one the 1.0 schema defines for its object only in case (<c>"Status"</c>).</summary>
+    public const string CaseVariantProperty = "CASE_VARIANT_PROPERTY";
 
     /// <summary>The body nests deeper than <see cref="RunAgentInputReaderOptions.MaxDepth"/>.</summary>
     public const string TooDeep = "INPUT_TOO_DEEP";
@@ -47,7 +56,7 @@ public static class InputErrorCodes
     /// <summary>A property has the wrong JSON type.</summary>
     public const string WrongType = "WRONG_TYPE";
 
-    /// <summary>A property has a value the schema does not allow (an unknown enum member or discriminator).</summary>
+    /// <summary>A property has a value the schema does not allow (an unknown enum member or discriminator, an empty id).</summary>
     public const string InvalidValue = "INVALID_VALUE";
 
     /// <summary>A property the schema does not define, with <see cref="UnknownMemberHandling.Reject"/>.</summary>

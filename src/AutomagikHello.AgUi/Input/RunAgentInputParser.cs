@@ -8,9 +8,22 @@ namespace AutomagikHello.AgUi.Input;
 /// </summary>
 internal sealed class RunAgentInputParser
 {
+    // The members each object defines: a name that differs from one of them only in case is refused, never stripped.
+    private static readonly string[] InputNames = ["threadId", "runId", "messages", "protocolVersion", "parentRunId", "state", "forwardedProps", "tools", "context", "resume"];
+    private static readonly string[] MessageNames = [.. MessageFields.All.Select(MessageFields.NameOf)];
+    private static readonly string[] ContentPartNames = ["type", "id", "metadata", "text", "source"];
+    private static readonly string[] PartSourceNames = ["type", "value", "mimeType", "provider"];
+    private static readonly string[] ToolCallNames = ["id", "type", "function", "encryptedValue", "metadata"];
+    private static readonly string[] FunctionCallNames = ["name", "arguments"];
+    private static readonly string[] ToolNames = ["name", "description", "parameters", "metadata"];
+    private static readonly string[] ContextNames = ["description", "value"];
+    private static readonly string[] ResumeEntryNames = ["interruptId", "status", "payload", "metadata"];
+    private static readonly string[] DecisionNames = ["status", "payload", "metadata", "reapprove"];
+
     private readonly RunAgentInputReaderOptions _options;
     private readonly JsonPointerPath _path = new();
     private List<InputDiagnostic>? _warnings;
+    private bool _reapprove; // a decision's flag, read with its entry
 
     public RunAgentInputParser(RunAgentInputReaderOptions options)
     {
@@ -19,7 +32,8 @@ internal sealed class RunAgentInputParser
 
     public IReadOnlyList<InputDiagnostic> Warnings => (IReadOnlyList<InputDiagnostic>?)_warnings ?? [];
 
-    public RunAgentInput ReadInput(JsonElement e)
+    /// <summary>Reads the body; <paramref name="defaultThreadId"/> and <paramref name="defaultRunId"/> stand in for absent ids.</summary>
+    public RunAgentInput ReadInput(JsonElement e, string? defaultThreadId = null, string? defaultRunId = null)
     {
         ExpectObject(e, "The body must be a JSON object (a RunAgentInput).");
         string? threadId = null, runId = null, protocolVersion = null, parentRunId = null;
@@ -31,8 +45,8 @@ internal sealed class RunAgentInputParser
         foreach (var p in e.EnumerateObject())
         {
             _path.Push(p.Name);
-            if (p.NameEquals("threadId"u8)) threadId = RequiredString(p.Value);
-            else if (p.NameEquals("runId"u8)) runId = RequiredString(p.Value);
+            if (p.NameEquals("threadId"u8)) threadId = RequiredId(p.Value);
+            else if (p.NameEquals("runId"u8)) runId = RequiredId(p.Value);
             else if (p.NameEquals("messages"u8)) messages = ReadMessages(p.Value);
             else if (p.NameEquals("protocolVersion"u8)) protocolVersion = OptionalString(p.Value);
             else if (p.NameEquals("parentRunId"u8)) parentRunId = OptionalString(p.Value);
@@ -41,14 +55,14 @@ internal sealed class RunAgentInputParser
             else if (p.NameEquals("tools"u8)) tools = OptionalArray(p.Value, ReadTool);
             else if (p.NameEquals("context"u8)) context = OptionalArray(p.Value, ReadContext);
             else if (p.NameEquals("resume"u8)) resume = ReadResume(p.Value);
-            else Unknown(p);
+            else Unknown(p, InputNames);
             _path.Pop();
         }
 
         return new RunAgentInput
         {
-            ThreadId = Required(threadId, "threadId"),
-            RunId = Required(runId, "runId"),
+            ThreadId = Required(threadId ?? defaultThreadId, "threadId"),
+            RunId = Required(runId ?? defaultRunId, "runId"),
             Messages = Required(messages, "messages"),
             ProtocolVersion = protocolVersion,
             ParentRunId = parentRunId,
@@ -86,7 +100,7 @@ internal sealed class RunAgentInputParser
             var field = MessageFields.Identify(p);
             if (field == MessageField.None)
             {
-                Unknown(p);
+                Unknown(p, MessageNames);
             }
             else
             {
@@ -206,7 +220,7 @@ internal sealed class RunAgentInputParser
             else if (p.NameEquals("metadata"u8)) metadata = OptionalAny(p.Value);
             else if (p.NameEquals("text"u8)) textElement = p.Value;
             else if (p.NameEquals("source"u8)) sourceElement = p.Value;
-            else Unknown(p);
+            else Unknown(p, ContentPartNames);
             _path.Pop();
         }
 
@@ -269,7 +283,7 @@ internal sealed class RunAgentInputParser
                 provider = OptionalString(p.Value);
                 hasProvider = true;
             }
-            else Unknown(p);
+            else Unknown(p, PartSourceNames);
             _path.Pop();
         }
 
@@ -312,7 +326,7 @@ internal sealed class RunAgentInputParser
             else if (p.NameEquals("function"u8)) function = ReadFunctionCall(p.Value);
             else if (p.NameEquals("encryptedValue"u8)) encryptedValue = OptionalString(p.Value);
             else if (p.NameEquals("metadata"u8)) metadata = OptionalObject(p.Value);
-            else Unknown(p);
+            else Unknown(p, ToolCallNames);
             _path.Pop();
         }
 
@@ -334,7 +348,7 @@ internal sealed class RunAgentInputParser
             _path.Push(p.Name);
             if (p.NameEquals("name"u8)) name = RequiredString(p.Value);
             else if (p.NameEquals("arguments"u8)) arguments = RequiredString(p.Value, "Arguments must be the raw JSON text as a string");
-            else Unknown(p);
+            else Unknown(p, FunctionCallNames);
             _path.Pop();
         }
 
@@ -353,7 +367,7 @@ internal sealed class RunAgentInputParser
             else if (p.NameEquals("description"u8)) description = RequiredString(p.Value);
             else if (p.NameEquals("parameters"u8)) parameters = OptionalAny(p.Value);
             else if (p.NameEquals("metadata"u8)) metadata = OptionalObject(p.Value);
-            else Unknown(p);
+            else Unknown(p, ToolNames);
             _path.Pop();
         }
 
@@ -369,7 +383,7 @@ internal sealed class RunAgentInputParser
             _path.Push(p.Name);
             if (p.NameEquals("description"u8)) description = RequiredString(p.Value);
             else if (p.NameEquals("value"u8)) value = RequiredString(p.Value);
-            else Unknown(p);
+            else Unknown(p, ContextNames);
             _path.Pop();
         }
 
@@ -396,21 +410,39 @@ internal sealed class RunAgentInputParser
         }
     }
 
-    private ResumeEntry ReadResumeEntry(JsonElement e, bool legacyObject)
+    /// <summary>
+    /// Reads a decision on the interrupt its URL names (the decision endpoint's body): <c>status</c> (required),
+    /// <c>payload</c>, <c>metadata</c>, <c>reapprove</c>.
+    /// </summary>
+    public DecisionBody ReadDecision(JsonElement e, string interruptId)
     {
-        ExpectObject(e, "A resume entry must be an object with 'interruptId' and 'status'.");
+        var entry = ReadResumeEntry(e, legacyObject: false, decisionFor: interruptId);
+        return new DecisionBody(entry, _reapprove);
+    }
+
+    private ResumeEntry ReadResumeEntry(JsonElement e, bool legacyObject, string? decisionFor = null)
+    {
+        ExpectObject(e, decisionFor is null
+            ? "A resume entry must be an object with 'interruptId' and 'status'."
+            : "A decision must be an object with 'status' and, optionally, 'payload' and 'metadata'.");
         string? interruptId = null;
         ResumeStatus? status = null;
         JsonElement? payload = null, metadata = null;
         foreach (var p in e.EnumerateObject())
         {
             _path.Push(p.Name);
-            if (p.NameEquals("interruptId"u8)) interruptId = legacyObject ? OptionalString(p.Value) : RequiredString(p.Value);
+            if (decisionFor is null && p.NameEquals("interruptId"u8)) interruptId = legacyObject ? OptionalString(p.Value) : RequiredString(p.Value);
             else if (p.NameEquals("status"u8)) status = ReadStatus(p.Value);
             else if (p.NameEquals("payload"u8)) payload = OptionalAny(p.Value);
             else if (p.NameEquals("metadata"u8)) metadata = OptionalObject(p.Value);
-            else Unknown(p);
+            else if (decisionFor is not null && p.NameEquals("reapprove"u8)) _reapprove = OptionalBoolean(p.Value);
+            else Unknown(p, decisionFor is null ? ResumeEntryNames : DecisionNames);
             _path.Pop();
+        }
+
+        if (decisionFor is not null)
+        {
+            return new ResumeEntry { InterruptId = decisionFor, Status = status ?? throw Reject(InputErrorCodes.MissingProperty, "Property 'status' is required."), Payload = payload, Metadata = metadata };
         }
 
         if (status is null)
@@ -473,6 +505,13 @@ internal sealed class RunAgentInputParser
 
     private string RequiredString(JsonElement e) => RequiredString(e, "Expected a string");
 
+    // A thread or run id: an empty one would name a thread no URL can address.
+    private string RequiredId(JsonElement e)
+    {
+        var id = RequiredString(e);
+        return id.Length > 0 ? id : throw Reject(InputErrorCodes.InvalidValue, "An id must not be empty.");
+    }
+
     private string RequiredString(JsonElement e, string expectation) =>
         e.ValueKind == JsonValueKind.String
             ? e.GetString()!
@@ -498,6 +537,22 @@ internal sealed class RunAgentInputParser
         }
 
         return e;
+    }
+
+    private bool OptionalBoolean(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.Null:
+                NullAsAbsent();
+                return false;
+            default:
+                throw Reject(InputErrorCodes.WrongType, $"Expected a boolean, found {Describe(e)}.");
+        }
     }
 
     private JsonElement? OptionalObject(JsonElement e)
@@ -563,8 +618,20 @@ internal sealed class RunAgentInputParser
         }
     }
 
-    // Called with the property already on the path.
-    private void Unknown(JsonProperty p) => UnknownAt(_path.Render(), p.Name, "this object");
+    // Called with the property already on the path. A case variant of a defined name is refused whatever the policy:
+    // stripping {"Status":"cancelled"} would silently turn a cancel into the draft default, a resolve.
+    private void Unknown(JsonProperty p, string[] defined)
+    {
+        foreach (var name in defined)
+        {
+            if (string.Equals(name, p.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Reject(InputErrorCodes.CaseVariantProperty, $"Property '{p.Name}' differs from '{name}' only in case; AG-UI names are case-sensitive.");
+            }
+        }
+
+        UnknownAt(_path.Render(), p.Name, "this object");
+    }
 
     // Called with the owning object on the path.
     private void UnknownName(string name, string owner) => UnknownAt(_path.Render(name), name, owner);
@@ -609,3 +676,6 @@ internal sealed class RunAgentInputParser
         _ => "null",
     };
 }
+
+/// <summary>A decision body as read: the resume entry, and whether it re-approves an interrupt in doubt.</summary>
+internal sealed record DecisionBody(ResumeEntry Entry, bool Reapprove);

@@ -23,11 +23,49 @@ public sealed class RunAgentInputReader
     /// Reads one UTF-8 JSON body. The returned input's JSON values (state, payloads, metadata) reference
     /// <paramref name="utf8Json"/>'s memory, which must therefore stay unchanged while the input is in use.
     /// </summary>
-    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json)
+    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json) => ReadCore(utf8Json, null, null);
+
+    /// <summary>
+    /// Reads one UTF-8 JSON body that may omit <c>threadId</c> and <c>runId</c> (an endpoint whose route names the
+    /// thread): an omitted one takes the value given; a present one is read and checked as usual.
+    /// </summary>
+    /// <param name="utf8Json">The body; its memory must stay unchanged while the input is in use.</param>
+    /// <param name="threadId">The thread id when the body has none.</param>
+    /// <param name="runId">The run id when the body has none.</param>
+    public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json, string threadId, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(threadId);
+        ArgumentNullException.ThrowIfNull(runId);
+        return ReadCore(utf8Json, threadId, runId);
+    }
+
+    private RunAgentInputReadResult ReadCore(ReadOnlyMemory<byte> utf8Json, string? threadId, string? runId)
+    {
+        var (input, error, warnings) = ReadDocument(utf8Json, static (parser, root, ids) => parser.ReadInput(root, ids.ThreadId, ids.RunId), (ThreadId: threadId, RunId: runId));
+        return new RunAgentInputReadResult(input, error, warnings);
+    }
+
+    /// <summary>
+    /// Reads one decision on the interrupt <paramref name="interruptId"/> (named elsewhere, e.g. in the URL):
+    /// <c>{"status": "resolved" | "cancelled", "payload"?: any, "metadata"?: object, "reapprove"?: boolean}</c>, as
+    /// strictly as <see cref="Read(ReadOnlyMemory{byte})"/> reads a whole input. The entry's JSON values reference <paramref name="utf8Json"/>'s memory.
+    /// </summary>
+    public DecisionReadResult ReadDecision(ReadOnlyMemory<byte> utf8Json, string interruptId)
+    {
+        ArgumentNullException.ThrowIfNull(interruptId);
+        var (decision, error, warnings) = ReadDocument(utf8Json, static (parser, root, id) => parser.ReadDecision(root, id), interruptId);
+        return new DecisionReadResult(decision?.Entry, decision?.Reapprove ?? false, error, warnings);
+    }
+
+    // One strict path for every body: size, well-formed JSON within the depth, no repeated property (exact or in
+    // case, at any depth), then the shape.
+    private (T? Value, InputDiagnostic? Error, IReadOnlyList<InputDiagnostic> Warnings) ReadDocument<T, TState>(
+        ReadOnlyMemory<byte> utf8Json, Func<RunAgentInputParser, JsonElement, TState, T> read, TState state)
+        where T : class
     {
         if (utf8Json.Length > _options.MaxBytes)
         {
-            return Failed(InputErrorCodes.TooLarge, $"The body is {utf8Json.Length} bytes; the limit is {_options.MaxBytes}.");
+            return Failed<T>(InputErrorCodes.TooLarge, $"The body is {utf8Json.Length} bytes; the limit is {_options.MaxBytes}.");
         }
 
         JsonDocument document;
@@ -38,30 +76,54 @@ public sealed class RunAgentInputReader
         }
         catch (JsonException ex)
         {
-            return ExceedsDepth(utf8Json.Span)
-                ? Failed(InputErrorCodes.TooDeep, $"The body nests deeper than {RunAgentInputReaderOptions.MaxDepth} levels.")
-                : Failed(InputErrorCodes.MalformedJson, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {FirstSentence(ex.Message)}");
+            if (ExceedsDepth(utf8Json.Span))
+            {
+                return Failed<T>(InputErrorCodes.TooDeep, $"The body nests deeper than {RunAgentInputReaderOptions.MaxDepth} levels.");
+            }
+
+            // The parser refuses repeated properties without saying where; the finder says where.
+            return FindDuplicate(utf8Json.Span) is { } repeated
+                ? (null, repeated, [])
+                : Failed<T>(InputErrorCodes.MalformedJson, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {FirstSentence(ex.Message)}");
         }
 
         var parser = new RunAgentInputParser(_options);
         try
         {
-            var input = parser.ReadInput(document.RootElement);
-            return new RunAgentInputReadResult(input, null, parser.Warnings);
+            // The parser only catches exact repeats; case variants need the finder.
+            if (DuplicatePropertyFinder.Find(utf8Json.Span) is { } duplicate)
+            {
+                return (null, duplicate, []);
+            }
+
+            return (read(parser, document.RootElement, state), null, parser.Warnings);
         }
         catch (InputRejectedException rejected)
         {
-            return new RunAgentInputReadResult(null, rejected.Error, parser.Warnings);
+            return (null, rejected.Error, parser.Warnings);
         }
         catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException || ex.Message.Contains("UTF-8", StringComparison.Ordinal))
         {
             // JsonDocument defers UTF-8 validation of names and strings to the moment they are read.
-            return Failed(InputErrorCodes.MalformedJson, "The body is not valid UTF-8.");
+            return Failed<T>(InputErrorCodes.MalformedJson, "The body is not valid UTF-8.");
         }
     }
 
-    private static RunAgentInputReadResult Failed(string code, string message) =>
-        new(null, new InputDiagnostic(code, string.Empty, message), []);
+    private static InputDiagnostic? FindDuplicate(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return DuplicatePropertyFinder.Find(json);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null; // malformed before any repeat
+        }
+    }
+
+    private static (T? Value, InputDiagnostic? Error, IReadOnlyList<InputDiagnostic> Warnings) Failed<T>(string code, string message)
+        where T : class =>
+        (null, new InputDiagnostic(code, string.Empty, message), []);
 
     // Only on the error path: tell "too deep" apart from other malformed JSON.
     private static bool ExceedsDepth(ReadOnlySpan<byte> json)

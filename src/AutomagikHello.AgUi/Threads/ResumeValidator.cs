@@ -2,17 +2,17 @@ namespace AutomagikHello.AgUi.Threads;
 
 /// <summary>
 /// Validates a run's resume entries against a thread's pending interrupts and recorded decisions: duplicates,
-/// unknown and already-answered ids, expiry, payload shape, and coverage of every open interrupt.
+/// unknown and already-answered ids, interrupts in doubt, expiry, payload shape, and coverage of every open interrupt.
 /// Pure: it reads the record and returns the answers or the first error; it changes nothing.
 /// </summary>
 internal static class ResumeValidator
 {
     // Allocates only what the run keeps (one answer per open interrupt, in an exact-size array): threads hold a few
     // interrupts, so entries are matched by scanning instead of through a dictionary.
+    // `pending` is the record's, with any doubt a lapsed lease leaves already marked (ThreadTransitions does that).
     public static (ThreadStoreError? Error, ResumeAnswer[] Answers, IReadOnlyList<string> Warnings) Validate(
-        ThreadRecord? record, IReadOnlyList<ResumeEntry>? entries, DateTimeOffset now, ResumeValidationMode mode)
+        ThreadRecord? record, IReadOnlyList<PendingInterrupt> pending, IReadOnlyList<ResumeEntry>? entries, DateTimeOffset now, ResumeValidationMode mode)
     {
-        var pending = record?.Pending ?? [];
         var entryCount = entries?.Count ?? 0;
         List<string>? warnings = null; // created at the first warning; typed as a list, `warnings ?? []` would allocate one
         if (pending.Count == 0 && entryCount == 0)
@@ -49,6 +49,25 @@ internal static class ResumeValidator
             }
 
             var target = pending[index];
+            if (target.InDoubtRunId is { } doubted)
+            {
+                // Whatever was decided before the run died is void: only a cancel, or a re-approval recorded out of band
+                // (which clears the doubt), answers it now.
+                if (entry.Status == ResumeStatus.Resolved)
+                {
+                    return (InDoubt(target), [], (IReadOnlyList<string>?)warnings ?? []);
+                }
+
+                if (CheckAnswer(target.Interrupt, entry, now) is { } invalidCancel)
+                {
+                    return (invalidCancel, [], (IReadOnlyList<string>?)warnings ?? []);
+                }
+
+                answers[index] = Answer(record!.Key, target, entry, fromDecision: false, doubted);
+                matched++;
+                continue;
+            }
+
             if (target.RequiresApprover && target.Decision is null && entry.Status == ResumeStatus.Resolved)
             {
                 // A resume comes from the thread's owner, never from an approver: it may withdraw the request, not grant it.
@@ -68,11 +87,11 @@ internal static class ResumeValidator
                     return Fail(ThreadErrorCodes.DuplicateResumeEntry, $"Interrupt '{entry.InterruptId}' was already decided out of band; the entry contradicts that decision.");
                 }
 
-                answers[index] = Answer(target, decided, fromDecision: true);
+                answers[index] = Answer(record!.Key, target, decided, fromDecision: true, decision.InDoubtRunId);
             }
             else
             {
-                answers[index] = Answer(target, entry, fromDecision: false);
+                answers[index] = Answer(record!.Key, target, entry, fromDecision: false, inDoubtRunId: null);
             }
 
             matched++;
@@ -83,9 +102,14 @@ internal static class ResumeValidator
         {
             if (answers[i] is null)
             {
+                if (pending[i].InDoubtRunId is not null)
+                {
+                    return (InDoubt(pending[i]), [], (IReadOnlyList<string>?)warnings ?? []);
+                }
+
                 if (pending[i].Decision is { } decision)
                 {
-                    answers[i] = Answer(pending[i], decision.ToEntry(pending[i].Interrupt.Id), fromDecision: true);
+                    answers[i] = Answer(record!.Key, pending[i], decision.ToEntry(pending[i].Interrupt.Id), fromDecision: true, decision.InDoubtRunId);
                 }
                 else
                 {
@@ -107,6 +131,12 @@ internal static class ResumeValidator
         (ThreadStoreError?, ResumeAnswer[], IReadOnlyList<string>) Fail(string code, string message) =>
             (new ThreadStoreError(code, message), [], (IReadOnlyList<string>?)warnings ?? []);
     }
+
+    /// <summary>The refusal of an answer to an interrupt in doubt: what happened and the two ways out.</summary>
+    public static ThreadStoreError InDoubt(PendingInterrupt target) => new(
+        ThreadErrorCodes.ResumeInDoubt,
+        $"Interrupt '{target.Interrupt.Id}' is in doubt: run '{target.InDoubtRunId}' claimed it and its end was never recorded, so its answer may already have been acted on. " +
+        $"Cancel it, or re-approve it (POST .../interrupts/{target.Interrupt.Id} with \"reapprove\": true) and resume again.");
 
     /// <summary>Checks one answer against its interrupt: expiry, payload on cancel, the response schema.</summary>
     public static ThreadStoreError? CheckAnswer(Interrupt interrupt, ResumeEntry entry, DateTimeOffset now)
@@ -161,11 +191,13 @@ internal static class ResumeValidator
             ? new ResumeEntry { InterruptId = pending[0].Interrupt.Id, Status = entry.Status, Payload = entry.Payload, Metadata = entry.Metadata }
             : entry;
 
-    private static ResumeAnswer Answer(PendingInterrupt item, ResumeEntry entry, bool fromDecision) => new()
+    private static ResumeAnswer Answer(ThreadKey key, PendingInterrupt item, ResumeEntry entry, bool fromDecision, string? inDoubtRunId) => new()
     {
         Interrupt = item.Interrupt,
         Entry = entry,
         FromRecordedDecision = fromDecision,
+        IdempotencyKey = InterruptIdempotencyKey.For(key, item.Interrupt.Id),
+        InDoubtRunId = inDoubtRunId,
         ToolCallName = item.ToolCallName,
         ToolCallArguments = item.ToolCallArguments,
     };

@@ -27,6 +27,13 @@ public static class ThreadErrorCodes
     /// <summary>The interrupt was already answered by a completed run: no side effect runs twice.</summary>
     public const string ResumeAlreadyApplied = "RESUME_ALREADY_APPLIED";
 
+    /// <summary>
+    /// The interrupt is in doubt (<see cref="PendingInterrupt.InDoubtRunId"/>): a run claimed it and its end was never
+    /// recorded, so its answer may already have been acted on. A resume may only cancel it; resolving it again takes an
+    /// explicit re-approval (<see cref="RecordDecisionRequest.Reapprove"/>).
+    /// </summary>
+    public const string ResumeInDoubt = "RESUME_IN_DOUBT";
+
     /// <summary>Another run is active on the thread.</summary>
     public const string ThreadBusy = "THREAD_BUSY";
 

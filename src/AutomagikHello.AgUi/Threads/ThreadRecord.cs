@@ -35,6 +35,18 @@ public sealed class ThreadRecord
     /// <summary>When the thread last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// The run that leaves <paramref name="pending"/> in doubt at <paramref name="now"/>, or <see langword="null"/>:
+    /// the one recorded on it (<see cref="PendingInterrupt.InDoubtRunId"/>), or the holder of a lapsed lease that
+    /// claimed it (the run's end was never recorded; the next write records the doubt on the interrupt).
+    /// </summary>
+    public string? InDoubtRunIdAt(PendingInterrupt pending, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        return pending.InDoubtRunId
+            ?? (Lease is { } lease && lease.ExpiresAt <= now && lease.ClaimedInterruptIds.Contains(pending.Interrupt.Id) ? lease.RunId : null);
+    }
+
     /// <summary>The thread's status at <paramref name="now"/> (an expired lease no longer counts as running).</summary>
     public ThreadStatus StatusAt(DateTimeOffset now) =>
         Lease is { } lease && lease.ExpiresAt > now ? ThreadStatus.Running
@@ -68,8 +80,22 @@ public sealed class PendingInterrupt
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] // records without it stay as they were
     public bool RequiresApprover { get; init; }
 
-    /// <summary>This interrupt with <paramref name="decision"/> recorded; everything else as it is (one copy, kept here, so a new member is never dropped).</summary>
-    internal PendingInterrupt WithDecision(RecordedDecision decision) => new()
+    /// <summary>
+    /// The run that claimed this interrupt and whose end was never recorded: its lease lapsed (the process died, or a
+    /// cancel found the run gone), so the answer it carried may or may not have been acted on. While set, the
+    /// interrupt is in doubt: a resume may only cancel it (a resolving entry is <see cref="ThreadErrorCodes.ResumeInDoubt"/>)
+    /// until a decision recorded with <see cref="RecordDecisionRequest.Reapprove"/>, or a cancel, settles it.
+    /// </summary>
+    public string? InDoubtRunId { get; init; }
+
+    /// <summary>This interrupt with <paramref name="decision"/> recorded, which settles any doubt; everything else as it is.</summary>
+    internal PendingInterrupt WithDecision(RecordedDecision decision) => Copy(decision, inDoubtRunId: null);
+
+    /// <summary>This interrupt in doubt after <paramref name="runId"/> claimed it and died; everything else as it is.</summary>
+    internal PendingInterrupt InDoubtAfter(string runId) => Copy(Decision, runId);
+
+    // One copy, kept here, so a new member is never dropped.
+    private PendingInterrupt Copy(RecordedDecision? decision, string? inDoubtRunId) => new()
     {
         Interrupt = Interrupt,
         RaisedByRunId = RaisedByRunId,
@@ -77,6 +103,7 @@ public sealed class PendingInterrupt
         ToolCallArguments = ToolCallArguments,
         RequiresApprover = RequiresApprover,
         Decision = decision,
+        InDoubtRunId = inDoubtRunId,
     };
 }
 
@@ -97,6 +124,12 @@ public sealed class RecordedDecision
 
     /// <summary>When it was recorded.</summary>
     public required DateTimeOffset DecidedAt { get; init; }
+
+    /// <summary>
+    /// When the decision settled an interrupt in doubt (a re-approval, or a cancel): the run that had claimed it and
+    /// whose end was never recorded. The agent sees it as <see cref="ResumeAnswer.InDoubtRunId"/>.
+    /// </summary>
+    public string? InDoubtRunId { get; init; }
 
     /// <summary>The decision as a resume entry for <paramref name="interruptId"/>.</summary>
     public ResumeEntry ToEntry(string interruptId) =>

@@ -88,6 +88,15 @@ public sealed class RecordDecisionRequest
     /// </summary>
     public bool ByApprover { get; init; }
 
+    /// <summary>
+    /// Whether the decision re-approves an interrupt in doubt (<see cref="PendingInterrupt.InDoubtRunId"/>): the
+    /// decider knows the earlier answer may already have been acted on and answers again (<c>resolved</c>; the agent
+    /// sees <see cref="ResumeAnswer.IsReapproval"/>). Without it a <c>resolved</c> decision on an interrupt in doubt is
+    /// <see cref="ThreadErrorCodes.ResumeInDoubt"/>; a <c>cancelled</c> one always settles the doubt. On an interrupt
+    /// not in doubt it changes nothing: the ordinary rules apply.
+    /// </summary>
+    public bool Reapprove { get; init; }
+
     /// <summary>The time of the decision.</summary>
     public required DateTimeOffset Now { get; init; }
 }

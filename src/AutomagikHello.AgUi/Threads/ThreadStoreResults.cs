@@ -19,6 +19,29 @@ public sealed class ResumeAnswer
     /// <summary>Whether the answer came from a decision recorded out of band.</summary>
     public bool FromRecordedDecision { get; init; }
 
+    /// <summary>
+    /// A key for acting on this answer at most once: the same for every answer to this interrupt on this thread (a
+    /// retry after a failed run, a re-approval after doubt) and different for every other interrupt, thread, owner and
+    /// agent. Give it to the side effect (an API's idempotency key, a unique column) so that an action which already
+    /// happened before a crash is not repeated. Derived from the thread's key and the interrupt id (a SHA-256 hash); as
+    /// unguessable as the interrupt id, which is random.
+    /// </summary>
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// When the interrupt was in doubt: the run that claimed it before and whose end was never recorded (its side effect
+    /// may have happened). The answer is then a re-approval (<see cref="IsReapproval"/>) or a cancel.
+    /// <see langword="null"/> otherwise.
+    /// </summary>
+    public string? InDoubtRunId { get; init; }
+
+    /// <summary>
+    /// Whether the answer is a re-approval after doubt: a <c>resolved</c> decision recorded with
+    /// <see cref="RecordDecisionRequest.Reapprove"/> after <see cref="InDoubtRunId"/> died. Deduplicate the side effect
+    /// by <see cref="IdempotencyKey"/>.
+    /// </summary>
+    public bool IsReapproval => InDoubtRunId is not null && FromRecordedDecision && Entry.Status == ResumeStatus.Resolved;
+
     /// <summary>For tool approvals: the tool's recorded name (never the client's echo).</summary>
     public string? ToolCallName { get; init; }
 

@@ -22,8 +22,9 @@ public static class ThreadTransitions
             });
         }
 
-        // An expired lease belonged to a crashed or abandoned run: its claim lapses with it.
-        var (error, answers, warnings) = ResumeValidator.Validate(current, request.Resume, request.Now, request.Mode);
+        // An expired lease belonged to a run whose end was never recorded: what it claimed is in doubt from now on.
+        var pending = WithLapsedClaimsInDoubt(current, request.Now);
+        var (error, answers, warnings) = ResumeValidator.Validate(current, pending, request.Resume, request.Now, request.Mode);
         if (error is not null)
         {
             return (null, new BeginRunResult { Error = error, Warnings = warnings });
@@ -33,7 +34,7 @@ public static class ThreadTransitions
         {
             Key = request.Key,
             Version = (current?.Version ?? 0) + 1,
-            Pending = current?.Pending ?? [],
+            Pending = pending,
             Consumed = current?.Consumed ?? ConsumedInterrupts.Empty,
             Lease = new RunLease
             {
@@ -125,6 +126,9 @@ public static class ThreadTransitions
     /// <summary>
     /// Records a decision on a pending interrupt, validated like a resume entry. The same decision again is a repeat
     /// (nothing changes); a different one is <c>DECISION_CONFLICT</c>; an interrupt claimed by a live run is busy.
+    /// On an interrupt in doubt a cancel, or a <see cref="RecordDecisionRequest.Reapprove"/> decision, replaces what was
+    /// decided before and settles the doubt; any other resolving decision is <c>RESUME_IN_DOUBT</c>. A lapsed lease
+    /// that claimed interrupts is dropped by the write, its claims recorded as doubt.
     /// </summary>
     public static (ThreadRecord? Next, ThreadStoreWriteResult Result) RecordDecision(ThreadRecord? current, RecordDecisionRequest request)
     {
@@ -135,10 +139,12 @@ public static class ThreadTransitions
             return Fail(ThreadErrorCodes.ThreadNotFound, $"Thread '{request.Key.ThreadId}' was not found.");
         }
 
+        var pending = WithLapsedClaimsInDoubt(current, request.Now);
+        var lease = ReferenceEquals(pending, current.Pending) ? current.Lease : null;
         var index = -1;
-        for (var i = 0; i < current.Pending.Count; i++)
+        for (var i = 0; i < pending.Count; i++)
         {
-            if (current.Pending[i].Interrupt.Id == id)
+            if (pending[i].Interrupt.Id == id)
             {
                 index = i;
                 break;
@@ -152,8 +158,15 @@ public static class ThreadTransitions
                 : Fail(ThreadErrorCodes.UnknownInterrupt, $"Interrupt '{id}' is not open on this thread.");
         }
 
-        var target = current.Pending[index];
-        if (target.Decision is { } existing)
+        var target = pending[index];
+        if (target.InDoubtRunId is not null)
+        {
+            if (request.Entry.Status == ResumeStatus.Resolved && !request.Reapprove)
+            {
+                return (null, new ThreadStoreWriteResult { Error = ResumeValidator.InDoubt(target) });
+            }
+        }
+        else if (target.Decision is { } existing)
         {
             return ResumeValidator.SameAnswer(existing.ToEntry(id), request.Entry)
                 ? (null, new ThreadStoreWriteResult { Record = current, WasRepeat = true })
@@ -165,9 +178,9 @@ public static class ThreadTransitions
             return Fail(ThreadErrorCodes.ApproverRequired, $"Interrupt '{id}' may only be resolved by an approver; you may cancel it.");
         }
 
-        if (current.Lease is { } lease && lease.ExpiresAt > request.Now && lease.ClaimedInterruptIds.Contains(id))
+        if (lease is { } live && live.ExpiresAt > request.Now && live.ClaimedInterruptIds.Contains(id))
         {
-            return Fail(ThreadErrorCodes.ThreadBusy, $"Interrupt '{id}' is being answered by run '{lease.RunId}'.");
+            return Fail(ThreadErrorCodes.ThreadBusy, $"Interrupt '{id}' is being answered by run '{live.RunId}'.");
         }
 
         if (ResumeValidator.CheckAnswer(target.Interrupt, request.Entry, request.Now) is { } invalid)
@@ -175,22 +188,23 @@ public static class ThreadTransitions
             return (null, new ThreadStoreWriteResult { Error = invalid });
         }
 
-        var pending = current.Pending.ToArray();
-        pending[index] = target.WithDecision(new RecordedDecision
+        var decided = pending.ToArray();
+        decided[index] = target.WithDecision(new RecordedDecision
         {
             Status = request.Entry.Status,
             Payload = request.Entry.Payload,
             Metadata = request.Entry.Metadata,
             DecidedBy = request.DecidedBy,
             DecidedAt = request.Now,
+            InDoubtRunId = target.InDoubtRunId,
         });
         var next = new ThreadRecord
         {
             Key = current.Key,
             Version = current.Version + 1,
-            Pending = pending,
+            Pending = decided,
             Consumed = current.Consumed,
-            Lease = current.Lease,
+            Lease = lease,
             LastRunId = current.LastRunId,
             CreatedAt = current.CreatedAt,
             UpdatedAt = request.Now,
@@ -270,6 +284,30 @@ public static class ThreadTransitions
 
     /// <summary>How many consumed interrupt ids a thread remembers for replay detection (the most recent ones).</summary>
     public const int ConsumedMemory = 64;
+
+    /// <summary>
+    /// The pending interrupts, with those a lapsed lease claimed marked in doubt (the same list when there are none).
+    /// A lease lapses only when its run's end was never recorded (a crash, or a cancel that found the run gone); a run
+    /// that ended, even with an error, completed and released its lease, so its claims were consumed or released.
+    /// </summary>
+    private static IReadOnlyList<PendingInterrupt> WithLapsedClaimsInDoubt(ThreadRecord? current, DateTimeOffset now)
+    {
+        if (current?.Lease is not { ClaimedInterruptIds.Count: > 0 } lapsed || lapsed.ExpiresAt > now)
+        {
+            return current?.Pending ?? [];
+        }
+
+        var pending = current.Pending.ToArray();
+        for (var i = 0; i < pending.Length; i++)
+        {
+            if (lapsed.ClaimedInterruptIds.Contains(pending[i].Interrupt.Id))
+            {
+                pending[i] = pending[i].InDoubtAfter(lapsed.RunId);
+            }
+        }
+
+        return pending;
+    }
 
     private static string[] ClaimedIds(ResumeAnswer[] answers)
     {

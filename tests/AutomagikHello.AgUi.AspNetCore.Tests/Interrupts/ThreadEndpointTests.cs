@@ -1,7 +1,10 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
+using AutomagikHello.AgUi.Input;
 using AutomagikHello.AgUi.Threads;
+using Microsoft.Extensions.DependencyInjection;
 using static AutomagikHello.AgUi.AspNetCore.Tests.Interrupts.InterruptStreams;
 
 namespace AutomagikHello.AgUi.AspNetCore.Tests.Interrupts;
@@ -131,9 +134,9 @@ public sealed class ThreadEndpointTests
         using var unknown = await host.SendAsync(HttpMethod.Post, $"{Approval}/threads/{thread}/interrupts/int_nope", """{"status":"cancelled"}""");
 
         await ExpectProblem(invalid, HttpStatusCode.UnprocessableEntity, ThreadErrorCodes.InvalidResumePayload);
-        await ExpectProblem(malformed, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
-        await ExpectProblem(numeric, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
-        await ExpectProblem(capitalised, HttpStatusCode.BadRequest, AgUiErrorCodes.MalformedRequest);
+        await ExpectProblem(malformed, HttpStatusCode.BadRequest, InputErrorCodes.InvalidValue);
+        await ExpectProblem(numeric, HttpStatusCode.BadRequest, InputErrorCodes.WrongType);
+        await ExpectProblem(capitalised, HttpStatusCode.BadRequest, InputErrorCodes.InvalidValue);
         first.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.StatusCode.Should().Be(HttpStatusCode.OK);
         repeat.Headers.ETag!.Tag.Should().Be(first.Headers.ETag!.Tag, "a repeat changes nothing");
@@ -284,7 +287,71 @@ public sealed class ThreadEndpointTests
         authenticated.Interrupts().Should().ContainSingle();
     }
 
-    private static async Task ExpectProblem(HttpResponseMessage response, HttpStatusCode status, string code)
+    [Fact]
+    public async Task InDoubt_AfterAClaimingRunDied_ViewShowsIt_ResumesAre409AndRunError_UntilAReapproval_ThenOneEmail()
+    {
+        await using var host = await InterruptHost.StartAsync();
+        var thread = RunInputs.NewThreadId();
+        var id = (string)(await host.RunAsync(Approval, thread, "r1")).Interrupts()[0]["id"]!;
+        await ClaimedByADeadRunAsync(host, thread, id);
+        var decide = $"{Approval}/threads/{thread}/interrupts/{id}";
+
+        var view = await host.ThreadAsync(Approval, thread);
+        var replayed = await host.ResumeAsync(Approval, thread, "r2", $"[{Approve(id)}]");
+        using var json = await host.SendAsync(HttpMethod.Post, $"{Approval}/threads/{thread}/resume", $$"""{"messages":[],"resume":[{{Approve(id)}}]}""");
+        using var plain = await host.SendAsync(HttpMethod.Post, decide, """{"status":"resolved","payload":{"approved":true}}""");
+        using var notBoolean = await host.SendAsync(HttpMethod.Post, decide, """{"status":"resolved","payload":{"approved":true},"reapprove":"yes"}""");
+        using var reapproved = await host.SendAsync(HttpMethod.Post, decide, """{"status":"resolved","payload":{"approved":true},"reapprove":true}""");
+        var settled = JsonNode.Parse(await reapproved.Content.ReadAsStringAsync())!["pendingInterrupts"]![0]!;
+        var resumed = await host.ResumeAsync(Approval, thread, "r3", $"[{Approve(id)}]");
+
+        ((string?)view["status"]).Should().Be("interrupted");
+        var pending = view["pendingInterrupts"]![0]!;
+        ((bool?)pending["inDoubt"]).Should().BeTrue();
+        ((string?)pending["inDoubtRunId"]).Should().Be("r-died");
+        replayed.ErrorCode().Should().Be(ThreadErrorCodes.ResumeInDoubt);
+        await ExpectProblem(json, HttpStatusCode.Conflict, ThreadErrorCodes.ResumeInDoubt);
+        await ExpectProblem(plain, HttpStatusCode.Conflict, ThreadErrorCodes.ResumeInDoubt);
+        await ExpectProblem(notBoolean, HttpStatusCode.BadRequest, InputErrorCodes.WrongType);
+        reapproved.StatusCode.Should().Be(HttpStatusCode.OK);
+        settled["inDoubt"].Should().BeNull("the re-approval settled the doubt");
+        ((string?)settled["decision"]!["inDoubtRunId"]).Should().Be("r-died");
+        ((string?)resumed.Last["outcome"]!["type"]).Should().Be("success");
+        host.Outbox.SentOn(thread).Should().ContainSingle().Which.IdempotencyKey.Should().StartWith("idem_");
+    }
+
+    [Fact]
+    public async Task InDoubt_ACancelInAResume_IsAccepted_AndNothingIsSent()
+    {
+        await using var host = await InterruptHost.StartAsync();
+        var thread = RunInputs.NewThreadId();
+        var id = (string)(await host.RunAsync(Approval, thread, "r1")).Interrupts()[0]["id"]!;
+        await ClaimedByADeadRunAsync(host, thread, id);
+
+        var cancelled = await host.ResumeAsync(Approval, thread, "r2", $"[{Cancel(id)}]");
+        var view = await host.ThreadAsync(Approval, thread);
+
+        ((string?)cancelled.Last["outcome"]!["type"]).Should().Be("success");
+        ((string?)view["status"]).Should().Be("idle");
+        host.Outbox.SentOn(thread).Should().BeEmpty();
+    }
+
+    // A run on another instance claimed the approval and died before its end was recorded; its lease has lapsed.
+    private static async Task ClaimedByADeadRunAsync(InterruptHost host, string thread, string interruptId)
+    {
+        var died = await host.Host.Services.GetRequiredService<IThreadStore>().BeginRunAsync(new BeginRunRequest
+        {
+            Key = new ThreadKey(Approval, "alice", thread),
+            RunId = "r-died",
+            Resume = [new ResumeEntry { InterruptId = interruptId, Status = ResumeStatus.Resolved, Payload = JsonDocument.Parse("""{"approved":true}""").RootElement }],
+            InstanceId = "dead-host",
+            LeaseDuration = TimeSpan.FromMinutes(1),
+            Now = DateTimeOffset.UtcNow - TimeSpan.FromHours(1),
+        });
+        died.Succeeded.Should().BeTrue(died.Error?.Message);
+    }
+
+    internal static async Task ExpectProblem(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(status, body);

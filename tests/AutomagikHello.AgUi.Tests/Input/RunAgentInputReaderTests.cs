@@ -94,12 +94,125 @@ public sealed class RunAgentInputReaderTests
     [InlineData("{\"threadId\":\"t\",")]
     [InlineData("not json")]
     [InlineData("")]
-    [InlineData("""{"threadId":"t","threadId":"u","runId":"r","messages":[]}""")]
-    public void Read_NotWellFormedOrDuplicateProperty_ReportsMalformedJson(string json)
+    public void Read_NotWellFormed_ReportsMalformedJson(string json)
     {
         var result = Read(json);
 
         result.Error!.Code.Should().Be(InputErrorCodes.MalformedJson);
+    }
+
+    [Theory]
+    [InlineData("""{"threadId":"t","threadId":"u","runId":"r","messages":[]}""", "/threadId")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"state":{"a":{"b":1,"b":2}}}""", "/state/a/b")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"state":{"a":1,"A":2}}""", "/state/A")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"state":{"a":1,"\u0061":2}}""", "/state/a")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"state":{"é":1,"É":2}}""", "/state/É")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"state":{"a/b~":1,"A/B~":2}}""", "/state/A~1B~0")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i","status":"resolved","payload":{"year":2024,"year":"abc"}}]}""", "/resume/0/payload/year")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i","status":"resolved"},{"interruptId":"j","status":"resolved","metadata":{"k":[1,{"x":1,"X":2}]}}]}""", "/resume/1/metadata/k/1/X")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"m","role":"user","content":"x","metadata":{"k":1,"k":2}}]}""", "/messages/0/metadata/k")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i","status":"resolved","Status":"cancelled"}]}""", "/resume/0/Status")]
+    public void Read_RepeatedPropertyAtAnyDepth_ReportsDuplicatePropertyWithThePathOfTheRepeat(string json, string path)
+    {
+        var result = Read(json);
+
+        result.Error!.Code.Should().Be(InputErrorCodes.DuplicateProperty, result.Error.ToString());
+        result.Error.Path.Should().Be(path);
+    }
+
+    [Fact]
+    public void Read_ManyPropertiesInOneObject_FindsTheRepeatPastTheSmallObjectScan()
+    {
+        var members = string.Join(",", Enumerable.Range(0, 1000).Select(i => $"\"k{i}\":{i}"));
+
+        var unique = Read("""{"threadId":"t","runId":"r","messages":[],"state":{""" + members + "}}");
+        var repeated = Read("""{"threadId":"t","runId":"r","messages":[],"state":{""" + members + ""","K500":0}}""");
+
+        unique.Succeeded.Should().BeTrue(unique.Error?.ToString());
+        repeated.Error!.Code.Should().Be(InputErrorCodes.DuplicateProperty);
+        repeated.Error.Path.Should().Be("/state/K500");
+    }
+
+    [Theory]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"state":{"a":1,"b":{"a":1},"c":[{"a":1},{"a":2}]}}""")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"state":{"ab":1,"aB2":2,"é":1,"e":2}}""")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i","status":"resolved","payload":{"year":2024,"quarter":"Q1"}}]}""")]
+    public void Read_SameNameInDifferentObjects_Succeeds(string json)
+    {
+        var result = Read(json);
+
+        result.Succeeded.Should().BeTrue(result.Error?.ToString());
+    }
+
+    [Theory]
+    [InlineData("""{"ThreadId":"t","runId":"r","messages":[]}""", "/ThreadId")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"resume":[{"interruptId":"i","Status":"cancelled"}]}""", "/resume/0/Status")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"m","role":"user","Content":"x"}]}""", "/messages/0/Content")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[{"id":"m","role":"user","content":"x","METADATA":{}}]}""", "/messages/0/METADATA")]
+    [InlineData("""{"threadId":"t","runId":"r","messages":[],"tools":[{"name":"n","Description":"d"}]}""", "/tools/0/Description")]
+    public void Read_CaseVariantOfADefinedName_ReportsCaseVariantProperty(string json, string path)
+    {
+        var result = Read(json);
+
+        result.Error!.Code.Should().Be(InputErrorCodes.CaseVariantProperty, result.Error.ToString());
+        result.Error.Path.Should().Be(path);
+    }
+
+    [Fact]
+    public void Read_UnknownNameThatIsNoCaseVariant_IsStillStripped()
+    {
+        var result = Read("""{"threadId":"t","runId":"r","messages":[],"statuses":1}""");
+
+        result.Succeeded.Should().BeTrue();
+        result.Warnings.Should().ContainSingle(w => w.Code == InputWarningCodes.UnknownPropertyStripped && w.Path == "/statuses");
+    }
+
+    [Theory]
+    [InlineData("""{"threadId":"","runId":"r","messages":[]}""", "/threadId")]
+    [InlineData("""{"threadId":"t","runId":"","messages":[]}""", "/runId")]
+    public void Read_EmptyThreadOrRunId_ReportsInvalidValue(string json, string path)
+    {
+        var result = Read(json);
+
+        result.Error!.Code.Should().Be(InputErrorCodes.InvalidValue);
+        result.Error.Path.Should().Be(path);
+    }
+
+    [Fact]
+    public void ReadDecision_StatusPayloadMetadataReapprove_AreReadForTheGivenInterrupt()
+    {
+        var result = new RunAgentInputReader().ReadDecision("""{"status":"resolved","payload":{"approved":true},"metadata":{"by":"x"},"reapprove":true}"""u8.ToArray(), "int_1");
+        var plain = new RunAgentInputReader().ReadDecision("""{"status":"cancelled"}"""u8.ToArray(), "int_1");
+
+        result.Succeeded.Should().BeTrue(result.Error?.ToString());
+        result.Reapprove.Should().BeTrue();
+        plain.Reapprove.Should().BeFalse();
+        result.Entry!.InterruptId.Should().Be("int_1");
+        result.Entry.Status.Should().Be(ResumeStatus.Resolved);
+        result.Entry.Payload!.Value.GetProperty("approved").GetBoolean().Should().BeTrue();
+        result.Entry.Metadata!.Value.GetProperty("by").GetString().Should().Be("x");
+    }
+
+    [Theory]
+    [InlineData("""{"status":"resolved","payload":{"approved":false,"approved":true}}""", "DUPLICATE_PROPERTY", "/payload/approved")]
+    [InlineData("""{"status":"resolved","payload":{"quarter":"Q1","year":2024,"revenue":5,"Year":"abc"}}""", "DUPLICATE_PROPERTY", "/payload/Year")]
+    [InlineData("""{"Status":"cancelled"}""", "CASE_VARIANT_PROPERTY", "/Status")]
+    [InlineData("""{"payload":{}}""", "MISSING_PROPERTY", "")]
+    [InlineData("""{"status":"Cancelled"}""", "INVALID_VALUE", "/status")]
+    [InlineData("""{"status":1}""", "WRONG_TYPE", "/status")]
+    [InlineData("""{"status":"cancelled","metadata":[]}""", "WRONG_TYPE", "/metadata")]
+    [InlineData("""[]""", "WRONG_TYPE", "")]
+    [InlineData("""{"status":""", "MALFORMED_JSON", "")]
+    [InlineData("""{"status":"resolved","reapprove":"yes"}""", "WRONG_TYPE", "/reapprove")]
+    [InlineData("""{"status":"resolved","Reapprove":true}""", "CASE_VARIANT_PROPERTY", "/Reapprove")]
+    [InlineData("""{"status":"resolved","reapprove":false,"reapprove":true}""", "DUPLICATE_PROPERTY", "/reapprove")]
+    public void ReadDecision_Invalid_ReportsCodeAndPath(string json, string code, string path)
+    {
+        var result = new RunAgentInputReader().ReadDecision(Encoding.UTF8.GetBytes(json), "int_1");
+
+        result.Succeeded.Should().BeFalse();
+        result.Error!.Code.Should().Be(code, result.Error.ToString());
+        result.Error.Path.Should().Be(path);
     }
 
     [Fact]

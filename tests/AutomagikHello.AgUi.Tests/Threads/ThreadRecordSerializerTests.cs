@@ -26,10 +26,10 @@ public sealed class ThreadRecordSerializerTests
                     RaisedByRunId = "r1",
                     ToolCallName = "sendEmail",
                     ToolCallArguments = """{"to":"a@b.c"}""",
-                    Decision = new RecordedDecision { Status = ResumeStatus.Cancelled, DecidedBy = "bob", DecidedAt = t.AddMinutes(1), Metadata = JsonDocument.Parse("""{"sig":null}""").RootElement },
+                    Decision = new RecordedDecision { Status = ResumeStatus.Cancelled, DecidedBy = "bob", DecidedAt = t.AddMinutes(1), Metadata = JsonDocument.Parse("""{"sig":null}""").RootElement, InDoubtRunId = "r0" },
                     RequiresApprover = true,
                 },
-                new PendingInterrupt { Interrupt = new Interrupt { Id = "i2", Reason = "confirmation" }, RaisedByRunId = "r1" },
+                new PendingInterrupt { Interrupt = new Interrupt { Id = "i2", Reason = "confirmation" }, RaisedByRunId = "r1", InDoubtRunId = "r0" },
             ],
         };
 
@@ -56,7 +56,9 @@ public sealed class ThreadRecordSerializerTests
         var guarded = ThreadRecordSerializer.Deserialize("""{"key":{"agent":"a","owner":"o","threadId":"t"},"version":1,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","pending":[{"interrupt":{"id":"i1","reason":"x"},"raisedByRunId":"r1","requiresApprover":true}]}"""u8);
 
         json.GetProperty("pending")[0].TryGetProperty("requiresApprover", out _).Should().BeFalse();
+        json.GetProperty("pending")[0].TryGetProperty("inDoubtRunId", out _).Should().BeFalse();
         guarded.Pending[0].RequiresApprover.Should().BeTrue();
+        guarded.Pending[0].InDoubtRunId.Should().BeNull("a record written before the doubt existed reads as not in doubt");
     }
 
     [Fact]

@@ -293,17 +293,182 @@ public abstract class ThreadStoreContractTests
     }
 
     [Fact]
-    public async Task BeginRun_AfterCrashedRunLeaseExpired_CanResumeTheSameInterrupts()
+    public async Task BeginRun_AfterClaimingRunsLeaseLapsed_ResolvingEntryIsRefusedInDoubtAndChangesNothing()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}"""))); // r2 dies: its end is never recorded
+        var before = (await store.GetAsync(_key))!;
+
+        var sameApproval = await store.BeginRunAsync(Begin("r3", now: T0 + Lease, Resolved("i1", """{"approved":true}""")));
+        var newTurn = await store.BeginRunAsync(Begin("r4", now: T0 + Lease));
+        var after = (await store.GetAsync(_key))!;
+
+        sameApproval.Error!.Code.Should().Be(ThreadErrorCodes.ResumeInDoubt);
+        sameApproval.Error.Message.Should().Contain("r2").And.Contain("reapprove");
+        newTurn.Error!.Code.Should().Be(ThreadErrorCodes.ResumeInDoubt, "a turn without answers cannot pass an interrupt in doubt either");
+        after.Version.Should().Be(before.Version, "a refused begin writes nothing");
+        after.InDoubtRunIdAt(after.Pending[0], T0 + Lease).Should().Be("r2", "the view derives the doubt from the lapsed lease");
+        after.InDoubtRunIdAt(after.Pending[0], T0 + Lease - TimeSpan.FromSeconds(1)).Should().BeNull("while the lease is live the run may still end");
+    }
+
+    [Fact]
+    public async Task BeginRun_InDoubt_CancelIsAccepted_PersistsTheDoubt_AndTellsTheAgentWhichRunDied()
     {
         var store = CreateStore();
         await Interrupt(store, "r1", Approval("i1", "call-1"));
         await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
 
-        var retry = await store.BeginRunAsync(Begin("r3", now: T0 + Lease, Resolved("i1", """{"approved":true}""")));
-        var lateCompletion = await store.CompleteRunAsync(Complete("r2", RunCompletion.Succeeded));
+        var cancel = await store.BeginRunAsync(Begin("r3", now: T0 + Lease, Cancelled("i1")));
+        var during = (await store.GetAsync(_key))!;
+        var completed = await store.CompleteRunAsync(Complete("r3", RunCompletion.Succeeded));
+        var replay = await store.BeginRunAsync(Begin("r4", now: T0 + Lease, Resolved("i1", """{"approved":true}""")));
 
+        cancel.Succeeded.Should().BeTrue(cancel.Error?.Message);
+        var answer = cancel.Answers.Should().ContainSingle().Subject;
+        answer.Entry.Status.Should().Be(ResumeStatus.Cancelled);
+        answer.InDoubtRunId.Should().Be("r2");
+        answer.IsReapproval.Should().BeFalse();
+        during.Pending[0].InDoubtRunId.Should().Be("r2", "the begin that met the lapsed lease recorded the doubt");
+        completed.Record!.Pending.Should().BeEmpty();
+        replay.Error!.Code.Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+    }
+
+    [Fact]
+    public async Task RecordDecision_InDoubt_ResolvingWithoutReapprove_IsRefused_ButACancelSettlesIt()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"), Approval("i2", "call-2"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}"""), Resolved("i2", """{"approved":true}""")));
+        var later = T0 + Lease;
+
+        var plain = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}"""), later));
+        var cancel = await store.RecordDecisionAsync(Decide(Cancelled("i1"), later));
+        var record = (await store.GetAsync(_key))!;
+
+        plain.Error!.Code.Should().Be(ThreadErrorCodes.ResumeInDoubt);
+        cancel.Succeeded.Should().BeTrue(cancel.Error?.Message);
+        record.Pending[0].InDoubtRunId.Should().BeNull("the cancel settled it");
+        record.Pending[0].Decision!.InDoubtRunId.Should().Be("r2");
+        record.Pending[1].InDoubtRunId.Should().Be("r2", "the decision's write recorded the doubt of the other claimed interrupt");
+        record.Lease.Should().BeNull("the lapsed lease's claims live on as doubt; the lease itself is gone");
+        (await store.BeginRunAsync(Begin("r3", later, Resolved("i2", """{"approved":true}""")))).Error!.Code.Should().Be(ThreadErrorCodes.ResumeInDoubt);
+    }
+
+    [Fact]
+    public async Task Reapproval_InDoubt_ClearsTheDoubt_ThenTheResumeIsAcceptedExactlyOnce_WithTheSameIdempotencyKey()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        var first = await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+        var later = T0 + Lease;
+
+        var reapproved = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}"""), later, reapprove: true));
+        var repeated = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}"""), later, reapprove: true));
+        var resumed = await store.BeginRunAsync(Begin("r3", later, Resolved("i1", """{"approved":true}""")));
+        var concurrent = await store.BeginRunAsync(Begin("r4", later, Resolved("i1", """{"approved":true}""")));
+        await store.CompleteRunAsync(Complete("r3", RunCompletion.Succeeded, later));
+        var replay = await store.BeginRunAsync(Begin("r5", later, Resolved("i1", """{"approved":true}""")));
+
+        reapproved.Succeeded.Should().BeTrue(reapproved.Error?.Message);
+        reapproved.Record!.Pending[0].InDoubtRunId.Should().BeNull();
+        repeated.WasRepeat.Should().BeTrue("the same re-approval again is an idempotent repeat");
+        resumed.Succeeded.Should().BeTrue(resumed.Error?.Message);
+        var answer = resumed.Answers.Should().ContainSingle().Subject;
+        answer.IsReapproval.Should().BeTrue();
+        answer.InDoubtRunId.Should().Be("r2");
+        answer.IdempotencyKey.Should().Be(first.Answers[0].IdempotencyKey, "a re-approval of the same interrupt keeps its key, so the tool can deduplicate");
+        concurrent.Error!.Code.Should().Be(ThreadErrorCodes.ThreadBusy);
+        replay.Error!.Code.Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+    }
+
+    [Fact]
+    public async Task Reapproval_InDoubtApproverOnly_TheOldDecisionCountsForNothing_AndOnlyAnApproverReapproves()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", ApproverOnly(Approval("i1", "call-1")));
+        await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}"""), T0, byApprover: true));
+        (await store.BeginRunAsync(Begin("r2"))).Succeeded.Should().BeTrue("the owner's resume carries the approver's decision");
+        var later = T0 + Lease;
+
+        var carried = await store.BeginRunAsync(Begin("r3", later));
+        var byOwner = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}"""), later, reapprove: true));
+        var byApprover = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}"""), later, reapprove: true, byApprover: true));
+        var resumed = await store.BeginRunAsync(Begin("r4", later));
+
+        carried.Error!.Code.Should().Be(ThreadErrorCodes.ResumeInDoubt, "the decision the dead run carried is not applied again");
+        byOwner.Error!.Code.Should().Be(ThreadErrorCodes.ApproverRequired);
+        byApprover.Succeeded.Should().BeTrue(byApprover.Error?.Message);
+        resumed.Answers.Should().ContainSingle().Which.IsReapproval.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Reapprove_OnAnInterruptNotInDoubt_IsAnOrdinaryDecision()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+
+        var decided = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}"""), T0, reapprove: true));
+        var conflicting = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":false}"""), T0, reapprove: true));
+        var resumed = await store.BeginRunAsync(Begin("r2"));
+
+        decided.Succeeded.Should().BeTrue(decided.Error?.Message);
+        conflicting.Error!.Code.Should().Be(ThreadErrorCodes.DecisionConflict, "reapprove does not override a decision on an interrupt that is not in doubt");
+        resumed.Answers.Should().ContainSingle().Which.Should().Match<ResumeAnswer>(a => !a.IsReapproval && a.InDoubtRunId == null);
+    }
+
+    [Fact]
+    public async Task CompleteRun_Failed_ThenLeaseTimePasses_NothingIsInDoubt()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed));
+        var record = (await store.GetAsync(_key))!;
+        var retry = await store.BeginRunAsync(Begin("r3", now: T0 + 2 * Lease, Resolved("i1", """{"approved":true}""")));
+
+        record.InDoubtRunIdAt(record.Pending[0], T0 + 2 * Lease).Should().BeNull("the failed run's end was recorded: its claim was released");
         retry.Succeeded.Should().BeTrue(retry.Error?.Message);
-        lateCompletion.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        retry.Answers.Single().InDoubtRunId.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task CompleteRun_Normally_EvenAfterItsLeaseLapsed_NeverPutsAnythingInDoubt()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+
+        var late = await store.CompleteRunAsync(Complete("r2", RunCompletion.Interrupted, T0 + Lease, Approval("i2", "call-2")));
+        var replay = await store.BeginRunAsync(Begin("r3", now: T0 + 2 * Lease, Resolved("i1", """{"approved":true}""")));
+        var next = await store.BeginRunAsync(Begin("r4", now: T0 + 2 * Lease, Resolved("i2", """{"approved":true}""")));
+
+        late.Succeeded.Should().BeTrue("nobody took the thread: the slow run's end is still recorded");
+        replay.Error!.Code.Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+        next.Succeeded.Should().BeTrue(next.Error?.Message);
+        next.Answers.Single().InDoubtRunId.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task IdempotencyKey_StableAcrossRetries_DifferentPerInterruptThreadAndOwner()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"), Approval("i2", "call-2"));
+        var bob = _key with { Owner = "bob" };
+        await Interrupt(store, bob, "r1", Approval("i1", "call-1"), Approval("i2", "call-2"));
+        var both = new[] { Resolved("i1", """{"approved":true}"""), Resolved("i2", """{"approved":true}""") };
+
+        var first = await store.BeginRunAsync(Begin("r2", both));
+        await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed));
+        var retry = await store.BeginRunAsync(Begin("r3", both));
+        var bobs = await store.BeginRunAsync(new BeginRunRequest { Key = bob, RunId = "r2", Resume = both, InstanceId = "test", LeaseDuration = Lease, Now = T0 });
+
+        var keys = first.Answers.Select(a => a.IdempotencyKey).ToArray();
+        retry.Answers.Select(a => a.IdempotencyKey).Should().Equal(keys);
+        keys[0].Should().NotBe(keys[1]);
+        bobs.Answers.Select(a => a.IdempotencyKey).Should().NotIntersectWith(keys);
+        keys.Should().OnlyContain(k => k.Length > 40 && !k.Contains("alice", StringComparison.Ordinal) && !k.Contains("i1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -746,8 +911,10 @@ public abstract class ThreadStoreContractTests
     private BeginRunRequest Begin(string runId, ResumeValidationMode mode, params ResumeEntry[] resume) =>
         new() { Key = _key, RunId = runId, Resume = resume, InstanceId = "test", LeaseDuration = Lease, Now = T0, Mode = mode };
 
-    private CompleteRunRequest Complete(string runId, RunCompletion completion, params PendingInterrupt[] raised) =>
-        new() { Key = _key, RunId = runId, Completion = completion, NewInterrupts = raised.Length == 0 ? null : raised, Now = T0 };
+    private CompleteRunRequest Complete(string runId, RunCompletion completion, params PendingInterrupt[] raised) => Complete(runId, completion, T0, raised);
+
+    private CompleteRunRequest Complete(string runId, RunCompletion completion, DateTimeOffset now, params PendingInterrupt[] raised) =>
+        new() { Key = _key, RunId = runId, Completion = completion, NewInterrupts = raised.Length == 0 ? null : raised, Now = now };
 
     private UpdateLeaseRequest Renew(string runId, DateTimeOffset now) =>
         new() { Key = _key, RunId = runId, Update = LeaseUpdate.Renew, Duration = Lease, Now = now };
@@ -757,11 +924,16 @@ public abstract class ThreadStoreContractTests
 
     private RecordDecisionRequest Decide(ResumeEntry entry) => new() { Key = _key, Entry = entry, DecidedBy = "supervisor", Now = T0 };
 
-    private async Task Interrupt(IThreadStore store, string runId, params PendingInterrupt[] raised)
+    private RecordDecisionRequest Decide(ResumeEntry entry, DateTimeOffset now, bool reapprove = false, bool byApprover = false) =>
+        new() { Key = _key, Entry = entry, DecidedBy = "supervisor", Now = now, Reapprove = reapprove, ByApprover = byApprover };
+
+    private Task Interrupt(IThreadStore store, string runId, params PendingInterrupt[] raised) => Interrupt(store, _key, runId, raised);
+
+    private static async Task Interrupt(IThreadStore store, ThreadKey key, string runId, params PendingInterrupt[] raised)
     {
-        var begun = await store.BeginRunAsync(Begin(runId));
+        var begun = await store.BeginRunAsync(new BeginRunRequest { Key = key, RunId = runId, InstanceId = "test", LeaseDuration = Lease, Now = T0 });
         begun.Succeeded.Should().BeTrue(begun.Error?.Message);
-        var completed = await store.CompleteRunAsync(Complete(runId, RunCompletion.Interrupted, raised));
+        var completed = await store.CompleteRunAsync(new CompleteRunRequest { Key = key, RunId = runId, Completion = RunCompletion.Interrupted, NewInterrupts = raised, Now = T0 });
         completed.Succeeded.Should().BeTrue(completed.Error?.Message);
     }
 

@@ -1,0 +1,115 @@
+using System.Text;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// The JSON resume endpoint's sink: summarises the run as its events pass (nothing is framed or parsed back) into a
+/// <see cref="RunSummary"/>: whether the run began, its terminal event, and the text of each message, kept up to
+/// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. Past the limit the run goes on (stopping it would release its claims
+/// and could repeat a side effect); the text so far stays and the summary says it was truncated.
+/// </summary>
+internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
+{
+    /// <summary>What a message costs against the limit besides its text, so that empty messages are bounded too.</summary>
+    internal const int MessageOverheadBytes = 16;
+
+    private readonly Dictionary<string, StringBuilder> _open = new(StringComparer.Ordinal);
+    private readonly List<string> _ended = [];
+    private long _remaining = maxTextBytes;
+    private bool _truncated;
+    private AgUiEvent? _terminal;
+
+    /// <summary>Whether the sink received anything (the pipeline may answer a problem itself instead: 401, 503).</summary>
+    public bool ReceivedAny { get; private set; }
+
+    /// <summary>Whether the run began (<c>RUN_STARTED</c> was written); a refused run opens with <c>RUN_ERROR</c>.</summary>
+    public bool Started { get; private set; }
+
+    public int Write(AgUiEvent agUiEvent)
+    {
+        ReceivedAny = true;
+        switch (agUiEvent)
+        {
+            case TextMessageStartEvent start when Charge(MessageOverheadBytes):
+                _open[start.MessageId] = new StringBuilder();
+                break;
+            case TextMessageContentEvent content when _open.TryGetValue(content.MessageId, out var text) && Charge(Encoding.UTF8.GetByteCount(content.Delta)):
+                text.Append(content.Delta);
+                break;
+            case TextMessageEndEvent end when _open.Remove(end.MessageId, out var done):
+                _ended.Add(done.ToString());
+                break;
+            case RunStartedEvent:
+                Started = true;
+                break;
+            case RunFinishedEvent or RunErrorEvent:
+                _terminal = agUiEvent;
+                break;
+        }
+
+        return 0;
+    }
+
+    public int WriteHeartbeat() => 0;
+
+    public ValueTask<bool> FlushAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>How the run ended, for <paramref name="input"/>.</summary>
+    public RunSummary ToSummary(RunAgentInput input)
+    {
+        var truncated = _truncated
+            ? new SummaryTruncation
+            {
+                Code = AgUiErrorCodes.SummaryTruncated,
+                LimitBytes = maxTextBytes,
+                Message = $"The run's text exceeded {maxTextBytes} bytes; 'messages' holds the first part. The run was not stopped: its outcome is whole. Resume with 'Accept: text/event-stream' to receive all of it.",
+            }
+            : null;
+        return _terminal switch
+        {
+            RunFinishedEvent finished => new RunSummary
+            {
+                ThreadId = input.ThreadId,
+                RunId = input.RunId,
+                Outcome = finished.Outcome switch
+                {
+                    InterruptOutcome => "interrupt",
+                    CancelledOutcome => "cancelled",
+                    _ => "success",
+                },
+                Interrupts = (finished.Outcome as InterruptOutcome)?.Interrupts,
+                Result = finished.Result,
+                Truncated = truncated,
+                Messages = _ended,
+            },
+            RunErrorEvent error => new RunSummary
+            {
+                ThreadId = input.ThreadId,
+                RunId = input.RunId,
+                Outcome = "error",
+                ErrorCode = error.Code,
+                ErrorMessage = error.Message,
+                Truncated = truncated,
+                Messages = _ended,
+            },
+            _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = "error", ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Truncated = truncated, Messages = _ended },
+        };
+    }
+
+    /// <summary>Takes <paramref name="bytes"/> from what is left; once something does not fit, nothing more is kept.</summary>
+    private bool Charge(int bytes)
+    {
+        if (_truncated || bytes > _remaining)
+        {
+            _truncated = true;
+            return false;
+        }
+
+        _remaining -= bytes;
+        return true;
+    }
+}

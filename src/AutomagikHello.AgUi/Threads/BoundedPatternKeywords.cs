@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Json.Schema;
+using Json.Schema.Keywords;
+
+namespace AutomagikHello.AgUi.Threads;
+
+/// <summary>
+/// Limits the time a payload (the client's) can make a schema's regular expressions take: every regular expression of
+/// <c>pattern</c> (also inside <c>propertyNames</c>) and <c>patternProperties</c> matches with
+/// <see cref="MatchTimeout"/>, and no <c>pattern</c> starts once the evaluation has run for
+/// <see cref="EvaluationBudget"/>. Going over either throws <see cref="RegexMatchTimeoutException"/>, which the
+/// validator turns into a refusal.
+/// </summary>
+internal static class PatternTimeBudget
+{
+    /// <summary>The most one match may take: a backtracking pattern such as <c>^(a+)+$</c> stops here.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The most the pattern keywords of one evaluation may take together (many strings, each just under the timeout).</summary>
+    public static readonly TimeSpan EvaluationBudget = TimeSpan.FromMilliseconds(500);
+
+    // Evaluation is synchronous on the caller's thread, so the deadline of the evaluation in progress is per thread.
+    [ThreadStatic]
+    private static long t_deadline;
+
+    /// <summary>Starts the budget of one evaluation on this thread; dispose the result when it ends.</summary>
+    public static Scope Start() => new(Stopwatch.GetTimestamp() + (long)(EvaluationBudget.TotalSeconds * Stopwatch.Frequency));
+
+    /// <summary>Throws once the evaluation in progress has used its budget.</summary>
+    public static void Check()
+    {
+        if (t_deadline != 0 && Stopwatch.GetTimestamp() > t_deadline)
+        {
+            throw new RegexMatchTimeoutException(string.Empty, string.Empty, EvaluationBudget);
+        }
+    }
+
+    /// <summary>The same regular expression, matched with <see cref="MatchTimeout"/>.</summary>
+    public static Regex Bound(Regex regex) =>
+        regex.MatchTimeout == Regex.InfiniteMatchTimeout ? new(regex.ToString(), regex.Options, MatchTimeout) : regex;
+
+    /// <summary>
+    /// Bounds the regular expressions of a built <c>patternProperties</c> keyword in place. (Its handler cannot be
+    /// replaced like <see cref="BoundedPatternKeyword"/>: other keywords depend on its exact type.)
+    /// </summary>
+    public static void BoundPatternProperties(KeywordData keyword)
+    {
+        if (keyword.Value is Dictionary<string, Regex> patterns && patterns.Values.Any(r => r.MatchTimeout == Regex.InfiniteMatchTimeout))
+        {
+            keyword.Value = patterns.ToDictionary(p => p.Key, p => Bound(p.Value), StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The budget of one evaluation.</summary>
+    internal readonly struct Scope : IDisposable
+    {
+        public Scope(long deadline) => t_deadline = deadline;
+
+        public void Dispose() => t_deadline = 0;
+    }
+}
+
+/// <summary><c>pattern</c>, matched within <see cref="PatternTimeBudget"/>.</summary>
+internal sealed class BoundedPatternKeyword : PatternKeyword
+{
+    public static new BoundedPatternKeyword Instance { get; } = new();
+
+    public override object? ValidateKeywordValue(JsonElement value) =>
+        base.ValidateKeywordValue(value) is Regex regex ? PatternTimeBudget.Bound(regex) : throw new JsonSchemaException("'pattern' must be a regular expression.");
+
+    public override KeywordEvaluation Evaluate(KeywordData keyword, EvaluationContext context)
+    {
+        PatternTimeBudget.Check();
+        return base.Evaluate(keyword, context);
+    }
+}
