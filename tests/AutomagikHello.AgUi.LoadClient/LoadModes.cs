@@ -127,7 +127,7 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
     public async Task IdleStreamsAsync(Target target, int count, bool record, CancellationToken cancellationToken)
     {
         using var server = await target.Server.StartAnotherAsync(http).ConfigureAwait(false);
-        var fresh = target with { Server = server };
+        var fresh = new Target(target.Name, server, target.StorePid); // not `with`: it would copy the old server's URIs
         await CloseAsync(await OpenIdleAsync(fresh, Math.Min(count, 200), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         await ShortRunsAsync(fresh, 200, 8, false, cancellationToken).ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
