@@ -167,9 +167,10 @@ internal static class Report
     private static List<TargetRow> TargetRows(Results results, List<string> stores)
     {
         var rows = new List<TargetRow>();
-        void Add(string row, string store, string metric, string unit, Compare compare, double? limit)
+        void Add(string row, string store, string metric, string unit, Compare compare, double? limit, string? baselineMetric = null)
         {
-            var baseline = results.Values(Baseline, metric);
+            baselineMetric ??= metric;
+            var baseline = results.Values(Baseline, baselineMetric);
             var values = results.Values(store, metric);
             if (baseline.Count == 0 || values.Count == 0 || baseline.Count != values.Count)
             {
@@ -189,7 +190,7 @@ internal static class Report
                     Compare.PlusAtMost => $"≤ baseline + {t} ms",
                     _ => $"≤ {t}×",
                 };
-            rows.Add(new TargetRow(row, store, unit, results.Median(Baseline, metric), results.Median(store, metric), compare == Compare.PlusAtMost, byRound, median, target, met));
+            rows.Add(new TargetRow(row, store, unit, results.Median(Baseline, baselineMetric), results.Median(store, metric), compare == Compare.PlusAtMost, byRound, median, target, met));
         }
 
         double? For(string store, string wanted, double limit) => store == wanted ? limit : null;
@@ -200,7 +201,8 @@ internal static class Report
                 store switch { "sqlite" => 2.5, Memory => 1.4, "redis" => 3, _ => null });
         }
 
-        Add("server + redis-server CPU per run, 32 clients", "redis", Metrics.ShortCpuPerRunWithStore, "µs", Compare.RatioAtMost, null);
+        // Redis does part of the store's work in its own process: shown beside the server's own CPU, not judged.
+        Add("server + redis-server CPU per run, 32 clients", "redis", Metrics.ShortCpuPerRunWithStore, "µs", Compare.RatioAtMost, null, Metrics.ShortCpuPerRun);
 
         foreach (var store in stores)
         {
