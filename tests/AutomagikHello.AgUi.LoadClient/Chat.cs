@@ -14,7 +14,7 @@ namespace AutomagikHello.AgUi.LoadClient;
 /// <remarks>
 /// The history is a window of the last <see cref="HistoryWindow"/> messages (a chat app trimming its context): over the
 /// hundreds of runs a worker makes, a full history would grow each body without bound and measure JSON parsing rather
-/// than the server. With 100-event answers (800 characters each) a body settles at about 4.5 KB.
+/// than the server. With 100-event answers (800 characters each) a body settles at about 4.1 KB.
 /// </remarks>
 internal sealed class Chat(string threadId)
 {
