@@ -8,7 +8,7 @@ internal sealed class LoadOptions
     public const string Usage = """
         Usage: AutomagikHello.AgUi.LoadClient [options]
           --modes abcde          modes to run (a long stream, b short runs, c idle streams, d first event, e cancel,
-                                 f voice barge-in: the memory target only, not in the default; run it with e,
+                                 f voice barge-in: the demo's targets only, not in the default; run it with e,
                                  its baseline)
           --rounds N             measured rounds; medians (CPU, memory) and pooled percentiles are reported (3)
           --long-events N        events in the long stream (100000)

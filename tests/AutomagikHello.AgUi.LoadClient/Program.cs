@@ -132,7 +132,7 @@ try
         await modes.ShortRunsAsync(target, Math.Min(options.ShortRuns, 10_000), options.Concurrency, false, limit.Token);
         await modes.FirstEventAsync(target, Math.Min(options.TtfeRuns, 1_000), false, limit.Token);
         await modes.CancelAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
-        if (options.Has('f') && target.Name == Report.Memory)
+        if (options.Has('f') && target.Name != Report.Baseline)
         {
             await modes.VoiceBargeInAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
         }
@@ -155,7 +155,7 @@ try
                     'c' => modes.IdleStreamsAsync(target, options.IdleStreams, true, limit.Token),
                     'd' => modes.FirstEventAsync(target, options.TtfeRuns, true, limit.Token),
                     'e' => modes.CancelAsync(target, options.CancelRuns, true, limit.Token),
-                    'f' => target.Name == Report.Memory ? modes.VoiceBargeInAsync(target, options.CancelRuns, true, limit.Token) : Task.CompletedTask,
+                    'f' => target.Name != Report.Baseline ? modes.VoiceBargeInAsync(target, options.CancelRuns, true, limit.Token) : Task.CompletedTask,
                     _ => throw new ArgumentException($"Unknown mode {mode}."),
                 };
                 await task;

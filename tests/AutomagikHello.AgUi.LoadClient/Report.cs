@@ -73,7 +73,11 @@ internal static class Report
         }
 
         Console.WriteLine("CPU and memory: median over rounds; latencies: percentiles of every sample of every round. KB = 1024 bytes (VmRSS).");
-        PrintBargeIn(results);
+        foreach (var store in stores)
+        {
+            PrintBargeIn(results, store);
+        }
+
         return rows;
     }
 
@@ -268,34 +272,34 @@ internal static class Report
     }
 
     /// <summary>Mode f against its baseline, mode e on the same server in the same run: both are cancel → terminal frame.</summary>
-    private static void PrintBargeIn(Results results)
+    private static void PrintBargeIn(Results results, string store)
     {
-        if (!results.Has(Memory, Metrics.VoiceBargeIn))
+        if (!results.Has(store, Metrics.VoiceBargeIn))
         {
             return;
         }
 
         Console.WriteLine();
-        Console.WriteLine("| cancel → terminal frame (memory) | runs | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |");
+        Console.WriteLine($"| cancel → terminal frame ({store}) | runs | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        BargeInRow(results, "(f) voice barge-in: agent speaking → RUN_FINISHED(cancelled)", Metrics.VoiceBargeIn);
-        BargeInRow(results, "(e) baseline: bench agent held silent → RUN_FINISHED(cancelled)", Metrics.CancelToTerminal);
-        if (results.Has(Memory, Metrics.CancelToTerminal))
+        BargeInRow(results, store, "(f) voice barge-in: agent speaking → RUN_FINISHED(cancelled)", Metrics.VoiceBargeIn);
+        BargeInRow(results, store, "(e) baseline: bench agent held silent → RUN_FINISHED(cancelled)", Metrics.CancelToTerminal);
+        if (results.Has(store, Metrics.CancelToTerminal))
         {
-            string Ratio(double p) => $"{results.Pct(Memory, Metrics.VoiceBargeIn, p) / results.Pct(Memory, Metrics.CancelToTerminal, p):F2}";
+            string Ratio(double p) => $"{results.Pct(store, Metrics.VoiceBargeIn, p) / results.Pct(store, Metrics.CancelToTerminal, p):F2}";
             Console.WriteLine($"| ratio f / e | | {Ratio(50)} | {Ratio(95)} | {Ratio(99)} | |");
         }
     }
 
-    private static void BargeInRow(Results results, string label, string metric)
+    private static void BargeInRow(Results results, string store, string label, string metric)
     {
-        if (!results.Has(Memory, metric))
+        if (!results.Has(store, metric))
         {
             return;
         }
 
-        var values = results.Values(Memory, metric);
-        Console.WriteLine($"| {label} | {values.Count} | {Format(results.Pct(Memory, metric, 50), "F3")} | {Format(results.Pct(Memory, metric, 95), "F3")} | {Format(results.Pct(Memory, metric, 99), "F3")} | {Format(values.Max(), "F3")} |");
+        var values = results.Values(store, metric);
+        Console.WriteLine($"| {label} | {values.Count} | {Format(results.Pct(store, metric, 50), "F3")} | {Format(results.Pct(store, metric, 95), "F3")} | {Format(results.Pct(store, metric, 99), "F3")} | {Format(values.Max(), "F3")} |");
     }
 
     // The thread store's share: the memory store against the same build with no store (Demo:Store=none), mode b.
