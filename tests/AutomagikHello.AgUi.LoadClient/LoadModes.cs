@@ -3,8 +3,11 @@ using System.Net;
 
 namespace AutomagikHello.AgUi.LoadClient;
 
-/// <summary>A server under test and its bench endpoints.</summary>
-internal sealed record Target(string Name, ServerProcess Server)
+/// <summary>
+/// A server under test and its bench endpoints; <paramref name="StorePid"/> is its store's own process (redis-server),
+/// whose CPU is reported beside the server's.
+/// </summary>
+internal sealed record Target(string Name, ServerProcess Server, int? StorePid = null)
 {
     public Uri Bench { get; } = new(Server.BaseAddress, "/agents/bench");
 
@@ -36,11 +39,12 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
     public async Task LongStreamAsync(Target target, int streams, int events, bool record, CancellationToken cancellationToken)
     {
         var clientCpu = ClientCpuMs();
+        var storeCpu = StoreCpuTicks(target);
         var cpu = target.Server.ReadCpuTicks();
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < streams; i++)
         {
-            var body = RunStream.Body($"long-{Guid.NewGuid():N}", "r1", events, 0);
+            var body = Chat.FirstRun("long", events, 0);
             await using var run = await RunStream.OpenAsync(http, target.Bench, body, 256 * 1024, cancellationToken).ConfigureAwait(false);
             await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             Check(target, run.IsValid(events + FramesAround, Terminal.Success), run);
@@ -54,6 +58,10 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
             results.Add(target.Name, Metrics.LongCpuPerEvent, CpuMicroseconds(cpuTicks) / total);
             results.Add(target.Name, Metrics.LongEventsPerSecond, total / (Ms(elapsed) / 1000));
             results.Add(target.Name, Metrics.LongClientCpuPerEvent, (ClientCpuMs() - clientCpu) * 1000 / total);
+            if (target.StorePid is not null)
+            {
+                results.Add(target.Name, Metrics.LongStoreCpuPerEvent, CpuMicroseconds(StoreCpuTicks(target) - storeCpu) / total);
+            }
             Report(target, $"a: {streams} x {events} events in {Ms(elapsed):F0} ms, server CPU {cpuTicks} ticks = {CpuMicroseconds(cpuTicks) / total:F3} µs/event");
         }
     }
@@ -65,6 +73,7 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
         var latency = new double[runs];
         var next = -1;
         var clientCpu = ClientCpuMs();
+        var storeCpu = StoreCpuTicks(target);
         var cpu = target.Server.ReadCpuTicks();
         var started = Stopwatch.GetTimestamp();
         var workers = new Task[concurrency];
@@ -73,13 +82,16 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
             var worker = w;
             workers[w] = Task.Run(async () =>
             {
+                // Each worker is one chat: its runs follow one another on one thread, each carrying the history.
+                var chat = new Chat($"chat-{worker}-{Guid.NewGuid():N}");
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < runs)
                 {
-                    var body = RunStream.Body($"short-{worker}-{i}", $"r{i}", BenchEvents, 0);
+                    var body = chat.NextRun(BenchEvents, 0);
                     await using var run = await RunStream.OpenAsync(http, target.Bench, body, 8 * 1024, cancellationToken).ConfigureAwait(false);
                     await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
                     Check(target, run.IsValid(BenchEvents + FramesAround, Terminal.Success), run);
+                    chat.Answered(run);
                     firstEvent[i] = Ms(run.FirstFrameAt - run.SentAt);
                     latency[i] = Ms(run.TerminalAt - run.SentAt);
                 }
@@ -94,8 +106,15 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
             results.Add(target.Name, Metrics.ShortCpuPerRun, CpuMicroseconds(cpuTicks) / runs);
             results.Add(target.Name, Metrics.ShortRunsPerSecond, runs / (Ms(elapsed) / 1000));
             results.Add(target.Name, Metrics.ShortClientCpuPerRun, (ClientCpuMs() - clientCpu) * 1000 / runs);
+            if (target.StorePid is not null)
+            {
+                var storeTicks = StoreCpuTicks(target) - storeCpu;
+                results.Add(target.Name, Metrics.ShortStoreCpuPerRun, CpuMicroseconds(storeTicks) / runs);
+                results.Add(target.Name, Metrics.ShortCpuPerRunWithStore, CpuMicroseconds(cpuTicks + storeTicks) / runs);
+            }
             results.AddSamples(target.Name, Metrics.ShortFirstEvent, firstEvent);
             results.AddSamples(target.Name, Metrics.ShortRunLatency, latency);
+            results.Add(target.Name, Metrics.ShortRunLatencyP99, P99(latency));
             Report(target, $"b: {runs} runs x {concurrency} workers in {Ms(elapsed):F0} ms, server CPU {cpuTicks} ticks = {CpuMicroseconds(cpuTicks) / runs:F1} µs/run");
         }
     }
@@ -108,7 +127,7 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
     public async Task IdleStreamsAsync(Target target, int count, bool record, CancellationToken cancellationToken)
     {
         using var server = await target.Server.StartAnotherAsync(http).ConfigureAwait(false);
-        var fresh = new Target(target.Name, server);
+        var fresh = new Target(target.Name, server, target.StorePid); // not `with`: it would copy the old server's URIs
         await CloseAsync(await OpenIdleAsync(fresh, Math.Min(count, 200), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         await ShortRunsAsync(fresh, 200, 8, false, cancellationToken).ConfigureAwait(false);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
@@ -158,7 +177,7 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
                 {
                     try
                     {
-                        var body = RunStream.Body($"idle-{Guid.NewGuid():N}", "r1", 1, 600_000);
+                        var body = Chat.FirstRun("idle", 1, 600_000);
                         streams[index] = await RunStream.OpenAsync(http, target.Bench, body, 1024, cancellationToken).ConfigureAwait(false);
                     }
                     finally
@@ -194,20 +213,23 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
     public async Task FirstEventAsync(Target target, int runs, bool record, CancellationToken cancellationToken)
     {
         var firstEvent = new double[runs];
+        var chat = new Chat($"first-{Guid.NewGuid():N}");
         var cpu = target.Server.ReadCpuTicks();
         for (var i = 0; i < runs; i++)
         {
-            var body = RunStream.Body($"first-{Guid.NewGuid():N}", $"r{i}", BenchEvents, 0);
+            var body = chat.NextRun(BenchEvents, 0);
             await using var run = await RunStream.OpenAsync(http, target.Bench, body, 8 * 1024, cancellationToken).ConfigureAwait(false);
             firstEvent[i] = Ms(run.FirstFrameAt - run.SentAt);
             await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             Check(target, run.IsValid(BenchEvents + FramesAround, Terminal.Success), run);
+            chat.Answered(run);
         }
 
         var cpuTicks = target.Server.ReadCpuTicks() - cpu;
         if (record)
         {
             results.AddSamples(target.Name, Metrics.FirstEvent, firstEvent);
+            results.Add(target.Name, Metrics.FirstEventP99, P99(firstEvent));
             results.Add(target.Name, Metrics.FirstEventCpuPerRun, CpuMicroseconds(cpuTicks) / runs);
             Array.Sort(firstEvent);
             Report(target, $"d: {runs} runs, first event p50 {Results.Percentile(firstEvent, 50):F3} ms, p99 {Results.Percentile(firstEvent, 99):F3} ms, p99.9 {Results.Percentile(firstEvent, 99.9):F3} ms, max {firstEvent[^1]:F3} ms");
@@ -220,8 +242,9 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
         var latency = new double[runs];
         for (var i = 0; i < runs; i++)
         {
-            var threadId = $"cancel-{Guid.NewGuid():N}";
-            await using var run = await RunStream.OpenAsync(http, target.Bench, RunStream.Body(threadId, "r1", BenchEvents, 60_000), 8 * 1024, cancellationToken).ConfigureAwait(false);
+            var chat = new Chat($"cancel-{Guid.NewGuid():N}");
+            var threadId = chat.ThreadId;
+            await using var run = await RunStream.OpenAsync(http, target.Bench, chat.NextRun(BenchEvents, 60_000), 8 * 1024, cancellationToken).ConfigureAwait(false);
             var cancelledAt = Stopwatch.GetTimestamp();
             var cancel = http.PostAsync(target.Cancel(threadId), content: null, cancellationToken);
             await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
@@ -273,6 +296,15 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
             Array.Sort(latency);
             Report(target, $"f: {runs} barge-ins, cancel -> RUN_FINISHED(cancelled) p50 {Results.Percentile(latency, 50):F3} ms, p95 {Results.Percentile(latency, 95):F3} ms, p99 {Results.Percentile(latency, 99):F3} ms, max {latency[^1]:F3} ms");
         }
+    }
+
+    private static long StoreCpuTicks(Target target) => target.StorePid is { } pid ? ServerProcess.ReadCpuTicks(pid) : 0;
+
+    private static double P99(double[] samples)
+    {
+        var sorted = (double[])samples.Clone();
+        Array.Sort(sorted);
+        return Results.Percentile(sorted, 99);
     }
 
     private static void Check(Target target, bool condition, RunStream? run, string? detail = null)

@@ -8,7 +8,8 @@ internal sealed class LoadOptions
     public const string Usage = """
         Usage: AutomagikHello.AgUi.LoadClient [options]
           --modes abcde          modes to run (a long stream, b short runs, c idle streams, d first event, e cancel,
-                                 f voice barge-in: ours only, not in the default; run it with e, its baseline)
+                                 f voice barge-in: the demo's targets only, not in the default; run it with e,
+                                 its baseline)
           --rounds N             measured rounds; medians (CPU, memory) and pooled percentiles are reported (3)
           --long-events N        events in the long stream (100000)
           --long-streams N       long streams per round, for CPU-time resolution (10)
@@ -17,13 +18,16 @@ internal sealed class LoadOptions
           --idle-streams N       idle open streams in mode c (2000)
           --ttfe-runs N          sequential runs timed in mode d (2000)
           --cancel-runs N        sequential cancels timed in mode e, and barge-ins in mode f (300)
-          --targets LIST         servers to measure, of ours, nostore (ours with Demo:Store=none: the thread store
-                                 off, to show what the store costs) and baseline (ours,baseline)
+          --targets LIST         servers to measure: baseline (bare Kestrel), and the demo with its thread store
+                                 memory, sqlite (the demo's default: a fresh database file per server process,
+                                 deleted afterwards), redis (needs --redis) or nostore (Demo:Store=none: the
+                                 thread store off, to show what the store costs) (baseline,memory)
+          --redis HOST:PORT      the redis-server of the redis target (a fresh key prefix per server process)
+          --redis-pid PID        the redis-server's process: its CPU is reported beside the redis target's
+          --json PATH            also write every round's numbers and the targets table as JSON
           --quick                small counts, for a smoke test
           --mode-timeout SECONDS time limit of one mode on one server (300)
-          --store memory|sqlite  the demo's thread store (memory: the hosting alone; sqlite: the demo's default,
-                                 a fresh database file per server process, deleted afterwards) (memory)
-          --ours-assembly PATH   the server to measure as "ours" (the demo's build output)
+          --ours-assembly PATH   the demo build to measure (the demo's build output)
           --baseline-assembly PATH  the server to measure as "baseline" (the baseline server's build output)
         """;
 
@@ -45,11 +49,15 @@ internal sealed class LoadOptions
 
     public int CancelRuns { get; private set; } = 300;
 
-    public IReadOnlyList<string> Targets { get; private set; } = ["ours", "baseline"];
+    public IReadOnlyList<string> Targets { get; private set; } = ["baseline", "memory"];
 
     public TimeSpan ModeTimeout { get; private set; } = TimeSpan.FromSeconds(300);
 
-    public string Store { get; private set; } = "memory";
+    public string? Redis { get; private set; }
+
+    public string? JsonPath { get; private set; }
+
+    public int? RedisPid { get; private set; }
 
     public bool Quick { get; private set; }
 
@@ -82,14 +90,9 @@ internal sealed class LoadOptions
                 case "--cancel-runs": options.CancelRuns = Count(10_000); break;
                 case "--targets": options.Targets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--mode-timeout": options.ModeTimeout = TimeSpan.FromSeconds(Count(3_600)); break;
-                case "--store":
-                    options.Store = Value();
-                    if (options.Store is not ("memory" or "sqlite"))
-                    {
-                        throw new ArgumentException("--store must be memory or sqlite.");
-                    }
-
-                    break;
+                case "--redis": options.Redis = Value(); break;
+                case "--redis-pid": options.RedisPid = Count(int.MaxValue); break;
+                case "--json": options.JsonPath = Path.GetFullPath(Value()); break;
                 case "--ours-assembly": options.OursAssembly = Path.GetFullPath(Value()); break;
                 case "--baseline-assembly": options.BaselineAssembly = Path.GetFullPath(Value()); break;
                 case "--quick":
@@ -121,10 +124,20 @@ internal sealed class LoadOptions
 
         foreach (var target in options.Targets)
         {
-            if (target is not ("ours" or "nostore" or "baseline"))
+            if (target is not ("baseline" or "memory" or "sqlite" or "redis" or "nostore"))
             {
-                throw new ArgumentException($"Unknown target {target}: ours, nostore or baseline.");
+                throw new ArgumentException($"Unknown target {target}: baseline, memory, sqlite, redis or nostore.");
             }
+        }
+
+        if (options.Targets.Contains("redis") && options.Redis is null)
+        {
+            throw new ArgumentException("The redis target needs --redis HOST:PORT.");
+        }
+
+        if (options.Targets.Count != options.Targets.Distinct().Count())
+        {
+            throw new ArgumentException("--targets names a server twice.");
         }
 
         return options;

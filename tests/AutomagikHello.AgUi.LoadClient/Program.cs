@@ -54,8 +54,9 @@ if (!string.Equals(configuration, "Release", StringComparison.Ordinal))
 var clockTicks = ClockTicksPerSecond();
 Console.WriteLine($"# Hosting load test, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine($"machine: {Environment.ProcessorCount} CPUs ({CpuModel()}), Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {RuntimeInformation.FrameworkDescription}, {configuration}, CLK_TCK {clockTicks}");
-Console.WriteLine($"options: store {options.Store}, modes {options.Modes}, rounds {options.Rounds}, long {options.LongStreams} x {options.LongEvents}, short {options.ShortRuns} x C{options.Concurrency}, idle {options.IdleStreams}, first-event {options.TtfeRuns}, cancel {options.CancelRuns}");
-Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine($"options: targets {string.Join(',', options.Targets)}, modes {options.Modes}, rounds {options.Rounds}, long {options.LongStreams} x {options.LongEvents}, short {options.ShortRuns} x C{options.Concurrency}, idle {options.IdleStreams}, first-event {options.TtfeRuns}, cancel {options.CancelRuns}");
+var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+Console.WriteLine($"load average before: {loadBefore}");
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -77,16 +78,27 @@ using var handler = new SocketsHttpHandler
 };
 using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
 
-// The demo's thread store: in memory by default here, so the hosting is measured rather than a database.
+// The demo's thread store per target; every server process gets its own database file or Redis key prefix.
 var storeDirectory = Directory.CreateTempSubdirectory("agui-load-");
 var databases = 0;
-IReadOnlyDictionary<string, string> DemoEnvironment() => options.Store == "sqlite"
-    ? new Dictionary<string, string>
+Func<IReadOnlyDictionary<string, string>> DemoEnvironment(string store) => store switch
+{
+    "sqlite" => () => new Dictionary<string, string>
     {
         ["Demo__Store"] = "sqlite",
         ["Demo__Sqlite"] = $"Data Source={Path.Combine(storeDirectory.FullName, $"threads-{Interlocked.Increment(ref databases)}.db")}",
-    }
-    : new Dictionary<string, string> { ["Demo__Store"] = "memory" };
+    },
+    "redis" => () => new Dictionary<string, string>
+    {
+        ["Demo__Store"] = "redis",
+        ["Demo__Redis"] = options.Redis!,
+        ["Demo__RedisKeyPrefix"] = $"agui-load-{Guid.NewGuid():N}:",
+    },
+
+    // The same demo build with the thread store off: what the store costs is memory / nostore.
+    "nostore" => static () => new Dictionary<string, string> { ["Demo__Store"] = "none" },
+    _ => static () => new Dictionary<string, string> { ["Demo__Store"] = "memory" },
+};
 
 var servers = new List<ServerProcess>();
 AppDomain.CurrentDomain.ProcessExit += (_, _) => servers.ForEach(s => s.Dispose());
@@ -98,16 +110,11 @@ try
     foreach (var name in options.Targets)
     {
         var demo = options.OursAssembly ?? ServerAssembly("samples/AutomagikHello.Demo", "AutomagikHello.Demo");
-        var server = name switch
-        {
-            "ours" => ServerProcess.Start("ours", demo, DemoEnvironment),
-
-            // The same demo build with the thread store off: what the store costs is ours / nostore.
-            "nostore" => ServerProcess.Start("nostore", demo, static () => new Dictionary<string, string> { ["Demo__Store"] = "none" }),
-            _ => ServerProcess.Start("baseline", options.BaselineAssembly ?? ServerAssembly("tests/AutomagikHello.AgUi.BaselineServer", "AutomagikHello.AgUi.BaselineServer")),
-        };
+        var server = name == Report.Baseline
+            ? ServerProcess.Start(name, options.BaselineAssembly ?? ServerAssembly("tests/AutomagikHello.AgUi.BaselineServer", "AutomagikHello.AgUi.BaselineServer"))
+            : ServerProcess.Start(name, demo, DemoEnvironment(name));
         servers.Add(server);
-        targets.Add(new Target(name, server));
+        targets.Add(new Target(name, server, name == "redis" ? options.RedisPid : null));
     }
 
     foreach (var target in targets)
@@ -125,7 +132,7 @@ try
         await modes.ShortRunsAsync(target, Math.Min(options.ShortRuns, 10_000), options.Concurrency, false, limit.Token);
         await modes.FirstEventAsync(target, Math.Min(options.TtfeRuns, 1_000), false, limit.Token);
         await modes.CancelAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
-        if (options.Has('f') && target.Name == "ours")
+        if (options.Has('f') && target.Name != Report.Baseline)
         {
             await modes.VoiceBargeInAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
         }
@@ -133,7 +140,7 @@ try
 
     for (var round = 1; round <= options.Rounds; round++)
     {
-        Console.WriteLine($"round {round}/{options.Rounds}");
+        Console.WriteLine($"round {round}/{options.Rounds}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
         // Rotate which server goes first, so drift on the shared machine does not always favour one.
         var order = targets.Skip((round - 1) % targets.Count).Concat(targets.Take((round - 1) % targets.Count)).ToList();
         foreach (var mode in options.Modes)
@@ -148,7 +155,7 @@ try
                     'c' => modes.IdleStreamsAsync(target, options.IdleStreams, true, limit.Token),
                     'd' => modes.FirstEventAsync(target, options.TtfeRuns, true, limit.Token),
                     'e' => modes.CancelAsync(target, options.CancelRuns, true, limit.Token),
-                    'f' => target.Name == "ours" ? modes.VoiceBargeInAsync(target, options.CancelRuns, true, limit.Token) : Task.CompletedTask,
+                    'f' => target.Name != Report.Baseline ? modes.VoiceBargeInAsync(target, options.CancelRuns, true, limit.Token) : Task.CompletedTask,
                     _ => throw new ArgumentException($"Unknown mode {mode}."),
                 };
                 await task;
@@ -156,9 +163,21 @@ try
         }
     }
 
-    Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+    var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+    Console.WriteLine($"load average after: {loadAfter}");
     Console.WriteLine();
-    Report.Print(results, options);
+    var rows = Report.Print(results, options);
+    if (options.JsonPath is { } jsonPath)
+    {
+        Report.WriteJson(jsonPath, results, options, rows, new Dictionary<string, string>
+        {
+            ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture),
+            ["machine"] = $"{Environment.ProcessorCount} CPUs ({CpuModel()}), Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {RuntimeInformation.FrameworkDescription}, {configuration}",
+            ["loadAverageBefore"] = loadBefore,
+            ["loadAverageAfter"] = loadAfter,
+        });
+        Console.WriteLine($"JSON: {jsonPath}");
+    }
     return 0;
 }
 catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -6,16 +6,21 @@ internal static class Metrics
     public const string LongCpuPerEvent = "a.cpu_us_per_event";
     public const string LongEventsPerSecond = "a.events_per_s";
     public const string LongClientCpuPerEvent = "a.client_cpu_us_per_event";
+    public const string LongStoreCpuPerEvent = "a.store_process_cpu_us_per_event";
     public const string ShortCpuPerRun = "b.cpu_us_per_run";
     public const string ShortRunsPerSecond = "b.runs_per_s";
     public const string ShortClientCpuPerRun = "b.client_cpu_us_per_run";
+    public const string ShortStoreCpuPerRun = "b.store_process_cpu_us_per_run";
+    public const string ShortCpuPerRunWithStore = "b.cpu_us_per_run_with_store_process";
     public const string ShortFirstEvent = "b.first_event_ms";
     public const string ShortRunLatency = "b.run_ms";
+    public const string ShortRunLatencyP99 = "b.run_p99_ms";
     public const string IdleKibPerStream = "c.kib_per_stream";
     public const string IdleRssBefore = "c.rss_before_mib";
     public const string IdleRssAfter = "c.rss_after_mib";
     public const string IdleCpuPerStream = "c.cpu_us_per_stream";
     public const string FirstEvent = "d.first_event_ms";
+    public const string FirstEventP99 = "d.first_event_p99_ms";
     public const string FirstEventCpuPerRun = "d.cpu_us_per_run";
     public const string CancelToTerminal = "e.cancel_to_terminal_ms";
     public const string VoiceBargeIn = "f.barge_in_to_cancelled_ms";
@@ -28,10 +33,21 @@ internal static class Metrics
 internal sealed class Results
 {
     private readonly Dictionary<(string Target, string Metric), List<double>> _values = [];
+    private readonly HashSet<(string Target, string Metric)> _samples = [];
 
     public void Add(string target, string metric, double value) => List(target, metric).Add(value);
 
-    public void AddSamples(string target, string metric, IEnumerable<double> samples) => List(target, metric).AddRange(samples);
+    public void AddSamples(string target, string metric, IEnumerable<double> samples)
+    {
+        List(target, metric).AddRange(samples);
+        _samples.Add((target, metric));
+    }
+
+    /// <summary>Whether the metric holds latency samples (pooled over rounds) rather than one value per round.</summary>
+    public bool IsSamples(string target, string metric) => _samples.Contains((target, metric));
+
+    /// <summary>The metrics recorded for <paramref name="target"/>, in the order first recorded.</summary>
+    public IEnumerable<string> Metrics(string target) => _values.Keys.Where(k => k.Target == target).Select(k => k.Metric);
 
     public bool Has(string target, string metric) => _values.ContainsKey((target, metric));
 

@@ -53,9 +53,24 @@ internal sealed class RunStream : IAsyncDisposable
     /// <summary>TEXT_MESSAGE_CONTENT frames seen so far.</summary>
     public int ContentFrames { get; private set; }
 
-    /// <summary>The request body for one bench run.</summary>
-    public static byte[] Body(string threadId, string runId, int deltas, int holdMs) => Encoding.UTF8.GetBytes(
-        $"{{\"threadId\":\"{threadId}\",\"runId\":\"{runId}\",\"messages\":[],\"forwardedProps\":{{\"deltas\":{deltas},\"holdMs\":{holdMs}}}}}");
+    /// <summary>The id of the text message the run streamed (from its TEXT_MESSAGE_START), if any.</summary>
+    public string? AnswerMessageId { get; private set; }
+
+    /// <summary>The text the run streamed: the bench agent's deltas are "abcdefgh" each (the run is checked before use).</summary>
+    public string AnswerText()
+    {
+        var last = s_lastAnswer;
+        if (last.Deltas != ContentFrames)
+        {
+            s_lastAnswer = last = new Answer(ContentFrames, Chat.BenchAnswer(ContentFrames));
+        }
+
+        return last.Text;
+    }
+
+    private sealed record Answer(int Deltas, string Text);
+
+    private static volatile Answer s_lastAnswer = new(0, string.Empty);
 
     /// <summary>The request body for one voice barge-in turn: the agent speaks a word every <paramref name="wordDelayMs"/>.</summary>
     public static byte[] VoiceBody(string threadId, string runId, int wordDelayMs) => Encoding.UTF8.GetBytes(
@@ -159,6 +174,15 @@ internal sealed class RunStream : IAsyncDisposable
         else if (frame.StartsWith("data: {\"type\":\"TEXT_MESSAGE_CONTENT\""u8))
         {
             ContentFrames++;
+        }
+        else if (frame.StartsWith("data: {\"type\":\"TEXT_MESSAGE_START\""u8))
+        {
+            var id = frame.IndexOf("\"messageId\":\""u8);
+            if (id >= 0)
+            {
+                var value = frame[(id + 13)..];
+                AnswerMessageId = Encoding.UTF8.GetString(value[..Math.Max(0, value.IndexOf((byte)'"'))]);
+            }
         }
         else if (frame.StartsWith("data: {\"type\":\"RUN_"u8))
         {

@@ -120,11 +120,14 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>The server's CPU time so far (user + system), in clock ticks.</summary>
-    public long ReadCpuTicks()
+    public long ReadCpuTicks() => ReadCpuTicks(Pid);
+
+    /// <summary>A process's CPU time so far (user + system), in clock ticks.</summary>
+    public static long ReadCpuTicks(int pid)
     {
         // Fields after the command name, which is in parentheses and may contain spaces: state is field 3,
         // utime field 14, stime field 15.
-        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }

@@ -10,7 +10,7 @@ namespace AutomagikHello.AgUi.Sequencing;
 /// </summary>
 internal sealed class ActivityTracker
 {
-    private readonly Dictionary<string, Activity> activities = new(StringComparer.Ordinal);
+    private Dictionary<string, Activity>? activities; // created with the first activity: most streams have none
 
     public static SequenceViolation? CheckSnapshot(ActivitySnapshotEvent e) =>
         e.Content.ValueKind == JsonValueKind.Object
@@ -20,6 +20,7 @@ internal sealed class ActivityTracker
 
     public void Snapshot(ActivitySnapshotEvent e)
     {
+        activities ??= new(StringComparer.Ordinal);
         if (e.Replace == false && activities.ContainsKey(e.MessageId))
         {
             return; // replace:false leaves an existing activity untouched.
@@ -35,7 +36,7 @@ internal sealed class ActivityTracker
         {
             if (message is ActivityMessage { Content.ValueKind: JsonValueKind.Object } activity)
             {
-                activities[activity.Id] = new Activity(activity.SubagentRunId, activity.Content);
+                (activities ??= new(StringComparer.Ordinal))[activity.Id] = new Activity(activity.SubagentRunId, activity.Content);
             }
         }
     }
@@ -44,7 +45,7 @@ internal sealed class ActivityTracker
     public SequenceViolation? CheckAndApply(ActivityDeltaEvent e, JsonPatchApplier applier)
     {
         var type = e.EventType;
-        if (!activities.TryGetValue(e.MessageId, out var activity))
+        if (activities is null || !activities.TryGetValue(e.MessageId, out var activity))
         {
             return Violations.Event(31, type, $"patches activity '{e.MessageId}' which no ACTIVITY_SNAPSHOT created");
         }
@@ -62,7 +63,7 @@ internal sealed class ActivityTracker
             : Violations.Event(33, type, $"patch for activity '{e.MessageId}' does not apply: {error}");
     }
 
-    public void Reset() => activities.Clear();
+    public void Reset() => activities?.Clear();
 
     private sealed class Activity(string? owner, JsonElement content)
     {

@@ -26,7 +26,10 @@ internal sealed class ChunkLane(string? owner)
 internal sealed class ChunkStreamTracker
 {
     private readonly ChunkLane parentLane = new(null);
-    private readonly Dictionary<string, ChunkLane> subagentLanes = new(StringComparer.Ordinal);
+    // Never written: what the loops read before the first subagent's chunk creates the lanes.
+    private static readonly Dictionary<string, ChunkLane> NoLanes = new(StringComparer.Ordinal);
+
+    private Dictionary<string, ChunkLane>? subagentLanes; // created with the first subagent's chunk
 
     /// <summary>How many lanes have an open stream; zero lets every non-chunk event skip this tracker.</summary>
     public int OpenCount { get; private set; }
@@ -38,6 +41,7 @@ internal sealed class ChunkStreamTracker
             return parentLane;
         }
 
+        subagentLanes ??= new(StringComparer.Ordinal);
         if (!subagentLanes.TryGetValue(owner, out var lane))
         {
             lane = new ChunkLane(owner);
@@ -60,7 +64,7 @@ internal sealed class ChunkStreamTracker
             return parentLane;
         }
 
-        foreach (var lane in subagentLanes.Values)
+        foreach (var lane in (subagentLanes ?? NoLanes).Values)
         {
             if (IsAssembling(lane, kind, id))
             {
@@ -85,7 +89,7 @@ internal sealed class ChunkStreamTracker
 
         if (owner is not null)
         {
-            return subagentLanes.TryGetValue(owner, out var tagged) && tagged.Item is not null && tagged.Kind == kind ? tagged : null;
+            return subagentLanes is not null && subagentLanes.TryGetValue(owner, out var tagged) && tagged.Item is not null && tagged.Kind == kind ? tagged : null;
         }
 
         if (parentLane.Item is not null && parentLane.Kind == kind)
@@ -94,7 +98,7 @@ internal sealed class ChunkStreamTracker
         }
 
         ChunkLane? found = null;
-        foreach (var lane in subagentLanes.Values)
+        foreach (var lane in (subagentLanes ?? NoLanes).Values)
         {
             if (lane.Item is not null && lane.Kind == kind)
             {
@@ -116,7 +120,7 @@ internal sealed class ChunkStreamTracker
     {
         if (owner is not null)
         {
-            return subagentLanes.TryGetValue(owner, out var tagged) && tagged.LastClosedKind == kind ? tagged : null;
+            return subagentLanes is not null && subagentLanes.TryGetValue(owner, out var tagged) && tagged.LastClosedKind == kind ? tagged : null;
         }
 
         if (parentLane.LastClosedKind == kind)
@@ -124,7 +128,7 @@ internal sealed class ChunkStreamTracker
             return parentLane;
         }
 
-        foreach (var lane in subagentLanes.Values)
+        foreach (var lane in (subagentLanes ?? NoLanes).Values)
         {
             if (lane.LastClosedKind == kind)
             {
@@ -156,7 +160,7 @@ internal sealed class ChunkStreamTracker
         {
             Close(parentLane, by);
         }
-        else if (subagentLanes.TryGetValue(owner, out var lane))
+        else if (subagentLanes is not null && subagentLanes.TryGetValue(owner, out var lane))
         {
             Close(lane, by);
         }
@@ -171,7 +175,7 @@ internal sealed class ChunkStreamTracker
         }
 
         Close(parentLane, by);
-        foreach (var lane in subagentLanes.Values)
+        foreach (var lane in (subagentLanes ?? NoLanes).Values)
         {
             Close(lane, by);
         }
@@ -183,7 +187,7 @@ internal sealed class ChunkStreamTracker
         parentLane.Kind = null;
         parentLane.LastClosedItem = null;
         parentLane.LastClosedKind = null;
-        subagentLanes.Clear();
+        subagentLanes?.Clear();
         OpenCount = 0;
     }
 

@@ -68,7 +68,7 @@ public sealed partial class EventSequenceGuard
             return violation;
         }
 
-        if (frontendCalls.TryGetValue(e.ToolCallId, out var toolName))
+        if (frontendCalls is not null && frontendCalls.TryGetValue(e.ToolCallId, out var toolName))
         {
             return Violations.Event(42, type,
                 $"answers tool call '{e.ToolCallId}' of frontend tool '{toolName}'; the consumer answers frontend tools, not the producer");
@@ -143,7 +143,7 @@ public sealed partial class EventSequenceGuard
         }
 
         // Applying is the last check: the applier leaves the state untouched when the patch fails.
-        var error = state.TryApply(e.Delta, patches);
+        var error = state.TryApply(e.Delta, Patches);
         if (error is not null)
         {
             return Violations.Event(32, type, "does not apply to the current state: " + error);
@@ -245,7 +245,7 @@ public sealed partial class EventSequenceGuard
     {
         if (frontendToolNames.Contains(toolCallName))
         {
-            frontendCalls[toolCallId] = toolCallName;
+            (frontendCalls ??= new(StringComparer.Ordinal))[toolCallId] = toolCallName;
         }
     }
 }

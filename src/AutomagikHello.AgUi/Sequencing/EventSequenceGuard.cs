@@ -30,15 +30,19 @@ public sealed partial class EventSequenceGuard
     private readonly SubagentTracker subagents = new();
     private readonly ActivityTracker activities = new();
     private readonly StateTracker state;
-    private readonly JsonPatchApplier patches = new();
-    private readonly ClosingEventsBuilder closing;
+    private JsonPatchApplier? patches;
+    private ClosingEventsBuilder? closing;
     private readonly HashSet<string> frontendToolNames;
     private readonly HashSet<string>? historyMessageIds;
 
     /// <summary>Frontend tool calls (id to tool name) the producer must not answer; they carry across runs.</summary>
-    private readonly Dictionary<string, string> frontendCalls = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? frontendCalls;
     private readonly KeyValuePair<string, string>[] historyFrontendCalls;
     private long sequence;
+
+    // Created on first use, like the trackers' own collections: a guard lives as long as its stream (an idle one
+    // included), and most streams never patch state or activities.
+    private JsonPatchApplier Patches => patches ??= new();
 
     /// <summary>Creates a guard for one stream.</summary>
     /// <param name="options">What is known about the request; <see langword="null"/> checks ordering only.</param>
@@ -57,7 +61,6 @@ public sealed partial class EventSequenceGuard
         reasoningMessages = new StreamItemTracker(StreamItemKind.ReasoningMessage, openRule: 19, continueRule: 19, historyMessageIds);
         reasoningSpans = new StreamItemTracker(StreamItemKind.ReasoningSpan, openRule: 20, continueRule: 20, historyIds: null);
         state = new StateTracker(options.InitialState);
-        closing = new ClosingEventsBuilder(reasoningMessages, reasoningSpans, toolCalls, textMessages, steps, subagents);
         this.historyFrontendCalls = historyFrontendCalls;
         SeedFrontendCalls();
     }
@@ -156,7 +159,7 @@ public sealed partial class EventSequenceGuard
             AgUiEventType.StateDelta => OnStateDelta((StateDeltaEvent)e),
             AgUiEventType.MessagesSnapshot => OnMessagesSnapshot((MessagesSnapshotEvent)e),
             AgUiEventType.ActivitySnapshot => OnActivitySnapshot((ActivitySnapshotEvent)e),
-            AgUiEventType.ActivityDelta => activities.CheckAndApply((ActivityDeltaEvent)e, patches),
+            AgUiEventType.ActivityDelta => activities.CheckAndApply((ActivityDeltaEvent)e, Patches),
             AgUiEventType.Custom => OnStandalone(e, type, closesChunkStream: true),
             AgUiEventType.Raw or AgUiEventType.ReasoningEncryptedValue => OnStandalone(e, type, closesChunkStream: false),
             AgUiEventType.SubagentStarted => OnSubagentStarted((SubagentStartedEvent)e),
@@ -183,7 +186,8 @@ public sealed partial class EventSequenceGuard
     /// <see cref="Check"/> (and write them) before the <c>RUN_FINISHED</c>.
     /// </summary>
     /// <returns>The closing events; empty when nothing is open or no run is active.</returns>
-    public IReadOnlyList<AgUiEvent> CreateClosingEvents() => IsRunActive ? closing.Build() : [];
+    public IReadOnlyList<AgUiEvent> CreateClosingEvents() =>
+        IsRunActive ? (closing ??= new ClosingEventsBuilder(reasoningMessages, reasoningSpans, toolCalls, textMessages, steps, subagents)).Build() : [];
 
     /// <summary>
     /// The tool calls started in the current (or last) run without a <c>TOOL_CALL_RESULT</c>, in start order:
@@ -199,7 +203,7 @@ public sealed partial class EventSequenceGuard
         ResetRunScope();
         state.Reset();
         activities.Reset();
-        frontendCalls.Clear();
+        frontendCalls?.Clear();
         SeedFrontendCalls();
         sequence = 0;
     }
@@ -219,7 +223,7 @@ public sealed partial class EventSequenceGuard
     {
         foreach (var call in historyFrontendCalls)
         {
-            frontendCalls[call.Key] = call.Value;
+            (frontendCalls ??= new(StringComparer.Ordinal))[call.Key] = call.Value;
         }
     }
 }

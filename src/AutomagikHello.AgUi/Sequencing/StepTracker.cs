@@ -6,20 +6,21 @@ internal readonly record struct OpenStep(string? Owner, string Name, long Sequen
 /// <summary>Tracks the steps open in the current run (rules 28, 29 and 11). Steps may overlap freely (rule 30).</summary>
 internal sealed class StepTracker
 {
-    private readonly List<OpenStep> open = [];
-    private readonly List<OpenStep> abandoned = [];
+    // Created with the first step (and the first abandoned one): most runs have none, and a guard lives as long as its stream.
+    private List<OpenStep>? open;
+    private List<OpenStep>? abandoned;
 
-    public int OpenCount => open.Count;
+    public int OpenCount => open?.Count ?? 0;
 
     /// <summary>The open steps, in the order they were started.</summary>
-    public IReadOnlyList<OpenStep> Open => open;
+    public IReadOnlyList<OpenStep> Open => (IReadOnlyList<OpenStep>?)open ?? [];
 
     public SequenceViolation? CheckStart(AgUiEventType type, string? owner, string name) =>
         IndexOf(open, owner, name) >= 0
             ? Violations.Event(28, type, $"starts step '{name}' which {EventNames.Owner(owner)} already has open")
             : null;
 
-    public void Start(string? owner, string name, long sequence) => open.Add(new OpenStep(owner, name, sequence));
+    public void Start(string? owner, string name, long sequence) => (open ??= []).Add(new OpenStep(owner, name, sequence));
 
     /// <summary>Checks a <c>STEP_FINISHED</c>; on success <paramref name="index"/> is the step it closes.</summary>
     public SequenceViolation? CheckFinish(AgUiEventType type, string? owner, string name, out int index)
@@ -30,7 +31,7 @@ internal sealed class StepTracker
             return null;
         }
 
-        foreach (var step in open)
+        foreach (var step in Open)
         {
             if (string.Equals(step.Name, name, StringComparison.Ordinal))
             {
@@ -48,23 +49,31 @@ internal sealed class StepTracker
             : Violations.Event(29, type, $"names step '{name}' which {EventNames.Owner(owner)} does not have open");
     }
 
-    public void Finish(int index) => open.RemoveAt(index);
+    public void Finish(int index) => open!.RemoveAt(index);
 
     public void BeginRun()
     {
-        abandoned.Clear();
-        abandoned.AddRange(open);
-        open.Clear();
+        abandoned?.Clear();
+        if (open is { Count: > 0 })
+        {
+            (abandoned ??= []).AddRange(open);
+            open.Clear();
+        }
     }
 
     public void Reset()
     {
-        abandoned.Clear();
-        open.Clear();
+        abandoned?.Clear();
+        open?.Clear();
     }
 
-    private static int IndexOf(List<OpenStep> steps, string? owner, string name)
+    private static int IndexOf(List<OpenStep>? steps, string? owner, string name)
     {
+        if (steps is null)
+        {
+            return -1;
+        }
+
         for (var i = 0; i < steps.Count; i++)
         {
             if (steps[i].Owner == owner && string.Equals(steps[i].Name, name, StringComparison.Ordinal))

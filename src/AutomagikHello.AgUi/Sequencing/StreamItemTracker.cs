@@ -5,12 +5,16 @@ namespace AutomagikHello.AgUi.Sequencing;
 /// current run: which ids are open, in which form they were opened, and what their openers said. Checks the
 /// open/continue/reopen rules for that kind; the caller applies the event only when the check passed.
 /// </summary>
+/// <remarks>
+/// Its collections are created with the first item (and the abandoned set with the first abandoned one): a guard holds
+/// four trackers for the whole life of its stream, and most runs use one kind or none.
+/// </remarks>
 internal sealed class StreamItemTracker
 {
-    private readonly Dictionary<string, StreamItem> items = new(StringComparer.Ordinal);
-    private readonly List<StreamItem> created = [];
+    private Dictionary<string, StreamItem>? items;
+    private List<StreamItem>? created;
     private readonly HashSet<string>? historyIds;
-    private readonly HashSet<string> abandoned = new(StringComparer.Ordinal);
+    private HashSet<string>? abandoned;
     private readonly int openRule;
     private readonly int continueRule;
     private readonly string noun;
@@ -41,7 +45,7 @@ internal sealed class StreamItemTracker
     public int OpenExplicitCount { get; private set; }
 
     /// <summary>Every item of the current run, in the order it was first opened.</summary>
-    public IReadOnlyList<StreamItem> Items => created;
+    public IReadOnlyList<StreamItem> Items => (IReadOnlyList<StreamItem>?)created ?? [];
 
     public string Noun => noun;
 
@@ -53,7 +57,7 @@ internal sealed class StreamItemTracker
             return cached;
         }
 
-        if (items.TryGetValue(id, out var item))
+        if (items is not null && items.TryGetValue(id, out var item))
         {
             last = item;
             return item;
@@ -69,7 +73,7 @@ internal sealed class StreamItemTracker
             return null;
         }
 
-        foreach (var item in created)
+        foreach (var item in created!)
         {
             if (item.IsOpen && !item.IsChunkForm)
             {
@@ -134,8 +138,8 @@ internal sealed class StreamItemTracker
         if (item is null)
         {
             item = new StreamItem(id, owner, chunkForm, attributes);
-            items.Add(id, item);
-            created.Add(item);
+            (items ??= new(StringComparer.Ordinal)).Add(id, item);
+            (created ??= []).Add(item);
             last = item;
         }
 
@@ -166,12 +170,15 @@ internal sealed class StreamItemTracker
     /// <summary>A new run starts with nothing open; remembers what the previous run abandoned (rule 7).</summary>
     public void BeginRun()
     {
-        abandoned.Clear();
-        foreach (var item in created)
+        abandoned?.Clear();
+        if (created is not null)
         {
-            if (item.IsOpen && !item.IsChunkForm)
+            foreach (var item in created)
             {
-                abandoned.Add(item.Id);
+                if (item.IsOpen && !item.IsChunkForm)
+                {
+                    (abandoned ??= new(StringComparer.Ordinal)).Add(item.Id);
+                }
             }
         }
 
@@ -180,14 +187,14 @@ internal sealed class StreamItemTracker
 
     public void Reset()
     {
-        abandoned.Clear();
+        abandoned?.Clear();
         ClearItems();
     }
 
     private void ClearItems()
     {
-        items.Clear();
-        created.Clear();
+        items?.Clear();
+        created?.Clear();
         last = null;
         OpenExplicitCount = 0;
     }
@@ -199,7 +206,7 @@ internal sealed class StreamItemTracker
             return MixedForms(type, item);
         }
 
-        if (item is null && abandoned.Contains(id))
+        if (item is null && abandoned is not null && abandoned.Contains(id))
         {
             return Violations.Event(7, type,
                 $"names {noun} '{id}' which was left open by the previous run; a new RUN_STARTED starts with nothing open");

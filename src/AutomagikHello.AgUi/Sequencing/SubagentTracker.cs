@@ -19,20 +19,21 @@ internal sealed class SubagentInvocation(string id, long sequence)
 /// </summary>
 internal sealed class SubagentTracker
 {
-    private readonly Dictionary<string, SubagentInvocation> invocations = new(StringComparer.Ordinal);
-    private readonly List<SubagentInvocation> order = [];
-    private readonly HashSet<string> unannounced = new(StringComparer.Ordinal);
+    // Created with the first subagent (or attribution): most runs have none, and a guard lives as long as its stream.
+    private Dictionary<string, SubagentInvocation>? invocations;
+    private List<SubagentInvocation>? order;
+    private HashSet<string>? unannounced;
 
     public int ActiveCount { get; private set; }
 
     /// <summary>The invocations announced in this run, in announcement order.</summary>
-    public IReadOnlyList<SubagentInvocation> Invocations => order;
+    public IReadOnlyList<SubagentInvocation> Invocations => (IReadOnlyList<SubagentInvocation>?)order ?? [];
 
-    public bool IsActive(string id) => invocations.TryGetValue(id, out var invocation) && invocation.IsActive;
+    public bool IsActive(string id) => invocations is not null && invocations.TryGetValue(id, out var invocation) && invocation.IsActive;
 
     /// <summary>Checks an event that starts new work under <paramref name="owner"/>: an ended invocation takes no more (rule 36).</summary>
     public SequenceViolation? CheckAttribution(AgUiEventType type, string owner) =>
-        invocations.TryGetValue(owner, out var invocation) && !invocation.IsActive
+        invocations is not null && invocations.TryGetValue(owner, out var invocation) && !invocation.IsActive
             ? Violations.Event(36, type,
                 $"attributes new work to subagent '{owner}', which already ended with {EventNames.Of(invocation.EndedBy)}")
             : null;
@@ -40,9 +41,9 @@ internal sealed class SubagentTracker
     /// <summary>Records that <paramref name="owner"/> was used; an unannounced id may not be announced later (rule 34).</summary>
     public void NoteAttribution(string owner)
     {
-        if (!invocations.ContainsKey(owner))
+        if (invocations is null || !invocations.ContainsKey(owner))
         {
-            unannounced.Add(owner);
+            (unannounced ??= new(StringComparer.Ordinal)).Add(owner);
         }
     }
 
@@ -50,13 +51,13 @@ internal sealed class SubagentTracker
     {
         var type = e.EventType;
         var id = e.SubagentRunId;
-        if (unannounced.Contains(id))
+        if (unannounced is not null && unannounced.Contains(id))
         {
             return Violations.Event(34, type,
                 $"announces subagent '{id}' after events were already attributed to it; SUBAGENT_STARTED must come first");
         }
 
-        if (invocations.TryGetValue(id, out var existing))
+        if (invocations is not null && invocations.TryGetValue(id, out var existing))
         {
             return Violations.Event(35, type, existing.IsActive
                 ? $"announces subagent '{id}' which is already active"
@@ -64,7 +65,7 @@ internal sealed class SubagentTracker
         }
 
         var parent = e.ParentSubagentRunId;
-        if (parent is not null && !invocations.ContainsKey(parent))
+        if (parent is not null && (invocations is null || !invocations.ContainsKey(parent)))
         {
             return Violations.Event(37, type,
                 $"for subagent '{id}' names parentSubagentRunId '{parent}', which was not announced earlier in this run");
@@ -76,14 +77,14 @@ internal sealed class SubagentTracker
     public void Start(string id, long sequence)
     {
         var invocation = new SubagentInvocation(id, sequence);
-        invocations.Add(id, invocation);
-        order.Add(invocation);
+        (invocations ??= new(StringComparer.Ordinal)).Add(id, invocation);
+        (order ??= []).Add(invocation);
         ActiveCount++;
     }
 
     public SequenceViolation? CheckEnd(AgUiEventType type, string id)
     {
-        if (!invocations.TryGetValue(id, out var invocation))
+        if (invocations is null || !invocations.TryGetValue(id, out var invocation))
         {
             return Violations.Event(36, type, $"ends subagent '{id}' which was never announced in this run");
         }
@@ -95,7 +96,7 @@ internal sealed class SubagentTracker
 
     public void End(string id, AgUiEventType by)
     {
-        var invocation = invocations[id];
+        var invocation = invocations![id];
         invocation.IsActive = false;
         invocation.EndedBy = by;
         ActiveCount--;
@@ -103,7 +104,12 @@ internal sealed class SubagentTracker
 
     public SubagentInvocation? FirstActive()
     {
-        foreach (var invocation in order)
+        if (ActiveCount == 0)
+        {
+            return null;
+        }
+
+        foreach (var invocation in order!)
         {
             if (invocation.IsActive)
             {
@@ -116,9 +122,9 @@ internal sealed class SubagentTracker
 
     public void Reset()
     {
-        invocations.Clear();
-        order.Clear();
-        unannounced.Clear();
+        invocations?.Clear();
+        order?.Clear();
+        unannounced?.Clear();
         ActiveCount = 0;
     }
 }

@@ -127,6 +127,22 @@ public sealed class EventSequenceGuardTests
     }
 
     [Fact]
+    public void Create_AllocatesTrackerCollectionsOnlyOnFirstUse()
+    {
+        // A guard lives as long as its stream, idle ones included: it must not hold the collections of items, steps,
+        // subagents, activities and patches a run has not used (they were 2.1 KB, allocated up front).
+        var options = new EventSequenceGuardOptions { ExpectedThreadId = "t1", ExpectedRunId = "r1" };
+        _ = new EventSequenceGuard(options);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var guard = new EventSequenceGuard(options);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().BeLessThan(1_024);
+        GuardAssert.Legal(guard, RunStarted(), TextStart("m1"), TextContent("m1", "Hello"), TextEnd("m1"), RunFinished());
+    }
+
+    [Fact]
     public void Check_ContentOnOpenItems_AllocatesNothing()
     {
         var guard = new EventSequenceGuard();
