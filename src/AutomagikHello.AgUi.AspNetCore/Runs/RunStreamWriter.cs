@@ -303,7 +303,7 @@ internal sealed class RunStreamWriter : IDisposable
         }
         else if (_recorder is not null)
         {
-            // A failed run releases its claim so the interrupts can be answered again; nothing to report if that fails.
+            // A failed run puts its claims in doubt and frees the thread; nothing to report if that fails.
             await _recorder.RecordAsync(RunCompletion.Failed, null).ConfigureAwait(false);
         }
 

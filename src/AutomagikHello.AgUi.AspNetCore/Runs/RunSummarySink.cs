@@ -5,8 +5,8 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// <summary>
 /// The JSON resume endpoint's sink: summarises the run as its events pass (nothing is framed or parsed back) into a
 /// <see cref="RunSummary"/>: whether the run began, its terminal event, and the text of each message, kept up to
-/// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. Past the limit the run goes on (stopping it would release its claims
-/// and could repeat a side effect); the text so far stays and the summary says it was truncated.
+/// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. Past the limit the run goes on (stopping it would fail the run
+/// half-way and leave its answers in doubt); the text so far stays and the summary says it was truncated.
 /// </summary>
 internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
 {
