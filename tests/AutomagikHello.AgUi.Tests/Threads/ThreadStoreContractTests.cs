@@ -455,10 +455,7 @@ public abstract class ThreadStoreContractTests
     public async Task UpdateLease_Expire_ThenTheRunsLateFailure_LeavesItsClaimInDoubt()
     {
         var store = CreateStore();
-        await Interrupt(store, "r1", Approval("i1", "call-1"));
-        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
-        var now = T0 + TimeSpan.FromSeconds(1);
-        await store.UpdateLeaseAsync(Update("r2", LeaseUpdate.Expire, now)); // a cancel found r2's owner gone
+        var now = await ClaimedByARunWhoseLeaseACancelEndedAsync(store);
 
         var late = await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed, now));
         var retry = await store.BeginRunAsync(Begin("r3", now: now, Resolved("i1", """{"approved":true}""")));
@@ -471,10 +468,7 @@ public abstract class ThreadStoreContractTests
     public async Task UpdateLease_Expire_ThenTheDoubtIsSettled_TheRunsLateSuccessIsLeaseLostAndConsumesNothing()
     {
         var store = CreateStore();
-        await Interrupt(store, "r1", Approval("i1", "call-1"));
-        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
-        var now = T0 + TimeSpan.FromSeconds(1);
-        await store.UpdateLeaseAsync(Update("r2", LeaseUpdate.Expire, now));
+        var now = await ClaimedByARunWhoseLeaseACancelEndedAsync(store);
         var cancelled = await store.RecordDecisionAsync(Decide(Cancelled("i1"), now));
 
         var late = await store.CompleteRunAsync(Complete("r2", RunCompletion.Succeeded, now));
@@ -489,16 +483,23 @@ public abstract class ThreadStoreContractTests
     public async Task UpdateLease_Expire_ThenTheRunsLateSuccessBeforeAnyOtherWrite_RecordsItsEnd_SoTheAnswerIsNeverAppliedTwice()
     {
         var store = CreateStore();
-        await Interrupt(store, "r1", Approval("i1", "call-1"));
-        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
-        var now = T0 + TimeSpan.FromSeconds(1);
-        await store.UpdateLeaseAsync(Update("r2", LeaseUpdate.Expire, now));
+        var now = await ClaimedByARunWhoseLeaseACancelEndedAsync(store);
 
         var late = await store.CompleteRunAsync(Complete("r2", RunCompletion.Succeeded, now));
         var replay = await store.BeginRunAsync(Begin("r3", now: now, Resolved("i1", """{"approved":true}""")));
 
         late.Succeeded.Should().BeTrue("the run did end: its success is the truth about the answer");
         replay.Error!.Code.Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+    }
+
+    /// <summary>Run r2 claims i1, then a cancel finds r2's owner gone and ends its lease; returns when.</summary>
+    private async Task<DateTimeOffset> ClaimedByARunWhoseLeaseACancelEndedAsync(IThreadStore store)
+    {
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+        var now = T0 + TimeSpan.FromSeconds(1);
+        (await store.UpdateLeaseAsync(Update("r2", LeaseUpdate.Expire, now))).Succeeded.Should().BeTrue();
+        return now;
     }
 
     [Fact]
