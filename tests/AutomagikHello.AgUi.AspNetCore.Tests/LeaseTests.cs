@@ -188,6 +188,7 @@ public sealed class LeaseTests
 
         stream.Types[^1].Should().Be("RUN_ERROR");
         ((string?)stream.Last["code"]).Should().Be(AgUiErrorCodes.StoreUnavailable);
+        ((string?)stream.Last["message"]).Should().Contain("the thread is free", "what the retry below proves");
         ((string?)retry.Last["outcome"]!["type"]).Should().Be("success", "the lapsed lease left the thread free for the retry");
     }
 
