@@ -132,11 +132,10 @@ public sealed class LeaseTests
     {
         var agent = new GatedAgent();
         await using var host = await StartAsync(agent);
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(host.Client, thread, "r1");
-        var events = running.Events;
+        using var running = await StartRunAsync(host);
+        var (thread, events) = (running.Thread, running.Events);
         var store = host.Services.GetRequiredService<IThreadStore>();
-        var taken = (await WaitForLeaseAsync(store, thread)).ExpiresAt;
+        var taken = running.Lease.ExpiresAt;
 
         await Task.Delay(ShortLease * 2.5); // well past the lease it began with
         var view = await ThreadViewAsync(host, thread);
@@ -157,11 +156,9 @@ public sealed class LeaseTests
     {
         var agent = new GatedAgent();
         await using var host = await StartAsync(agent);
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(host.Client, thread, "r1");
-        var events = running.Events;
+        using var running = await StartRunAsync(host);
+        var (thread, events) = (running.Thread, running.Events);
         var store = host.Services.GetRequiredService<IThreadStore>();
-        await WaitForLeaseAsync(store, thread);
 
         // As if a cancel had found r1 unresponsive and another run had taken the thread.
         (await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = Key(thread), RunId = "r1", Update = LeaseUpdate.Expire, Now = DateTimeOffset.UtcNow })).Succeeded.Should().BeTrue();
@@ -198,10 +195,8 @@ public sealed class LeaseTests
         var agent = new GatedAgent();
         var store = new FlakyRenewalStore { FailingRenewals = 1 };
         await using var host = await StartAsync(agent, store);
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(host.Client, thread, "r1");
-        var events = running.Events;
-        await WaitForLeaseAsync(store, thread);
+        using var running = await StartRunAsync(host);
+        var (thread, events) = (running.Thread, running.Events);
 
         await Task.Delay(ShortLease * 2.5);
         agent.Release.SetResult();
@@ -261,10 +256,8 @@ public sealed class LeaseTests
         var agentB = new GatedAgent();
         await using var a = await StartAsync(new GatedAgent(), store);
         await using var b = await StartAsync(agentB, store);
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(b.Client, thread, "run-b");
-        var events = running.Events;
-        await WaitForLeaseAsync(store, thread);
+        using var running = await StartRunAsync(b, "run-b");
+        var (thread, events) = (running.Thread, running.Events);
 
         using var cancel = await a.Client.PostAsync($"{Path}/threads/{thread}/cancel", null);
 
@@ -311,10 +304,8 @@ public sealed class LeaseTests
             options => options.LeaseDuration = TimeSpan.FromSeconds(9),
             services => services.AddSingleton<IThreadStore>(store).AddSingleton<IRunCancellationBus>(new LostMessageBus()));
         await using var b = await StartAsync(agentB, store, TimeSpan.FromSeconds(9));
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(b.Client, thread, "run-b");
-        var events = running.Events;
-        await WaitForLeaseAsync(store, thread);
+        using var running = await StartRunAsync(b, "run-b");
+        var (thread, events) = (running.Thread, running.Events);
 
         var (status, body) = await CancelAsync(a, thread);
 
@@ -336,15 +327,28 @@ public sealed class LeaseTests
     }
 
     /// <summary>A run's response (disposing it closes the stream) and its events, read to the end in the background.</summary>
-    private sealed class Streaming(HttpResponseMessage response) : IDisposable
+    private sealed class Streaming(HttpResponseMessage response, string thread) : IDisposable
     {
+        public string Thread => thread;
+
         public Task<IReadOnlyList<JsonObject>> Events { get; } = Sse.ReadAllAsync(response);
+
+        /// <summary>The lease the run took (set by <see cref="StartRunAsync"/>).</summary>
+        public RunLease Lease { get; set; } = null!;
 
         public void Dispose() => response.Dispose();
     }
 
     private static async Task<Streaming> StreamingAsync(HttpClient client, string thread, string runId) =>
-        new(await client.SendAsync(Sse.RunRequest(Path, RunInputs.Json(thread, runId)), HttpCompletionOption.ResponseHeadersRead));
+        new(await client.SendAsync(Sse.RunRequest(Path, RunInputs.Json(thread, runId)), HttpCompletionOption.ResponseHeadersRead), thread);
+
+    /// <summary>Starts run <paramref name="runId"/> of <paramref name="host"/> on a new thread, streaming, once it holds its lease.</summary>
+    private static async Task<Streaming> StartRunAsync(TestHost host, string runId = "r1")
+    {
+        var running = await StreamingAsync(host.Client, RunInputs.NewThreadId(), runId);
+        running.Lease = await WaitForLeaseAsync(host.Services.GetRequiredService<IThreadStore>(), running.Thread);
+        return running;
+    }
 
     private static async Task<(HttpStatusCode Status, JsonNode? Body)> CancelAsync(TestHost host, string thread)
     {
