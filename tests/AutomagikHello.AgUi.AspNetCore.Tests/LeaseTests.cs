@@ -61,6 +61,60 @@ public sealed class LeaseTests
         }
     }
 
+    /// <summary>
+    /// Delegates to an in-memory store; a begin can be held after its lease is written (before the run is set up), and
+    /// the store says when a cancel flags a lease.
+    /// </summary>
+    private sealed class HeldBeginStore : IThreadStore
+    {
+        private readonly InMemoryThreadStore _inner = new();
+
+        public TaskCompletionSource Begun { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource ReleaseBegin { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource CancelFlagged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
+
+        public async ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
+        {
+            var result = await _inner.BeginRunAsync(request, cancellationToken);
+            Begun.TrySetResult();
+            await ReleaseBegin.Task;
+            return result;
+        }
+
+        public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default) => _inner.CompleteRunAsync(request, cancellationToken);
+
+        public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default) => _inner.RecordDecisionAsync(request, cancellationToken);
+
+        public async ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
+        {
+            var result = await _inner.UpdateLeaseAsync(request, cancellationToken);
+            if (request.Update == LeaseUpdate.RequestCancel)
+            {
+                CancelFlagged.TrySetResult();
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>A bus whose messages never arrive (a slow or partitioned network): only the lease reaches the owner.</summary>
+    private sealed class LostMessageBus : IRunCancellationBus
+    {
+        public ValueTask PublishAsync(RunCancellation cancellation, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask<IAsyncDisposable> SubscribeAsync(Action<RunCancellation> handler, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult<IAsyncDisposable>(new Nothing());
+
+        private sealed class Nothing : IAsyncDisposable
+        {
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
     private static Task<TestHost> StartAsync(GatedAgent agent, IThreadStore? store = null, TimeSpan? lease = null) =>
         TestHost.StartAsync(
             app => app.MapAgUi(Path, agent.RunAsync),
@@ -78,11 +132,10 @@ public sealed class LeaseTests
     {
         var agent = new GatedAgent();
         await using var host = await StartAsync(agent);
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(host.Client, thread, "r1");
-        var events = running.Events;
+        using var running = await StartRunAsync(host);
+        var (thread, events) = (running.Thread, running.Events);
         var store = host.Services.GetRequiredService<IThreadStore>();
-        var taken = (await WaitForLeaseAsync(store, thread)).ExpiresAt;
+        var taken = running.Lease.ExpiresAt;
 
         await Task.Delay(ShortLease * 2.5); // well past the lease it began with
         var view = await ThreadViewAsync(host, thread);
@@ -103,11 +156,9 @@ public sealed class LeaseTests
     {
         var agent = new GatedAgent();
         await using var host = await StartAsync(agent);
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(host.Client, thread, "r1");
-        var events = running.Events;
+        using var running = await StartRunAsync(host);
+        var (thread, events) = (running.Thread, running.Events);
         var store = host.Services.GetRequiredService<IThreadStore>();
-        await WaitForLeaseAsync(store, thread);
 
         // As if a cancel had found r1 unresponsive and another run had taken the thread.
         (await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = Key(thread), RunId = "r1", Update = LeaseUpdate.Expire, Now = DateTimeOffset.UtcNow })).Succeeded.Should().BeTrue();
@@ -134,6 +185,7 @@ public sealed class LeaseTests
 
         stream.Types[^1].Should().Be("RUN_ERROR");
         ((string?)stream.Last["code"]).Should().Be(AgUiErrorCodes.StoreUnavailable);
+        ((string?)stream.Last["message"]).Should().Contain("the thread is free", "what the retry below proves");
         ((string?)retry.Last["outcome"]!["type"]).Should().Be("success", "the lapsed lease left the thread free for the retry");
     }
 
@@ -143,10 +195,8 @@ public sealed class LeaseTests
         var agent = new GatedAgent();
         var store = new FlakyRenewalStore { FailingRenewals = 1 };
         await using var host = await StartAsync(agent, store);
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(host.Client, thread, "r1");
-        var events = running.Events;
-        await WaitForLeaseAsync(store, thread);
+        using var running = await StartRunAsync(host);
+        var (thread, events) = (running.Thread, running.Events);
 
         await Task.Delay(ShortLease * 2.5);
         agent.Release.SetResult();
@@ -163,8 +213,8 @@ public sealed class LeaseTests
         await using var host = await StartAsync(agent);
         var thread = RunInputs.NewThreadId();
         var store = host.Services.GetRequiredService<IThreadStore>();
-        // Another process took the thread for a minute, then died: it never renews.
-        await store.BeginRunAsync(new BeginRunRequest { Key = Key(thread), RunId = "crashed", InstanceId = "dead-host", LeaseDuration = TimeSpan.FromMinutes(1), Now = DateTimeOffset.UtcNow });
+        // Another process took the thread for a minute, half a minute ago, then died: it never renewed.
+        await store.BeginRunAsync(new BeginRunRequest { Key = Key(thread), RunId = "crashed", InstanceId = "dead-host", LeaseDuration = TimeSpan.FromMinutes(1), Now = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(30) });
 
         using var cancel = await host.Client.PostAsync($"{Path}/threads/{thread}/cancel", null);
         var view = await ThreadViewAsync(host, thread);
@@ -188,8 +238,9 @@ public sealed class LeaseTests
         var thread = RunInputs.NewThreadId();
         var store = host.Services.GetRequiredService<IThreadStore>();
         var instance = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AgUiOptions>>().Value.InstanceId;
-        // A run of this instance ended while the store was down: its lease is still there, and no local run has it.
-        await store.BeginRunAsync(new BeginRunRequest { Key = Key(thread), RunId = "unrecorded", InstanceId = instance, LeaseDuration = TimeSpan.FromMinutes(1), Now = DateTimeOffset.UtcNow });
+        // A run of this instance ended while the store was down: its lease is still there (last renewed half a minute
+        // ago), and no local run has it.
+        await store.BeginRunAsync(new BeginRunRequest { Key = Key(thread), RunId = "unrecorded", InstanceId = instance, LeaseDuration = TimeSpan.FromMinutes(1), Now = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(30) });
 
         var (status, body) = await CancelAsync(host, thread);
 
@@ -205,16 +256,61 @@ public sealed class LeaseTests
         var agentB = new GatedAgent();
         await using var a = await StartAsync(new GatedAgent(), store);
         await using var b = await StartAsync(agentB, store);
-        var thread = RunInputs.NewThreadId();
-        using var running = await StreamingAsync(b.Client, thread, "run-b");
-        var events = running.Events;
-        await WaitForLeaseAsync(store, thread);
+        using var running = await StartRunAsync(b, "run-b");
+        var (thread, events) = (running.Thread, running.Events);
 
         using var cancel = await a.Client.PostAsync($"{Path}/threads/{thread}/cancel", null);
 
         cancel.StatusCode.Should().Be(HttpStatusCode.Accepted, await cancel.Content.ReadAsStringAsync());
         var body = JsonNode.Parse(await cancel.Content.ReadAsStringAsync())!;
         ((string?)body["status"]).Should().Be("cancelled", "B saw the request at its renewal and ended the run");
+        var stream = await events.WaitAsync(Patience);
+        ((string?)stream[^1]["outcome"]!["type"]).Should().Be("cancelled");
+        (await store.GetAsync(Key(thread)))!.Lease.Should().BeNull("B recorded the cancelled end");
+    }
+
+    [Fact]
+    public async Task Cancel_BetweenTheRunsBeginAndItsSetUp_CancelsTheRunAndNeverEndsItsLiveLease()
+    {
+        var agent = new GatedAgent();
+        var store = new HeldBeginStore();
+        await using var host = await StartAsync(agent, store, TimeSpan.FromSeconds(15));
+        var thread = RunInputs.NewThreadId();
+        var starting = StreamingAsync(host.Client, thread, "r1");
+        await store.Begun.Task.WaitAsync(Patience); // the lease is written; the run is not yet registered or renewing
+
+        var cancelling = CancelAsync(host, thread);
+        await store.CancelFlagged.Task.WaitAsync(Patience);
+        store.ReleaseBegin.SetResult();
+        var (status, body) = await cancelling.WaitAsync(Patience);
+        using var running = await starting.WaitAsync(Patience);
+        var stream = await running.Events.WaitAsync(Patience);
+
+        status.Should().Be(HttpStatusCode.Accepted, body?.ToJsonString());
+        ((string?)body!["status"]).Should().Be("cancelled", "the run was alive: its lease must not be ended under it");
+        stream.Types()[^1].Should().Be("RUN_FINISHED", string.Join(' ', stream.Types()));
+        ((string?)stream[^1]["outcome"]!["type"]).Should().Be("cancelled");
+        (await store.GetAsync(Key(thread)))!.Lease.Should().BeNull("the run recorded its cancelled end");
+    }
+
+    [Fact]
+    public async Task Cancel_WithABusWhoseMessageIsLost_RunOfALiveRenewingInstance_IsCancelledNotReleased()
+    {
+        var store = new InMemoryThreadStore();
+        var agentB = new GatedAgent();
+        // B renews every 3 s: far longer than a bus answer takes, so only its renewal can answer the cancel.
+        await using var a = await TestHost.StartAsync(
+            app => app.MapAgUi(Path, new GatedAgent().RunAsync),
+            options => options.LeaseDuration = TimeSpan.FromSeconds(9),
+            services => services.AddSingleton<IThreadStore>(store).AddSingleton<IRunCancellationBus>(new LostMessageBus()));
+        await using var b = await StartAsync(agentB, store, TimeSpan.FromSeconds(9));
+        using var running = await StartRunAsync(b, "run-b");
+        var (thread, events) = (running.Thread, running.Events);
+
+        var (status, body) = await CancelAsync(a, thread);
+
+        status.Should().Be(HttpStatusCode.Accepted, body?.ToJsonString());
+        ((string?)body!["status"]).Should().Be("cancelled", "B renews: it is alive, and answered at its renewal");
         var stream = await events.WaitAsync(Patience);
         ((string?)stream[^1]["outcome"]!["type"]).Should().Be("cancelled");
         (await store.GetAsync(Key(thread)))!.Lease.Should().BeNull("B recorded the cancelled end");
@@ -231,15 +327,28 @@ public sealed class LeaseTests
     }
 
     /// <summary>A run's response (disposing it closes the stream) and its events, read to the end in the background.</summary>
-    private sealed class Streaming(HttpResponseMessage response) : IDisposable
+    private sealed class Streaming(HttpResponseMessage response, string thread) : IDisposable
     {
+        public string Thread => thread;
+
         public Task<IReadOnlyList<JsonObject>> Events { get; } = Sse.ReadAllAsync(response);
+
+        /// <summary>The lease the run took (set by <see cref="StartRunAsync"/>).</summary>
+        public RunLease Lease { get; set; } = null!;
 
         public void Dispose() => response.Dispose();
     }
 
     private static async Task<Streaming> StreamingAsync(HttpClient client, string thread, string runId) =>
-        new(await client.SendAsync(Sse.RunRequest(Path, RunInputs.Json(thread, runId)), HttpCompletionOption.ResponseHeadersRead));
+        new(await client.SendAsync(Sse.RunRequest(Path, RunInputs.Json(thread, runId)), HttpCompletionOption.ResponseHeadersRead), thread);
+
+    /// <summary>Starts run <paramref name="runId"/> of <paramref name="host"/> on a new thread, streaming, once it holds its lease.</summary>
+    private static async Task<Streaming> StartRunAsync(TestHost host, string runId = "r1")
+    {
+        var running = await StreamingAsync(host.Client, RunInputs.NewThreadId(), runId);
+        running.Lease = await WaitForLeaseAsync(host.Services.GetRequiredService<IThreadStore>(), running.Thread);
+        return running;
+    }
 
     private static async Task<(HttpStatusCode Status, JsonNode? Body)> CancelAsync(TestHost host, string thread)
     {

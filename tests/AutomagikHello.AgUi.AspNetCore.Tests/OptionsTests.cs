@@ -34,6 +34,8 @@ public sealed class OptionsTests
         { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxPendingRequestBodyBytes = 0 },
         { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxPendingRequestBodyBytes = o.MaxRequestBodyBytes },
         { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxRequestBodyBytes = 100L * 1024 * 1024 },
+        { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxPendingRequestBodyBytes = o.MaxRequestBodyBytes + (64 * 1024) - 1 },
+        { nameof(AgUiOptions.MaxPendingRequestBodyBytes), o => o.MaxPendingRequestBodyBytes = long.MinValue },
         { nameof(AgUiOptions.MaxMessages), o => o.MaxMessages = 0 },
         { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.Zero },
         { nameof(AgUiOptions.HeartbeatInterval), o => o.HeartbeatInterval = TimeSpan.FromSeconds(-1) },
@@ -59,6 +61,14 @@ public sealed class OptionsTests
         var start = () => app.StartAsync();
 
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("AgUiOptions." + option);
+    }
+
+    [Fact]
+    public void AgUiOptions_PendingBodyBytesOfExactlyOneLargestBodyPlus64KiB_IsValid()
+    {
+        var options = new AgUiOptions { MaxRequestBodyBytes = 1000, MaxPendingRequestBodyBytes = 1000 + (64 * 1024) };
+
+        new AgUiOptionsValidator().Validate(null, options).Succeeded.Should().BeTrue();
     }
 
     [Fact]

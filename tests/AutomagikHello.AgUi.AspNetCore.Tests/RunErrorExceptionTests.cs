@@ -46,7 +46,7 @@ public sealed class RunErrorExceptionTests
     }
 
     [Fact]
-    public async Task Resume_AgentReportsAnError_ReleasesTheClaimSoTheSameAnswerIsAcceptedOnRetry()
+    public async Task Resume_AgentReportsAnError_PutsTheClaimInDoubt_SoTheSameAnswerIsRefusedOnRetry()
     {
         // The agent fails while acting on the answer when the input says so: an honest, scripted failure.
         await using var host = await TestHost.StartAsync(async (run, _) =>
@@ -78,8 +78,8 @@ public sealed class RunErrorExceptionTests
 
         failed.Types.Should().Equal("RUN_STARTED", "RUN_ERROR");
         ((string?)failed.Last["code"]).Should().Be("ENGINE_FAILED");
-        retried.Types.Should().Equal("RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED");
-        ((string?)retried.Last["outcome"]!["type"]).Should().Be("success");
+        retried.Types.Should().Equal("RUN_ERROR");
+        ((string?)retried.Last["code"]).Should().Be(ThreadErrorCodes.ResumeInDoubt, "the agent ran with the answer before it failed");
     }
 
     [Theory]

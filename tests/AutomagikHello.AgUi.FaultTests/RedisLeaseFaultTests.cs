@@ -7,7 +7,8 @@ namespace AutomagikHello.AgUi.FaultTests;
 
 /// <summary>
 /// Two demo processes on one Redis; the one running a run is SIGKILLed (so each test starts its own pair): the other
-/// sees the thread free within the lease, and a cancel through it frees the thread at once.
+/// sees the thread free within the lease, and a cancel through it frees the thread as soon as the dead owner's renewal
+/// is missed.
 /// </summary>
 public sealed class RedisLeaseFaultTests(ITestOutputHelper output) : IDisposable
 {
@@ -18,15 +19,8 @@ public sealed class RedisLeaseFaultTests(ITestOutputHelper output) : IDisposable
     [RedisFact]
     public async Task Sigkill_MidRun_TheOtherInstanceSeesTheThreadFreeWithinTheLease()
     {
-        var threadId = AgUiCalls.NewThreadId();
-        var settings = Settings();
-        await using var a = await DemoProcess.StartReadyAsync(settings, _temp.Path);
-        await using var b = await DemoProcess.StartReadyAsync(settings, _temp.Path);
-        using (var talking = await AgUiCalls.StartSlowRunAsync(b.Client, threadId, "r1"))
-        {
-            b.Kill();
-        }
-
+        var (a, threadId) = await KillTheOwnerMidRunAsync();
+        await using var survivor = a;
         var killedAt = Stopwatch.GetTimestamp();
         var seconds = await AgUiCalls.WaitUntilNotRunningAsync(a.Client, threadId, killedAt, TimeSpan.FromSeconds(60));
         using var next = await AgUiCalls.StartSlowRunAsync(a.Client, threadId, "r2");
@@ -36,17 +30,10 @@ public sealed class RedisLeaseFaultTests(ITestOutputHelper output) : IDisposable
     }
 
     [RedisFact]
-    public async Task Sigkill_MidRun_CancelThroughTheOtherInstance_FreesTheThreadAtOnce()
+    public async Task Sigkill_MidRun_CancelThroughTheOtherInstance_FreesTheThreadOnceARenewalIsMissed()
     {
-        var threadId = AgUiCalls.NewThreadId();
-        var settings = Settings();
-        await using var a = await DemoProcess.StartReadyAsync(settings, _temp.Path);
-        await using var b = await DemoProcess.StartReadyAsync(settings, _temp.Path);
-        using (var talking = await AgUiCalls.StartSlowRunAsync(b.Client, threadId, "r1"))
-        {
-            b.Kill();
-        }
-
+        var (a, threadId) = await KillTheOwnerMidRunAsync();
+        await using var survivor = a;
         var started = Stopwatch.GetTimestamp();
         var (status, body) = await AgUiCalls.CancelSlowAsync(a.Client, threadId);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -56,10 +43,36 @@ public sealed class RedisLeaseFaultTests(ITestOutputHelper output) : IDisposable
 
         Report($"Redis: cancel of a dead run answered in {seconds:F1} s");
         status.Should().Be(HttpStatusCode.Accepted, body?.ToJsonString());
-        ((string?)body!["status"]).Should().Be("released", "nobody answered on the bus");
+        ((string?)body!["status"]).Should().Be("released", "the killed owner missed its renewal");
         body["runIds"]!.AsArray().Select(r => (string?)r).Should().Equal("r1");
         ((string?)view["status"]).Should().Be("idle", view.ToJsonString());
         again.Should().Be(HttpStatusCode.NotFound, "the dead run is not named again");
+    }
+
+    /// <summary>
+    /// Starts two demo processes on one Redis, starts run r1 on a new thread through B and SIGKILLs B mid-run; returns A
+    /// (the caller disposes it) and the thread.
+    /// </summary>
+    private async Task<(DemoProcess A, string ThreadId)> KillTheOwnerMidRunAsync()
+    {
+        var threadId = AgUiCalls.NewThreadId();
+        var settings = Settings();
+        var a = await DemoProcess.StartReadyAsync(settings, _temp.Path);
+        try
+        {
+            await using var b = await DemoProcess.StartReadyAsync(settings, _temp.Path);
+            using (var talking = await AgUiCalls.StartSlowRunAsync(b.Client, threadId, "r1"))
+            {
+                b.Kill();
+            }
+
+            return (a, threadId);
+        }
+        catch
+        {
+            await a.DisposeAsync();
+            throw;
+        }
     }
 
     private static Dictionary<string, string> Settings()

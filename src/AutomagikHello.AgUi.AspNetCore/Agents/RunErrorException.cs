@@ -8,8 +8,9 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// message for the client: it must not carry secrets.
 /// </summary>
 /// <remarks>
-/// Like any failed run, the thread is released and interrupts the run had claimed are open again, so a retry run on
-/// the same thread is accepted. AG-UI 1.0's <c>RUN_ERROR</c> has no <c>retryable</c> member (its schema is closed):
+/// Like any failed run, the thread is released and interrupts the run had claimed are in doubt (the run may have acted
+/// on their answers): a retry of the same answers is <c>RESUME_IN_DOUBT</c> until they are cancelled or re-approved; a
+/// run that claimed nothing can simply be retried. AG-UI 1.0's <c>RUN_ERROR</c> has no <c>retryable</c> member (its schema is closed):
 /// whether a code is worth retrying is part of that code's documented contract.
 /// </remarks>
 public sealed class RunErrorException : Exception

@@ -79,11 +79,13 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
     }
 
     /// <summary>
-    /// Cancels the run holding the thread's live lease in another instance or process, if any. Its owner is asked twice:
-    /// through the lease (it sees the request at its next renewal) and through the bus when there is one (at once). It
-    /// answers by ending the run, which releases the lease. An owner that does not answer by the time its lease is
-    /// overdue for renewal (or within <see cref="BusAnswerWait"/> of a bus message) is gone: its lease is ended now, so
-    /// the thread is free, and its end stays unrecorded for the next begin to judge.
+    /// Cancels the run holding the thread's live lease in another instance or process (or in this one, before the run is
+    /// registered or after it ended without its end recorded), if any. Its owner is asked through the lease (it sees the
+    /// request at its next renewal), through the bus when there is one (at once), and, for a run of this process, by
+    /// stopping it as soon as it is registered. It answers by ending the run, which releases the lease. Only a missed
+    /// renewal proves the owner gone: when the lease is still not renewed <see cref="RenewalGrace"/> after its renewal
+    /// was due, it is ended now, so the thread is free, and the run's end stays unrecorded for the next begin to judge.
+    /// A live owner renews, so its lease is never ended here, however slow the bus.
     /// </summary>
     private static async Task<(IReadOnlyList<string> RunIds, string Status)> CancelElsewhereAsync(IServiceProvider services, ThreadKey key, ILogger logger, CancellationToken cancellationToken)
     {
@@ -97,9 +99,10 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
             return ([], CancelRunResponse.Cancelling);
         }
 
-        // A lease of this instance naming no local run: the run ended without its end recorded (the store failed), so
-        // nobody will answer.
+        // A lease of this instance naming no local run: the run has begun but is not registered yet, or it ended without
+        // its end recorded (the store failed). Its renewals tell the two apart.
         var own = string.Equals(lease.InstanceId, options.InstanceId, StringComparison.Ordinal);
+        var registry = own ? services.GetRequiredService<ActiveRunRegistry>() : null;
 
         var runId = lease.RunId;
         var asked = await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = key, RunId = runId, Update = LeaseUpdate.RequestCancel, Now = now }, cancellationToken).ConfigureAwait(false);
@@ -108,12 +111,10 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
             return ([], CancelRunResponse.Cancelling); // it ended meanwhile
         }
 
-        var deadline = own ? now : (lease.RenewedAt ?? now) + options.RenewalInterval + RenewalGrace;
         if (!own && services.GetService<IRunCancellationBus>() is { } bus)
         {
             await bus.PublishAsync(new RunCancellation(key, runId), cancellationToken).ConfigureAwait(false);
             RunLog.CancelPublished(logger, key.ThreadId, runId);
-            deadline = Min(deadline, now + BusAnswerWait);
         }
 
         while (true)
@@ -124,11 +125,13 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
                 return ([runId], CancelRunResponse.Cancelled);
             }
 
-            if (clock.GetUtcNow() >= deadline)
+            // The lease as last renewed decides (the owner may have renewed since the cancel began): overdue means gone.
+            if (clock.GetUtcNow() >= RenewalOverdueAt(held, options))
             {
                 break;
             }
 
+            registry?.Cancel(key, runId);
             await Task.Delay(AnswerPollInterval, clock, cancellationToken).ConfigureAwait(false);
         }
 
@@ -140,15 +143,18 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
 
         RunLog.CancelReleasedLease(logger, key.ThreadId, runId, lease.InstanceId);
         return ([runId], CancelRunResponse.Released);
-
-        static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
     }
+
+    /// <summary>
+    /// When a lease's owner is proven gone: its renewal was due one renewal interval after the last one (or after the
+    /// begin), plus <see cref="RenewalGrace"/>; never before the lease would have lapsed anyway when no renewal time is
+    /// recorded.
+    /// </summary>
+    private static DateTimeOffset RenewalOverdueAt(RunLease lease, AgUiOptions options) =>
+        lease.RenewedAt is { } renewed ? renewed + options.RenewalInterval + RenewalGrace : lease.ExpiresAt;
 
     /// <summary>How late a renewal may be before its owner is taken as gone (timers and store writes are not punctual).</summary>
     internal static readonly TimeSpan RenewalGrace = TimeSpan.FromSeconds(1);
-
-    /// <summary>How long a live owner reached through the bus has to end its run (it takes milliseconds).</summary>
-    internal static readonly TimeSpan BusAnswerWait = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan AnswerPollInterval = TimeSpan.FromMilliseconds(50);
 

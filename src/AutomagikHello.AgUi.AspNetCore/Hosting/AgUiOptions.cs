@@ -50,7 +50,7 @@ public sealed class AgUiOptions
     /// <summary>
     /// The most message text, in UTF-8 bytes, the JSON summary of <c>POST {agent}/threads/{threadId}/resume</c>
     /// keeps (each message also counts 16 bytes for itself). Past it the run goes on to its end (stopping it would
-    /// release its claims and could repeat a side effect); the summary keeps the text so far and says
+    /// fail the run half-way and leave its answers in doubt); the summary keeps the text so far and says
     /// <c>truncated</c> (<see cref="AgUiErrorCodes.SummaryTruncated"/>), with the outcome, interrupts, result and
     /// error whole. Default 1 MiB; must be 0 or more.
     /// </summary>

@@ -16,7 +16,8 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
             Fail(ref failures, nameof(AgUiOptions.MaxRequestBodyBytes), options.MaxRequestBodyBytes, $"between 1 and {Array.MaxLength} bytes");
         }
 
-        if (options.MaxPendingRequestBodyBytes - PooledBodyBuffer.MaxChunkBytes < options.MaxRequestBodyBytes)
+        // Subtracted on the pending side, checked first so it cannot overflow: room for one body of the largest size.
+        if (options.MaxPendingRequestBodyBytes < PooledBodyBuffer.MaxChunkBytes || options.MaxPendingRequestBodyBytes - PooledBodyBuffer.MaxChunkBytes < options.MaxRequestBodyBytes)
         {
             Fail(ref failures, nameof(AgUiOptions.MaxPendingRequestBodyBytes), options.MaxPendingRequestBodyBytes,
                 $"at least MaxRequestBodyBytes + {PooledBodyBuffer.MaxChunkBytes} (room for one body of the largest size)");

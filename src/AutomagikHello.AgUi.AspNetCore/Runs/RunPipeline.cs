@@ -163,7 +163,7 @@ internal sealed class RunPipeline
             // Should the writer itself have failed, the agent must not run on: stop it (a no-op once the stream ended).
             queue.TryStop(RunStopReason.Ended);
 
-            // A dropped client (no terminal event) releases the run's claim: the interrupts can be answered again.
+            // A dropped client (no terminal event) fails the run: the thread is free, its claims are in doubt.
             if (!recorder.HasRecorded)
             {
                 await recorder.RecordAsync(RunCompletion.Failed, null).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal sealed class RunStreamWriter : IDisposable
     private const string AgentErrorMessage = "The agent failed while running.";
     private const string ProtocolViolationMessage = "The agent emitted an event sequence that AG-UI does not allow.";
     private const string LeaseLostMessage = "The run no longer holds its thread (its lease lapsed or a cancel found its owner unresponsive); it was stopped and its end was not recorded.";
-    private const string LeaseLapsedMessage = "The thread store could not be reached to renew the run's lease; the run was stopped when the lease lapsed and its end was not recorded. The thread is free: retry the run.";
+    private const string LeaseLapsedMessage = "The thread store could not be reached to renew the run's lease; the run was stopped when the lease lapsed and its end was not recorded. The lease has lapsed, so the thread is free (once the store is back): retry the run; answers it had claimed are in doubt (cancel or re-approve them).";
 
     private readonly IRunEventSink _sink;
     private readonly RunEventQueue _queue;
@@ -303,7 +303,7 @@ internal sealed class RunStreamWriter : IDisposable
         }
         else if (_recorder is not null)
         {
-            // A failed run releases its claim so the interrupts can be answered again; nothing to report if that fails.
+            // A failed run puts its claims in doubt and frees the thread; nothing to report if that fails.
             await _recorder.RecordAsync(RunCompletion.Failed, null).ConfigureAwait(false);
         }
 

@@ -4,9 +4,10 @@ namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// The JSON resume endpoint's sink: summarises the run as its events pass (nothing is framed or parsed back) into a
-/// <see cref="RunSummary"/>: whether the run began, its terminal event, and the text of each message, kept up to
-/// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. Past the limit the run goes on (stopping it would release its claims
-/// and could repeat a side effect); the text so far stays and the summary says it was truncated.
+/// <see cref="RunSummary"/>: whether the run began, its terminal event, and the text of each message (streamed, or in
+/// <c>TEXT_MESSAGE_CHUNK</c>s; ended or not, in the order they began), kept up to
+/// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. Past the limit the run goes on (stopping it would fail the run
+/// half-way and leave its answers in doubt); the text so far stays and the summary says it was truncated.
 /// </summary>
 internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
 {
@@ -14,7 +15,8 @@ internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
     internal const int MessageOverheadBytes = 16;
 
     private readonly Dictionary<string, StringBuilder> _open = new(StringComparer.Ordinal);
-    private readonly List<string> _ended = [];
+    private readonly List<StringBuilder> _messages = [];
+    private StringBuilder? _lastChunked;
     private long _remaining = maxTextBytes;
     private bool _truncated;
     private AgUiEvent? _terminal;
@@ -30,14 +32,23 @@ internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
         ReceivedAny = true;
         switch (agUiEvent)
         {
-            case TextMessageStartEvent start when Charge(MessageOverheadBytes):
-                _open[start.MessageId] = new StringBuilder();
+            case TextMessageStartEvent start:
+                Begin(start.MessageId);
                 break;
-            case TextMessageContentEvent content when _open.TryGetValue(content.MessageId, out var text) && Charge(Encoding.UTF8.GetByteCount(content.Delta)):
-                text.Append(content.Delta);
+            case TextMessageContentEvent content when _open.TryGetValue(content.MessageId, out var text):
+                Append(text, content.Delta);
                 break;
-            case TextMessageEndEvent end when _open.Remove(end.MessageId, out var done):
-                _ended.Add(done.ToString());
+            case TextMessageEndEvent end:
+                _open.Remove(end.MessageId);
+                break;
+            case TextMessageChunkEvent chunk:
+                // A chunk with a new id begins a message (no end event ever comes); one without an id continues the last.
+                _lastChunked = chunk.MessageId is { } id ? (_open.GetValueOrDefault(id) ?? Begin(id)) : _lastChunked;
+                if (_lastChunked is { } chunked && !string.IsNullOrEmpty(chunk.Delta))
+                {
+                    Append(chunked, chunk.Delta);
+                }
+
                 break;
             case RunStartedEvent:
                 Started = true;
@@ -84,7 +95,7 @@ internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
                 Interrupts = (finished.Outcome as InterruptOutcome)?.Interrupts,
                 Result = finished.Result,
                 Truncated = truncated,
-                Messages = _ended,
+                Messages = Texts(),
             },
             RunErrorEvent error => new RunSummary
             {
@@ -94,11 +105,35 @@ internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
                 ErrorCode = error.Code,
                 ErrorMessage = error.Message,
                 Truncated = truncated,
-                Messages = _ended,
+                Messages = Texts(),
             },
-            _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = "error", ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Truncated = truncated, Messages = _ended },
+            _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = "error", ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Truncated = truncated, Messages = Texts() },
         };
     }
+
+    /// <summary>Opens message <paramref name="messageId"/>, if it fits; <see langword="null"/> otherwise.</summary>
+    private StringBuilder? Begin(string messageId)
+    {
+        if (!Charge(MessageOverheadBytes))
+        {
+            return null;
+        }
+
+        var text = new StringBuilder();
+        _open[messageId] = text;
+        _messages.Add(text);
+        return text;
+    }
+
+    private void Append(StringBuilder text, string delta)
+    {
+        if (Charge(Encoding.UTF8.GetByteCount(delta)))
+        {
+            text.Append(delta);
+        }
+    }
+
+    private List<string> Texts() => _messages.ConvertAll(static text => text.ToString());
 
     /// <summary>Takes <paramref name="bytes"/> from what is left; once something does not fit, nothing more is kept.</summary>
     private bool Charge(int bytes)

@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.Threads;
 /// <summary>
 /// Limits the time a payload (the client's) can make a schema's regular expressions take: every regular expression of
 /// <c>pattern</c> (also inside <c>propertyNames</c>) and <c>patternProperties</c> matches with
-/// <see cref="MatchTimeout"/>, and no <c>pattern</c> starts once the evaluation has run for
+/// <see cref="MatchTimeout"/>, and no match of either starts once the evaluation has run for
 /// <see cref="EvaluationBudget"/>. Going over either throws <see cref="RegexMatchTimeoutException"/>, which the
 /// validator turns into a refusal.
 /// </summary>
@@ -42,14 +42,16 @@ internal static class PatternTimeBudget
         regex.MatchTimeout == Regex.InfiniteMatchTimeout ? new(regex.ToString(), regex.Options, MatchTimeout) : regex;
 
     /// <summary>
-    /// Bounds the regular expressions of a built <c>patternProperties</c> keyword in place. (Its handler cannot be
-    /// replaced like <see cref="BoundedPatternKeyword"/>: other keywords depend on its exact type.)
+    /// Bounds the regular expressions of a built <c>patternProperties</c> keyword in place: each match is timed out and
+    /// none starts once the evaluation has used its budget (the keyword matches every pattern against every property
+    /// name inside one evaluation step). Its handler cannot be replaced like <see cref="BoundedPatternKeyword"/>: other
+    /// keywords depend on its exact type.
     /// </summary>
     public static void BoundPatternProperties(KeywordData keyword)
     {
-        if (keyword.Value is Dictionary<string, Regex> patterns && patterns.Values.Any(r => r.MatchTimeout == Regex.InfiniteMatchTimeout))
+        if (keyword.Value is Dictionary<string, Regex> patterns && patterns.Values.Any(r => r is not BudgetedRegex))
         {
-            keyword.Value = patterns.ToDictionary(p => p.Key, p => Bound(p.Value), StringComparer.Ordinal);
+            keyword.Value = patterns.ToDictionary(p => p.Key, Regex (p) => p.Value as BudgetedRegex ?? new BudgetedRegex(Bound(p.Value)), StringComparer.Ordinal);
         }
     }
 
@@ -74,5 +76,43 @@ internal sealed class BoundedPatternKeyword : PatternKeyword
     {
         PatternTimeBudget.Check();
         return base.Evaluate(keyword, context);
+    }
+}
+
+/// <summary>
+/// A regular expression that checks <see cref="PatternTimeBudget"/> before every match, then matches with a bounded
+/// one. For matches made inside a library keyword (<c>patternProperties</c>), where no keyword of ours runs between them.
+/// </summary>
+internal sealed class BudgetedRegex : Regex
+{
+    public BudgetedRegex(Regex bounded)
+    {
+        pattern = bounded.ToString();
+        roptions = bounded.Options;
+        internalMatchTimeout = bounded.MatchTimeout;
+        capsize = 1;
+        factory = new Factory(bounded);
+    }
+
+    private sealed class Factory(Regex bounded) : RegexRunnerFactory
+    {
+        protected override RegexRunner CreateInstance() => new Runner(bounded);
+    }
+
+    /// <summary>Reports the bounded expression's first match from the start position (only the whole match, group 0).</summary>
+    private sealed class Runner(Regex bounded) : RegexRunner
+    {
+        protected override void Scan(ReadOnlySpan<char> text)
+        {
+            PatternTimeBudget.Check();
+            foreach (var match in bounded.EnumerateMatches(text, runtextstart))
+            {
+                Capture(0, match.Index, match.Index + match.Length);
+                runtextpos = match.Index + match.Length;
+                return;
+            }
+
+            runtextpos = text.Length;
+        }
     }
 }

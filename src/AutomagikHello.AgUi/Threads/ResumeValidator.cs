@@ -135,7 +135,7 @@ internal static class ResumeValidator
     /// <summary>The refusal of an answer to an interrupt in doubt: what happened and the two ways out.</summary>
     public static ThreadStoreError InDoubt(PendingInterrupt target) => new(
         ThreadErrorCodes.ResumeInDoubt,
-        $"Interrupt '{target.Interrupt.Id}' is in doubt: run '{target.InDoubtRunId}' claimed it and its end was never recorded, so its answer may already have been acted on. " +
+        $"Interrupt '{target.Interrupt.Id}' is in doubt: run '{target.InDoubtRunId}' claimed it and failed or never recorded its end, so its answer may already have been acted on. " +
         $"Cancel it, or re-approve it (POST .../interrupts/{target.Interrupt.Id} with \"reapprove\": true) and resume again.");
 
     /// <summary>Checks one answer against its interrupt: expiry, payload on cancel, the response schema.</summary>

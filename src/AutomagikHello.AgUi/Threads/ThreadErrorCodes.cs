@@ -28,8 +28,8 @@ public static class ThreadErrorCodes
     public const string ResumeAlreadyApplied = "RESUME_ALREADY_APPLIED";
 
     /// <summary>
-    /// The interrupt is in doubt (<see cref="PendingInterrupt.InDoubtRunId"/>): a run claimed it and its end was never
-    /// recorded, so its answer may already have been acted on. A resume may only cancel it; resolving it again takes an
+    /// The interrupt is in doubt (<see cref="PendingInterrupt.InDoubtRunId"/>): a run claimed it and failed, or its end
+    /// was never recorded, so its answer may already have been acted on. A resume may only cancel it; resolving it again takes an
     /// explicit re-approval (<see cref="RecordDecisionRequest.Reapprove"/>).
     /// </summary>
     public const string ResumeInDoubt = "RESUME_IN_DOUBT";

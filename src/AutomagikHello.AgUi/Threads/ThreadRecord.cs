@@ -81,8 +81,8 @@ public sealed class PendingInterrupt
     public bool RequiresApprover { get; init; }
 
     /// <summary>
-    /// The run that claimed this interrupt and whose end was never recorded: its lease lapsed (the process died, or a
-    /// cancel found the run gone), so the answer it carried may or may not have been acted on. While set, the
+    /// The run that claimed this interrupt and failed, or whose end was never recorded (its lease lapsed: the process
+    /// died, or a cancel found the run gone), so the answer it carried may or may not have been acted on. While set, the
     /// interrupt is in doubt: a resume may only cancel it (a resolving entry is <see cref="ThreadErrorCodes.ResumeInDoubt"/>)
     /// until a decision recorded with <see cref="RecordDecisionRequest.Reapprove"/>, or a cancel, settles it.
     /// </summary>

@@ -47,7 +47,11 @@ public enum RunCompletion
     /// <summary>Ended with new interrupts: claimed ones are consumed and the new ones become pending.</summary>
     Interrupted,
 
-    /// <summary><c>RUN_ERROR</c> or a dropped client: the claim is released and the interrupts are open again.</summary>
+    /// <summary>
+    /// <c>RUN_ERROR</c> or a dropped client: the agent ran with the claimed answers and may have acted on them, so the
+    /// interrupts stay pending in doubt (<see cref="PendingInterrupt.InDoubtRunId"/>): a cancel, or an explicit
+    /// re-approval, answers them; the same answer again is <see cref="ThreadErrorCodes.ResumeInDoubt"/>.
+    /// </summary>
     Failed,
 }
 

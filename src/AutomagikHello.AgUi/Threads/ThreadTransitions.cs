@@ -53,7 +53,8 @@ public static class ThreadTransitions
 
     /// <summary>
     /// Completes a run that still holds the lease: success, cancelled and interrupted consume the claimed interrupts
-    /// (interrupted adds the new ones); failed releases the claim so the interrupts can be answered again.
+    /// (interrupted adds the new ones); failed puts them in doubt (the agent ran with the answers and may have acted on
+    /// them before failing), so only a cancel or an explicit re-approval answers them again.
     /// </summary>
     public static (ThreadRecord? Next, ThreadStoreWriteResult Result) Complete(ThreadRecord? current, CompleteRunRequest request)
     {
@@ -68,7 +69,11 @@ public static class ThreadTransitions
 
         var pending = current.Pending;
         var consumed = current.Consumed;
-        if (request.Completion != RunCompletion.Failed && lease.ClaimedInterruptIds.Count > 0)
+        if (request.Completion == RunCompletion.Failed)
+        {
+            pending = InDoubt(pending, lease);
+        }
+        else if (lease.ClaimedInterruptIds.Count > 0)
         {
             pending = WithoutClaimed(pending, lease.ClaimedInterruptIds);
             consumed = ConsumedInterrupts.Append(consumed, lease.ClaimedInterruptIds, request.RunId, ConsumedMemory);
@@ -288,7 +293,7 @@ public static class ThreadTransitions
     /// <summary>
     /// The pending interrupts, with those a lapsed lease claimed marked in doubt (the same list when there are none).
     /// A lease lapses only when its run's end was never recorded (a crash, or a cancel that found the run gone); a run
-    /// that ended, even with an error, completed and released its lease, so its claims were consumed or released.
+    /// that ended completed and released its lease, so its claims were consumed, or put in doubt by a failure.
     /// </summary>
     private static IReadOnlyList<PendingInterrupt> WithLapsedClaimsInDoubt(ThreadRecord? current, DateTimeOffset now)
     {
@@ -297,12 +302,23 @@ public static class ThreadTransitions
             return current?.Pending ?? [];
         }
 
-        var pending = current.Pending.ToArray();
+        return InDoubt(current.Pending, lapsed);
+    }
+
+    /// <summary>The pending interrupts, with those <paramref name="lease"/> claimed marked in doubt after its run.</summary>
+    private static IReadOnlyList<PendingInterrupt> InDoubt(IReadOnlyList<PendingInterrupt> current, RunLease lease)
+    {
+        if (lease.ClaimedInterruptIds.Count == 0)
+        {
+            return current;
+        }
+
+        var pending = current.ToArray();
         for (var i = 0; i < pending.Length; i++)
         {
-            if (lapsed.ClaimedInterruptIds.Contains(pending[i].Interrupt.Id))
+            if (lease.ClaimedInterruptIds.Contains(pending[i].Interrupt.Id))
             {
-                pending[i] = pending[i].InDoubtAfter(lapsed.RunId);
+                pending[i] = pending[i].InDoubtAfter(lease.RunId);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
 using AutomagikHello.AgUi.Threads;
@@ -228,7 +229,7 @@ public sealed class InterruptTests
     }
 
     [Fact]
-    public async Task Resume_AgentFailsOnce_ClaimIsReleasedAndTheSameResumeSucceedsLater()
+    public async Task Resume_AgentFailsOnce_ClaimIsInDoubt_TheSameResumeIsRefusedUntilReapproved_ThenOneEmail()
     {
         var failures = 1;
         await using var host = await InterruptHost.StartAsync(map: (app, outbox) => app.MapAgUi("/agents/flaky", async (run, ct) =>
@@ -251,16 +252,23 @@ public sealed class InterruptTests
         var id = (string)(await host.RunAsync("/agents/flaky", thread, "r1")).Interrupts()[0]["id"]!;
 
         var failed = await host.ResumeAsync("/agents/flaky", thread, "r2", $"[{Approve(id)}]");
+        var view = await host.ThreadAsync("/agents/flaky", thread);
         var retried = await host.ResumeAsync("/agents/flaky", thread, "r3", $"[{Approve(id)}]");
+        using var reapproved = await host.SendAsync(HttpMethod.Post, $"/agents/flaky/threads/{thread}/interrupts/{id}", """{"status":"resolved","payload":{"approved":true},"reapprove":true}""");
+        var resumed = await host.ResumeAsync("/agents/flaky", thread, "r4", $"[{Approve(id)}]");
 
         ((string?)failed.Last["type"]).Should().Be("RUN_ERROR");
         ((string?)failed.Last["code"]).Should().Be("AGENT_ERROR");
-        ((string?)retried.Last["outcome"]!["type"]).Should().Be("success");
+        ((bool?)view["pendingInterrupts"]![0]!["inDoubt"]).Should().BeTrue(view.ToJsonString());
+        ((string?)view["pendingInterrupts"]![0]!["inDoubtRunId"]).Should().Be("r2");
+        retried.ErrorCode().Should().Be(ThreadErrorCodes.ResumeInDoubt, "the failed run may have sent the email: the approval is not applied again silently");
+        reapproved.StatusCode.Should().Be(HttpStatusCode.OK, await reapproved.Content.ReadAsStringAsync());
+        ((string?)resumed.Last["outcome"]!["type"]).Should().Be("success");
         host.Outbox.SentOn(thread).Should().ContainSingle();
     }
 
     [Fact]
-    public async Task Resume_ClientDisconnectsMidRun_ClaimIsReleasedAndTheResumeCanBeSentAgain()
+    public async Task Resume_ClientDisconnectsMidRun_ClaimIsInDoubt_ACancelThenSettlesIt()
     {
         var hang = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = 0;
@@ -301,9 +309,12 @@ public sealed class InterruptTests
         while ((string?)view["status"] != "interrupted" && DateTime.UtcNow < deadline);
 
         var again = await host.ResumeAsync("/agents/hanging", thread, "r3", $"[{Approve(id, "true")}]");
+        var cancelled = await host.ResumeAsync("/agents/hanging", thread, "r4", $$"""[{"interruptId":"{{id}}","status":"cancelled"}]""");
 
-        ((string?)view["status"]).Should().Be("interrupted", "the dropped run released its claim");
-        ((string?)again.Last["outcome"]!["type"]).Should().Be("success");
+        ((string?)view["status"]).Should().Be("interrupted", "the dropped run freed the thread");
+        ((bool?)view["pendingInterrupts"]![0]!["inDoubt"]).Should().BeTrue("the agent ran with the answer: it may have acted on it");
+        again.ErrorCode().Should().Be(ThreadErrorCodes.ResumeInDoubt);
+        ((string?)cancelled.Last["outcome"]!["type"]).Should().Be("success", "a cancel is always accepted");
     }
 
     [Fact]

@@ -94,6 +94,29 @@ public sealed class ResumeSummaryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ChunkedMessages_AndAMessageTheRunNeverEnded_AreInTheSummary_InTheOrderTheyBegan()
+    {
+        await using var host = await InterruptHost.StartAsync((app, _) => app.MapAgUi("/agents/chunky", async (run, cancellationToken) =>
+        {
+            await run.EmitAsync(new TextMessageChunkEvent { MessageId = "c1", Role = TextMessageRole.Assistant, Delta = "Hel" });
+            await run.EmitAsync(new TextMessageChunkEvent { MessageId = "c1", Delta = "lo" });
+            await run.EmitAsync(new TextMessageChunkEvent { MessageId = "c2", Role = TextMessageRole.Assistant, Delta = "again" });
+            var open = await run.StartTextMessageAsync();
+            await open.AppendAsync("cut ");
+            await open.AppendAsync("short");
+            throw new InvalidOperationException("the agent failed mid-message");
+        }));
+        var thread = RunInputs.NewThreadId();
+
+        using var response = await host.SendAsync(HttpMethod.Post, $"/agents/chunky/threads/{thread}/resume", """{"messages":[{"id":"m1","role":"user","content":"talk"}]}""");
+        var summary = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        ((string?)summary["outcome"]).Should().Be("error", summary.ToJsonString());
+        summary["messages"]!.AsArray().Select(m => (string)m!).Should().Equal(["Hello", "again", "cut short"], summary.ToJsonString());
+    }
+
+    [Fact]
     public async Task SmallLimit_KeepsAPrefix_LaterMessagesDropped_RunCompletes()
     {
         await using var host = await InterruptHost.StartAsync(MapChatty, o => o.MaxSummaryTextBytes = RunSummarySink.MessageOverheadBytes + 25);

@@ -32,6 +32,37 @@ public sealed class ResponseSchemasTests
     }
 
     [Fact]
+    public void Validate_PatternPropertiesOverManyNames_IsRefusedOnceTheEvaluationBudgetIsUsed()
+    {
+        // Each name takes the backtracking pattern a few milliseconds, far below the per-match timeout; together far
+        // more than the budget of one evaluation.
+        var slow = new string('a', 18) + "!";
+        var names = Enumerable.Range(0, 600).Select(i => $"\"{slow}{i}\":0");
+        var payload = Parse("{" + string.Join(',', names) + "}");
+        var schema = Parse("""{"type":"object","patternProperties":{"^(a+)+$":{"type":"string"}}}""");
+
+        var problem = ResponseSchemaValidator.Validate(schema, payload);
+        var answer = ResumeValidator.CheckAnswer(
+            new Interrupt { Id = "i1", Reason = "input", ResponseSchema = schema },
+            new ResumeEntry { InterruptId = "i1", Status = ResumeStatus.Resolved, Payload = payload },
+            DateTimeOffset.UtcNow);
+
+        problem.Should().Contain("too long");
+        answer!.Code.Should().Be(ThreadErrorCodes.InvalidResumePayload);
+        answer.Message.Should().Contain("too long");
+    }
+
+    [Fact]
+    public void Validate_PatternPropertiesWithinTheBudget_StillAppliesTheirSchemas()
+    {
+        var schema = Parse("""{"type":"object","patternProperties":{"^n_":{"type":"integer"}},"additionalProperties":false}""");
+
+        ResponseSchemaValidator.Validate(schema, Parse("""{"n_a":1,"n_b":2}""")).Should().BeNull();
+        ResponseSchemaValidator.Validate(schema, Parse("""{"n_a":"x"}""")).Should().Contain("n_a");
+        ResponseSchemaValidator.Validate(schema, Parse("""{"other":1}""")).Should().NotBeNull("additionalProperties still sees what the patterns matched");
+    }
+
+    [Fact]
     public void Validate_Format_IsAsserted_AndUnknownFormatsPass()
     {
         ResponseSchemaValidator.Validate(Parse("""{"format":"email"}"""), Parse("\"nope\"")).Should().Contain("email");

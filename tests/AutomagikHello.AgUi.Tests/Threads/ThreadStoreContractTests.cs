@@ -278,7 +278,7 @@ public abstract class ThreadStoreContractTests
     }
 
     [Fact]
-    public async Task CompleteRun_Failed_ReleasesClaimSoTheUserCanResumeAgain()
+    public async Task CompleteRun_Failed_PutsTheClaimInDoubt_SoTheSameAnswerIsRefusedUntilReapproved()
     {
         var store = CreateStore();
         await Interrupt(store, "r1", Approval("i1", "call-1"));
@@ -286,10 +286,44 @@ public abstract class ThreadStoreContractTests
 
         var failed = await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed));
         var retry = await store.BeginRunAsync(Begin("r3", Resolved("i1", """{"approved":true}""")));
+        var reapproved = await store.RecordDecisionAsync(Decide(Resolved("i1", """{"approved":true}"""), T0, reapprove: true));
+        var resumed = await store.BeginRunAsync(Begin("r4", Resolved("i1", """{"approved":true}""")));
 
+        failed.Succeeded.Should().BeTrue(failed.Error?.Message);
         failed.Record!.Pending.Select(p => p.Interrupt.Id).Should().Equal("i1");
+        failed.Record.Pending[0].InDoubtRunId.Should().Be("r2", "the agent ran with the answer and may have acted on it before failing");
         failed.Record.StatusAt(T0).Should().Be(ThreadStatus.Interrupted);
-        retry.Succeeded.Should().BeTrue(retry.Error?.Message);
+        failed.Record.Lease.Should().BeNull("the thread is free");
+        retry.Error!.Code.Should().Be(ThreadErrorCodes.ResumeInDoubt, "the same approval is not applied again silently");
+        reapproved.Succeeded.Should().BeTrue(reapproved.Error?.Message);
+        resumed.Answers.Should().ContainSingle().Which.Should().Match<ResumeAnswer>(a => a.IsReapproval && a.InDoubtRunId == "r2");
+    }
+
+    [Fact]
+    public async Task CompleteRun_Failed_ACancelledEntryAfterwards_IsAccepted()
+    {
+        var store = CreateStore();
+        await Interrupt(store, "r1", Approval("i1", "call-1"));
+        await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
+        await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed));
+
+        var cancel = await store.BeginRunAsync(Begin("r3", Cancelled("i1")));
+
+        cancel.Succeeded.Should().BeTrue(cancel.Error?.Message);
+        cancel.Answers.Should().ContainSingle().Which.InDoubtRunId.Should().Be("r2");
+    }
+
+    [Fact]
+    public async Task CompleteRun_Failed_ClaimingNothing_LeavesTheThreadFreeAndNothingInDoubt()
+    {
+        var store = CreateStore();
+        (await store.BeginRunAsync(Begin("r1"))).Succeeded.Should().BeTrue("a new turn with nothing pending");
+
+        var failed = await store.CompleteRunAsync(Complete("r1", RunCompletion.Failed));
+        var next = await store.BeginRunAsync(Begin("r2"));
+
+        failed.Record!.Pending.Should().BeEmpty();
+        next.Succeeded.Should().BeTrue(next.Error?.Message);
     }
 
     [Fact]
@@ -418,19 +452,54 @@ public abstract class ThreadStoreContractTests
     }
 
     [Fact]
-    public async Task CompleteRun_Failed_ThenLeaseTimePasses_NothingIsInDoubt()
+    public async Task UpdateLease_Expire_ThenTheRunsLateFailure_LeavesItsClaimInDoubt()
     {
         var store = CreateStore();
+        var now = await ClaimedByARunWhoseLeaseACancelEndedAsync(store);
+
+        var late = await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed, now));
+        var retry = await store.BeginRunAsync(Begin("r3", now: now, Resolved("i1", """{"approved":true}""")));
+
+        late.Record!.Pending[0].InDoubtRunId.Should().Be("r2", "a late failure releases nothing: the answer may have been acted on");
+        retry.Error!.Code.Should().Be(ThreadErrorCodes.ResumeInDoubt);
+    }
+
+    [Fact]
+    public async Task UpdateLease_Expire_ThenTheDoubtIsSettled_TheRunsLateSuccessIsLeaseLostAndConsumesNothing()
+    {
+        var store = CreateStore();
+        var now = await ClaimedByARunWhoseLeaseACancelEndedAsync(store);
+        var cancelled = await store.RecordDecisionAsync(Decide(Cancelled("i1"), now));
+
+        var late = await store.CompleteRunAsync(Complete("r2", RunCompletion.Succeeded, now));
+        var record = (await store.GetAsync(_key))!;
+
+        cancelled.Succeeded.Should().BeTrue(cancelled.Error?.Message);
+        late.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost, "the decision's write recorded the doubt and dropped the lapsed lease");
+        record.Pending.Should().ContainSingle().Which.Decision!.Status.Should().Be(ResumeStatus.Cancelled, "the cancel stands; nothing was consumed");
+    }
+
+    [Fact]
+    public async Task UpdateLease_Expire_ThenTheRunsLateSuccessBeforeAnyOtherWrite_RecordsItsEnd_SoTheAnswerIsNeverAppliedTwice()
+    {
+        var store = CreateStore();
+        var now = await ClaimedByARunWhoseLeaseACancelEndedAsync(store);
+
+        var late = await store.CompleteRunAsync(Complete("r2", RunCompletion.Succeeded, now));
+        var replay = await store.BeginRunAsync(Begin("r3", now: now, Resolved("i1", """{"approved":true}""")));
+
+        late.Succeeded.Should().BeTrue("the run did end: its success is the truth about the answer");
+        replay.Error!.Code.Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+    }
+
+    /// <summary>Run r2 claims i1, then a cancel finds r2's owner gone and ends its lease; returns when.</summary>
+    private async Task<DateTimeOffset> ClaimedByARunWhoseLeaseACancelEndedAsync(IThreadStore store)
+    {
         await Interrupt(store, "r1", Approval("i1", "call-1"));
         await store.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")));
-
-        await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed));
-        var record = (await store.GetAsync(_key))!;
-        var retry = await store.BeginRunAsync(Begin("r3", now: T0 + 2 * Lease, Resolved("i1", """{"approved":true}""")));
-
-        record.InDoubtRunIdAt(record.Pending[0], T0 + 2 * Lease).Should().BeNull("the failed run's end was recorded: its claim was released");
-        retry.Succeeded.Should().BeTrue(retry.Error?.Message);
-        retry.Answers.Single().InDoubtRunId.Should().BeNull();
+        var now = T0 + TimeSpan.FromSeconds(1);
+        (await store.UpdateLeaseAsync(Update("r2", LeaseUpdate.Expire, now))).Succeeded.Should().BeTrue();
+        return now;
     }
 
     [Fact]
@@ -461,6 +530,8 @@ public abstract class ThreadStoreContractTests
 
         var first = await store.BeginRunAsync(Begin("r2", both));
         await store.CompleteRunAsync(Complete("r2", RunCompletion.Failed));
+        await store.RecordDecisionAsync(Decide(both[0], T0, reapprove: true));
+        await store.RecordDecisionAsync(Decide(both[1], T0, reapprove: true));
         var retry = await store.BeginRunAsync(Begin("r3", both));
         var bobs = await store.BeginRunAsync(new BeginRunRequest { Key = bob, RunId = "r2", Resume = both, InstanceId = "test", LeaseDuration = Lease, Now = T0 });
 
