@@ -39,7 +39,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
             ?? throw new InvalidOperationException("AG-UI services are not registered: call services.AddAgUi() at start-up.");
         if (services.GetRequiredService<ThreadOwnerResolver>().Resolve(context) is not { } owner)
         {
-            await new AgUiProblem(StatusCodes.Status401Unauthorized, AgUiErrorCodes.AuthenticationRequired, "Cancelling a run requires an authenticated caller.")
+            await new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Cancelling a run requires an authenticated caller.")
                 .WriteAsync(context).ConfigureAwait(false);
             return;
         }
@@ -58,15 +58,14 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
             catch (ThreadStoreUnavailableException ex)
             {
                 RunLog.StoreUnavailable(logger, ex, threadId);
-                await new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; the run could not be cancelled. Retry later.")
-                    .WriteAsync(context).ConfigureAwait(false);
+                await AgUiProblem.StoreUnavailable.WriteAsync(context).ConfigureAwait(false);
                 return;
             }
         }
 
         if (stopped.Count == 0)
         {
-            await new AgUiProblem(StatusCodes.Status404NotFound, AgUiErrorCodes.NoActiveRun, $"Thread '{threadId}' has no active run to cancel.")
+            await new AgUiProblem(AgUiErrorCodes.NoActiveRun, $"Thread '{threadId}' has no active run to cancel.")
                 .WriteAsync(context).ConfigureAwait(false);
             return;
         }

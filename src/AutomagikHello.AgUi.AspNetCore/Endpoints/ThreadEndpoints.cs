@@ -138,7 +138,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         var input = request.Input!;
         if (input.ThreadId != threadId)
         {
-            await reader.Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest,
+            await reader.Refuse(AgUiErrorCodes.MalformedRequest,
                 "The body's threadId differs from the thread in the path; omit it.", "/threadId").WriteAsync(context).ConfigureAwait(false);
             return;
         }
@@ -170,31 +170,11 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Responses.RunSummary, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409 (among them
-    /// <c>RESUME_IN_DOUBT</c>: the thread's state, not the answer, is what stands in the way).
-    /// </summary>
-    internal static AgUiProblem ProblemFor(ThreadStoreError error) => new(
-        error.Code switch
-        {
-            ThreadErrorCodes.ThreadNotFound or ThreadErrorCodes.UnknownInterrupt => StatusCodes.Status404NotFound,
-            // The caller sees the interrupt (their own thread); they just may not grant it. Nothing leaks.
-            ThreadErrorCodes.ApproverRequired => StatusCodes.Status403Forbidden,
-            ThreadErrorCodes.InvalidResumePayload or ThreadErrorCodes.InterruptExpired => StatusCodes.Status422UnprocessableEntity,
-            AgUiErrorCodes.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
-            _ => StatusCodes.Status409Conflict,
-        },
-        error.Code,
-        error.Message);
+    /// <summary>A store refusal as its REST answer (status from <see cref="AgUiErrorTable"/>).</summary>
+    internal static AgUiProblem ProblemFor(ThreadStoreError error) => new(error.Code, error.Message);
 
-    /// <summary>
-    /// Maps a resume refused by the store to its REST status: as <see cref="ProblemFor"/>, except that an entry naming
-    /// an interrupt the thread does not have is a conflict with the thread's state (409), not a missing resource.
-    /// </summary>
-    internal static AgUiProblem ResumeProblemFor(ThreadStoreError error) =>
-        error.Code == ThreadErrorCodes.UnknownInterrupt
-            ? new AgUiProblem(StatusCodes.Status409Conflict, error.Code, error.Message)
-            : ProblemFor(error);
+    /// <summary>A resume refused by the store as its REST answer (<see cref="AgUiErrorTable.StatusOfResume"/>).</summary>
+    internal static AgUiProblem ResumeProblemFor(ThreadStoreError error) => new(error.Code, error.Message, status: AgUiErrorTable.StatusOfResume(error.Code));
 
     /// <summary>
     /// The thread key of the request: the caller's own threads, or — with <c>?owner=</c> and when the caller satisfies
@@ -207,7 +187,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
         if (services.GetRequiredService<ThreadOwnerResolver>().Resolve(context) is not { } owner)
         {
-            await new AgUiProblem(StatusCodes.Status401Unauthorized, AgUiErrorCodes.AuthenticationRequired, "Threads on this server require an authenticated caller.")
+            await new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Threads on this server require an authenticated caller.")
                 .WriteAsync(context).ConfigureAwait(false);
             return null;
         }
@@ -251,10 +231,9 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     }
 
     private static Task NotFound(HttpContext context, string threadId) =>
-        new AgUiProblem(StatusCodes.Status404NotFound, ThreadErrorCodes.ThreadNotFound, $"Thread '{threadId}' was not found.").WriteAsync(context);
+        new AgUiProblem(ThreadErrorCodes.ThreadNotFound, $"Thread '{threadId}' was not found.").WriteAsync(context);
 
-    private static Task StoreUnavailable(HttpContext context) =>
-        new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; nothing was changed. Retry later.").WriteAsync(context);
+    private static Task StoreUnavailable(HttpContext context) => AgUiProblem.StoreUnavailable.WriteAsync(context);
 
     /// <summary>
     /// Whether <c>If-None-Match</c> matches <paramref name="etag"/>: a list of tags, weak comparison, or <c>*</c>

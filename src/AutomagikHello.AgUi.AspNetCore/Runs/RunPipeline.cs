@@ -61,7 +61,7 @@ internal sealed class RunPipeline
     {
         if (_owners.Resolve(context) is not { } owner)
         {
-            await new AgUiProblem(StatusCodes.Status401Unauthorized, AgUiErrorCodes.AuthenticationRequired, "Runs on this server require an authenticated caller.")
+            await new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Runs on this server require an authenticated caller.")
                 .WriteAsync(context).ConfigureAwait(false);
             return;
         }
@@ -86,8 +86,7 @@ internal sealed class RunPipeline
         catch (ThreadStoreUnavailableException ex)
         {
             RunLog.StoreUnavailable(_logger, ex, input.ThreadId);
-            await new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; nothing was changed. Retry later.")
-                .WriteAsync(context).ConfigureAwait(false);
+            await AgUiProblem.StoreUnavailable.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -166,7 +165,7 @@ internal sealed class RunPipeline
             // A dropped client (no terminal event) releases the run's claim: the interrupts can be answered again.
             if (!recorder.HasRecorded)
             {
-                await recorder.RecordAsync(RunCompletion.Failed, null).ConfigureAwait(false);
+                await recorder.RecordAsync(RunEndKind.Aborted.ToCompletion(), null).ConfigureAwait(false);
             }
 
             _metrics.StreamClosed();
@@ -177,7 +176,7 @@ internal sealed class RunPipeline
 
             _metrics.RunEnded(end, _clock.GetElapsedTime(requestTimestamp));
             AgUiMetrics.Tag(activity, end);
-            RunLog.RunEnded(_logger, input.ThreadId, input.RunId, end.OutcomeName);
+            RunLog.RunEnded(_logger, input.ThreadId, input.RunId, end.Kind.ToWireName());
         }
 
         // The stream is over; the agent's token is cancelled unless it already returned. Wait for it, so nothing of
