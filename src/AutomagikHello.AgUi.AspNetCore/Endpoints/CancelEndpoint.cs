@@ -1,8 +1,6 @@
-using System.Reflection;
 using System.Text.Json;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,17 +17,6 @@ namespace AutomagikHello.AgUi.AspNetCore;
 internal sealed class CancelEndpoint(MappedAgent mapped)
 {
     public const string ThreadIdRouteValue = "threadId";
-
-    /// <summary>
-    /// The endpoint's shape as API explorers read it: a method taking the route's <c>threadId</c>, and its binding
-    /// metadata. Never called; the endpoint itself is <see cref="HandleAsync"/>.
-    /// </summary>
-    public static readonly MethodInfo ApiShape = ((Func<string, Task>)Describe).Method;
-
-    /// <summary>The <c>threadId</c> route parameter, for API explorers.</summary>
-    public static readonly IParameterBindingMetadata ThreadIdParameter = new RouteParameter(ApiShape.GetParameters()[0]);
-
-    private static Task Describe(string threadId) => Task.CompletedTask;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -150,17 +137,4 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
     internal static readonly TimeSpan BusAnswerWait = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan AnswerPollInterval = TimeSpan.FromMilliseconds(50);
-
-    private sealed class RouteParameter(ParameterInfo parameter) : IParameterBindingMetadata
-    {
-        public string Name => parameter.Name!;
-
-        public bool HasTryParse => true;
-
-        public bool HasBindAsync => false;
-
-        public ParameterInfo ParameterInfo => parameter;
-
-        public bool IsOptional => false;
-    }
 }
