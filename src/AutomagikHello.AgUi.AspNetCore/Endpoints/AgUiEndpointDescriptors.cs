@@ -27,11 +27,13 @@ internal static class AgUiEndpointDescriptors
     private const string Json = "application/json";
     private const string Thread = $"/threads/{{{ThreadEndpoints.ThreadIdRouteValue}}}";
 
-    public static IReadOnlyList<AgUiEndpointDescriptor> For(MappedAgent mapped)
+    /// <summary>The endpoints of <paramref name="mapped"/>, their services resolved once from <paramref name="services"/>.</summary>
+    public static IReadOnlyList<AgUiEndpointDescriptor> For(MappedAgent mapped, IServiceProvider services)
     {
-        RequestDelegate run = new RunEndpoint(mapped).HandleAsync;
-        var threads = new ThreadEndpoints(mapped);
-        RequestDelegate capabilities = new CapabilitiesEndpoint(mapped).HandleAsync;
+        var resolved = new AgUiEndpointServices(services);
+        RequestDelegate run = new RunEndpoint(mapped, resolved).HandleAsync;
+        var threads = new ThreadEndpoints(mapped, resolved);
+        RequestDelegate capabilities = new CapabilitiesEndpoint(mapped, resolved).HandleAsync;
         return
         [
             new("Run", HttpMethods.Post, string.Empty, run, run.Method, "Run the agent",
@@ -44,7 +46,7 @@ internal static class AgUiEndpointDescriptors
                         new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgUiEvent), [EventStream]))
                     .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status406NotAcceptable, StatusCodes.Status413PayloadTooLarge,
                         StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable)),
-            new("Cancel", HttpMethods.Post, $"{Thread}/cancel", new CancelEndpoint(mapped).HandleAsync, ApiShapes.Thread, "Cancel the thread's active run",
+            new("Cancel", HttpMethods.Post, $"{Thread}/cancel", new CancelEndpoint(mapped, resolved).HandleAsync, ApiShapes.Thread, "Cancel the thread's active run",
                 "Stops every active run of this agent on the thread (barge-in). Each stream closes its open items and ends with RUN_FINISHED outcome cancelled.",
                 endpoint => endpoint
                     .WithMetadata(ApiShapes.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(CancelRunResponse), [Json]))

@@ -43,7 +43,7 @@ public static class AgUiEndpointRouteBuilderExtensions
 
         var mapped = new MappedAgent(agent, AgentName(pattern));
         var group = endpoints.MapGroup(pattern);
-        foreach (var descriptor in AgUiEndpointDescriptors.For(mapped))
+        foreach (var descriptor in AgUiEndpointDescriptors.For(mapped, endpoints.ServiceProvider))
         {
             var endpoint = group.MapMethods(descriptor.Route, [descriptor.Method], descriptor.Handler);
             endpoint.Add(Describe(descriptor));

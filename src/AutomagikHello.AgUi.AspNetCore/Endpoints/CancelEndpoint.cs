@@ -1,9 +1,7 @@
 using System.Text.Json;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
@@ -14,17 +12,16 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// asked to stop, and if its owner is gone its lease is ended), or 404 problem+json (<c>NO_ACTIVE_RUN</c>) when none
 /// was active.
 /// </summary>
-internal sealed class CancelEndpoint(MappedAgent mapped)
+internal sealed class CancelEndpoint(MappedAgent mapped, AgUiEndpointServices services)
 {
+    private ILogger Logger => field ??= services.Loggers.CreateLogger<CancelEndpoint>();
+
     public const string ThreadIdRouteValue = "threadId";
 
     public async Task HandleAsync(HttpContext context)
     {
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
-        var services = context.RequestServices;
-        var registry = services.GetService<ActiveRunRegistry>()
-            ?? throw new InvalidOperationException("AG-UI services are not registered: call services.AddAgUi() at start-up.");
-        if (services.GetRequiredService<ThreadOwnerResolver>().Resolve(context) is not { } owner)
+        if (services.Owners.Resolve(context) is not { } owner)
         {
             await new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Cancelling a run requires an authenticated caller.")
                 .WriteAsync(context).ConfigureAwait(false);
@@ -32,15 +29,15 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
         }
 
         // Scoped by owner: another caller's thread with the same id has, for this caller, no active run.
-        var stopped = registry.Cancel(mapped.Agent, owner, threadId);
+        var stopped = services.Registry.Cancel(mapped.Agent, owner, threadId);
         var status = CancelRunResponse.Cancelling;
-        var logger = services.GetRequiredService<ILogger<CancelEndpoint>>();
+        var logger = Logger;
         RunLog.CancelRequested(logger, threadId, stopped.Count);
         if (stopped.Count == 0)
         {
             try
             {
-                (stopped, status) = await CancelElsewhereAsync(services, new ThreadKey(mapped.Name, owner, threadId), logger, context.RequestAborted).ConfigureAwait(false);
+                (stopped, status) = await CancelElsewhereAsync(new ThreadKey(mapped.Name, owner, threadId), logger, context.RequestAborted).ConfigureAwait(false);
             }
             catch (ThreadStoreUnavailableException ex)
             {
@@ -71,11 +68,11 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
     /// overdue for renewal (or within <see cref="BusAnswerWait"/> of a bus message) is gone: its lease is ended now, so
     /// the thread is free, and its end stays unrecorded for the next begin to judge.
     /// </summary>
-    private static async Task<(IReadOnlyList<string> RunIds, string Status)> CancelElsewhereAsync(IServiceProvider services, ThreadKey key, ILogger logger, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string> RunIds, string Status)> CancelElsewhereAsync(ThreadKey key, ILogger logger, CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<IThreadStore>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var options = services.GetRequiredService<IOptions<AgUiOptions>>().Value;
+        var store = services.Store;
+        var clock = services.Clock;
+        var options = services.Options;
         var record = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         if (record?.Lease is not { } lease || lease.ExpiresAt <= now)
@@ -95,7 +92,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
         }
 
         var deadline = own ? now : (lease.RenewedAt ?? now) + options.RenewalInterval + RenewalGrace;
-        if (!own && services.GetService<IRunCancellationBus>() is { } bus)
+        if (!own && services.Bus is { } bus)
         {
             await bus.PublishAsync(new RunCancellation(key, runId), cancellationToken).ConfigureAwait(false);
             RunLog.CancelPublished(logger, key.ThreadId, runId);

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -14,15 +13,16 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// The integrator endpoints of one agent's threads: the thread view, an out-of-band decision, and a resume that
 /// answers JSON. Threads are scoped by owner: another owner's thread is simply not found (404, never 403).
 /// </summary>
-internal sealed class ThreadEndpoints(MappedAgent mapped)
+internal sealed class ThreadEndpoints(MappedAgent mapped, AgUiEndpointServices services)
 {
+    private ILogger Logger => field ??= services.Loggers.CreateLogger<ThreadEndpoints>();
+
     public const string ThreadIdRouteValue = "threadId";
     public const string InterruptIdRouteValue = "interruptId";
 
     /// <summary><c>GET {agent}/threads/{threadId}</c>.</summary>
     public async Task GetAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         if (await ResolveKeyAsync(context).ConfigureAwait(false) is not { } key)
         {
             return;
@@ -31,7 +31,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         ThreadRecord? record;
         try
         {
-            record = await services.GetRequiredService<IThreadStore>().GetAsync(key, context.RequestAborted).ConfigureAwait(false);
+            record = await services.Store.GetAsync(key, context.RequestAborted).ConfigureAwait(false);
         }
         catch (ThreadStoreUnavailableException)
         {
@@ -59,30 +59,29 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     /// <summary><c>POST {agent}/threads/{threadId}/interrupts/{interruptId}</c>.</summary>
     public async Task DecideAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         if (await ResolveKeyAsync(context).ConfigureAwait(false) is not { } key)
         {
             return;
         }
 
         var interruptId = context.Request.RouteValues[InterruptIdRouteValue] as string ?? string.Empty;
-        var (decision, problem) = await services.GetRequiredService<RunRequestReader>().ReadDecisionAsync(context, interruptId).ConfigureAwait(false);
+        var (decision, problem) = await services.Reader.ReadDecisionAsync(context, interruptId).ConfigureAwait(false);
         if (problem is not null)
         {
             await problem.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
-        var clock = services.GetRequiredService<TimeProvider>();
+        var clock = services.Clock;
         ThreadStoreWriteResult result;
         try
         {
-            result = await services.GetRequiredService<IThreadStore>().RecordDecisionAsync(
+            result = await services.Store.RecordDecisionAsync(
                 new RecordDecisionRequest
                 {
                     Key = key,
                     Entry = decision!.Entry!,
-                    DecidedBy = services.GetRequiredService<ThreadOwnerResolver>().Resolve(context),
+                    DecidedBy = services.Owners.Resolve(context),
                     ByApprover = await IsApproverAsync(context).ConfigureAwait(false),
                     Reapprove = decision.Reapprove,
                     Now = clock.GetUtcNow(),
@@ -112,11 +111,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     /// </summary>
     public async Task ResumeAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
-        var pipeline = services.GetRequiredService<RunPipeline>();
+        var pipeline = services.Pipeline;
         var requestTimestamp = pipeline.Clock.GetTimestamp();
-        var reader = services.GetRequiredService<RunRequestReader>();
+        var reader = services.Reader;
         var streaming = RunRequestReader.AsksForEventStream(context.Request);
 
         RunRequest request;
@@ -149,7 +147,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             return;
         }
 
-        var sink = new RunSummarySink(services.GetRequiredService<IOptions<AgUiOptions>>().Value.MaxSummaryTextBytes);
+        var sink = new RunSummarySink(services.Options.MaxSummaryTextBytes);
         await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, sink).ConfigureAwait(false);
         if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK || !sink.ReceivedAny)
         {
@@ -183,9 +181,8 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     /// </summary>
     private async Task<ThreadKey?> ResolveKeyAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
-        if (services.GetRequiredService<ThreadOwnerResolver>().Resolve(context) is not { } owner)
+        if (services.Owners.Resolve(context) is not { } owner)
         {
             await new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Threads on this server require an authenticated caller.")
                 .WriteAsync(context).ConfigureAwait(false);
@@ -208,11 +205,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     }
 
     /// <summary>Whether the caller satisfies <see cref="AgUiOptions.ApproverPolicy"/> (never, when none is set).</summary>
-    private static async Task<bool> IsApproverAsync(HttpContext context)
+    private async Task<bool> IsApproverAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var policy = services.GetRequiredService<IOptions<AgUiOptions>>().Value.ApproverPolicy;
-        var authorization = services.GetService<IAuthorizationService>();
+        var policy = services.Options.ApproverPolicy;
+        var authorization = context.RequestServices.GetService<IAuthorizationService>(); // per request: its handlers may be scoped
         if (policy is null || authorization is null)
         {
             return false;
@@ -225,7 +221,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         catch (InvalidOperationException ex)
         {
             // A policy name nobody registered is the host's mistake, not the caller's: fail closed, no 500.
-            RunLog.ApproverPolicyUnusable(services.GetRequiredService<ILogger<ThreadEndpoints>>(), ex, policy);
+            RunLog.ApproverPolicyUnusable(Logger, ex, policy);
             return false;
         }
     }
@@ -261,9 +257,9 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
 
     private static string ETag(ThreadRecord record) => "\"" + record.Version.ToString(CultureInfo.InvariantCulture) + "\"";
 
-    private static async Task WriteViewAsync(HttpContext context, ThreadRecord record)
+    private async Task WriteViewAsync(HttpContext context, ThreadRecord record)
     {
-        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = services.Clock.GetUtcNow();
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.XContentTypeOptions = "nosniff";
