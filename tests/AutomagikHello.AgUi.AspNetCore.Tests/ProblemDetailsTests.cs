@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
 using AutomagikHello.AgUi.Input;
@@ -94,22 +93,7 @@ public sealed class ProblemDetailsTests
         ((string?)run["detail"]).Should().Be((string?)view["detail"]);
     }
 
-    public static TheoryData<string> LibraryCodes()
-    {
-        var codes = new TheoryData<string>();
-        foreach (var type in new[] { typeof(InputErrorCodes), typeof(ThreadErrorCodes), typeof(AgUiErrorCodes) })
-        {
-            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static))
-            {
-                if (field.IsLiteral && field.GetRawConstantValue() is string code)
-                {
-                    codes.Add(code);
-                }
-            }
-        }
-
-        return codes;
-    }
+    public static TheoryData<string> LibraryCodes() => ErrorCatalogues.Codes(typeof(InputErrorCodes), typeof(ThreadErrorCodes), typeof(AgUiErrorCodes));
 
     // A new code cannot be forgotten: it must be given its status (or none) in the one table.
     [Theory]
