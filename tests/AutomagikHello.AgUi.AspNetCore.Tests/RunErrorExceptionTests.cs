@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
 using AutomagikHello.AgUi.Threads;
@@ -100,22 +99,7 @@ public sealed class RunErrorExceptionTests
         create.Should().Throw<ArgumentException>();
     }
 
-    public static TheoryData<string> LibraryCodes()
-    {
-        var codes = new TheoryData<string>();
-        foreach (var type in new[] { typeof(AgUiErrorCodes), typeof(ThreadErrorCodes) })
-        {
-            foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Static))
-            {
-                if (field.IsLiteral && field.GetRawConstantValue() is string code)
-                {
-                    codes.Add(code);
-                }
-            }
-        }
-
-        return codes;
-    }
+    public static TheoryData<string> LibraryCodes() => ErrorCatalogues.Codes(typeof(AgUiErrorCodes), typeof(ThreadErrorCodes));
 
     // Every code the library defines is the library's: an agent borrowing one would make a client misread its error.
     [Theory]

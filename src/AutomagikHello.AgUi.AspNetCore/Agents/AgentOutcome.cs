@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// </summary>
 public sealed class AgentOutcome
 {
-    private AgentOutcome(AgentOutcomeKind kind, JsonElement? result, IReadOnlyList<Interrupt> interrupts, IReadOnlyList<TokenUsage>? usage)
+    private AgentOutcome(RunEndKind kind, JsonElement? result, IReadOnlyList<Interrupt> interrupts, IReadOnlyList<TokenUsage>? usage)
     {
         Kind = kind;
         Result = result;
@@ -17,13 +17,13 @@ public sealed class AgentOutcome
         Usage = usage;
     }
 
-    /// <summary>Which outcome this is.</summary>
-    public AgentOutcomeKind Kind { get; }
+    /// <summary>Which outcome this is: <see cref="RunEndKind.Success"/>, <see cref="RunEndKind.Interrupt"/> or <see cref="RunEndKind.Cancelled"/>.</summary>
+    public RunEndKind Kind { get; }
 
     /// <summary>The run's return value (<c>RUN_FINISHED.result</c>) for a success; otherwise <see langword="null"/>.</summary>
     public JsonElement? Result { get; }
 
-    /// <summary>The interrupts of an <see cref="AgentOutcomeKind.Interrupt"/> outcome; empty otherwise.</summary>
+    /// <summary>The interrupts of an <see cref="RunEndKind.Interrupt"/> outcome; empty otherwise.</summary>
     public IReadOnlyList<Interrupt> Interrupts { get; }
 
     /// <summary>Token usage reported on <c>RUN_FINISHED</c>, one entry per provider and model.</summary>
@@ -43,7 +43,7 @@ public sealed class AgentOutcome
             result = null;
         }
 
-        return new AgentOutcome(AgentOutcomeKind.Success, result, [], usage);
+        return new AgentOutcome(RunEndKind.Success, result, [], usage);
     }
 
     /// <summary>The run stops to ask: a later run on the same thread answers the interrupts with <c>resume</c> entries.</summary>
@@ -79,27 +79,14 @@ public sealed class AgentOutcome
             }
         }
 
-        return new AgentOutcome(AgentOutcomeKind.Interrupt, null, [.. interrupts], usage);
+        return new AgentOutcome(RunEndKind.Interrupt, null, [.. interrupts], usage);
     }
 
     /// <summary>The run was stopped on purpose; it waits for nothing. Open items are closed first.</summary>
     /// <param name="usage">Token usage, or <see langword="null"/>.</param>
     /// <returns>The cancelled outcome.</returns>
     public static AgentOutcome Cancelled(IReadOnlyList<TokenUsage>? usage = null) =>
-        usage is null ? CancelledWithoutUsage : new AgentOutcome(AgentOutcomeKind.Cancelled, null, [], usage);
+        usage is null ? CancelledWithoutUsage : new AgentOutcome(RunEndKind.Cancelled, null, [], usage);
 
-    private static readonly AgentOutcome CancelledWithoutUsage = new(AgentOutcomeKind.Cancelled, null, [], null);
-}
-
-/// <summary>The kinds of <see cref="AgentOutcome"/>.</summary>
-public enum AgentOutcomeKind
-{
-    /// <summary>The run completed.</summary>
-    Success,
-
-    /// <summary>The run stopped to ask for outside input.</summary>
-    Interrupt,
-
-    /// <summary>The run was stopped on purpose.</summary>
-    Cancelled,
+    private static readonly AgentOutcome CancelledWithoutUsage = new(RunEndKind.Cancelled, null, [], null);
 }

@@ -37,7 +37,7 @@ public sealed class RunErrorException : Exception
             }
         }
 
-        if (AgUiErrorCodes.IsReserved(code))
+        if (AgUiErrorTable.IsReserved(code))
         {
             throw new ArgumentException($"'{code}' is one of the library's own codes; choose the agent's own (e.g. prefixed: VOICE_…).", nameof(code));
         }

@@ -1,11 +1,7 @@
-using System.Reflection;
 using System.Text.Json;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
@@ -16,57 +12,44 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// asked to stop, and if its owner is gone its lease is ended), or 404 problem+json (<c>NO_ACTIVE_RUN</c>) when none
 /// was active.
 /// </summary>
-internal sealed class CancelEndpoint(MappedAgent mapped)
+internal sealed class CancelEndpoint(MappedAgent mapped, AgUiEndpointServices services)
 {
+    private ILogger Logger => field ??= services.Loggers.CreateLogger<CancelEndpoint>();
+
     public const string ThreadIdRouteValue = "threadId";
-
-    /// <summary>
-    /// The endpoint's shape as API explorers read it: a method taking the route's <c>threadId</c>, and its binding
-    /// metadata. Never called; the endpoint itself is <see cref="HandleAsync"/>.
-    /// </summary>
-    public static readonly MethodInfo ApiShape = ((Func<string, Task>)Describe).Method;
-
-    /// <summary>The <c>threadId</c> route parameter, for API explorers.</summary>
-    public static readonly IParameterBindingMetadata ThreadIdParameter = new RouteParameter(ApiShape.GetParameters()[0]);
-
-    private static Task Describe(string threadId) => Task.CompletedTask;
 
     public async Task HandleAsync(HttpContext context)
     {
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
-        var services = context.RequestServices;
-        var registry = services.GetService<ActiveRunRegistry>()
-            ?? throw new InvalidOperationException("AG-UI services are not registered: call services.AddAgUi() at start-up.");
-        if (services.GetRequiredService<ThreadOwnerResolver>().Resolve(context) is not { } owner)
+        if (services.Owners.Resolve(context) is not { } owner)
         {
-            await new AgUiProblem(StatusCodes.Status401Unauthorized, AgUiErrorCodes.AuthenticationRequired, "Cancelling a run requires an authenticated caller.")
+            await new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Cancelling a run requires an authenticated caller.")
                 .WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
         // Scoped by owner: another caller's thread with the same id has, for this caller, no active run.
-        var stopped = registry.Cancel(mapped.Agent, owner, threadId);
+        var stopped = services.Registry.Cancel(mapped.Agent, owner, threadId);
         var status = CancelRunResponse.Cancelling;
-        var logger = services.GetRequiredService<ILogger<CancelEndpoint>>();
+        var logger = Logger;
         RunLog.CancelRequested(logger, threadId, stopped.Count);
         if (stopped.Count == 0)
         {
             try
             {
-                (stopped, status) = await CancelElsewhereAsync(services, new ThreadKey(mapped.Name, owner, threadId), logger, context.RequestAborted).ConfigureAwait(false);
+                (stopped, status) = await CancelElsewhereAsync(new ThreadKey(mapped.Name, owner, threadId), logger, context.RequestAborted).ConfigureAwait(false);
             }
             catch (ThreadStoreUnavailableException ex)
             {
                 RunLog.StoreUnavailable(logger, ex, threadId);
-                await new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; the run could not be cancelled. Retry later.")
-                    .WriteAsync(context).ConfigureAwait(false);
+                await AgUiProblem.StoreUnavailable.WriteAsync(context).ConfigureAwait(false);
                 return;
             }
         }
 
         if (stopped.Count == 0)
         {
-            await new AgUiProblem(StatusCodes.Status404NotFound, AgUiErrorCodes.NoActiveRun, $"Thread '{threadId}' has no active run to cancel.")
+            await new AgUiProblem(AgUiErrorCodes.NoActiveRun, $"Thread '{threadId}' has no active run to cancel.")
                 .WriteAsync(context).ConfigureAwait(false);
             return;
         }
@@ -87,11 +70,11 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
     /// was due, it is ended now, so the thread is free, and the run's end stays unrecorded for the next begin to judge.
     /// A live owner renews, so its lease is never ended here, however slow the bus.
     /// </summary>
-    private static async Task<(IReadOnlyList<string> RunIds, string Status)> CancelElsewhereAsync(IServiceProvider services, ThreadKey key, ILogger logger, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string> RunIds, string Status)> CancelElsewhereAsync(ThreadKey key, ILogger logger, CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<IThreadStore>();
-        var clock = services.GetRequiredService<TimeProvider>();
-        var options = services.GetRequiredService<IOptions<AgUiOptions>>().Value;
+        var store = services.Store;
+        var clock = services.Clock;
+        var options = services.Options;
         var record = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         if (record?.Lease is not { } lease || lease.ExpiresAt <= now)
@@ -102,7 +85,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
         // A lease of this instance naming no local run: the run has begun but is not registered yet, or it ended without
         // its end recorded (the store failed). Its renewals tell the two apart.
         var own = string.Equals(lease.InstanceId, options.InstanceId, StringComparison.Ordinal);
-        var registry = own ? services.GetRequiredService<ActiveRunRegistry>() : null;
+        var registry = own ? services.Registry : null;
 
         var runId = lease.RunId;
         var asked = await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = key, RunId = runId, Update = LeaseUpdate.RequestCancel, Now = now }, cancellationToken).ConfigureAwait(false);
@@ -111,7 +94,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
             return ([], CancelRunResponse.Cancelling); // it ended meanwhile
         }
 
-        if (!own && services.GetService<IRunCancellationBus>() is { } bus)
+        if (!own && services.Bus is { } bus)
         {
             await bus.PublishAsync(new RunCancellation(key, runId), cancellationToken).ConfigureAwait(false);
             RunLog.CancelPublished(logger, key.ThreadId, runId);
@@ -157,17 +140,4 @@ internal sealed class CancelEndpoint(MappedAgent mapped)
     internal static readonly TimeSpan RenewalGrace = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan AnswerPollInterval = TimeSpan.FromMilliseconds(50);
-
-    private sealed class RouteParameter(ParameterInfo parameter) : IParameterBindingMetadata
-    {
-        public string Name => parameter.Name!;
-
-        public bool HasTryParse => true;
-
-        public bool HasBindAsync => false;
-
-        public ParameterInfo ParameterInfo => parameter;
-
-        public bool IsOptional => false;
-    }
 }

@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AutomagikHello.AgUi.Serialization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
@@ -13,13 +11,13 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// transport (SSE streaming; no WebSocket, binary transport, push notifications or resumable streams) unless
 /// declared, and <c>execution.maxExecutionTime</c> from <see cref="AgUiOptions.MaxRunDuration"/>. Serialized once.
 /// </summary>
-internal sealed class CapabilitiesEndpoint(MappedAgent mapped)
+internal sealed class CapabilitiesEndpoint(MappedAgent mapped, AgUiEndpointServices services)
 {
     private byte[]? _document;
 
     public async Task HandleAsync(HttpContext context)
     {
-        var document = _document ??= Serialize(Describe(mapped.Capabilities, context.RequestServices.GetRequiredService<IOptions<AgUiOptions>>().Value));
+        var document = _document ??= Serialize(Describe(mapped.Capabilities, services.Options));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.Body.WriteAsync(document, context.RequestAborted).ConfigureAwait(false);

@@ -4,22 +4,29 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary><c>POST {agent}</c>: reads the run input at the edge, then streams the run.</summary>
-internal sealed class RunEndpoint(MappedAgent mapped)
+internal sealed class RunEndpoint(MappedAgent mapped, AgUiEndpointServices services)
 {
-    public Task HandleAsync(HttpContext context) => RunAsync(context, mapped.Agent, mapped.Name, input: null);
+    public Task HandleAsync(HttpContext context) => RunAsync(context, services.Pipeline, services.Reader, mapped.Agent, mapped.Name, input: null);
 
-    /// <summary>Runs <paramref name="agent"/> for the request; reads the input from the body unless given.</summary>
-    /// <param name="context">The request.</param>
-    /// <param name="agent">The agent.</param>
-    /// <param name="agentName">The agent's key in the thread store.</param>
-    /// <param name="input">The input, when the caller already has it.</param>
-    public static async Task RunAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput? input)
+    /// <summary>Runs <paramref name="agent"/> for a request no mapped endpoint serves (<see cref="AgUiResults"/>).</summary>
+    public static Task RunAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput? input)
     {
         var services = context.RequestServices;
         var pipeline = services.GetService<RunPipeline>()
             ?? throw new InvalidOperationException("AG-UI services are not registered: call services.AddAgUi() at start-up.");
+        return RunAsync(context, pipeline, services.GetRequiredService<RunRequestReader>(), agent, agentName, input);
+    }
+
+    /// <summary>Runs <paramref name="agent"/> for the request; reads the input from the body unless given.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="pipeline">The run pipeline.</param>
+    /// <param name="reader">The request reader.</param>
+    /// <param name="agent">The agent.</param>
+    /// <param name="agentName">The agent's key in the thread store.</param>
+    /// <param name="input">The input, when the caller already has it.</param>
+    private static async Task RunAsync(HttpContext context, RunPipeline pipeline, RunRequestReader reader, IAgUiAgent agent, string agentName, RunAgentInput? input)
+    {
         var requestTimestamp = pipeline.Clock.GetTimestamp();
-        var reader = services.GetRequiredService<RunRequestReader>();
 
         if (input is null)
         {

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -14,15 +13,16 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// The integrator endpoints of one agent's threads: the thread view, an out-of-band decision, and a resume that
 /// answers JSON. Threads are scoped by owner: another owner's thread is simply not found (404, never 403).
 /// </summary>
-internal sealed class ThreadEndpoints(MappedAgent mapped)
+internal sealed class ThreadEndpoints(MappedAgent mapped, AgUiEndpointServices services)
 {
+    private ILogger Logger => field ??= services.Loggers.CreateLogger<ThreadEndpoints>();
+
     public const string ThreadIdRouteValue = "threadId";
     public const string InterruptIdRouteValue = "interruptId";
 
     /// <summary><c>GET {agent}/threads/{threadId}</c>.</summary>
     public async Task GetAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         if (await ResolveKeyAsync(context).ConfigureAwait(false) is not { } key)
         {
             return;
@@ -31,7 +31,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         ThreadRecord? record;
         try
         {
-            record = await services.GetRequiredService<IThreadStore>().GetAsync(key, context.RequestAborted).ConfigureAwait(false);
+            record = await services.Store.GetAsync(key, context.RequestAborted).ConfigureAwait(false);
         }
         catch (ThreadStoreUnavailableException)
         {
@@ -59,30 +59,29 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     /// <summary><c>POST {agent}/threads/{threadId}/interrupts/{interruptId}</c>.</summary>
     public async Task DecideAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         if (await ResolveKeyAsync(context).ConfigureAwait(false) is not { } key)
         {
             return;
         }
 
         var interruptId = context.Request.RouteValues[InterruptIdRouteValue] as string ?? string.Empty;
-        var (decision, problem) = await services.GetRequiredService<RunRequestReader>().ReadDecisionAsync(context, interruptId).ConfigureAwait(false);
+        var (decision, problem) = await services.Reader.ReadDecisionAsync(context, interruptId).ConfigureAwait(false);
         if (problem is not null)
         {
             await problem.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
-        var clock = services.GetRequiredService<TimeProvider>();
+        var clock = services.Clock;
         ThreadStoreWriteResult result;
         try
         {
-            result = await services.GetRequiredService<IThreadStore>().RecordDecisionAsync(
+            result = await services.Store.RecordDecisionAsync(
                 new RecordDecisionRequest
                 {
                     Key = key,
                     Entry = decision!.Entry!,
-                    DecidedBy = services.GetRequiredService<ThreadOwnerResolver>().Resolve(context),
+                    DecidedBy = services.Owners.Resolve(context),
                     ByApprover = await IsApproverAsync(context).ConfigureAwait(false),
                     Reapprove = decision.Reapprove,
                     Now = clock.GetUtcNow(),
@@ -112,11 +111,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     /// </summary>
     public async Task ResumeAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
-        var pipeline = services.GetRequiredService<RunPipeline>();
+        var pipeline = services.Pipeline;
         var requestTimestamp = pipeline.Clock.GetTimestamp();
-        var reader = services.GetRequiredService<RunRequestReader>();
+        var reader = services.Reader;
         var streaming = RunRequestReader.AsksForEventStream(context.Request);
 
         RunRequest request;
@@ -138,7 +136,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         var input = request.Input!;
         if (input.ThreadId != threadId)
         {
-            await reader.Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest,
+            await reader.Refuse(AgUiErrorCodes.MalformedRequest,
                 "The body's threadId differs from the thread in the path; omit it.", "/threadId").WriteAsync(context).ConfigureAwait(false);
             return;
         }
@@ -149,7 +147,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
             return;
         }
 
-        var sink = new RunSummarySink(services.GetRequiredService<IOptions<AgUiOptions>>().Value.MaxSummaryTextBytes);
+        var sink = new RunSummarySink(services.Options.MaxSummaryTextBytes);
         await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, sink).ConfigureAwait(false);
         if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK || !sink.ReceivedAny)
         {
@@ -170,31 +168,11 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         await JsonSerializer.SerializeAsync(context.Response.Body, summary, AgUiHostingJsonContext.Responses.RunSummary, context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Maps a store refusal to its REST status: 404 for what does not exist, 422 for a bad answer, else 409 (among them
-    /// <c>RESUME_IN_DOUBT</c>: the thread's state, not the answer, is what stands in the way).
-    /// </summary>
-    internal static AgUiProblem ProblemFor(ThreadStoreError error) => new(
-        error.Code switch
-        {
-            ThreadErrorCodes.ThreadNotFound or ThreadErrorCodes.UnknownInterrupt => StatusCodes.Status404NotFound,
-            // The caller sees the interrupt (their own thread); they just may not grant it. Nothing leaks.
-            ThreadErrorCodes.ApproverRequired => StatusCodes.Status403Forbidden,
-            ThreadErrorCodes.InvalidResumePayload or ThreadErrorCodes.InterruptExpired => StatusCodes.Status422UnprocessableEntity,
-            AgUiErrorCodes.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
-            _ => StatusCodes.Status409Conflict,
-        },
-        error.Code,
-        error.Message);
+    /// <summary>A store refusal as its REST answer (status from <see cref="AgUiErrorTable"/>).</summary>
+    internal static AgUiProblem ProblemFor(ThreadStoreError error) => new(error.Code, error.Message);
 
-    /// <summary>
-    /// Maps a resume refused by the store to its REST status: as <see cref="ProblemFor"/>, except that an entry naming
-    /// an interrupt the thread does not have is a conflict with the thread's state (409), not a missing resource.
-    /// </summary>
-    internal static AgUiProblem ResumeProblemFor(ThreadStoreError error) =>
-        error.Code == ThreadErrorCodes.UnknownInterrupt
-            ? new AgUiProblem(StatusCodes.Status409Conflict, error.Code, error.Message)
-            : ProblemFor(error);
+    /// <summary>A resume refused by the store as its REST answer (<see cref="AgUiErrorTable.StatusOfResume"/>).</summary>
+    internal static AgUiProblem ResumeProblemFor(ThreadStoreError error) => new(error.Code, error.Message, status: AgUiErrorTable.StatusOfResume(error.Code));
 
     /// <summary>
     /// The thread key of the request: the caller's own threads, or — with <c>?owner=</c> and when the caller satisfies
@@ -203,11 +181,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     /// </summary>
     private async Task<ThreadKey?> ResolveKeyAsync(HttpContext context)
     {
-        var services = context.RequestServices;
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
-        if (services.GetRequiredService<ThreadOwnerResolver>().Resolve(context) is not { } owner)
+        if (services.Owners.Resolve(context) is not { } owner)
         {
-            await new AgUiProblem(StatusCodes.Status401Unauthorized, AgUiErrorCodes.AuthenticationRequired, "Threads on this server require an authenticated caller.")
+            await new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Threads on this server require an authenticated caller.")
                 .WriteAsync(context).ConfigureAwait(false);
             return null;
         }
@@ -228,11 +205,10 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
     }
 
     /// <summary>Whether the caller satisfies <see cref="AgUiOptions.ApproverPolicy"/> (never, when none is set).</summary>
-    private static async Task<bool> IsApproverAsync(HttpContext context)
+    private async Task<bool> IsApproverAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var policy = services.GetRequiredService<IOptions<AgUiOptions>>().Value.ApproverPolicy;
-        var authorization = services.GetService<IAuthorizationService>();
+        var policy = services.Options.ApproverPolicy;
+        var authorization = context.RequestServices.GetService<IAuthorizationService>(); // per request: its handlers may be scoped
         if (policy is null || authorization is null)
         {
             return false;
@@ -245,16 +221,15 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
         catch (InvalidOperationException ex)
         {
             // A policy name nobody registered is the host's mistake, not the caller's: fail closed, no 500.
-            RunLog.ApproverPolicyUnusable(services.GetRequiredService<ILogger<ThreadEndpoints>>(), ex, policy);
+            RunLog.ApproverPolicyUnusable(Logger, ex, policy);
             return false;
         }
     }
 
     private static Task NotFound(HttpContext context, string threadId) =>
-        new AgUiProblem(StatusCodes.Status404NotFound, ThreadErrorCodes.ThreadNotFound, $"Thread '{threadId}' was not found.").WriteAsync(context);
+        new AgUiProblem(ThreadErrorCodes.ThreadNotFound, $"Thread '{threadId}' was not found.").WriteAsync(context);
 
-    private static Task StoreUnavailable(HttpContext context) =>
-        new AgUiProblem(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; nothing was changed. Retry later.").WriteAsync(context);
+    private static Task StoreUnavailable(HttpContext context) => AgUiProblem.StoreUnavailable.WriteAsync(context);
 
     /// <summary>
     /// Whether <c>If-None-Match</c> matches <paramref name="etag"/>: a list of tags, weak comparison, or <c>*</c>
@@ -282,9 +257,9 @@ internal sealed class ThreadEndpoints(MappedAgent mapped)
 
     private static string ETag(ThreadRecord record) => "\"" + record.Version.ToString(CultureInfo.InvariantCulture) + "\"";
 
-    private static async Task WriteViewAsync(HttpContext context, ThreadRecord record)
+    private async Task WriteViewAsync(HttpContext context, ThreadRecord record)
     {
-        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = services.Clock.GetUtcNow();
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.XContentTypeOptions = "nosniff";

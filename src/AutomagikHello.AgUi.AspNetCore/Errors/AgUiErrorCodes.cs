@@ -1,5 +1,4 @@
 using AutomagikHello.AgUi.Input;
-using AutomagikHello.AgUi.Threads;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
@@ -52,17 +51,4 @@ public static class AgUiErrorCodes
 
     /// <summary>The caller must authenticate: <see cref="AgUiOptions.RequireAuthenticatedOwner"/> is on (401).</summary>
     public const string AuthenticationRequired = "AUTHENTICATION_REQUIRED";
-
-    /// <summary>Whether <paramref name="code"/> is one the library itself sends (hosting or thread-store codes).</summary>
-    internal static bool IsReserved(string code) => code switch
-    {
-        AgentError or ProtocolViolation or NotAcceptable or UnsupportedMediaType or MalformedRequest or BodyBuffersFull or NoActiveRun
-            or StoreUnavailable or AuthenticationRequired => true,
-        InvalidInterruptSchema or SummaryTruncated => true,
-        ThreadErrorCodes.ResumeRequired or ThreadErrorCodes.UnknownInterrupt or ThreadErrorCodes.PartialResume
-            or ThreadErrorCodes.DuplicateResumeEntry or ThreadErrorCodes.InterruptExpired or ThreadErrorCodes.InvalidResumePayload
-            or ThreadErrorCodes.ResumeAlreadyApplied or ThreadErrorCodes.ResumeInDoubt or ThreadErrorCodes.ThreadBusy or ThreadErrorCodes.LeaseLost
-            or ThreadErrorCodes.DecisionConflict or ThreadErrorCodes.ThreadNotFound or ThreadErrorCodes.ApproverRequired => true,
-        _ => false,
-    };
 }

@@ -2,22 +2,31 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// An error answered before any stream opens, written as <c>application/problem+json</c> (RFC 9457) with the stable
-/// <c>code</c> extension and, for input errors, the JSON Pointer <c>path</c> of the offending value.
+/// <c>code</c> extension and, for input errors, the JSON Pointer <c>path</c> of the offending value. The status, title
+/// and type come from <see cref="AgUiErrorTable"/>; the answer is written through the host's
+/// <see cref="IProblemDetailsService"/>, so its <see cref="ProblemDetailsOptions.CustomizeProblemDetails"/> applies.
 /// </summary>
 internal sealed class AgUiProblem
 {
-    public AgUiProblem(int status, string code, string detail, string? path = null)
+    /// <summary>A problem for <paramref name="code"/>, with the status the table gives it unless <paramref name="status"/> is set.</summary>
+    public AgUiProblem(string code, string detail, string? path = null, int? status = null)
     {
-        Status = status;
+        Status = status ?? AgUiErrorTable.StatusOf(code);
         Code = code;
         Detail = detail;
         Path = path;
     }
+
+    /// <summary>The thread store could not be reached (503); every endpoint answers it in these words.</summary>
+    public static AgUiProblem StoreUnavailable { get; } =
+        new(AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; the request was not carried out. Retry later.");
 
     public int Status { get; }
 
@@ -29,7 +38,7 @@ internal sealed class AgUiProblem
 
     public async Task WriteAsync(HttpContext context)
     {
-        var (title, type) = Describe(Status);
+        var (title, type) = AgUiErrorTable.Describe(Status);
         var problem = new ProblemDetails
         {
             Type = type,
@@ -48,26 +57,20 @@ internal sealed class AgUiProblem
 
         var response = context.Response;
         response.StatusCode = Status;
-        response.ContentType = "application/problem+json";
         response.Headers.CacheControl = "no-cache, no-store";
         response.Headers.XContentTypeOptions = "nosniff"; // the body echoes request values (ids); never let it be sniffed as HTML
-        await JsonSerializer.SerializeAsync(response.Body, problem, AgUiHostingJsonContext.Responses.ProblemDetails, context.RequestAborted).ConfigureAwait(false);
-    }
 
-    // The status's reason phrase and its RFC 9110 section, in one place so a status never gets one without the other.
-    private static (string Title, string? Type) Describe(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => ("Bad Request", "https://tools.ietf.org/html/rfc9110#section-15.5.1"),
-        StatusCodes.Status401Unauthorized => ("Unauthorized", "https://tools.ietf.org/html/rfc9110#section-15.5.2"),
-        StatusCodes.Status403Forbidden => ("Forbidden", "https://tools.ietf.org/html/rfc9110#section-15.5.4"),
-        StatusCodes.Status404NotFound => ("Not Found", "https://tools.ietf.org/html/rfc9110#section-15.5.5"),
-        StatusCodes.Status406NotAcceptable => ("Not Acceptable", "https://tools.ietf.org/html/rfc9110#section-15.5.7"),
-        StatusCodes.Status409Conflict => ("Conflict", "https://tools.ietf.org/html/rfc9110#section-15.5.10"),
-        StatusCodes.Status412PreconditionFailed => ("Precondition Failed", "https://tools.ietf.org/html/rfc9110#section-15.5.13"),
-        StatusCodes.Status413PayloadTooLarge => ("Content Too Large", "https://tools.ietf.org/html/rfc9110#section-15.5.14"),
-        StatusCodes.Status415UnsupportedMediaType => ("Unsupported Media Type", "https://tools.ietf.org/html/rfc9110#section-15.5.16"),
-        StatusCodes.Status422UnprocessableEntity => ("Unprocessable Content", "https://tools.ietf.org/html/rfc9110#section-15.5.21"),
-        StatusCodes.Status503ServiceUnavailable => ("Service Unavailable", "https://tools.ietf.org/html/rfc9110#section-15.6.4"),
-        _ => ("Error", null),
-    };
+        var problemContext = new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem };
+        var services = context.RequestServices;
+        if (services.GetService<IProblemDetailsService>() is { } writers && await writers.TryWriteAsync(problemContext).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        // No writer takes the request (its Accept names only text/event-stream, say): the answer is still problem+json,
+        // customised as the host asked.
+        services.GetService<IOptions<ProblemDetailsOptions>>()?.Value.CustomizeProblemDetails?.Invoke(problemContext);
+        response.ContentType = "application/problem+json";
+        await JsonSerializer.SerializeAsync(response.Body, problemContext.ProblemDetails, AgUiHostingJsonContext.Responses.ProblemDetails, context.RequestAborted).ConfigureAwait(false);
+    }
 }

@@ -37,6 +37,7 @@ public static class AgUiServiceCollectionExtensions
         services.TryAddSingleton<AgUiMetrics>();
         services.TryAddSingleton<ActiveRunRegistry>();
         services.TryAddSingleton<RunRequestReader>();
+        services.TryAddSingleton<AgUiRunner>();
         services.TryAddSingleton<RunPipeline>();
         services.TryAddSingleton<ThreadOwnerResolver>();
 

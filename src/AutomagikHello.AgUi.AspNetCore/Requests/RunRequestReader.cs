@@ -41,7 +41,7 @@ internal sealed class RunRequestReader
     public AgUiProblem? CheckAccept(HttpRequest request) =>
         AcceptsEventStream(request)
             ? null
-            : Refuse(StatusCodes.Status406NotAcceptable, AgUiErrorCodes.NotAcceptable, "The Accept header excludes text/event-stream, the only media type this endpoint produces.");
+            : Refuse(AgUiErrorCodes.NotAcceptable, "The Accept header excludes text/event-stream, the only media type this endpoint produces.");
 
     /// <summary>Reads and validates the run input, or says why not.</summary>
     /// <param name="context">The request.</param>
@@ -75,7 +75,7 @@ internal sealed class RunRequestReader
         {
             // The reader reports malformed input as a result; this guards the edge should a malformed body still throw
             // (e.g. invalid UTF-8 inside a string), so a client can never cause a 500.
-            return new RunRequest(null, Refuse(StatusCodes.Status400BadRequest, InputErrorCodes.MalformedJson, $"The body is not valid UTF-8 JSON: {ex.Message}"));
+            return new RunRequest(null, Refuse(InputErrorCodes.MalformedJson, $"The body is not valid UTF-8 JSON: {ex.Message}"));
         }
 
         return new RunRequest(read.Input, Checked(read.Error, read.Warnings));
@@ -111,8 +111,7 @@ internal sealed class RunRequestReader
             return null;
         }
 
-        var status = error.Code == InputErrorCodes.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
-        return Refuse(status, error.Code, error.Message, error.Path);
+        return Refuse(error.Code, error.Message, error.Path);
     }
 
     /// <summary>Reads a JSON body within the size limit: 415 when it is not <c>application/json</c>, 413 when too large.</summary>
@@ -122,7 +121,7 @@ internal sealed class RunRequestReader
         var request = context.Request;
         if (!IsJson(request.ContentType))
         {
-            return (default, Refuse(StatusCodes.Status415UnsupportedMediaType, AgUiErrorCodes.UnsupportedMediaType,
+            return (default, Refuse(AgUiErrorCodes.UnsupportedMediaType,
                 "The body must be application/json (UTF-8)."));
         }
 
@@ -168,7 +167,7 @@ internal sealed class RunRequestReader
                 if (!appended)
                 {
                     context.Response.Headers.RetryAfter = "1";
-                    return (default, Refuse(StatusCodes.Status503ServiceUnavailable, AgUiErrorCodes.BodyBuffersFull,
+                    return (default, Refuse(AgUiErrorCodes.BodyBuffersFull,
                         $"Request bodies still arriving hold {_pendingBodies.Held} bytes, the server's limit; nothing was read. Retry shortly."));
                 }
 
@@ -184,25 +183,26 @@ internal sealed class RunRequestReader
         }
         catch (BadHttpRequestException ex)
         {
-            return (default, Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest, $"The request body could not be read: {ex.Message}"));
+            return (default, Refuse(AgUiErrorCodes.MalformedRequest, $"The request body could not be read: {ex.Message}"));
         }
 
         if (context.Request.ContentLength is { } expected && body.Length != expected)
         {
-            return (default, Refuse(StatusCodes.Status400BadRequest, AgUiErrorCodes.MalformedRequest, "The request body is shorter than its Content-Length."));
+            return (default, Refuse(AgUiErrorCodes.MalformedRequest, "The request body is shorter than its Content-Length."));
         }
 
         return (body.ToArray(), null);
     }
 
-    private AgUiProblem TooLarge() => Refuse(StatusCodes.Status413PayloadTooLarge, InputErrorCodes.TooLarge,
+    private AgUiProblem TooLarge() => Refuse(InputErrorCodes.TooLarge,
         $"The request body exceeds the limit of {_maxBytes} bytes.");
 
-    /// <summary>Logs and builds a refusal.</summary>
-    public AgUiProblem Refuse(int status, string code, string detail, string? path = null)
+    /// <summary>Logs and builds a refusal (its status is the code's, from <see cref="AgUiErrorTable"/>).</summary>
+    public AgUiProblem Refuse(string code, string detail, string? path = null)
     {
-        RunLog.RequestRejected(_logger, status, code, detail);
-        return new AgUiProblem(status, code, detail, path);
+        var problem = new AgUiProblem(code, detail, path);
+        RunLog.RequestRejected(_logger, problem.Status, code, detail);
+        return problem;
     }
 
     private static bool IsJson(string? contentType)

@@ -1,13 +1,13 @@
 using System.Security.Claims;
 using System.Text;
 using AutomagikHello.AgUi.Threads;
-using Microsoft.AspNetCore.Http;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
-/// One run of an agent: its input and ids, the request it serves, and the helpers through which the agent emits
-/// events. The library has already written <c>RUN_STARTED</c> and writes the terminal event from the agent's
+/// One run of an agent: its input and ids, the user it runs for, the host's services and values, and the helpers
+/// through which the agent emits events. Nothing in it is HTTP: the ASP.NET Core host's request is reachable through
+/// its <c>GetHttpContext</c> extension. The library has already written <c>RUN_STARTED</c> and writes the terminal event from the agent's
 /// <see cref="AgentOutcome"/>; the agent cannot emit <c>RUN_STARTED</c>, <c>RUN_FINISHED</c> or <c>RUN_ERROR</c>.
 /// </summary>
 /// <remarks>
@@ -20,12 +20,22 @@ public sealed partial class AgUiRun
 {
     private readonly RunEventQueue _queue;
 
-    internal AgUiRun(HttpContext httpContext, RunAgentInput input, RunEventQueue queue, IReadOnlyList<ResumeAnswer>? resume = null)
+    internal AgUiRun(
+        RunAgentInput input,
+        RunEventQueue queue,
+        IReadOnlyList<ResumeAnswer>? resume,
+        ClaimsPrincipal user,
+        IServiceProvider services,
+        CancellationToken cancellationToken,
+        IDictionary<object, object?>? items = null)
     {
-        HttpContext = httpContext;
         Input = input;
         _queue = queue;
         Resume = resume ?? [];
+        User = user;
+        Services = services;
+        CancellationToken = cancellationToken;
+        Items = items ?? new Dictionary<object, object?>();
     }
 
     /// <summary>
@@ -46,14 +56,23 @@ public sealed partial class AgUiRun
     /// <summary>The run (<see cref="RunAgentInput.RunId"/>).</summary>
     public string RunId => Input.RunId;
 
-    /// <summary>The HTTP request the run answers.</summary>
-    public HttpContext HttpContext { get; }
+    /// <summary>The host's services (for HTTP: scoped to the request).</summary>
+    public IServiceProvider Services { get; }
 
-    /// <summary>The request's services (scoped to the request).</summary>
-    public IServiceProvider Services => HttpContext.RequestServices;
+    /// <summary>The user the run is for (for HTTP: the request's authenticated user).</summary>
+    public ClaimsPrincipal User { get; }
 
-    /// <summary>The authenticated user of the request.</summary>
-    public ClaimsPrincipal User => HttpContext.User;
+    /// <summary>
+    /// Fires when the run must stop; the token also given to <see cref="IAgUiAgent.RunAsync"/>, for code that has the
+    /// run but not the token.
+    /// </summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>
+    /// Values the host gives the run, and the agent may keep for the run's length (a property bag, keyed by object
+    /// so that one owner's key cannot collide with another's).
+    /// </summary>
+    public IDictionary<object, object?> Items { get; }
 
     /// <summary>
     /// The text of the last user message in <see cref="RunAgentInput.Messages"/> (the text parts of a multimodal

@@ -3,7 +3,9 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// <summary>
 /// Where a run's events go once the <see cref="RunStreamWriter"/> has accepted them (sequence-checked, in order, the
 /// terminal event last): the SSE response (<see cref="SseRunEventSink"/>) or the JSON resume endpoint's summary
-/// (<see cref="RunSummarySink"/>). The writer owns the run's lifecycle; a sink only receives.
+/// (<see cref="RunSummarySink"/>). The writer owns the run's lifecycle; a sink only receives. A new destination (an
+/// event log a client can replay, a voice gateway) is one class implementing this, handed to
+/// <see cref="AgUiRunner"/> in a <see cref="RunInvocation"/>.
 /// </summary>
 internal interface IRunEventSink : IDisposable
 {
@@ -15,4 +17,10 @@ internal interface IRunEventSink : IDisposable
 
     /// <summary>Sends what the sink holds; <see langword="false"/> when the receiver is gone.</summary>
     ValueTask<bool> FlushAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called once after the terminal event was flushed (never when the receiver is gone): the receiver may be told
+    /// the run is over (the SSE response is completed) while the agent is still being stopped.
+    /// </summary>
+    ValueTask CompleteAsync() => ValueTask.CompletedTask;
 }

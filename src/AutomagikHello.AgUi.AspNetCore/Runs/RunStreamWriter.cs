@@ -189,25 +189,18 @@ internal sealed class RunStreamWriter : IDisposable
         }
 
         var outcome = completion.Outcome!;
-        if (outcome.Kind == AgentOutcomeKind.Interrupt && UnusableSchema(outcome.Interrupts) is { } unusable)
+        if (outcome.Kind == RunEndKind.Interrupt && UnusableSchema(outcome.Interrupts) is { } unusable)
         {
             return await FailAsync(AgUiErrorCodes.InvalidInterruptSchema, unusable).ConfigureAwait(false);
         }
 
         RunFinishedOutcome finished = outcome.Kind switch
         {
-            AgentOutcomeKind.Interrupt => new InterruptOutcome { Interrupts = outcome.Interrupts },
-            AgentOutcomeKind.Cancelled => RunFinishedOutcome.Cancelled,
+            RunEndKind.Interrupt => new InterruptOutcome { Interrupts = outcome.Interrupts },
+            RunEndKind.Cancelled => RunFinishedOutcome.Cancelled,
             _ => SuccessOutcome(),
         };
-        var kind = outcome.Kind switch
-        {
-            AgentOutcomeKind.Interrupt => RunEndKind.Interrupt,
-            AgentOutcomeKind.Cancelled => RunEndKind.Cancelled,
-            _ => RunEndKind.Success,
-        };
-        var result = outcome.Kind == AgentOutcomeKind.Success ? outcome.Result : null;
-        return await EndAsync(finished, result, outcome.Usage, new RunEnd(kind)).ConfigureAwait(false);
+        return await EndAsync(finished, outcome.Result, outcome.Usage).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -253,11 +246,11 @@ internal sealed class RunStreamWriter : IDisposable
         }
 
         RunLog.RunStopped(_logger, _input.ThreadId, _input.RunId, reason.ToString());
-        return await EndAsync(RunFinishedOutcome.Cancelled, null, null, new RunEnd(RunEndKind.Cancelled, StopReason: reason)).ConfigureAwait(false);
+        return await EndAsync(RunFinishedOutcome.Cancelled, null, null, reason).ConfigureAwait(false);
     }
 
     /// <summary>Closes every open item, then writes <c>RUN_FINISHED</c> (or <c>RUN_ERROR</c> if the guard refuses it).</summary>
-    private async Task<RunEnd> EndAsync(RunFinishedOutcome outcome, JsonElement? result, IReadOnlyList<TokenUsage>? usage, RunEnd end)
+    private async Task<RunEnd> EndAsync(RunFinishedOutcome outcome, JsonElement? result, IReadOnlyList<TokenUsage>? usage, RunStopReason stopReason = RunStopReason.None)
     {
         foreach (var closing in Guard.CreateClosingEvents())
         {
@@ -286,13 +279,13 @@ internal sealed class RunStreamWriter : IDisposable
 
         // The thread store learns the end first: interrupts are persisted before the client can answer them.
         if (_recorder is not null
-            && await _recorder.RecordAsync(CompletionOf(end.Kind), (outcome as InterruptOutcome)?.Interrupts).ConfigureAwait(false) is { } notRecorded)
+            && await _recorder.RecordAsync(outcome.Kind.ToCompletion(), (outcome as InterruptOutcome)?.Interrupts).ConfigureAwait(false) is { } notRecorded)
         {
             return await FailAsync(notRecorded.Code, notRecorded.Message).ConfigureAwait(false);
         }
 
         _unflushed += _sink.Write(finished);
-        return await TerminateAsync(end).ConfigureAwait(false);
+        return await TerminateAsync(new RunEnd(outcome.Kind, StopReason: stopReason)).ConfigureAwait(false);
     }
 
     private async Task<RunEnd> FailAsync(string code, string message, bool record = true)
@@ -304,7 +297,7 @@ internal sealed class RunStreamWriter : IDisposable
         else if (_recorder is not null)
         {
             // A failed run puts its claims in doubt and frees the thread; nothing to report if that fails.
-            await _recorder.RecordAsync(RunCompletion.Failed, null).ConfigureAwait(false);
+            await _recorder.RecordAsync(RunEndKind.Error.ToCompletion(), null).ConfigureAwait(false);
         }
 
         var error = new RunErrorEvent { Code = code, Message = message };
@@ -324,14 +317,6 @@ internal sealed class RunStreamWriter : IDisposable
         _queue.Seal();
         return await FlushAsync().ConfigureAwait(false) ? end : Disconnected();
     }
-
-    private static RunCompletion CompletionOf(RunEndKind kind) => kind switch
-    {
-        RunEndKind.Success => RunCompletion.Succeeded,
-        RunEndKind.Interrupt => RunCompletion.Interrupted,
-        RunEndKind.Cancelled => RunCompletion.Cancelled,
-        _ => RunCompletion.Failed,
-    };
 
     private RunEnd Disconnected()
     {

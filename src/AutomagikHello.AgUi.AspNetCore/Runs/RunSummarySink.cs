@@ -86,12 +86,7 @@ internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
             {
                 ThreadId = input.ThreadId,
                 RunId = input.RunId,
-                Outcome = finished.Outcome switch
-                {
-                    InterruptOutcome => "interrupt",
-                    CancelledOutcome => "cancelled",
-                    _ => "success",
-                },
+                Outcome = (finished.Outcome?.Kind ?? RunEndKind.Success).ToWireName(),
                 Interrupts = (finished.Outcome as InterruptOutcome)?.Interrupts,
                 Result = finished.Result,
                 Truncated = truncated,
@@ -101,13 +96,13 @@ internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
             {
                 ThreadId = input.ThreadId,
                 RunId = input.RunId,
-                Outcome = "error",
+                Outcome = RunEndKind.Error.ToWireName(),
                 ErrorCode = error.Code,
                 ErrorMessage = error.Message,
                 Truncated = truncated,
                 Messages = Texts(),
             },
-            _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = "error", ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Truncated = truncated, Messages = Texts() },
+            _ => new RunSummary { ThreadId = input.ThreadId, RunId = input.RunId, Outcome = RunEndKind.Error.ToWireName(), ErrorCode = "ABORTED", ErrorMessage = "The run ended without a terminal event.", Truncated = truncated, Messages = Texts() },
         };
     }
 

@@ -1,19 +1,28 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// The SSE response as a run's event sink: events are framed into a <see cref="RunFrameBuffer"/> (taken when the first
-/// frame of a batch is written) and handed to the response in one write when the writer flushes.
+/// frame of a batch is written) and handed to the response in one write when the writer flushes. Given the request,
+/// the sink opens the event stream (status, headers, no buffering) at the first event and completes the response after
+/// the terminal one.
 /// </summary>
-internal sealed class SseRunEventSink(PipeWriter output) : IRunEventSink
+internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = null) : IRunEventSink
 {
     private RunFrameBuffer? _frames;
+    private bool _opened;
 
     private RunFrameBuffer Frames => _frames ??= RunFrameBuffer.Rent();
 
-    public int Write(AgUiEvent agUiEvent) => Frames.Sse.WriteEvent(agUiEvent);
+    public int Write(AgUiEvent agUiEvent)
+    {
+        Open();
+        return Frames.Sse.WriteEvent(agUiEvent);
+    }
 
     public int WriteHeartbeat() => Frames.Sse.WriteHeartbeat();
 
@@ -43,6 +52,23 @@ internal sealed class SseRunEventSink(PipeWriter output) : IRunEventSink
         }
     }
 
+    public async ValueTask CompleteAsync()
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await context.Response.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client left after the terminal event; nothing more to deliver.
+        }
+    }
+
     public void Dispose()
     {
         if (_frames is { } frames)
@@ -50,5 +76,26 @@ internal sealed class SseRunEventSink(PipeWriter output) : IRunEventSink
             _frames = null;
             RunFrameBuffer.Return(frames);
         }
+    }
+
+    /// <summary>Starts the response as an event stream, once, before its first event.</summary>
+    private void Open()
+    {
+        if (_opened || context is null)
+        {
+            return;
+        }
+
+        _opened = true;
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        var headers = response.Headers;
+        headers.CacheControl = "no-cache, no-store, no-transform";
+        headers["X-Accel-Buffering"] = "no";
+        headers.ContentEncoding = "identity";
+
+        // Compression or any other buffering layer must not hold events back.
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
     }
 }

@@ -52,7 +52,7 @@ internal sealed class AgUiMetrics
 
     public void RunEnded(in RunEnd end, TimeSpan duration)
     {
-        var outcome = new KeyValuePair<string, object?>(OutcomeTag, end.OutcomeName);
+        var outcome = new KeyValuePair<string, object?>(OutcomeTag, end.Kind.ToWireName());
         _runs.Add(1, outcome);
         _duration.Record(duration.TotalSeconds, outcome);
         if (end.ErrorCode is { } code)
@@ -84,7 +84,7 @@ internal sealed class AgUiMetrics
             return;
         }
 
-        activity.SetTag(OutcomeTag, end.OutcomeName);
+        activity.SetTag(OutcomeTag, end.Kind.ToWireName());
         if (end.ErrorCode is { } code)
         {
             activity.SetTag(ErrorTypeTag, code);

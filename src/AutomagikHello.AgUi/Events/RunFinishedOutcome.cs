@@ -13,6 +13,15 @@ public abstract class RunFinishedOutcome
     {
     }
 
+    /// <summary>How the run ended: <see cref="RunEndKind.Success"/>, <see cref="RunEndKind.Interrupt"/> or <see cref="RunEndKind.Cancelled"/>.</summary>
+    [JsonIgnore]
+    public RunEndKind Kind => this switch
+    {
+        InterruptOutcome => RunEndKind.Interrupt,
+        CancelledOutcome => RunEndKind.Cancelled,
+        _ => RunEndKind.Success,
+    };
+
     /// <summary>A success outcome naming no pending tool calls.</summary>
     public static SuccessOutcome Success { get; } = new();
 

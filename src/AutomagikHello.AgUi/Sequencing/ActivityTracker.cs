@@ -15,7 +15,7 @@ internal sealed class ActivityTracker
     public static SequenceViolation? CheckSnapshot(ActivitySnapshotEvent e) =>
         e.Content.ValueKind == JsonValueKind.Object
             ? null
-            : Violations.Event(33, e.EventType,
+            : Violations.Event(SequenceRule.ActivityContentValid, e.EventType,
                 $"gives activity '{e.MessageId}' content of kind {e.Content.ValueKind}; activity content must be a JSON object");
 
     public void Snapshot(ActivitySnapshotEvent e)
@@ -47,20 +47,20 @@ internal sealed class ActivityTracker
         var type = e.EventType;
         if (activities is null || !activities.TryGetValue(e.MessageId, out var activity))
         {
-            return Violations.Event(31, type, $"patches activity '{e.MessageId}' which no ACTIVITY_SNAPSHOT created");
+            return Violations.Event(SequenceRule.ActivityDeltaNeedsSnapshot, type, $"patches activity '{e.MessageId}' which no ACTIVITY_SNAPSHOT created");
         }
 
         var owner = e.Owner;
         if (owner is not null && !string.Equals(owner, activity.Owner, StringComparison.Ordinal))
         {
-            return Violations.Event(38, type,
+            return Violations.Event(SequenceRule.AttributionMatchesOwner, type,
                 $"for activity '{e.MessageId}' carries subagentRunId '{owner}', but the activity belongs to {EventNames.Owner(activity.Owner)}");
         }
 
         var error = activity.TryApply(e.Patch, applier);
         return error is null
             ? null
-            : Violations.Event(33, type, $"patch for activity '{e.MessageId}' does not apply: {error}");
+            : Violations.Event(SequenceRule.ActivityContentValid, type, $"patch for activity '{e.MessageId}' does not apply: {error}");
     }
 
     public void Reset() => activities?.Clear();

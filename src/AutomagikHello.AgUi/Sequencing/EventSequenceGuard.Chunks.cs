@@ -23,7 +23,7 @@ public sealed partial class EventSequenceGuard
 
             if (owner is not null && !string.Equals(owner, lane.Owner, StringComparison.Ordinal))
             {
-                return Violations.Event(38, type,
+                return Violations.Event(SequenceRule.AttributionMatchesOwner, type,
                     $"for {tracker.Noun} '{id}' carries subagentRunId '{owner}', but the chunk stream belongs to {EventNames.Owner(lane.Owner)}");
             }
         }
@@ -44,7 +44,7 @@ public sealed partial class EventSequenceGuard
         var isToolCall = tracker.Kind == StreamItemKind.ToolCall;
         if (isToolCall && fields.Name is null)
         {
-            return Violations.Event(24, type, $"opens tool call '{id}' without a toolCallName; the first chunk of a call must carry toolCallId and toolCallName");
+            return Violations.Event(SequenceRule.ToolCallChunkOpensWithIdAndName, type, $"opens tool call '{id}' without a toolCallName; the first chunk of a call must carry toolCallId and toolCallName");
         }
 
         var attributes = new ItemAttributes(fields.Role ?? TextMessageRole.Assistant, fields.Name, fields.ParentMessageId);
@@ -70,7 +70,7 @@ public sealed partial class EventSequenceGuard
     private SequenceViolation NoStreamToContinue(AgUiEventType type, string? owner, StreamItemTracker tracker, bool ambiguous)
     {
         var isToolCall = tracker.Kind == StreamItemKind.ToolCall;
-        var rule = isToolCall ? 24 : 23;
+        var rule = isToolCall ? SequenceRule.ToolCallChunkOpensWithIdAndName : SequenceRule.MessageChunkOpensWithId;
         var idName = isToolCall ? "toolCallId" : "messageId";
         if (ambiguous)
         {
@@ -80,7 +80,7 @@ public sealed partial class EventSequenceGuard
 
         if (chunks.FindClosed(tracker, owner) is { LastClosedItem: { } closed } lane)
         {
-            return Violations.Event(27, type,
+            return Violations.Event(SequenceRule.ChunkContinuesOpenStream, type,
                 $"carries no {idName} and cannot continue {tracker.Noun} '{closed.Id}': its chunk stream was closed by {EventNames.Of(lane.LastClosedBy)}");
         }
 
@@ -118,7 +118,7 @@ public sealed partial class EventSequenceGuard
 
         return field is null
             ? null
-            : Violations.Event(26, type,
+            : Violations.Event(SequenceRule.ChunkKeepsFirstAttributes, type,
                 $"continues {tracker.Noun} '{item.Id}' with {field} '{given}', but its first chunk established {EventNames.Quoted(original)}");
     }
 

@@ -70,13 +70,13 @@ public sealed partial class EventSequenceGuard
 
         if (frontendCalls is not null && frontendCalls.TryGetValue(e.ToolCallId, out var toolName))
         {
-            return Violations.Event(42, type,
+            return Violations.Event(SequenceRule.FrontendToolsAnsweredByConsumer, type,
                 $"answers tool call '{e.ToolCallId}' of frontend tool '{toolName}'; the consumer answers frontend tools, not the producer");
         }
 
         if (historyMessageIds is not null && historyMessageIds.Contains(e.MessageId))
         {
-            return Violations.Event(8, type,
+            return Violations.Event(SequenceRule.HistoryIdNotReused, type,
                 $"mints tool message '{e.MessageId}', but the input history already carries a message with that id");
         }
 
@@ -146,7 +146,7 @@ public sealed partial class EventSequenceGuard
         var error = state.TryApply(e.Delta, Patches);
         if (error is not null)
         {
-            return Violations.Event(32, type, "does not apply to the current state: " + error);
+            return Violations.Event(SequenceRule.StateDeltaApplies, type, "does not apply to the current state: " + error);
         }
 
         chunks.CloseLane(e.Owner, type);
@@ -237,7 +237,7 @@ public sealed partial class EventSequenceGuard
             return null;
         }
 
-        return Violations.Event(39, type,
+        return Violations.Event(SequenceRule.ToolCallAttributionMatchesParent, type,
             $"attributes tool call '{toolCallId}' to {EventNames.Owner(owner)}, but its parent message '{parentMessageId}' belongs to {EventNames.Owner(message.Owner)}");
     }
 

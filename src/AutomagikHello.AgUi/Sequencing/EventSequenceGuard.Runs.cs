@@ -54,32 +54,32 @@ public sealed partial class EventSequenceGuard
     {
         if (textMessages.FirstOpenExplicit() is { } message)
         {
-            return Violations.Event(9, type, $"arrives while message '{message.Id}' is still open");
+            return Violations.Event(SequenceRule.FinishWithMessagesClosed, type, $"arrives while message '{message.Id}' is still open");
         }
 
         if (toolCalls.FirstOpenExplicit() is { } call)
         {
-            return Violations.Event(10, type, $"arrives while tool call '{call.Id}' is still open");
+            return Violations.Event(SequenceRule.FinishWithToolCallsClosed, type, $"arrives while tool call '{call.Id}' is still open");
         }
 
         if (steps.OpenCount > 0)
         {
             var step = steps.Open[0];
-            return Violations.Event(11, type, $"arrives while step '{step.Name}' of {EventNames.Owner(step.Owner)} is still open");
+            return Violations.Event(SequenceRule.FinishWithStepsClosed, type, $"arrives while step '{step.Name}' of {EventNames.Owner(step.Owner)} is still open");
         }
 
         if (reasoningMessages.FirstOpenExplicit() is { } reasoningMessage)
         {
-            return Violations.Event(12, type, $"arrives while reasoning message '{reasoningMessage.Id}' is still open");
+            return Violations.Event(SequenceRule.FinishWithReasoningClosed, type, $"arrives while reasoning message '{reasoningMessage.Id}' is still open");
         }
 
         if (reasoningSpans.FirstOpenExplicit() is { } span)
         {
-            return Violations.Event(12, type, $"arrives while reasoning span '{span.Id}' is still open");
+            return Violations.Event(SequenceRule.FinishWithReasoningClosed, type, $"arrives while reasoning span '{span.Id}' is still open");
         }
 
         return subagents.FirstActive() is { } subagent
-            ? Violations.Event(13, type, $"arrives while subagent '{subagent.Id}' is still active; close it with SUBAGENT_FINISHED or SUBAGENT_ERROR")
+            ? Violations.Event(SequenceRule.FinishWithSubagentsEnded, type, $"arrives while subagent '{subagent.Id}' is still active; close it with SUBAGENT_FINISHED or SUBAGENT_ERROR")
             : null;
     }
 }

@@ -56,10 +56,10 @@ public sealed partial class EventSequenceGuard
         run = new RunLifecycle(options.ExpectedThreadId, options.ExpectedRunId);
         frontendToolNames = options.FrontendToolNames is { } names ? new HashSet<string>(names, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
         historyMessageIds = options.HistoryMessageIds is { Count: > 0 } ids ? new HashSet<string>(ids, StringComparer.Ordinal) : null;
-        textMessages = new StreamItemTracker(StreamItemKind.TextMessage, openRule: 15, continueRule: 16, historyMessageIds);
-        toolCalls = new StreamItemTracker(StreamItemKind.ToolCall, openRule: 17, continueRule: 18, historyIds: null);
-        reasoningMessages = new StreamItemTracker(StreamItemKind.ReasoningMessage, openRule: 19, continueRule: 19, historyMessageIds);
-        reasoningSpans = new StreamItemTracker(StreamItemKind.ReasoningSpan, openRule: 20, continueRule: 20, historyIds: null);
+        textMessages = new StreamItemTracker(StreamItemKind.TextMessage, openRule: SequenceRule.TextMessageOpenedOnce, continueRule: SequenceRule.TextMessageContinuedWhileOpen, historyMessageIds);
+        toolCalls = new StreamItemTracker(StreamItemKind.ToolCall, openRule: SequenceRule.ToolCallOpenedOnce, continueRule: SequenceRule.ToolCallContinuedWhileOpen, historyIds: null);
+        reasoningMessages = new StreamItemTracker(StreamItemKind.ReasoningMessage, openRule: SequenceRule.ReasoningMessageOpen, continueRule: SequenceRule.ReasoningMessageOpen, historyMessageIds);
+        reasoningSpans = new StreamItemTracker(StreamItemKind.ReasoningSpan, openRule: SequenceRule.ReasoningSpanOpen, continueRule: SequenceRule.ReasoningSpanOpen, historyIds: null);
         state = new StateTracker(options.InitialState);
         this.historyFrontendCalls = historyFrontendCalls;
         SeedFrontendCalls();

@@ -9,7 +9,7 @@ internal static class OutcomeChecker
         SuccessOutcome success => CheckPending(e, success, toolCalls),
         InterruptOutcome interrupt => CheckInterrupts(e, interrupt),
         // The outcome base class cannot be derived outside this assembly, so only a subclass added here reaches this.
-        var other => Violations.Event(43, e.EventType,
+        var other => Violations.Event(SequenceRule.OutcomeDefined, e.EventType,
             $"carries outcome {other.GetType().Name}; only success, interrupt and cancelled are defined"),
     };
 
@@ -45,7 +45,7 @@ internal static class OutcomeChecker
 
         return same
             ? null
-            : Violations.Event(41, e.EventType,
+            : Violations.Event(SequenceRule.PendingToolCallIdsMatch, e.EventType,
                 $"lists pendingToolCallIds [{string.Join(", ", named)}], but the calls started in this run without a TOOL_CALL_RESULT are [{string.Join(", ", expected)}] (in start order)");
     }
 
@@ -54,7 +54,7 @@ internal static class OutcomeChecker
         var interrupts = interrupt.Interrupts;
         if (interrupts is null || interrupts.Count == 0)
         {
-            return Violations.Event(40, e.EventType, "has an interrupt outcome without interrupts; at least one is required");
+            return Violations.Event(SequenceRule.InterruptOutcomeValid, e.EventType, "has an interrupt outcome without interrupts; at least one is required");
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -62,12 +62,12 @@ internal static class OutcomeChecker
         {
             if (item is null)
             {
-                return Violations.Event(40, e.EventType, "has an interrupt outcome with a null interrupt");
+                return Violations.Event(SequenceRule.InterruptOutcomeValid, e.EventType, "has an interrupt outcome with a null interrupt");
             }
 
             if (!ids.Add(item.Id))
             {
-                return Violations.Event(40, e.EventType, $"has two interrupts with id '{item.Id}'; interrupt ids must be unique within the run");
+                return Violations.Event(SequenceRule.InterruptOutcomeValid, e.EventType, $"has two interrupts with id '{item.Id}'; interrupt ids must be unique within the run");
             }
         }
 

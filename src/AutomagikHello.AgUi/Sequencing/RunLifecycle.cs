@@ -43,23 +43,23 @@ internal sealed class RunLifecycle
     /// <summary>The violation for an event that needs an active run while none is (rules 1, 3 and 4).</summary>
     public SequenceViolation OutsideRun(AgUiEventType type) => Phase switch
     {
-        RunPhase.NotStarted => Violations.Of(1, type,
+        RunPhase.NotStarted => Violations.Of(SequenceRule.FirstEventStartsRun, type,
             $"the first event must be RUN_STARTED or RUN_ERROR, not {EventNames.Of(type)}"),
-        RunPhase.Finished => Violations.Event(3, type,
+        RunPhase.Finished => Violations.Event(SequenceRule.NothingAfterRunFinished, type,
             $"arrives after RUN_FINISHED of run '{RunId}'; only RUN_ERROR or a new RUN_STARTED may follow"),
-        _ => Violations.Event(4, type, "arrives after RUN_ERROR; only a new RUN_STARTED may follow"),
+        _ => Violations.Event(SequenceRule.NothingAfterRunError, type, "arrives after RUN_ERROR; only a new RUN_STARTED may follow"),
     };
 
     public SequenceViolation? CheckStart(RunStartedEvent e)
     {
         if (Phase == RunPhase.Active)
         {
-            return Violations.Event(2, e.EventType,
+            return Violations.Event(SequenceRule.OneRunAtATime, e.EventType,
                 $"for run '{e.RunId}' arrives while run '{RunId}' is still active");
         }
 
         return streamThreadId is not null && !string.Equals(e.ThreadId, streamThreadId, StringComparison.Ordinal)
-            ? Violations.Event(5, e.EventType,
+            ? Violations.Event(SequenceRule.RunIdsMatch, e.EventType,
                 $"for run '{e.RunId}' carries threadId '{e.ThreadId}', but the stream's thread is '{streamThreadId}'")
             : null;
     }
@@ -76,12 +76,12 @@ internal sealed class RunLifecycle
     {
         if (!string.Equals(e.RunId, RunId, StringComparison.Ordinal))
         {
-            return Violations.Event(5, e.EventType, $"carries runId '{e.RunId}', but RUN_STARTED opened run '{RunId}'");
+            return Violations.Event(SequenceRule.RunIdsMatch, e.EventType, $"carries runId '{e.RunId}', but RUN_STARTED opened run '{RunId}'");
         }
 
         return string.Equals(e.ThreadId, ThreadId, StringComparison.Ordinal)
             ? null
-            : Violations.Event(5, e.EventType,
+            : Violations.Event(SequenceRule.RunIdsMatch, e.EventType,
                 $"for run '{e.RunId}' carries threadId '{e.ThreadId}', but RUN_STARTED carried '{ThreadId}'");
     }
 
@@ -95,12 +95,12 @@ internal sealed class RunLifecycle
     /// <summary>End-of-stream checks: something was sent (rule 1), the last run ended (6) and was the requested one (5).</summary>
     public SequenceViolation? Complete() => Phase switch
     {
-        RunPhase.NotStarted => new SequenceViolation(1, null,
+        RunPhase.NotStarted => new SequenceViolation((int)SequenceRule.FirstEventStartsRun, null,
             "the stream ended without any event; it must begin with RUN_STARTED or RUN_ERROR"),
-        RunPhase.Active => new SequenceViolation(6, null,
+        RunPhase.Active => new SequenceViolation((int)SequenceRule.RunEndsBeforeStream, null,
             $"the stream ended while run '{RunId}' is still active; every run must end with RUN_FINISHED or RUN_ERROR"),
         _ when expectedRunId is not null && RunId is not null && !string.Equals(RunId, expectedRunId, StringComparison.Ordinal) =>
-            new SequenceViolation(5, null,
+            new SequenceViolation((int)SequenceRule.RunIdsMatch, null,
                 $"the last run on the stream is '{RunId}', but the requested run is '{expectedRunId}'"),
         _ => null,
     };

@@ -17,7 +17,7 @@ internal sealed class StepTracker
 
     public SequenceViolation? CheckStart(AgUiEventType type, string? owner, string name) =>
         IndexOf(open, owner, name) >= 0
-            ? Violations.Event(28, type, $"starts step '{name}' which {EventNames.Owner(owner)} already has open")
+            ? Violations.Event(SequenceRule.StepStartedOnce, type, $"starts step '{name}' which {EventNames.Owner(owner)} already has open")
             : null;
 
     public void Start(string? owner, string name, long sequence) => (open ??= []).Add(new OpenStep(owner, name, sequence));
@@ -37,16 +37,16 @@ internal sealed class StepTracker
             {
                 // Open under another owner: a STEP_FINISHED must carry the attribution of its STEP_STARTED.
                 return owner is null
-                    ? Violations.Event(29, type,
+                    ? Violations.Event(SequenceRule.StepFinishesOpenStep, type,
                         $"names step '{name}' without a subagentRunId, but only {EventNames.Owner(step.Owner)} has it open; STEP_FINISHED must carry the same attribution as its STEP_STARTED")
-                    : Violations.Event(38, type,
+                    : Violations.Event(SequenceRule.AttributionMatchesOwner, type,
                         $"for step '{name}' carries subagentRunId '{owner}', but the step was started by {EventNames.Owner(step.Owner)}");
             }
         }
 
         return IndexOf(abandoned, owner, name) >= 0
-            ? Violations.Event(7, type, $"names step '{name}' which was left open by the previous run; a new RUN_STARTED starts with nothing open")
-            : Violations.Event(29, type, $"names step '{name}' which {EventNames.Owner(owner)} does not have open");
+            ? Violations.Event(SequenceRule.NewRunStartsWithNothingOpen, type, $"names step '{name}' which was left open by the previous run; a new RUN_STARTED starts with nothing open")
+            : Violations.Event(SequenceRule.StepFinishesOpenStep, type, $"names step '{name}' which {EventNames.Owner(owner)} does not have open");
     }
 
     public void Finish(int index) => open!.RemoveAt(index);

@@ -15,8 +15,8 @@ internal sealed class StreamItemTracker
     private List<StreamItem>? created;
     private readonly HashSet<string>? historyIds;
     private HashSet<string>? abandoned;
-    private readonly int openRule;
-    private readonly int continueRule;
+    private readonly SequenceRule openRule;
+    private readonly SequenceRule continueRule;
     private readonly string noun;
     private StreamItem? last;
 
@@ -24,7 +24,7 @@ internal sealed class StreamItemTracker
     /// <param name="openRule">The rule an opener naming an open id breaks.</param>
     /// <param name="continueRule">The rule a continuation naming an id that is not open breaks.</param>
     /// <param name="historyIds">Message ids of the input history an opener must not reuse (rule 8), if any.</param>
-    public StreamItemTracker(StreamItemKind kind, int openRule, int continueRule, HashSet<string>? historyIds)
+    public StreamItemTracker(StreamItemKind kind, SequenceRule openRule, SequenceRule continueRule, HashSet<string>? historyIds)
     {
         Kind = kind;
         this.openRule = openRule;
@@ -91,7 +91,7 @@ internal sealed class StreamItemTracker
         if (existing is null)
         {
             return historyIds is not null && historyIds.Contains(id)
-                ? Violations.Event(8, type, $"streams {noun} '{id}' again, but the input history already carries it; restate history with MESSAGES_SNAPSHOT instead")
+                ? Violations.Event(SequenceRule.HistoryIdNotReused, type, $"streams {noun} '{id}' again, but the input history already carries it; restate history with MESSAGES_SNAPSHOT instead")
                 : null;
         }
 
@@ -107,7 +107,7 @@ internal sealed class StreamItemTracker
 
         if (existing.Owner != owner || existing.Attributes != attributes)
         {
-            return Violations.Event(21, type,
+            return Violations.Event(SequenceRule.ReopenKeepsAttributes, type,
                 $"reopens {noun} '{id}' with {Describe(attributes, owner)}, but it was opened with {Describe(existing.Attributes, existing.Owner)}");
         }
 
@@ -125,7 +125,7 @@ internal sealed class StreamItemTracker
 
         if (owner is not null && !string.Equals(owner, item.Owner, StringComparison.Ordinal))
         {
-            return Violations.Event(38, type,
+            return Violations.Event(SequenceRule.AttributionMatchesOwner, type,
                 $"for {noun} '{id}' carries subagentRunId '{owner}', but the {noun} belongs to {EventNames.Owner(item.Owner)}");
         }
 
@@ -208,7 +208,7 @@ internal sealed class StreamItemTracker
 
         if (item is null && abandoned is not null && abandoned.Contains(id))
         {
-            return Violations.Event(7, type,
+            return Violations.Event(SequenceRule.NewRunStartsWithNothingOpen, type,
                 $"names {noun} '{id}' which was left open by the previous run; a new RUN_STARTED starts with nothing open");
         }
 
@@ -216,7 +216,7 @@ internal sealed class StreamItemTracker
     }
 
     private SequenceViolation MixedForms(AgUiEventType type, StreamItem existing) =>
-        Violations.Event(25, type, existing.IsChunkForm
+        Violations.Event(SequenceRule.ChunksOrExplicitNotBoth, type, existing.IsChunkForm
             ? $"names {noun} '{existing.Id}' which is streamed in chunk form; an item is either all chunks or all explicit events"
             : $"names {noun} '{existing.Id}' which was opened explicitly; an item is either all chunks or all explicit events");
 

@@ -34,7 +34,7 @@ internal sealed class SubagentTracker
     /// <summary>Checks an event that starts new work under <paramref name="owner"/>: an ended invocation takes no more (rule 36).</summary>
     public SequenceViolation? CheckAttribution(AgUiEventType type, string owner) =>
         invocations is not null && invocations.TryGetValue(owner, out var invocation) && !invocation.IsActive
-            ? Violations.Event(36, type,
+            ? Violations.Event(SequenceRule.SubagentActive, type,
                 $"attributes new work to subagent '{owner}', which already ended with {EventNames.Of(invocation.EndedBy)}")
             : null;
 
@@ -53,13 +53,13 @@ internal sealed class SubagentTracker
         var id = e.SubagentRunId;
         if (unannounced is not null && unannounced.Contains(id))
         {
-            return Violations.Event(34, type,
+            return Violations.Event(SequenceRule.SubagentAnnouncedFirst, type,
                 $"announces subagent '{id}' after events were already attributed to it; SUBAGENT_STARTED must come first");
         }
 
         if (invocations is not null && invocations.TryGetValue(id, out var existing))
         {
-            return Violations.Event(35, type, existing.IsActive
+            return Violations.Event(SequenceRule.SubagentAnnouncedOnce, type, existing.IsActive
                 ? $"announces subagent '{id}' which is already active"
                 : $"announces subagent '{id}' which already ended in this run; a new invocation needs a new subagentRunId");
         }
@@ -67,7 +67,7 @@ internal sealed class SubagentTracker
         var parent = e.ParentSubagentRunId;
         if (parent is not null && (invocations is null || !invocations.ContainsKey(parent)))
         {
-            return Violations.Event(37, type,
+            return Violations.Event(SequenceRule.SubagentParentAnnounced, type,
                 $"for subagent '{id}' names parentSubagentRunId '{parent}', which was not announced earlier in this run");
         }
 
@@ -86,12 +86,12 @@ internal sealed class SubagentTracker
     {
         if (invocations is null || !invocations.TryGetValue(id, out var invocation))
         {
-            return Violations.Event(36, type, $"ends subagent '{id}' which was never announced in this run");
+            return Violations.Event(SequenceRule.SubagentActive, type, $"ends subagent '{id}' which was never announced in this run");
         }
 
         return invocation.IsActive
             ? null
-            : Violations.Event(36, type, $"ends subagent '{id}' which already ended with {EventNames.Of(invocation.EndedBy)}");
+            : Violations.Event(SequenceRule.SubagentActive, type, $"ends subagent '{id}' which already ended with {EventNames.Of(invocation.EndedBy)}");
     }
 
     public void End(string id, AgUiEventType by)

@@ -1,0 +1,125 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace AutomagikHello.AgUi.AspNetCore;
+
+/// <summary>
+/// One endpoint <c>MapAgUi</c> maps: its operation name (in its endpoint name <c>AgUi{Operation}_{route}</c>), method,
+/// route under the agent's, handler, the shape API explorers read (a method with the route's parameters), its
+/// OpenAPI summary and description, and its request and response metadata.
+/// </summary>
+internal sealed record AgUiEndpointDescriptor(
+    string Operation,
+    string Method,
+    string Route,
+    RequestDelegate Handler,
+    MethodInfo Shape,
+    string Summary,
+    string Description,
+    Action<IEndpointConventionBuilder> Metadata);
+
+/// <summary>The one list of the endpoints of an agent: adding an endpoint is adding it here.</summary>
+internal static class AgUiEndpointDescriptors
+{
+    private const string EventStream = "text/event-stream";
+    private const string Json = "application/json";
+    private const string Thread = $"/threads/{{{ThreadEndpoints.ThreadIdRouteValue}}}";
+
+    /// <summary>The endpoints of <paramref name="mapped"/>, their services resolved once from <paramref name="services"/>.</summary>
+    public static IReadOnlyList<AgUiEndpointDescriptor> For(MappedAgent mapped, IServiceProvider services)
+    {
+        var resolved = new AgUiEndpointServices(services);
+        RequestDelegate run = new RunEndpoint(mapped, resolved).HandleAsync;
+        var threads = new ThreadEndpoints(mapped, resolved);
+        RequestDelegate capabilities = new CapabilitiesEndpoint(mapped, resolved).HandleAsync;
+        return
+        [
+            new("Run", HttpMethods.Post, string.Empty, run, run.Method, "Run the agent",
+                "Runs the agent for a RunAgentInput and streams its AG-UI events as Server-Sent Events: RUN_STARTED first, exactly one RUN_FINISHED or RUN_ERROR last. Errors before the stream opens are application/problem+json with a stable code.",
+                endpoint => endpoint
+                    .WithMetadata(
+                        // The request type without content types: routing would otherwise answer a wrong Content-Type with a
+                        // bare 415 before the endpoint can send its problem+json. API explorers default a JSON body to application/json.
+                        new AcceptsMetadata([], typeof(RunAgentInput)),
+                        new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgUiEvent), [EventStream]))
+                    .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status406NotAcceptable, StatusCodes.Status413PayloadTooLarge,
+                        StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable)),
+            new("Cancel", HttpMethods.Post, $"{Thread}/cancel", new CancelEndpoint(mapped, resolved).HandleAsync, ApiShapes.Thread, "Cancel the thread's active run",
+                "Stops every active run of this agent on the thread (barge-in). Each stream closes its open items and ends with RUN_FINISHED outcome cancelled.",
+                endpoint => endpoint
+                    .WithMetadata(ApiShapes.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(CancelRunResponse), [Json]))
+                    .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable)),
+            new("Thread", HttpMethods.Get, Thread, threads.GetAsync, ApiShapes.Thread, "Get a thread",
+                "The thread's status (idle, running, interrupted), its pending interrupts with any recorded decisions, the last run id and a version (also the ETag). Another owner's thread is not found.",
+                endpoint => endpoint
+                    .WithMetadata(ApiShapes.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ThreadView), [Json]))
+                    .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable)),
+            new("Decide", HttpMethods.Post, $"{Thread}/interrupts/{{{ThreadEndpoints.InterruptIdRouteValue}}}", threads.DecideAsync, ApiShapes.Decision, "Record a decision on an interrupt",
+                "Records one decision ({status, payload?, metadata?}) out of band, validated like a resume entry; the same decision again is a no-op. Recorded decisions count toward the next resume's coverage.",
+                endpoint => endpoint
+                    .WithMetadata(
+                        // As for the run: no content types, so a wrong Content-Type reaches the endpoint's 415 problem+json.
+                        new AcceptsMetadata([], typeof(DecisionRequest)),
+                        new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ThreadView), [Json]))
+                    .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
+                        StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable)),
+            new("Resume", HttpMethods.Post, $"{Thread}/resume", threads.ResumeAsync, ApiShapes.Thread, "Resume the thread",
+                "Runs the agent with a RunAgentInput body without threadId (runId optional). With Accept: text/event-stream it streams (a refused resume is a stream holding one RUN_ERROR); otherwise it answers a JSON run summary, or problem+json 409/422 with the code when the resume is refused before the run begins.",
+                endpoint => endpoint
+                    .WithMetadata(
+                        ApiShapes.ThreadIdParameter,
+                        new AcceptsMetadata([], typeof(RunAgentInput)),
+                        new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(RunSummary), [Json, EventStream]))
+                    .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
+                        StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable)),
+            new("Capabilities", HttpMethods.Get, "/capabilities", capabilities, capabilities.Method, "Get the agent's capabilities",
+                "The agent's AG-UI AgentCapabilities (1.0 shape). Informative only: a run never depends on it.",
+                endpoint => endpoint.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgentCapabilities), [Json]))),
+        ];
+    }
+
+    private static IEndpointConventionBuilder ProducesProblems(this IEndpointConventionBuilder endpoint, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            endpoint.ProducesProblem(status);
+        }
+
+        return endpoint;
+    }
+}
+
+/// <summary>
+/// The shapes API explorers read for the endpoints whose route names ids: methods taking the route's parameters, and
+/// their binding metadata. Never called; the endpoints themselves are <see cref="RequestDelegate"/>s.
+/// </summary>
+internal static class ApiShapes
+{
+    /// <summary>An endpoint under <c>/threads/{threadId}</c>.</summary>
+    public static readonly MethodInfo Thread = ((Func<string, Task>)DescribeThread).Method;
+
+    /// <summary>The decision endpoint: the route's thread and interrupt ids.</summary>
+    public static readonly MethodInfo Decision = ((Func<string, string, Task>)DescribeDecision).Method;
+
+    /// <summary>The <c>threadId</c> route parameter.</summary>
+    public static readonly IParameterBindingMetadata ThreadIdParameter = new RouteParameter(Thread.GetParameters()[0]);
+
+    private static Task DescribeThread(string threadId) => Task.CompletedTask;
+
+    private static Task DescribeDecision(string threadId, string interruptId) => Task.CompletedTask;
+
+    private sealed class RouteParameter(ParameterInfo parameter) : IParameterBindingMetadata
+    {
+        public string Name => parameter.Name!;
+
+        public bool HasTryParse => true;
+
+        public bool HasBindAsync => false;
+
+        public ParameterInfo ParameterInfo => parameter;
+
+        public bool IsOptional => false;
+    }
+}
