@@ -6,6 +6,7 @@ using AutomagikHello.AgUi.Threads;
 using AutomagikHello.Demo;
 using AutomagikHello.Demo.Agents;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -59,6 +60,9 @@ switch (builder.Configuration["Demo:Store"]?.Trim().ToLowerInvariant() ?? "sqlit
         throw new InvalidOperationException($"Demo:Store must be sqlite, redis, memory or none; it is '{other}'.");
 }
 
+// /healthz: whether the thread store answers (SQLite file readable, Redis up), with the store's type.
+builder.Services.AddHealthChecks().AddAgUiThreadStore();
+
 // OpenAPI describes the protocol types with the library's own JSON contract (camelCase, absent means absent).
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AgUiJson.Options.TypeInfoResolver!));
 builder.Services.AddOpenApi();
@@ -79,6 +83,7 @@ app.UseStaticFiles(new StaticFileOptions
     OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
 });
 
+app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = DemoHealthReport.WriteAsync });
 app.MapOpenApi(); // /openapi/v1.json
 app.UseSwaggerUI(options =>
 {

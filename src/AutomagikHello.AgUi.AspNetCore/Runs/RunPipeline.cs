@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -101,7 +102,7 @@ internal sealed class RunPipeline
         {
             activity.SetTag("agui.thread.id", input.ThreadId);
             activity.SetTag("agui.run.id", input.RunId);
-            if (context.GetEndpoint()?.DisplayName is { } endpoint)
+            if ((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText is { } endpoint)
             {
                 activity.SetTag("agui.endpoint", endpoint);
             }
@@ -176,7 +177,7 @@ internal sealed class RunPipeline
             }
 
             _metrics.RunEnded(end, _clock.GetElapsedTime(requestTimestamp));
-            AgUiMetrics.Tag(activity, end);
+            AgUiMetrics.Tag(activity, end, queue.Completion?.Exception);
             RunLog.RunEnded(_logger, input.ThreadId, input.RunId, end.OutcomeName);
         }
 
