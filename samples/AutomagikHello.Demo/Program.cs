@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi;
 using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Redis;
 using AutomagikHello.AgUi.Serialization;
@@ -92,15 +93,20 @@ app.UseSwaggerUI(options =>
 });
 
 var outbox = app.Services.GetRequiredService<EmailOutbox>();
+// Capabilities tell a frontend which interrupts to expect (GET /agents/{name}/capabilities).
+var toolApprovals = new AgentCapabilities().WithInterrupts(InterruptReasons.ToolCall);
 var agents = app.MapGroup("/agents");
 agents.MapAgUi("/echo", new EchoAgent());
 agents.MapAgUi("/slow", new SlowAgent());
 agents.MapAgUi("/bench", new BenchAgent());
-agents.MapAgUi("/approval", new ApprovalAgent(outbox));
-agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3));
-agents.MapAgUi("/form", new FormAgent());
-agents.MapAgUi("/expiring", new ApprovalAgent(outbox, expiresAfter: TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Demo:ExpiringAfterMs", 5000))));
-agents.MapAgUi("/voice", new VoiceAgent(builder.Configuration.GetValue("Demo:VoiceConfidenceThreshold", VoiceAgent.DefaultConfidenceThreshold)));
+agents.MapAgUi("/approval", new ApprovalAgent(outbox)).WithCapabilities(toolApprovals);
+agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3)).WithCapabilities(toolApprovals);
+agents.MapAgUi("/form", new FormAgent()).WithCapabilities(new AgentCapabilities().WithInterrupts(InterruptReasons.InputRequired));
+agents.MapAgUi("/expiring", new ApprovalAgent(outbox, expiresAfter: TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Demo:ExpiringAfterMs", 5000))))
+    .WithCapabilities(toolApprovals);
+agents.MapAgUi("/voice", new VoiceAgent(builder.Configuration.GetValue("Demo:VoiceConfidenceThreshold", VoiceAgent.DefaultConfidenceThreshold)))
+    .WithCapabilities(new AgentCapabilities().WithInterrupts(
+        InterruptReasons.InputRequired, VoiceAgent.PolicyHoldReason, VoiceAgent.HandoffReason, VoiceAgent.StrategyReason));
 
 if (app.Environment.IsDevelopment())
 {
