@@ -3,7 +3,8 @@
 # "N passed, M failed" (", K skipped" when some were). Exits non-zero when a test failed, a test project did not
 # run, or nothing ran. Works on a fresh Debian 12 machine with the .NET SDK and node: it installs what else is needed.
 # After the .NET projects it runs the end-to-end suite in tests/e2e (node --test: the official @ag-ui/client against
-# the demo's Release build; JUnit report in artifacts/test-results/e2e.xml) and counts its tests in the same line.
+# the demo's Release build; JUnit report in artifacts/test-results/e2e.xml) and counts its tests in the same line. That
+# suite also packs every package (--no-build) and runs docs/getting-started.md word for word in a fresh app against them.
 # For the Redis store's tests it starts a private redis-server on a loopback port (6390 upwards, in memory only),
 # exports AGUI_REDIS for them, and stops it on exit, also when tests fail (an AGUI_REDIS already set is used instead).
 #

@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi;
 using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Redis;
 using AutomagikHello.AgUi.Serialization;
@@ -6,6 +7,7 @@ using AutomagikHello.AgUi.Threads;
 using AutomagikHello.Demo;
 using AutomagikHello.Demo.Agents;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -59,6 +61,9 @@ switch (builder.Configuration["Demo:Store"]?.Trim().ToLowerInvariant() ?? "sqlit
         throw new InvalidOperationException($"Demo:Store must be sqlite, redis, memory or none; it is '{other}'.");
 }
 
+// /healthz: whether the thread store answers (SQLite file readable, Redis up), with the store's type.
+builder.Services.AddHealthChecks().AddAgUiThreadStore();
+
 // OpenAPI describes the protocol types with the library's own JSON contract (camelCase, absent means absent).
 builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AgUiJson.Options.TypeInfoResolver!));
 builder.Services.AddOpenApi();
@@ -79,6 +84,7 @@ app.UseStaticFiles(new StaticFileOptions
     OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
 });
 
+app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = DemoHealthReport.WriteAsync });
 app.MapOpenApi(); // /openapi/v1.json
 app.UseSwaggerUI(options =>
 {
@@ -87,15 +93,20 @@ app.UseSwaggerUI(options =>
 });
 
 var outbox = app.Services.GetRequiredService<EmailOutbox>();
+// Capabilities tell a frontend which interrupts to expect (GET /agents/{name}/capabilities).
+var toolApprovals = new AgentCapabilities().WithInterrupts(InterruptReasons.ToolCall);
 var agents = app.MapGroup("/agents");
 agents.MapAgUi("/echo", new EchoAgent());
 agents.MapAgUi("/slow", new SlowAgent());
 agents.MapAgUi("/bench", new BenchAgent());
-agents.MapAgUi("/approval", new ApprovalAgent(outbox));
-agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3));
-agents.MapAgUi("/form", new FormAgent());
-agents.MapAgUi("/expiring", new ApprovalAgent(outbox, expiresAfter: TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Demo:ExpiringAfterMs", 5000))));
-agents.MapAgUi("/voice", new VoiceAgent(builder.Configuration.GetValue("Demo:VoiceConfidenceThreshold", VoiceAgent.DefaultConfidenceThreshold)));
+agents.MapAgUi("/approval", new ApprovalAgent(outbox)).WithCapabilities(toolApprovals);
+agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3)).WithCapabilities(toolApprovals);
+agents.MapAgUi("/form", new FormAgent()).WithCapabilities(new AgentCapabilities().WithInterrupts(InterruptReasons.InputRequired));
+agents.MapAgUi("/expiring", new ApprovalAgent(outbox, expiresAfter: TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Demo:ExpiringAfterMs", 5000))))
+    .WithCapabilities(toolApprovals);
+agents.MapAgUi("/voice", new VoiceAgent(builder.Configuration.GetValue("Demo:VoiceConfidenceThreshold", VoiceAgent.DefaultConfidenceThreshold)))
+    .WithCapabilities(new AgentCapabilities().WithInterrupts(
+        InterruptReasons.InputRequired, VoiceAgent.PolicyHoldReason, VoiceAgent.HandoffReason, VoiceAgent.StrategyReason));
 
 if (app.Environment.IsDevelopment())
 {

@@ -94,6 +94,8 @@ public sealed class TelemetryTests
         span.GetTagItem("agui.run.outcome").Should().Be("success");
         span.GetTagItem("error.type").Should().BeNull();
         span.Status.Should().NotBe(ActivityStatusCode.Error);
+        span.GetTagItem("agui.endpoint").Should().Be("/agents/test/", "the route pattern, as ASP.NET Core's http.route names it");
+        span.Events.Should().BeEmpty("nothing failed");
 
         measurements.Of("agui.runs").Should().ContainSingle().Which.Tags["agui.run.outcome"].Should().Be("success");
         measurements.Of("agui.run.duration").Should().ContainSingle().Which.Value.Should().BeGreaterThan(0);
@@ -118,6 +120,12 @@ public sealed class TelemetryTests
         span.GetTagItem("agui.run.outcome").Should().Be("error");
         span.GetTagItem("agui.error.code").Should().Be("AGENT_ERROR");
         span.Status.Should().Be(ActivityStatusCode.Error);
+        var exception = span.Events.Should().ContainSingle().Subject;
+        exception.Name.Should().Be("exception");
+        var exceptionTags = exception.Tags.ToDictionary(t => t.Key, t => t.Value);
+        exceptionTags["exception.type"].Should().Be(typeof(InvalidOperationException).FullName);
+        exceptionTags["exception.message"].Should().Be("boom");
+        ((string)exceptionTags["exception.stacktrace"]!).Should().Contain(nameof(InvalidOperationException));
         measurements.Of("agui.run.errors").Should().ContainSingle().Which.Tags["error.type"].Should().Be("AGENT_ERROR");
         measurements.Of("agui.runs").Should().ContainSingle().Which.Tags["agui.run.outcome"].Should().Be("error");
         measurements.Of("agui.run.time_to_first_event").Should().BeEmpty("the agent emitted nothing");

@@ -39,27 +39,15 @@ internal sealed class CapabilitiesEndpoint(MappedAgent mapped, AgUiEndpointServi
             };
         }
 
-        return new AgentCapabilities
+        var transport = source.Transport ?? new TransportCapabilities
         {
-            Identity = source.Identity,
-            Transport = source.Transport ?? new TransportCapabilities
-            {
-                Streaming = true,
-                Websocket = false,
-                HttpBinary = false,
-                PushNotifications = false,
-                Resumable = false,
-            },
-            Tools = source.Tools,
-            Output = source.Output,
-            State = source.State,
-            MultiAgent = source.MultiAgent,
-            Reasoning = source.Reasoning,
-            Multimodal = source.Multimodal,
-            Execution = execution,
-            HumanInTheLoop = source.HumanInTheLoop,
-            Custom = source.Custom,
+            Streaming = true,
+            Websocket = false,
+            HttpBinary = false,
+            PushNotifications = false,
+            Resumable = false,
         };
+        return InterruptCapabilities.Complete(InterruptCapabilities.Copy(source, transport, execution, source.HumanInTheLoop, source.Custom), options);
     }
 
     private static byte[] Serialize(AgentCapabilities capabilities) =>

@@ -5,11 +5,15 @@ using Microsoft.AspNetCore.Http;
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
-/// Limits and behaviour of the AG-UI endpoints. Configure them through
-/// <see cref="AgUiServiceCollectionExtensions.AddAgUi"/>; they are validated when the host starts.
+/// Limits and behaviour of the AG-UI endpoints. Set them in the <see cref="SectionName"/> configuration section or
+/// through <see cref="AgUiServiceCollectionExtensions.AddAgUi"/> (code runs after the section, so it wins); they are
+/// validated when the host starts.
 /// </summary>
 public sealed class AgUiOptions
 {
+    /// <summary>The configuration section <see cref="AgUiServiceCollectionExtensions.AddAgUi"/> binds: <c>AgUi</c>.</summary>
+    public const string SectionName = "AgUi";
+
     /// <summary>The default of <see cref="MaxRequestBodyBytes"/>: 1 MiB.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 

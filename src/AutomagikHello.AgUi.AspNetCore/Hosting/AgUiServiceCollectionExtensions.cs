@@ -11,8 +11,9 @@ public static class AgUiServiceCollectionExtensions
 {
     /// <summary>
     /// Adds what <see cref="AgUiEndpointRouteBuilderExtensions.MapAgUi(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, IAgUiAgent)"/>
-    /// needs: the run pipeline, the in-process registry of active runs, telemetry and <see cref="AgUiOptions"/>,
-    /// validated when the host starts (a bad value fails start-up with a message naming it). Calling it again only
+    /// needs: the run pipeline, the in-process registry of active runs, telemetry and <see cref="AgUiOptions"/>, bound
+    /// from the <c>AgUi</c> configuration section, then <paramref name="configure"/>, and validated when the host starts
+    /// (a bad value fails start-up with a message naming it). Calling it again only
     /// adds the further configuration. The thread store is an <see cref="InMemoryThreadStore"/> unless another
     /// <see cref="IThreadStore"/> is registered; configure it with
     /// <c>services.Configure&lt;InMemoryThreadStoreOptions&gt;(...)</c>.
@@ -25,6 +26,7 @@ public static class AgUiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
 
         var options = services.AddOptions<AgUiOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<AgUiOptions>, AgUiOptionsConfiguration>());
         if (configure is not null)
         {
             options.Configure(configure);

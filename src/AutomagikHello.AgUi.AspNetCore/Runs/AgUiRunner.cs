@@ -153,7 +153,7 @@ internal sealed class AgUiRunner
             }
 
             _metrics.RunEnded(end, _clock.GetElapsedTime(invocation.ReceivedTimestamp));
-            AgUiMetrics.Tag(activity, end);
+            AgUiMetrics.Tag(activity, end, queue.Completion?.Exception);
             RunLog.RunEnded(_logger, input.ThreadId, input.RunId, end.Kind.ToWireName());
         }
 

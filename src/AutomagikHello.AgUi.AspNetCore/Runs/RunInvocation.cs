@@ -39,6 +39,6 @@ internal sealed class RunInvocation
     /// <summary>When the host received the run (a <see cref="TimeProvider"/> timestamp of the runner's clock), for telemetry.</summary>
     public long ReceivedTimestamp { get; init; }
 
-    /// <summary>The host's name for where the run came from (an endpoint's display name), tagged on the run's span.</summary>
+    /// <summary>Where the run came from in the host's terms (an endpoint's route pattern), tagged on the run's span as `agui.endpoint`.</summary>
     public string? Origin { get; init; }
 }

@@ -1,5 +1,6 @@
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -50,7 +51,7 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
                 ReceiverGone = context.RequestAborted,
                 Items = new Dictionary<object, object?> { [AgUiRunHttpExtensions.HttpContextKey] = context },
                 ReceivedTimestamp = requestTimestamp,
-                Origin = context.GetEndpoint()?.DisplayName,
+                Origin = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText,
             }).ConfigureAwait(false);
         }
         catch (ThreadStoreUnavailableException ex)

@@ -76,8 +76,8 @@ internal sealed class AgUiMetrics
         _ => null,
     };
 
-    /// <summary>Stamps the run's span with how it ended.</summary>
-    public static void Tag(Activity? activity, in RunEnd end)
+    /// <summary>Stamps the run's span with how it ended, and with an exception event when the agent's failure ended it.</summary>
+    public static void Tag(Activity? activity, in RunEnd end, Exception? failure = null)
     {
         if (activity is null)
         {
@@ -90,6 +90,10 @@ internal sealed class AgUiMetrics
             activity.SetTag(ErrorTypeTag, code);
             activity.SetTag("agui.error.code", code);
             activity.SetStatus(ActivityStatusCode.Error, code);
+            if (failure is not null)
+            {
+                activity.AddException(failure);
+            }
         }
 
         if (CancelReason(end) is { } reason)

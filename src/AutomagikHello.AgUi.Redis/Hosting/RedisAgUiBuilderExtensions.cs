@@ -2,6 +2,7 @@ using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -77,6 +78,7 @@ public static class RedisAgUiBuilderExtensions
             provider.GetService<ILogger<RedisRunCancellationBus>>()));
         services.RemoveAll<IThreadStore>();
         services.AddSingleton<IThreadStore>(static provider => provider.GetRequiredService<RedisThreadStore>());
+        services.RemoveAllKeyed<IHealthCheck>(typeof(IThreadStore)); // the read through the store is Redis's check
         services.RemoveAll<IRunCancellationBus>();
         services.AddSingleton<IRunCancellationBus>(static provider => provider.GetRequiredService<RedisRunCancellationBus>());
         return builder;

@@ -2,6 +2,7 @@ using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,8 @@ public static class SqliteAgUiBuilderExtensions
         services.RemoveAll<IThreadStore>();
         services.AddSingleton<IThreadStore>(static provider => provider.GetRequiredService<SqliteThreadStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteThreadStoreService>());
+        services.RemoveAllKeyed<IHealthCheck>(typeof(IThreadStore));
+        services.AddKeyedSingleton<IHealthCheck, SqliteFileHealthCheck>(typeof(IThreadStore));
         return builder;
     }
 }
