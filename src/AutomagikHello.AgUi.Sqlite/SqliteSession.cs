@@ -12,6 +12,8 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _insert;
     private readonly SqliteCommand _update;
     private readonly SqliteCommand _remove;
+    private readonly SqliteCommand _begin;
+    private readonly SqliteCommand _commit;
 
     private SqliteSession(SqliteConnection connection)
     {
@@ -29,6 +31,10 @@ internal sealed class SqliteSession : IDisposable
             "DELETE FROM threads WHERE (agent, owner, thread_id) IN (" +
             "SELECT agent, owner, thread_id FROM threads WHERE updated_at < $cutoff AND (lease_expires_at IS NULL OR lease_expires_at <= $now) LIMIT $limit);",
             "$cutoff", "$now", "$limit");
+        // The writer's batch: IMMEDIATE takes the write lock at once (waiting up to the busy timeout for another
+        // process), so no statement of the batch can fail on a lock half-way.
+        _begin = Prepare("BEGIN IMMEDIATE;");
+        _commit = Prepare("COMMIT;");
     }
 
     public static SqliteSession Open(string connectionString, SqliteThreadStoreOptions options)
@@ -64,11 +70,17 @@ internal sealed class SqliteSession : IDisposable
         return reader.Read() ? SqliteThreadRow.ReadRecord(reader) : null;
     }
 
-    // False when another writer changed the row since it was read as current.
-    public bool TrySwap(ThreadRecord? current, ThreadRecord next)
+    /// <summary>Opens the writer's transaction.</summary>
+    public void Begin() => _begin.ExecuteNonQuery();
+
+    /// <summary>Commits the writer's transaction.</summary>
+    public void Commit() => _commit.ExecuteNonQuery();
+
+    // False when another writer changed the row since it was read as current. json is next, serialised.
+    public bool TrySwap(ThreadRecord? current, ThreadRecord next, byte[] json)
     {
         var command = current is null ? _insert : _update;
-        SqliteThreadRow.BindRecord(command, next);
+        SqliteThreadRow.BindRecord(command, next, json);
         if (current is not null)
         {
             command.Parameters[7].Value = current.Version;
@@ -91,6 +103,8 @@ internal sealed class SqliteSession : IDisposable
         _insert.Dispose();
         _update.Dispose();
         _remove.Dispose();
+        _begin.Dispose();
+        _commit.Dispose();
         _connection.Dispose();
     }
 

@@ -18,12 +18,12 @@ internal static class SqliteThreadRow
         command.Parameters[2].Value = key.ThreadId;
     }
 
-    /// <summary>Binds the key and the record to parameters 0–6.</summary>
-    public static void BindRecord(SqliteCommand command, ThreadRecord record)
+    /// <summary>Binds the key and the record (<paramref name="json"/>: it serialised) to parameters 0–6.</summary>
+    public static void BindRecord(SqliteCommand command, ThreadRecord record, byte[] json)
     {
         BindKey(command, record.Key);
         command.Parameters[3].Value = record.Version;
-        command.Parameters[4].Value = ThreadRecordSerializer.Serialize(record);
+        command.Parameters[4].Value = json;
         command.Parameters[5].Value = record.UpdatedAt.ToUnixTimeMilliseconds();
         command.Parameters[6].Value = record.Lease is { } lease ? lease.ExpiresAt.ToUnixTimeMilliseconds() : DBNull.Value;
     }

@@ -14,10 +14,11 @@ namespace AutomagikHello.AgUi.Sqlite;
 /// </summary>
 /// <remarks>
 /// The file is opened in WAL mode with a busy timeout; the schema is created, or checked and migrated, by
-/// <see cref="InitializeAsync"/> (call it at start-up to fail fast; the first operation calls it otherwise). SQLite
-/// calls block while they wait for a lock, so at most <see cref="SqliteThreadStoreOptions.MaxConnections"/> callers use
-/// a connection at once and the others wait asynchronously. Failures of the file or its locks surface as
-/// <see cref="ThreadStoreUnavailableException"/>.
+/// <see cref="InitializeAsync"/> (call it at start-up to fail fast; the first operation calls it otherwise). Reads use
+/// at most <see cref="SqliteThreadStoreOptions.MaxConnections"/> connections at once (more readers wait
+/// asynchronously); every write goes through one writer connection that commits the writes queued meanwhile together
+/// (group commit), and a write is acknowledged only after its transaction committed. Failures of the file or its
+/// locks surface as <see cref="ThreadStoreUnavailableException"/>.
 /// </remarks>
 public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisposable
 {
@@ -32,6 +33,7 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
     private readonly string _path;
     private readonly ILogger _logger;
     private readonly SqliteSessionPool _pool;
+    private readonly SqliteWriter _writer;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
     private volatile bool _disposed;
@@ -57,6 +59,7 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
         _connectionString = builder.ToString();
         _path = Path.GetFullPath(builder.DataSource);
         _pool = new SqliteSessionPool(_connectionString, options);
+        _writer = new SqliteWriter(() => SqliteSession.Open(_connectionString, _options), Failure);
     }
 
     /// <summary>The database file's full path.</summary>
@@ -118,18 +121,13 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
     /// <exception cref="ThreadStoreUnavailableException">The file cannot be written, or a lock wait timed out.</exception>
     protected override async ValueTask<bool> TrySwapAsync(ThreadKey key, ThreadRecord? current, ThreadRecord next, CancellationToken cancellationToken)
     {
-        var session = await RentAsync(cancellationToken).ConfigureAwait(false);
-        var healthy = false;
-        try
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_initialized)
         {
-            var written = Run(session, static (s, arg) => s.TrySwap(arg.current, arg.next), (current, next));
-            healthy = true;
-            return written;
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
-        {
-            Return(session, healthy);
-        }
+
+        return await _writer.TrySwapAsync(current, next).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -188,6 +186,7 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
 
         _disposed = true;
         _pool.Dispose();
+        _writer.Dispose();
     }
 
     // Runs one synchronous SQLite step, mapping the provider's failures to the store's exception.
@@ -197,15 +196,19 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
         {
             return step(session, arg);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (Failure(ex) is { } failure)
         {
-            throw Unavailable(ex);
-        }
-        catch (IOException ex)
-        {
-            throw new ThreadStoreUnavailableException($"The SQLite thread store '{_path}' cannot be read or written: {ex.Message}", ex);
+            throw failure;
         }
     }
+
+    // The store's exception for a provider failure, or null for anything else (which propagates as it is).
+    private ThreadStoreUnavailableException? Failure(Exception ex) => ex switch
+    {
+        SqliteException sqlite => Unavailable(sqlite),
+        IOException io => new ThreadStoreUnavailableException($"The SQLite thread store '{_path}' cannot be read or written: {io.Message}", io),
+        _ => null,
+    };
 
     private ThreadStoreUnavailableException Unavailable(SqliteException ex)
     {
