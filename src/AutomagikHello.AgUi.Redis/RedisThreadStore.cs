@@ -10,7 +10,7 @@ namespace AutomagikHello.AgUi.Redis;
 /// A thread store in Redis, shared by every instance of an application: no sticky sessions needed. Each thread is one
 /// hash holding the record's version (<c>v</c>) and its JSON (<c>r</c>). A write applies the contract's transition to
 /// the record as read and then runs a Lua script that stores the new record only if the version is still the one read
-/// (compare-and-swap); a lost race is retried on the newer record. So of N concurrent begins on one thread, across any
+/// (compare-and-swap, <see cref="CompareAndSwapThreadStore"/>'s loop); a lost race is retried on the newer record. So of N concurrent begins on one thread, across any
 /// number of instances, exactly one wins.
 /// </summary>
 /// <remarks>
@@ -21,12 +21,8 @@ namespace AutomagikHello.AgUi.Redis;
 /// returns. The store does not own the multiplexer. Cancellation is observed between steps: a write already sent is
 /// awaited (the multiplexer's timeout bounds it), so a caller never loses sight of a write that landed.
 /// </remarks>
-public sealed partial class RedisThreadStore : IThreadStore
+public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
 {
-    // How many lost races in a row an operation tolerates: each means another writer changed the same thread, and after
-    // one begin wins the others stop writing (busy), so this is never reached short of a bug.
-    private const int MaxAttempts = 100;
-
     private static readonly RedisValue VersionField = "v";
     private static readonly RedisValue RecordField = "r";
 
@@ -53,6 +49,7 @@ public sealed partial class RedisThreadStore : IThreadStore
     /// <param name="logger">Logs failures and lost races; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public RedisThreadStore(IConnectionMultiplexer redis, RedisThreadStoreOptions options, ILogger<RedisThreadStore>? logger = null)
+        : base("Redis", logger)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
@@ -65,52 +62,10 @@ public sealed partial class RedisThreadStore : IThreadStore
 
     /// <inheritdoc />
     /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
-    public async ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default)
+    public override ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _availability.ThrowIfDown("reading a thread");
-        try
-        {
-            var record = await ReadAsync(Database, RedisKeys.Thread(_options.KeyPrefix, key), cancellationToken).ConfigureAwait(false);
-            _availability.Observe(null);
-            return record;
-        }
-        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
-        {
-            throw Unavailable(ex, "reading a thread");
-        }
-    }
-
-    /// <inheritdoc />
-    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
-    public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.Begin(current, r), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
-    public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.Complete(current, r), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
-    public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.UpdateLease(current, r), cancellationToken);
-    }
-
-    /// <inheritdoc />
-    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
-    public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync(request.Key, request, static (current, r) => ThreadTransitions.RecordDecision(current, r), cancellationToken);
+        return ReadThreadAsync(key, "reading a thread", cancellationToken);
     }
 
     private IDatabase Database => _redis.GetDatabase(_options.Database);
@@ -131,46 +86,38 @@ public sealed partial class RedisThreadStore : IThreadStore
         return ttl;
     }
 
-    // Load, transition, write only if the version is still the one read; otherwise retry on the newer record.
-    private async ValueTask<TResult> ApplyAsync<TRequest, TResult>(
-        ThreadKey key, TRequest request, Func<ThreadRecord?, TRequest, (ThreadRecord? Next, TResult Result)> transition, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
+    protected override ValueTask<ThreadRecord?> LoadAsync(ThreadKey key, CancellationToken cancellationToken) =>
+        ReadThreadAsync(key, "writing a thread", cancellationToken);
+
+    private async ValueTask<ThreadRecord?> ReadThreadAsync(ThreadKey key, string what, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        _availability.ThrowIfDown("writing a thread");
-        var redisKey = RedisKeys.Thread(_options.KeyPrefix, key);
-        var database = Database;
+        _availability.ThrowIfDown(what);
         try
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                var current = await ReadAsync(database, redisKey, cancellationToken).ConfigureAwait(false);
-                _availability.Observe(null);
-                var (next, result) = transition(current, request);
-                if (next is null || ReferenceEquals(next, current))
-                {
-                    return result;
-                }
+            var record = await ReadAsync(Database, RedisKeys.Thread(_options.KeyPrefix, key), cancellationToken).ConfigureAwait(false);
+            _availability.Observe(null);
+            return record;
+        }
+        catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
+        {
+            throw Unavailable(ex, what);
+        }
+    }
 
-                // Not abandoned on cancellation: a write that lands must be seen by its caller (a begin's lease would
-                // otherwise hold the thread until it expires). The multiplexer's own timeout bounds the wait.
-                cancellationToken.ThrowIfCancellationRequested();
-                var written = await database.ScriptEvaluateAsync(
-                    CompareAndSwapScript,
-                    [redisKey],
-                    [current?.Version ?? 0, next.Version, ThreadRecordSerializer.Serialize(next), (long)TimeToLive(next).TotalMilliseconds]).ConfigureAwait(false);
-                if ((int)written == 1)
-                {
-                    return result;
-                }
-
-                if (attempt >= MaxAttempts)
-                {
-                    throw new ThreadStoreUnavailableException(
-                        $"The Redis thread store lost {MaxAttempts} races in a row on thread '{key.ThreadId}'; the thread is changing too fast to update.");
-                }
-
-                LogLostRace(_logger, key.ThreadId, attempt);
-            }
+    /// <inheritdoc />
+    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
+    protected override async ValueTask<bool> TrySwapAsync(ThreadKey key, ThreadRecord? current, ThreadRecord next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Not abandoned on cancellation: the multiplexer's own timeout bounds the wait.
+            var written = await Database.ScriptEvaluateAsync(
+                CompareAndSwapScript,
+                [RedisKeys.Thread(_options.KeyPrefix, key)],
+                [current?.Version ?? 0, next.Version, ThreadRecordSerializer.Serialize(next), (long)TimeToLive(next).TotalMilliseconds]).ConfigureAwait(false);
+            return (int)written == 1;
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
         {
@@ -190,9 +137,6 @@ public sealed partial class RedisThreadStore : IThreadStore
         LogUnavailable(_logger, ex, what);
         return RedisFailures.Wrap(ex, what);
     }
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Redis thread store: lost a race on thread '{ThreadId}' (attempt {Attempt}); retrying on the newer record.")]
-    private static partial void LogLostRace(ILogger logger, string threadId, int attempt);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Redis thread store unavailable while {What}.")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string what);

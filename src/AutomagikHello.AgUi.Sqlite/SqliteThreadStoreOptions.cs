@@ -31,7 +31,8 @@ public sealed class SqliteThreadStoreOptions
     /// Whether every commit is flushed to the disk (<c>PRAGMA synchronous = FULL</c>), so it survives a power loss or an
     /// operating-system crash. Default <see langword="false"/> (<c>NORMAL</c>, the usual setting in WAL mode): a commit
     /// survives the process being killed, and the last commits before a power loss may be rolled back; about ten times
-    /// faster on most disks.
+    /// faster on most disks. Either way a write is acknowledged only after the commit holding it (writes queued together
+    /// share one commit, and so one flush).
     /// </summary>
     public bool FlushEveryCommit { get; set; }
 
@@ -42,7 +43,10 @@ public sealed class SqliteThreadStoreOptions
     /// </summary>
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How many connections the store keeps open and uses at once (more callers wait for one). Default 8.</summary>
+    /// <summary>
+    /// How many read connections the store keeps open and uses at once (more readers wait for one). Default 8. Writes
+    /// use one further connection, shared by all writers (group commit).
+    /// </summary>
     public int MaxConnections { get; set; } = 8;
 
     /// <summary>Checks every setting and throws one exception naming each problem.</summary>

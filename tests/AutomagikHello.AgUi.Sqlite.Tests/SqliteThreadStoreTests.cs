@@ -48,6 +48,25 @@ public sealed class SqliteThreadStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentWritesOnManyThreads_EachAcknowledgedWriteIsOnDiskWhenItReturns()
+    {
+        // The writer commits concurrent writes together: each caller must still be answered only after its own write
+        // is committed, with its own version check. Every thread gets a pending interrupt from 64 concurrent
+        // interrupted runs, checked by a second store on the same file as soon as each completion returns.
+        var store = _folder.Store(_folder.Options(configure: o => o.FlushEveryCommit = true));
+        using var reader = new SqliteThreadStore(_folder.Options());
+        var seen = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
+        {
+            var key = _key with { ThreadId = $"thread-{i}" };
+            await Interrupt(store, key, $"run-{i}", $"i-{i}");
+            return await reader.GetAsync(key);
+        })));
+
+        seen.Should().OnlyContain(record => record != null && record.Pending.Count == 1 && record.Lease == null);
+        seen.Select(record => record!.Pending[0].Interrupt.Id).Should().OnlyHaveUniqueItems().And.HaveCount(64);
+    }
+
+    [Fact]
     public async Task TwoStoresOnOneFile_HundredConcurrentBeginsOnANewThread_ExactlyOneCreatesIt()
     {
         var a = _folder.Store();

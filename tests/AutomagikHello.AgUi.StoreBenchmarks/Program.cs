@@ -17,8 +17,8 @@ var settings = Settings.Parse(args);
 Console.WriteLine($"# Thread-store benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 Console.WriteLine($"# {settings.Rounds} measured rounds after one warm-up round; the median round is reported.");
 Console.WriteLine();
-Console.WriteLine("| store | callers | runs/round | runs/s (median) | min–max runs/s | run p50 | run p99 |");
-Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+Console.WriteLine("| store | callers | runs/round | runs/s (median) | min–max runs/s | run p50 | run p99 | CPU per run (median) |");
+Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 
 if (settings.Includes("memory"))
 {
@@ -93,12 +93,16 @@ static async Task Measure(string name, IThreadStore store, int callers, int runs
 {
     var rates = new List<double>();
     var latencies = new List<double>();
+    var cpuPerRun = new List<double>(); // process CPU (all threads) per run, µs: what a store costs, whatever else runs
+    using var process = Process.GetCurrentProcess();
     for (var round = 0; round <= settings.Rounds; round++)
     {
         var prefix = $"{callers}-{round}-{Guid.NewGuid():N}";
         await Parallel.ForAsync(0, runs, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, _) => await Workload.Seed(store, Workload.Key(prefix, i)));
         var elapsed = new double[runs];
         var next = -1;
+        process.Refresh();
+        var cpuBefore = process.TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
         {
@@ -112,6 +116,8 @@ static async Task Measure(string name, IThreadStore store, int callers, int runs
         })).ToArray();
         await Task.WhenAll(workers);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalMicroseconds / runs;
         if (round == 0)
         {
             continue; // warm-up: JIT, connections, caches
@@ -119,13 +125,15 @@ static async Task Measure(string name, IThreadStore store, int callers, int runs
 
         rates.Add(runs / seconds);
         latencies.AddRange(elapsed);
+        cpuPerRun.Add(cpu);
     }
 
     rates.Sort();
     latencies.Sort();
+    cpuPerRun.Sort();
     var median = rates[rates.Count / 2];
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {callers} | {runs:N0} | **{median:N0}** | {rates[0]:N0}–{rates[^1]:N0} | {Percentile(latencies, 0.50):0.000} ms | {Percentile(latencies, 0.99):0.000} ms |"));
+        $"| {name} | {callers} | {runs:N0} | **{median:N0}** | {rates[0]:N0}–{rates[^1]:N0} | {Percentile(latencies, 0.50):0.000} ms | {Percentile(latencies, 0.99):0.000} ms | {cpuPerRun[cpuPerRun.Count / 2]:0.0} µs |"));
 }
 
 // Publish on one connection → handler called on another (what a cross-instance cancel adds before the run reacts).

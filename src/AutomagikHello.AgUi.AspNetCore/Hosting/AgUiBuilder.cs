@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutomagikHello.AgUi.AspNetCore;

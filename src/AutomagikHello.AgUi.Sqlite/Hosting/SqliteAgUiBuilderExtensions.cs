@@ -1,4 +1,4 @@
-using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi.Hosting;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -5,11 +5,12 @@ namespace AutomagikHello.AgUi.Threads;
 
 /// <summary>
 /// A thread store in process memory, for tests and single-process hosts. Each write is a compare-and-swap on the
-/// thread's own record (no global lock): of N concurrent begins on one thread exactly one wins. It keeps at most
+/// thread's own record (no global lock; the loop is <see cref="CompareAndSwapThreadStore"/>'s): of N concurrent begins on
+/// one thread exactly one wins. It keeps at most
 /// <see cref="InMemoryThreadStoreOptions.MaxIdleThreads"/> idle threads (no pending interrupt, no run lease): beyond
 /// that the least recently updated are forgotten. Threads with pending interrupts or a run lease are always kept.
 /// </summary>
-public sealed class InMemoryThreadStore : IThreadStore
+public sealed class InMemoryThreadStore : CompareAndSwapThreadStore
 {
     private readonly ConcurrentDictionary<ThreadKey, ThreadRecord> _threads = new();
     private readonly int _maxIdle;
@@ -33,6 +34,7 @@ public sealed class InMemoryThreadStore : IThreadStore
     /// <param name="options">The settings; validated here.</param>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public InMemoryThreadStore(InMemoryThreadStoreOptions options)
+        : base("in-memory", logger: null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -44,35 +46,24 @@ public sealed class InMemoryThreadStore : IThreadStore
     public int Count => _threads.Count;
 
     /// <inheritdoc />
-    public ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default) =>
+    public override ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_threads.TryGetValue(key, out var record) ? record : null);
 
     /// <inheritdoc />
-    public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Apply(request.Key, request, static (current, r) => ThreadTransitions.Begin(current, r)));
-    }
+    protected override ValueTask<ThreadRecord?> LoadAsync(ThreadKey key, CancellationToken cancellationToken) => GetAsync(key, cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Apply(request.Key, request, static (current, r) => ThreadTransitions.Complete(current, r)));
-    }
+    protected override ValueTask<bool> TrySwapAsync(ThreadKey key, ThreadRecord? current, ThreadRecord next, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(current is null ? _threads.TryAdd(key, next) : _threads.TryUpdate(key, next, current));
 
     /// <inheritdoc />
-    public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
+    protected override void OnSwapped(ThreadRecord? current, ThreadRecord next)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Apply(request.Key, request, static (current, r) => ThreadTransitions.UpdateLease(current, r)));
-    }
-
-    /// <inheritdoc />
-    public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ValueTask.FromResult(Apply(request.Key, request, static (current, r) => ThreadTransitions.RecordDecision(current, r)));
+        var change = (IsIdle(next) ? 1 : 0) - (IsIdle(current) ? 1 : 0);
+        if (change != 0 && Interlocked.Add(ref _idleCount, change) > _sweepAbove)
+        {
+            EvictIdle();
+        }
     }
 
     /// <summary>Removes threads not updated since <paramref name="cutoff"/> and holding no live lease (retention).</summary>
@@ -107,33 +98,6 @@ public sealed class InMemoryThreadStore : IThreadStore
         }
 
         return true;
-    }
-
-    // Load, transition, swap in only if nobody changed the record meanwhile; otherwise retry on the newer record.
-    // The transition is a static lambda given its request, so a call allocates no closure.
-    private TResult Apply<TRequest, TResult>(ThreadKey key, TRequest request, Func<ThreadRecord?, TRequest, (ThreadRecord? Next, TResult Result)> transition)
-    {
-        while (true)
-        {
-            _threads.TryGetValue(key, out var current);
-            var (next, result) = transition(current, request);
-            if (next is null || ReferenceEquals(next, current))
-            {
-                return result;
-            }
-
-            var swapped = current is null ? _threads.TryAdd(key, next) : _threads.TryUpdate(key, next, current);
-            if (swapped)
-            {
-                var change = (IsIdle(next) ? 1 : 0) - (IsIdle(current) ? 1 : 0);
-                if (change != 0 && Interlocked.Add(ref _idleCount, change) > _sweepAbove)
-                {
-                    EvictIdle();
-                }
-
-                return result;
-            }
-        }
     }
 
     // One sweep at a time (others go on without waiting): forgets the least recently updated idle threads until the

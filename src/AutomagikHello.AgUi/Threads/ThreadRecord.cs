@@ -4,9 +4,11 @@ using System.Text.Json.Serialization;
 namespace AutomagikHello.AgUi.Threads;
 
 /// <summary>
-/// A thread as a store holds it: immutable; every change produces a new record with a higher <see cref="Version"/>.
+/// A thread as a store holds it: immutable; every change produces a new record with a higher <see cref="Version"/>
+/// (a transition copies the record with <c>with</c>, so a new member is never dropped). Equality compares members;
+/// stores tell records apart by <see cref="Version"/>.
 /// </summary>
-public sealed class ThreadRecord
+public sealed record ThreadRecord
 {
     /// <summary>The thread's key.</summary>
     public required ThreadKey Key { get; init; }
@@ -55,7 +57,7 @@ public sealed class ThreadRecord
 }
 
 /// <summary>An interrupt raised by a run and not yet consumed, with any decision recorded for it out of band.</summary>
-public sealed class PendingInterrupt
+public sealed record PendingInterrupt
 {
     /// <summary>The interrupt as it was sent to the client.</summary>
     public required Interrupt Interrupt { get; init; }
@@ -89,22 +91,10 @@ public sealed class PendingInterrupt
     public string? InDoubtRunId { get; init; }
 
     /// <summary>This interrupt with <paramref name="decision"/> recorded, which settles any doubt; everything else as it is.</summary>
-    internal PendingInterrupt WithDecision(RecordedDecision decision) => Copy(decision, inDoubtRunId: null);
+    internal PendingInterrupt WithDecision(RecordedDecision decision) => this with { Decision = decision, InDoubtRunId = null };
 
     /// <summary>This interrupt in doubt after <paramref name="runId"/> claimed it and died; everything else as it is.</summary>
-    internal PendingInterrupt InDoubtAfter(string runId) => Copy(Decision, runId);
-
-    // One copy, kept here, so a new member is never dropped.
-    private PendingInterrupt Copy(RecordedDecision? decision, string? inDoubtRunId) => new()
-    {
-        Interrupt = Interrupt,
-        RaisedByRunId = RaisedByRunId,
-        ToolCallName = ToolCallName,
-        ToolCallArguments = ToolCallArguments,
-        RequiresApprover = RequiresApprover,
-        Decision = decision,
-        InDoubtRunId = inDoubtRunId,
-    };
+    internal PendingInterrupt InDoubtAfter(string runId) => this with { InDoubtRunId = runId };
 }
 
 /// <summary>A decision on one interrupt recorded out of band, before the resuming run.</summary>
@@ -137,7 +127,7 @@ public sealed class RecordedDecision
 }
 
 /// <summary>A run's hold on a thread: only one run at a time, and never for ever.</summary>
-public sealed class RunLease
+public sealed record RunLease
 {
     /// <summary>The run holding the thread.</summary>
     public required string RunId { get; init; }

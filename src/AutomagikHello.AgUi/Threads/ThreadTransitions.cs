@@ -30,24 +30,17 @@ public static class ThreadTransitions
             return (null, new BeginRunResult { Error = error, Warnings = warnings });
         }
 
-        var next = new ThreadRecord
+        var taken = new RunLease
         {
-            Key = request.Key,
-            Version = (current?.Version ?? 0) + 1,
-            Pending = pending,
-            Consumed = current?.Consumed ?? ConsumedInterrupts.Empty,
-            Lease = new RunLease
-            {
-                RunId = request.RunId,
-                InstanceId = request.InstanceId,
-                ExpiresAt = request.Now + request.LeaseDuration,
-                RenewedAt = request.Now,
-                ClaimedInterruptIds = ClaimedIds(answers),
-            },
-            LastRunId = request.RunId,
-            CreatedAt = current?.CreatedAt ?? request.Now,
-            UpdatedAt = request.Now,
+            RunId = request.RunId,
+            InstanceId = request.InstanceId,
+            ExpiresAt = request.Now + request.LeaseDuration,
+            RenewedAt = request.Now,
+            ClaimedInterruptIds = ClaimedIds(answers),
         };
+        var next = current is null
+            ? new ThreadRecord { Key = request.Key, Version = 1, Pending = pending, Lease = taken, LastRunId = request.RunId, CreatedAt = request.Now, UpdatedAt = request.Now }
+            : current with { Version = current.Version + 1, Pending = pending, Lease = taken, LastRunId = request.RunId, UpdatedAt = request.Now };
         return (next, new BeginRunResult { Record = next, Answers = answers, Warnings = warnings });
     }
 
@@ -114,15 +107,12 @@ public static class ThreadTransitions
             pending = all;
         }
 
-        var next = new ThreadRecord
+        var next = current with
         {
-            Key = current.Key,
             Version = current.Version + 1,
             Pending = pending,
             Consumed = consumed,
             Lease = null,
-            LastRunId = current.LastRunId,
-            CreatedAt = current.CreatedAt,
             UpdatedAt = request.Now,
         };
         return (next, new ThreadStoreWriteResult { Record = next });
@@ -203,15 +193,11 @@ public static class ThreadTransitions
             DecidedAt = request.Now,
             InDoubtRunId = target.InDoubtRunId,
         });
-        var next = new ThreadRecord
+        var next = current with
         {
-            Key = current.Key,
             Version = current.Version + 1,
             Pending = decided,
-            Consumed = current.Consumed,
             Lease = lease,
-            LastRunId = current.LastRunId,
-            CreatedAt = current.CreatedAt,
             UpdatedAt = request.Now,
         };
         return (next, new ThreadStoreWriteResult { Record = next });
@@ -243,16 +229,16 @@ public static class ThreadTransitions
                     throw new ArgumentException("A renewal needs a positive duration.", nameof(request));
                 }
 
-                next = Copy(lease, request.Now + request.Duration, request.Now, lease.CancelRequested);
+                next = lease with { ExpiresAt = request.Now + request.Duration, RenewedAt = request.Now };
                 break;
             case LeaseUpdate.RequestCancel when live && lease.CancelRequested:
             case LeaseUpdate.Expire when !live:
                 return (null, new ThreadStoreWriteResult { Record = current, WasRepeat = true });
             case LeaseUpdate.RequestCancel when live:
-                next = Copy(lease, lease.ExpiresAt, lease.RenewedAt, cancelRequested: true);
+                next = lease with { CancelRequested = true };
                 break;
             case LeaseUpdate.Expire:
-                next = Copy(lease, request.Now, lease.RenewedAt, lease.CancelRequested);
+                next = lease with { ExpiresAt = request.Now };
                 break;
             case LeaseUpdate.Renew or LeaseUpdate.RequestCancel:
                 return LeaseLost($"The lease of run '{request.RunId}' on thread '{request.Key.ThreadId}' has lapsed.");
@@ -260,28 +246,13 @@ public static class ThreadTransitions
                 throw new ArgumentOutOfRangeException(nameof(request), request.Update, "Unknown lease update.");
         }
 
-        var record = new ThreadRecord
+        var record = current with
         {
-            Key = current.Key,
             Version = current.Version + 1,
-            Pending = current.Pending,
-            Consumed = current.Consumed,
             Lease = next,
-            LastRunId = current.LastRunId,
-            CreatedAt = current.CreatedAt,
             UpdatedAt = request.Now,
         };
         return (record, new ThreadStoreWriteResult { Record = record });
-
-        static RunLease Copy(RunLease lease, DateTimeOffset expiresAt, DateTimeOffset? renewedAt, bool cancelRequested) => new()
-        {
-            RunId = lease.RunId,
-            InstanceId = lease.InstanceId,
-            ExpiresAt = expiresAt,
-            RenewedAt = renewedAt,
-            CancelRequested = cancelRequested,
-            ClaimedInterruptIds = lease.ClaimedInterruptIds,
-        };
 
         static (ThreadRecord?, ThreadStoreWriteResult) LeaseLost(string message) =>
             (null, new ThreadStoreWriteResult { Error = new ThreadStoreError(ThreadErrorCodes.LeaseLost, message) });

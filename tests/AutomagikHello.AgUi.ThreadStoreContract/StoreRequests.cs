@@ -4,10 +4,10 @@ using AutomagikHello.AgUi.Threads;
 namespace AutomagikHello.AgUi.Tests.Threads;
 
 /// <summary>
-/// Requests and set-ups the store-specific suites (SQLite, Redis) share: linked into their projects like the contract
+/// Requests and set-ups the store-specific suites (SQLite, Redis) share: shipped beside the contract
 /// suite, so each writes its own scenarios, not its own builders.
 /// </summary>
-internal static class StoreRequests
+public static class StoreRequests
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 

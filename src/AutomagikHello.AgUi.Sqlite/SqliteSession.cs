@@ -1,0 +1,123 @@
+using System.Globalization;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.Data.Sqlite;
+
+namespace AutomagikHello.AgUi.Sqlite;
+
+/// <summary>One open connection with its prepared statements; used by one caller at a time.</summary>
+internal sealed class SqliteSession : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _select;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteCommand _update;
+    private readonly SqliteCommand _remove;
+    private readonly SqliteCommand _begin;
+    private readonly SqliteCommand _commit;
+
+    private SqliteSession(SqliteConnection connection)
+    {
+        _connection = connection;
+        _select = Prepare("SELECT record FROM threads WHERE agent = $agent AND owner = $owner AND thread_id = $thread;", "$agent", "$owner", "$thread");
+        _insert = Prepare(
+            "INSERT INTO threads (agent, owner, thread_id, version, record, updated_at, lease_expires_at) " +
+            "VALUES ($agent, $owner, $thread, $version, $record, $updated, $lease) ON CONFLICT (agent, owner, thread_id) DO NOTHING;",
+            "$agent", "$owner", "$thread", "$version", "$record", "$updated", "$lease");
+        _update = Prepare(
+            "UPDATE threads SET version = $version, record = $record, updated_at = $updated, lease_expires_at = $lease " +
+            "WHERE agent = $agent AND owner = $owner AND thread_id = $thread AND version = $expected;",
+            "$agent", "$owner", "$thread", "$version", "$record", "$updated", "$lease", "$expected");
+        _remove = Prepare(
+            "DELETE FROM threads WHERE (agent, owner, thread_id) IN (" +
+            "SELECT agent, owner, thread_id FROM threads WHERE updated_at < $cutoff AND (lease_expires_at IS NULL OR lease_expires_at <= $now) LIMIT $limit);",
+            "$cutoff", "$now", "$limit");
+        // The writer's batch: IMMEDIATE takes the write lock at once (waiting up to the busy timeout for another
+        // process), so no statement of the batch can fail on a lock half-way.
+        _begin = Prepare("BEGIN IMMEDIATE;");
+        _commit = Prepare("COMMIT;");
+    }
+
+    public static SqliteSession Open(string connectionString, SqliteThreadStoreOptions options)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            Configure(connection, options);
+            return new SqliteSession(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public static void Configure(SqliteConnection connection, SqliteThreadStoreOptions options)
+    {
+        using var pragma = connection.CreateCommand();
+        var busyMs = (long)options.BusyTimeout.TotalMilliseconds;
+        // Only numbers and fixed words are formatted into the text: PRAGMA takes no parameters.
+        pragma.CommandText = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = {(options.FlushEveryCommit ? "FULL" : "NORMAL")};");
+        pragma.ExecuteNonQuery();
+    }
+
+    public ThreadRecord? Read(ThreadKey key)
+    {
+        SqliteThreadRow.BindKey(_select, key);
+        using var reader = _select.ExecuteReader();
+        return reader.Read() ? SqliteThreadRow.ReadRecord(reader) : null;
+    }
+
+    /// <summary>Opens the writer's transaction.</summary>
+    public void Begin() => _begin.ExecuteNonQuery();
+
+    /// <summary>Commits the writer's transaction.</summary>
+    public void Commit() => _commit.ExecuteNonQuery();
+
+    // False when another writer changed the row since it was read as current. json is next, serialised.
+    public bool TrySwap(ThreadRecord? current, ThreadRecord next, byte[] json)
+    {
+        var command = current is null ? _insert : _update;
+        SqliteThreadRow.BindRecord(command, next, json);
+        if (current is not null)
+        {
+            command.Parameters[7].Value = current.Version;
+        }
+
+        return command.ExecuteNonQuery() == 1;
+    }
+
+    public int RemoveBatch(long cutoff, long now, int limit)
+    {
+        _remove.Parameters[0].Value = cutoff;
+        _remove.Parameters[1].Value = now;
+        _remove.Parameters[2].Value = limit;
+        return _remove.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        _select.Dispose();
+        _insert.Dispose();
+        _update.Dispose();
+        _remove.Dispose();
+        _begin.Dispose();
+        _commit.Dispose();
+        _connection.Dispose();
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        command.Prepare();
+        return command;
+    }
+}

@@ -1,0 +1,160 @@
+using AutomagikHello.AgUi.Threads;
+
+namespace AutomagikHello.AgUi.Sqlite;
+
+/// <summary>
+/// The store's one writer (group commit): every conditional write goes through one connection, and the writes that
+/// arrive while a commit is in progress are committed together in the next transaction. A write's task completes only
+/// after the transaction holding it committed (with <see cref="SqliteThreadStoreOptions.FlushEveryCommit"/>, after
+/// it was flushed to disk), so what a caller is told was written is durable as the options promise.
+/// </summary>
+/// <remarks>
+/// Why: with a connection per caller, concurrent writers fought over SQLite's single write lock, and each loser slept
+/// in SQLite's busy handler; every write was its own transaction (and its own flush). One writer never waits for a
+/// lock held in this process, and one commit (one flush) serves every write queued behind it. The first caller to
+/// find the writer idle writes its batch on its own thread (no hand-off when there is no contention); writes queued
+/// meanwhile are committed by a thread-pool work item, so that caller returns as soon as its own write committed.
+/// </remarks>
+internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exception?> failure) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private List<Swap> _queue = [];
+    private bool _writing;
+    private bool _disposed;
+    private SqliteSession? _session;
+
+    /// <summary>Writes <paramref name="next"/> if the row is still at <paramref name="current"/>'s version.</summary>
+    /// <returns>Whether the row was written (false: another writer changed it first).</returns>
+    public Task<bool> TrySwapAsync(ThreadRecord? current, ThreadRecord next)
+    {
+        // Serialised on the caller's thread, so the transaction holds the lock only for the statements.
+        var swap = new Swap(current, next, ThreadRecordSerializer.Serialize(next));
+        bool lead;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, typeof(SqliteThreadStore));
+            _queue.Add(swap);
+            lead = !_writing;
+            _writing = true;
+        }
+
+        if (lead)
+        {
+            WriteBatches(handOff: true);
+        }
+
+        return swap.Task;
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            if (_writing)
+            {
+                return; // The batch in progress closes the session when it ends.
+            }
+        }
+
+        _session?.Dispose();
+        _session = null;
+    }
+
+    // Commits batches until the queue is empty. With handOff (the caller's own thread), after the first batch (which
+    // holds the caller's write) any further batch goes to a thread-pool work item, so the caller returns.
+    private void WriteBatches(bool handOff)
+    {
+        while (Next() is { } batch)
+        {
+            Commit(batch);
+            if (handOff && HasQueued())
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.WriteBatches(handOff: false), this, preferLocal: false);
+                return;
+            }
+        }
+    }
+
+    // The queued writes, or null when there are none: the writer is idle then (and closes its connection if disposed).
+    private List<Swap>? Next()
+    {
+        lock (_gate)
+        {
+            if (_queue.Count == 0)
+            {
+                _writing = false;
+                if (_disposed)
+                {
+                    _session?.Dispose();
+                    _session = null;
+                }
+
+                return null;
+            }
+
+            var batch = _queue;
+            _queue = [];
+            return batch;
+        }
+    }
+
+    private bool HasQueued()
+    {
+        lock (_gate)
+        {
+            return _queue.Count > 0;
+        }
+    }
+
+    // One transaction for the batch; every swap learns its outcome only after the commit. A failure fails the whole
+    // batch (nothing of it was committed) and closes the connection, which may be mid-transaction.
+    private void Commit(List<Swap> batch)
+    {
+        try
+        {
+            _session ??= open();
+            _session.Begin();
+            foreach (var swap in batch)
+            {
+                swap.Written = _session.TrySwap(swap.Current, swap.Next, swap.Json);
+            }
+
+            _session.Commit();
+        }
+        catch (Exception ex)
+        {
+            _session?.Dispose();
+            _session = null;
+            var error = failure(ex) ?? ex;
+            foreach (var swap in batch)
+            {
+                swap.Fail(error);
+            }
+
+            return;
+        }
+
+        foreach (var swap in batch)
+        {
+            swap.Complete();
+        }
+    }
+
+    // One queued write. Continuations run asynchronously so the writer never runs a caller's code.
+    private sealed class Swap(ThreadRecord? current, ThreadRecord next, byte[] json)
+        : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public ThreadRecord? Current { get; } = current;
+
+        public ThreadRecord Next { get; } = next;
+
+        public byte[] Json { get; } = json;
+
+        public bool Written { get; set; }
+
+        public void Complete() => SetResult(Written);
+
+        public void Fail(Exception error) => SetException(error);
+    }
+}
