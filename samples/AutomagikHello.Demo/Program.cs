@@ -115,6 +115,8 @@ if (app.Environment.IsDevelopment())
     {
         // Fault tests: approval whose run holds after the email is sent, so the process can be killed in that window.
         agents.MapAgUi("/approval-hold", new ApprovalAgent(outbox, holdAfterSend: true));
+        // Browser tests: approval whose run fails after the email is sent, leaving the approval in doubt.
+        agents.MapAgUi("/approval-fails", new ApprovalAgent(outbox, failAfterSend: true)).WithCapabilities(toolApprovals);
     }
 
     app.MapGet("/debug/emails/{threadId}", (string threadId) => Results.Json(outbox.SentOn(threadId), DemoJsonContext.Default.IReadOnlyListSentEmail))

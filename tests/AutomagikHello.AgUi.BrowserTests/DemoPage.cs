@@ -59,6 +59,19 @@ public sealed class DemoPage(IPage page, DemoServer server) : IAsyncDisposable
         await SayAsync(text);
     }
 
+    /// <summary>
+    /// Lists a test agent (mapped with <c>Demo:TestAgents</c>, never in the page's own <c>agents.json</c>) in the agent
+    /// select, for this page and its reloads.
+    /// </summary>
+    public Task OfferTestAgentAsync(string agent, string description) =>
+        page.RouteAsync("**/agents.json", async route =>
+        {
+            var response = await route.FetchAsync();
+            var agents = JsonNode.Parse(await response.TextAsync())!.AsArray();
+            agents.Add(new JsonObject { ["id"] = agent, ["label"] = agent, ["description"] = description, ["suggestion"] = "email the team" });
+            await route.FulfillAsync(new() { Response = response, Body = agents.ToJsonString() });
+        });
+
     /// <summary>Opens the page and picks the agent.</summary>
     public async Task OpenAsync(string agent)
     {

@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.BrowserTests;
 
 /// <summary>
 /// The demo on real Kestrel on a free loopback port (a browser cannot reach the in-memory test server), in the
-/// Development environment (for <c>/debug/emails</c>), on the in-memory thread store (never the demo's data folder).
+/// Development environment (for <c>/debug/emails</c>), with the test agents, on the in-memory thread store (never the demo's data folder).
 /// </summary>
 public sealed class DemoServer : WebApplicationFactory<Program>
 {
@@ -37,6 +37,7 @@ public sealed class DemoServer : WebApplicationFactory<Program>
         ArgumentNullException.ThrowIfNull(builder);
         builder.UseEnvironment("Development");
         builder.UseSetting("Demo:Store", "memory");
+        builder.UseSetting("Demo:TestAgents", "true"); // approval-fails: a run that fails after sending
         builder.UseSetting("Demo:ExpiringAfterMs", ExpiringAfterMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -20,7 +20,11 @@ namespace AutomagikHello.Demo.Agents;
 /// Tests only: after an email is actually sent the run waits until it is stopped, so a test can kill the process
 /// between the side effect and the run's recorded end (the window that puts an interrupt in doubt).
 /// </param>
-public sealed class ApprovalAgent(EmailOutbox outbox, int emails = 1, TimeSpan? expiresAfter = null, bool holdAfterSend = false) : IAgUiAgent
+/// <param name="failAfterSend">
+/// Tests only: after an email is actually sent the run fails (the agent throws), which leaves the approval in doubt.
+/// A re-approval then finds the email sent and finishes; a cancel finishes without sending.
+/// </param>
+public sealed class ApprovalAgent(EmailOutbox outbox, int emails = 1, TimeSpan? expiresAfter = null, bool holdAfterSend = false, bool failAfterSend = false) : IAgUiAgent
 {
     public async ValueTask<AgentOutcome> RunAsync(AgUiRun run, CancellationToken cancellationToken)
     {
@@ -71,6 +75,11 @@ public sealed class ApprovalAgent(EmailOutbox outbox, int emails = 1, TimeSpan? 
                 if (holdAfterSend)
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+
+                if (failAfterSend)
+                {
+                    throw new InvalidOperationException("The mail server dropped the connection after accepting the email.");
                 }
 
                 await run.SendToolResultAsync(approval.ToolCallId, approval.ArgumentsEdited ? "sent (with edited arguments)" : "sent");

@@ -81,6 +81,20 @@ export async function cancelRun(agent, threadId) {
   if (response.status !== 202) throw await problemFrom(response);
 }
 
+/**
+ * POST {agent}/threads/{threadId}/interrupts/{interruptId}: records a decision out of band ({status, payload?,
+ * reapprove?}); the next resume counts it. Answers the thread view.
+ */
+export async function decideInterrupt(agent, threadId, interruptId, decision) {
+  const response = await fetch(`/agents/${encodeURIComponent(agent)}/threads/${encodeURIComponent(threadId)}/interrupts/${encodeURIComponent(interruptId)}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Accept": "application/json" },
+    body: JSON.stringify(decision),
+  });
+  if (!response.ok) throw await problemFrom(response);
+  return response.json();
+}
+
 /** GET {agent}/threads/{threadId}: the thread view, or null when the server has no such thread. */
 export async function getThread(agent, threadId) {
   const response = await fetch(`/agents/${encodeURIComponent(agent)}/threads/${encodeURIComponent(threadId)}`, {

@@ -2,7 +2,7 @@
 // thread id) lives in the address's hash; the pending interrupts themselves come back from the thread view endpoint.
 
 import { h } from "./dom.js";
-import { cancelRun, getThread, HttpProblem, newId, runAgent } from "./agui.js";
+import { cancelRun, decideInterrupt, getThread, HttpProblem, newId, runAgent } from "./agui.js";
 import { createInterruptCard } from "./cards.js";
 import { watchDecisions } from "./hold-watch.js";
 import { createSpeaker } from "./speaker.js";
@@ -143,7 +143,7 @@ async function restore(generation) {
   if (pending.length > 0) {
     note(`Restored this thread: ${pending.length === 1 ? "a request is" : pending.length + " requests are"} waiting for you.`, "info");
     // The view says which interrupts only an approver may resolve ("requiresApprover", absent when false).
-    showInterrupts(pending.map(item => ({ ...item, requiresApprover: item.requiresApprover === true })));
+    showInterrupts(pending.map(item => ({ ...item, requiresApprover: item.requiresApprover === true, inDoubt: item.inDoubt === true })));
   }
   updateControls();
 }
@@ -201,15 +201,33 @@ async function requestCancel() {
   }
 }
 
-/** Sends the answers of every card of the batch in one resume, as the protocol requires. */
-function onDecide() {
+/**
+ * Sends the answers of every card of the batch in one resume, as the protocol requires. A re-approval of an interrupt
+ * in doubt is recorded first through the decision endpoint ("reapprove": true: a resume entry cannot say it); the
+ * resume then carries the other cards' answers and the server applies the recorded one.
+ */
+async function onDecide() {
   const open = state.cards.filter(c => !c.entry);
   if (open.length > 0) {
     setStatus(`${state.cards.length - open.length} of ${state.cards.length} answered.`);
     open[0].focus();
     return;
   }
-  const resume = state.cards.filter(c => !c.fromServer).map(c => c.entry);
+  const generation = state.generation;
+  for (const card of state.cards.filter(c => !c.fromServer && !c.reapproved && c.entry.reapprove)) {
+    const { status, payload } = card.entry;
+    try {
+      await decideInterrupt(state.agent, state.threadId, card.interrupt.id, payload === undefined ? { status, reapprove: true } : { status, payload, reapprove: true });
+    } catch (error) {
+      if (generation !== state.generation) return;
+      note(`The re-approval was refused: ${error.message}`, "error");
+      await reconcile(state.cards, generation);
+      return;
+    }
+    card.reapproved = true;
+  }
+  if (generation !== state.generation) return;
+  const resume = state.cards.filter(c => !c.fromServer && !c.reapproved).map(c => c.entry);
   startRun({ messages: [...state.history], resume }, state.cards);
 }
 
@@ -267,14 +285,15 @@ async function startRun(extra, answeredCards = []) {
 }
 
 /**
- * After a refused resume: a refusal changes nothing on the server, so the interrupts still pending (per the thread
- * view) can be answered again; the others were answered elsewhere (another tab, an approver) and are closed.
+ * After a refused resume or a failed run: the interrupts still pending (per the thread view) can be answered again;
+ * those in doubt (the failed run had their answers and may have acted) only re-approved or cancelled; the others were
+ * answered elsewhere (another tab, an approver) and are closed.
  */
 async function reconcile(cards, generation) {
   let pending = null;
   try {
     const view = await getThread(state.agent, state.threadId);
-    pending = new Set((view?.pendingInterrupts || []).map(p => p.interrupt.id));
+    pending = new Map((view?.pendingInterrupts || []).map(p => [p.interrupt.id, p]));
   } catch {
     pending = null; // unknown: let the user try again
   }
@@ -282,7 +301,8 @@ async function reconcile(cards, generation) {
   state.cards = [];
   for (const card of cards) {
     if (pending === null || pending.has(card.interrupt.id)) {
-      card.reopen();
+      card.reapproved = false;
+      card.reopen(pending?.get(card.interrupt.id)?.inDoubt === true);
       state.cards.push(card);
     } else {
       card.close("No longer waiting: this request was answered elsewhere.");
@@ -290,6 +310,7 @@ async function reconcile(cards, generation) {
   }
   (state.cards.find(c => !c.entry) || null)?.focus();
   if (state.cards.length === 0) ui.message.focus();
+  else if (state.cards.some(c => c.inDoubt)) setStatus("In doubt: the failed attempt may have acted. Re-approve or cancel.", "error");
   watchHolds();
 }
 

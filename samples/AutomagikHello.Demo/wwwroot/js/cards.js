@@ -22,8 +22,10 @@ function holdText(interrupt) {
 }
 
 /**
- * item: { interrupt, toolCallName?, toolCallArguments?, expired?, requiresApprover?, decision? } (the thread view's
- * pending item shape). requiresApprover: true/false when the page read the thread view, undefined when it could not.
+ * item: { interrupt, toolCallName?, toolCallArguments?, expired?, requiresApprover?, decision?, inDoubt? } (the thread
+ * view's pending item shape). inDoubt: a run that had this answer failed (agent error, dropped connection), so it may
+ * already have acted; the server refuses a plain resume (RESUME_IN_DOUBT) and takes only a re-approval (a decision
+ * with "reapprove": true, then a resume) or a cancel (docs/interrupts.md). requiresApprover: true/false when the page read the thread view, undefined when it could not.
  * Returns a card: { element, interrupt, entry (null until decided), fromServer, waitsForDecision, focus(), reopen(),
  * close(text), applyDecision(decision), showWaiting(text) }.
  */
@@ -37,6 +39,8 @@ export function createInterruptCard(item, onDecide) {
   const actions = h("div", { class: "card-actions" });
   const answer = h("p", { class: "card-answer", hidden: true });
   const expiry = h("p", { class: "card-expiry", hidden: true });
+  const doubt = h("p", { class: "card-doubt", hidden: true }, "In doubt — the previous attempt may have acted. Re-approve to let the agent go on (it may find the action already done), or cancel.");
+  let lastEntry = null; // the answer the failed attempt carried, which a re-approval repeats
 
   const card = {
     element,
@@ -49,6 +53,7 @@ export function createInterruptCard(item, onDecide) {
     applyDecision,
     showWaiting,
     waitsForDecision: false,
+    inDoubt: false,
   };
 
   const badgeText = { approval: "Needs your approval", form: "Needs your input", confirmation: "Needs your confirmation", hold: "On hold", generic: `Request · ${interrupt.reason}` }[kind];
@@ -63,7 +68,7 @@ export function createInterruptCard(item, onDecide) {
     badge,
     h("h3", { id: titleId }, title),
     interrupt.message ? h("p", { id: messageId, class: "card-message" }, interrupt.message) : null,
-    body, expiry, actions, answer);
+    doubt, body, expiry, actions, answer);
 
   let expired = !!item.expired;
   let timer = null;
@@ -81,6 +86,8 @@ export function createInterruptCard(item, onDecide) {
     card.fromServer = true;
     card.entry = { interruptId: interrupt.id, status: item.decision.status };
     showAnswer(decisionText(item.decision), "Decided");
+  } else if (item.inDoubt) {
+    markInDoubt();
   } else {
     renderActions();
     card.waitsForDecision = kind === "hold";
@@ -88,6 +95,23 @@ export function createInterruptCard(item, onDecide) {
     else if (!Number.isNaN(expiresAt)) startCountdown();
   }
   return card;
+
+  // The two answers the server takes for an interrupt in doubt: a re-approval ("reapprove": true, recorded through the
+  // decision endpoint before the resume: app.js) or a cancel. Expiry no longer matters: the run that claimed it ran.
+  function markInDoubt() {
+    stopCountdown();
+    card.inDoubt = true;
+    card.waitsForDecision = false;
+    element.classList.add("in-doubt");
+    badge.textContent = "In doubt";
+    doubt.hidden = false;
+    expiry.hidden = true;
+    body.querySelectorAll("input, select, textarea, button").forEach(control => { control.disabled = true; });
+    const again = lastEntry?.status === "resolved" ? lastEntry : kind === "approval" ? { status: "resolved", payload: { approved: true } } : null;
+    actions.replaceChildren(
+      again ? h("button", { type: "button", class: "primary", onclick: () => decide({ status: "resolved", payload: again.payload, reapprove: true }, "Re-approved.") }, "Re-approve") : null,
+      h("button", { type: "button", class: "secondary", onclick: () => decide({ status: "cancelled" }, "Cancelled.") }, "Cancel"));
+  }
 
   // The decision arrived while the card was open (the page polled the thread view): like a card restored decided.
   function applyDecision(decision) {
@@ -107,8 +131,9 @@ export function createInterruptCard(item, onDecide) {
 
   function decide(entry, summary) {
     if (card.entry) return;
-    if (expired && entry.status !== "cancelled") return;
+    if (expired && !card.inDoubt && entry.status !== "cancelled") return;
     card.entry = { interruptId: interrupt.id, ...entry };
+    lastEntry = card.entry;
     stopCountdown();
     showAnswer(summary);
     onDecide(card);
@@ -119,6 +144,8 @@ export function createInterruptCard(item, onDecide) {
     actions.replaceChildren();
     body.querySelectorAll("input, select, textarea, button").forEach(control => { control.disabled = true; });
     expiry.hidden = true;
+    doubt.hidden = true;
+    element.classList.remove("in-doubt");
     body.querySelectorAll(".hold-waiting, .hold-status").forEach(line => { line.hidden = true; });
     answer.textContent = text;
     answer.hidden = false;
@@ -132,11 +159,17 @@ export function createInterruptCard(item, onDecide) {
     element.classList.add("closed");
   }
 
-  // The resume was refused (RUN_ERROR): the interrupt is still open, so the card can be answered again.
-  function reopen() {
+  // The resume was refused or its run failed (RUN_ERROR): the interrupt is still open, so the card can be answered
+  // again; inDoubt (the thread view says so) when the failed run had taken the answer and may have acted on it.
+  function reopen(inDoubt = false) {
     if (card.fromServer) return;
     card.entry = null;
     element.classList.remove("decided");
+    if (inDoubt) {
+      answer.hidden = true;
+      markInDoubt();
+      return;
+    }
     badge.textContent = badgeText;
     answer.hidden = true;
     body.querySelectorAll("input, select, textarea, button").forEach(control => { control.disabled = false; });
