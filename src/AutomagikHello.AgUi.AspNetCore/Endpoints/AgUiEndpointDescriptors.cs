@@ -25,6 +25,7 @@ internal static class AgUiEndpointDescriptors
 {
     private const string EventStream = "text/event-stream";
     private const string Json = "application/json";
+    private const string ProblemJson = "application/problem+json";
     private const string Thread = $"/threads/{{{ThreadEndpoints.ThreadIdRouteValue}}}";
 
     /// <summary>The endpoints of <paramref name="mapped"/>, their services resolved once from <paramref name="services"/>.</summary>
@@ -84,7 +85,8 @@ internal static class AgUiEndpointDescriptors
     {
         foreach (var status in statuses)
         {
-            endpoint.ProducesProblem(status);
+            // Not ProducesProblem: its ProblemDetails would hide the code, path and traceId every answer carries.
+            endpoint.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(AgUiProblemDetails), [ProblemJson]));
         }
 
         return endpoint;

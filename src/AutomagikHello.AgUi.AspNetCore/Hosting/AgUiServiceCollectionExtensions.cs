@@ -1,5 +1,6 @@
 using AutomagikHello.AgUi.Hosting;
 using AutomagikHello.AgUi.Threads;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -35,6 +36,8 @@ public static class AgUiServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgUiOptions>, AgUiOptionsValidator>());
         services.AddMetrics();
+        // Applies only where the application calls AddOpenApi: MessageContent gets a real schema there.
+        services.ConfigureAll<OpenApiOptions>(static openApi => openApi.AddSchemaTransformer<MessageContentSchemaTransformer>());
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AgUiMetrics>();
