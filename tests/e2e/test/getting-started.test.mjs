@@ -68,6 +68,9 @@ describe(`${page}, word for word, on an empty NuGet cache`, () => {
       assert.match(nuspec, /<license type="expression">MIT<\/license>/, `${id}: licence`);
       assert.match(nuspec, /<icon>icon\.png<\/icon>/, `${id}: icon`);
       assert.ok(nupkg.get("icon.png")?.subarray(1, 4).toString() === "PNG", `${id}: icon.png is a PNG`);
+      // OpenAPI descriptions from the package (docs/openapi.md): the XML docs, and the target that hands them to the generator.
+      assert.match(nupkg.get(`lib/net10.0/${id}.xml`)?.toString("utf8") ?? "", /<member name="T:/, `${id}: XML documentation`);
+      assert.match(nupkg.get(`buildTransitive/${id}.targets`)?.toString("utf8") ?? "", /AdditionalFiles/, `${id}: OpenAPI XML docs target`);
 
       const readme = nupkg.get("README.md").toString("utf8");
       assert.match(readme, new RegExp(`^# ${id.replaceAll(".", "\\.")}\\n`), `${id}: its own README`);
