@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AutomagikHello.AgUi.BrowserTests;
+
+/// <summary>
+/// The CopilotKit sample (samples/copilotkit: <c>@copilotkit/react-core</c> and <c>react-ui</c> 1.74, bundled by
+/// esbuild into samples/copilotkit/dist) in headless chromium against the demo on Kestrel, with no CopilotKit runtime in
+/// between. The test host serves the bundle under <c>/copilotkit/</c> on the demo's origin (so the page's AG-UI
+/// requests are same-origin). Each test also fails on a JavaScript error or a console error in the page.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class CopilotKitTests(BrowserFixture fixture)
+{
+    [CopilotKitFact]
+    public async Task Echo_Hello_ShowsTheStreamedAnswer()
+    {
+        await using var chat = await CopilotKitPage.OpenAsync(fixture, "echo");
+
+        await chat.SayAsync("Hello brave new world");
+
+        await Expect(chat.AssistantMessages.Last).ToHaveTextAsync("Hello brave new world");
+        await Expect(chat.UserMessages).ToHaveTextAsync(["Hello brave new world"]);
+        var run = chat.Runs.Should().ContainSingle().Subject;
+        ((string?)run["messages"]!.AsArray().Last()!["content"]).Should().Be("Hello brave new world");
+        chat.Errors.Should().BeEmpty();
+    }
+
+    [CopilotKitFact]
+    public async Task Approval_Approve_ResumesTheThreadAndSendsTheEmailOnce()
+    {
+        await using var chat = await CopilotKitPage.OpenAsync(fixture, "approval");
+
+        await chat.SayAsync("email the team");
+
+        var approval = chat.Page.GetByTestId("approval");
+        await Expect(approval).ToContainTextAsync("Send email 1 of 1 to recipient1@example.com?");
+        await Expect(chat.AssistantMessages.First).ToContainTextAsync("I'd like to send this email. Please approve it.");
+        var threadId = (string)chat.Runs.Single()["threadId"]!;
+        var interruptId = await approval.GetAttributeAsync("data-interrupt-id");
+        ((string?)(await ThreadViewAsync(threadId))["status"]).Should().Be("interrupted");
+        (await SentEmailsAsync(threadId)).Should().BeEmpty();
+
+        await approval.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        await Expect(chat.AssistantMessages.Last).ToHaveTextAsync("Done: the email was sent.");
+        await Expect(approval).ToHaveCountAsync(0);
+        chat.Runs.Should().HaveCount(2);
+        var resume = chat.Runs[1];
+        ((string?)resume["threadId"]).Should().Be(threadId);
+        var entry = resume["resume"]!.AsArray().Should().ContainSingle().Subject!;
+        ((string?)entry["interruptId"]).Should().Be(interruptId);
+        ((string?)entry["status"]).Should().Be("resolved");
+        ((bool?)entry["payload"]!["approved"]).Should().BeTrue();
+        var sent = await SentEmailsAsync(threadId);
+        sent.Should().ContainSingle();
+        ((string?)JsonNode.Parse((string)sent[0]!["arguments"]!)!["to"]).Should().Be("recipient1@example.com");
+        ((string?)(await ThreadViewAsync(threadId))["status"]).Should().Be("idle");
+        chat.Errors.Should().BeEmpty();
+    }
+
+    private async Task<JsonArray> SentEmailsAsync(string threadId) =>
+        JsonNode.Parse(await fixture.Server.Http.GetStringAsync($"/debug/emails/{Uri.EscapeDataString(threadId)}"))!.AsArray();
+
+    private async Task<JsonNode> ThreadViewAsync(string threadId) =>
+        JsonNode.Parse(await fixture.Server.Http.GetStringAsync($"/agents/approval/threads/{Uri.EscapeDataString(threadId)}"))!;
+}
