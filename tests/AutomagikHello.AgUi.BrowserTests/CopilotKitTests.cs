@@ -53,9 +53,37 @@ public sealed class CopilotKitTests(BrowserFixture fixture)
         ((string?)entry["interruptId"]).Should().Be(interruptId);
         ((string?)entry["status"]).Should().Be("resolved");
         ((bool?)entry["payload"]!["approved"]).Should().BeTrue();
+        // CopilotKit's own conventions for a tool-call interrupt (docs/copilotkit.md): the resume run reuses the
+        // interrupted run's id, and the answer also goes in as a tool message for the call.
+        ((string?)resume["runId"]).Should().Be((string?)chat.Runs[0]["runId"]);
+        var messages = resume["messages"]!.AsArray();
+        var toolCallId = (string?)messages.Single(m => (string?)m!["role"] == "assistant")!["toolCalls"]![0]!["id"];
+        var toolMessage = messages.Should().ContainSingle(m => (string?)m!["role"] == "tool").Subject!;
+        ((string?)toolMessage["toolCallId"]).Should().Be(toolCallId);
+        ((bool?)JsonNode.Parse((string)toolMessage["content"]!)!["approved"]).Should().BeTrue();
         var sent = await SentEmailsAsync(threadId);
         sent.Should().ContainSingle();
         ((string?)JsonNode.Parse((string)sent[0]!["arguments"]!)!["to"]).Should().Be("recipient1@example.com");
+        ((string?)(await ThreadViewAsync(threadId))["status"]).Should().Be("idle");
+        chat.Errors.Should().BeEmpty();
+    }
+
+    [CopilotKitFact]
+    public async Task Approval_Deny_ResumesTheThreadAndSendsNothing()
+    {
+        await using var chat = await CopilotKitPage.OpenAsync(fixture, "approval");
+
+        await chat.SayAsync("email the team");
+        var approval = chat.Page.GetByTestId("approval");
+        await approval.GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync();
+
+        await Expect(chat.AssistantMessages.Last).ToHaveTextAsync("OK, I did not send anything.");
+        await Expect(approval).ToHaveCountAsync(0);
+        var threadId = (string)chat.Runs[0]["threadId"]!;
+        var entry = chat.Runs.Should().HaveCount(2).And.Subject.Last()["resume"]!.AsArray().Should().ContainSingle().Subject!;
+        ((string?)entry["status"]).Should().Be("resolved");
+        ((bool?)entry["payload"]!["approved"]).Should().BeFalse();
+        (await SentEmailsAsync(threadId)).Should().BeEmpty();
         ((string?)(await ThreadViewAsync(threadId))["status"]).Should().Be("idle");
         chat.Errors.Should().BeEmpty();
     }
