@@ -8,7 +8,8 @@ namespace AutomagikHello.AgUi.BrowserTests;
 /// The CopilotKit sample (samples/copilotkit: <c>@copilotkit/react-core</c> and <c>react-ui</c> 1.74, bundled by
 /// esbuild into samples/copilotkit/dist) in headless chromium against the demo on Kestrel, with no CopilotKit runtime in
 /// between. The test host serves the bundle under <c>/copilotkit/</c> on the demo's origin (so the page's AG-UI
-/// requests are same-origin). Each test also fails on a JavaScript error or a console error in the page.
+/// requests are same-origin). Each test but the cancelled one (which pins what CopilotKit 1.74 cannot parse,
+/// docs/copilotkit.md) also fails on a JavaScript error, a console error or an HTTP error in the page.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class CopilotKitTests(BrowserFixture fixture)
@@ -86,6 +87,28 @@ public sealed class CopilotKitTests(BrowserFixture fixture)
         (await SentEmailsAsync(threadId)).Should().BeEmpty();
         ((string?)(await ThreadViewAsync(threadId))["status"]).Should().Be("idle");
         chat.Errors.Should().BeEmpty();
+    }
+
+    [CopilotKitFact]
+    public async Task Cancelled_RunFinishedCancelled_IsRejectedByCopilotKitsAgUi0059()
+    {
+        await using var chat = await CopilotKitPage.OpenAsync(fixture, "slow");
+        var rejected = chat.Page.WaitForConsoleMessageAsync(new()
+        {
+            Predicate = message => message.Type == "error" && message.Text.Contains("Expected 'success' | 'interrupt'", StringComparison.Ordinal),
+        });
+
+        await chat.SayAsync("tell me everything");
+        await Expect(chat.AssistantMessages.Last).ToContainTextAsync("Let me think");
+        var threadId = (string)chat.Runs.Single()["threadId"]!;
+        using var cancel = await fixture.Server.Http.PostAsync($"/agents/slow/threads/{Uri.EscapeDataString(threadId)}/cancel", null);
+        cancel.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+
+        // The server ends the run as AG-UI 1.0 says (RUN_FINISHED, outcome cancelled); CopilotKit 1.74 parses events
+        // with @ag-ui/core 0.0.59, whose outcome is success or interrupt only, and fails the run on it.
+        (await rejected).Text.Should().StartWith("[CopilotKit] sendMessage error").And.Contain("invalid_union_discriminator");
+        ((string?)JsonNode.Parse(await fixture.Server.Http.GetStringAsync($"/agents/slow/threads/{Uri.EscapeDataString(threadId)}"))!["status"])
+            .Should().Be("idle");
     }
 
     private async Task<JsonArray> SentEmailsAsync(string threadId) =>

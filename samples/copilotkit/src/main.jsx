@@ -11,12 +11,14 @@ import "@copilotkit/react-ui/styles.css";
 const params = new URLSearchParams(location.search);
 // The AG-UI server: this page's own origin unless ?server= names another (which then has to allow it by CORS).
 const server = params.get("server") ?? location.origin;
-// Which demo agent the chat talks to: echo (streams the words back) or approval (asks before sending an email).
+// Which demo agent the chat talks to: echo (streams the words back), approval (asks before sending an email) or slow.
 const agentId = params.get("agent") ?? "approval";
 
 const agents = {
   echo: new HttpAgent({ url: `${server}/agents/echo` }),
   approval: new HttpAgent({ url: `${server}/agents/approval` }),
+  // Streams slowly so it can be stopped: docs/copilotkit.md says what CopilotKit 1.74 makes of a cancelled run.
+  slow: new HttpAgent({ url: `${server}/agents/slow` }),
 };
 
 function ToolApproval() {
