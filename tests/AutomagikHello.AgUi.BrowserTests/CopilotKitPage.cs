@@ -92,21 +92,26 @@ public sealed class CopilotKitPage : IAsyncDisposable
     public async ValueTask DisposeAsync() => await Page.Context.CloseAsync();
 }
 
+/// <summary>Why the CopilotKit tests are skipped on this machine, or <see langword="null"/> when they run.</summary>
+internal static class CopilotKitEnvironment
+{
+    public static string? SkipReason => BrowserEnvironment.SkipReason
+        ?? (BrowserEnvironment.IsCI || File.Exists(Path.Combine(CopilotKitPage.BundleDirectory, "main.js"))
+            ? null
+            : $"CopilotKit tests skipped: {CopilotKitPage.BundleDirectory} is not built (cd samples/copilotkit && npm ci && npm run build, or run eng/test.sh).");
+}
+
 /// <summary>
 /// A browser fact that also needs the CopilotKit sample's bundle: skipped with the reason on a machine without it (or
 /// without chromium), never under CI, where a missing bundle fails the test.
 /// </summary>
 public sealed class CopilotKitFactAttribute : FactAttribute
 {
-    public CopilotKitFactAttribute()
-    {
-        if (BrowserEnvironment.SkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-        else if (!BrowserEnvironment.IsCI && !File.Exists(Path.Combine(CopilotKitPage.BundleDirectory, "main.js")))
-        {
-            Skip = $"CopilotKit tests skipped: {CopilotKitPage.BundleDirectory} is not built (cd samples/copilotkit && npm ci && npm run build, or run eng/test.sh).";
-        }
-    }
+    public CopilotKitFactAttribute() => Skip = CopilotKitEnvironment.SkipReason;
+}
+
+/// <summary>A browser theory that needs the CopilotKit sample's bundle (see <see cref="CopilotKitFactAttribute"/>).</summary>
+public sealed class CopilotKitTheoryAttribute : TheoryAttribute
+{
+    public CopilotKitTheoryAttribute() => Skip = CopilotKitEnvironment.SkipReason;
 }

@@ -69,21 +69,27 @@ public sealed class CopilotKitTests(BrowserFixture fixture)
         chat.Errors.Should().BeEmpty();
     }
 
-    [CopilotKitFact]
-    public async Task Approval_Deny_ResumesTheThreadAndSendsNothing()
+    [CopilotKitTheory]
+    [InlineData("Deny", "resolved")]
+    [InlineData("Cancel", "cancelled")]
+    public async Task Approval_DenyOrCancel_ResumesTheThreadAndSendsNothing(string button, string status)
     {
         await using var chat = await CopilotKitPage.OpenAsync(fixture, "approval");
 
         await chat.SayAsync("email the team");
         var approval = chat.Page.GetByTestId("approval");
-        await approval.GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync();
+        await approval.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
 
         await Expect(chat.AssistantMessages.Last).ToHaveTextAsync("OK, I did not send anything.");
         await Expect(approval).ToHaveCountAsync(0);
         var threadId = (string)chat.Runs[0]["threadId"]!;
         var entry = chat.Runs.Should().HaveCount(2).And.Subject.Last()["resume"]!.AsArray().Should().ContainSingle().Subject!;
-        ((string?)entry["status"]).Should().Be("resolved");
-        ((bool?)entry["payload"]!["approved"]).Should().BeFalse();
+        ((string?)entry["status"]).Should().Be(status);
+        if (status == "resolved")
+        {
+            ((bool?)entry["payload"]!["approved"]).Should().BeFalse();
+        }
+
         (await SentEmailsAsync(threadId)).Should().BeEmpty();
         ((string?)(await ThreadViewAsync(threadId))["status"]).Should().Be("idle");
         chat.Errors.Should().BeEmpty();
