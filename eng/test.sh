@@ -5,6 +5,7 @@
 # After the .NET projects it runs the end-to-end suite in tests/e2e (node --test: the official @ag-ui/client against
 # the demo's Release build; JUnit report in artifacts/test-results/e2e.xml) and counts its tests in the same line. That
 # suite also packs every package (--no-build) and runs docs/getting-started.md word for word in a fresh app against them.
+# Before the build it bundles the CopilotKit sample (samples/copilotkit: npm ci, npm run build) for the browser tests.
 # For the Redis store's tests it starts a private redis-server on a loopback port (6390 upwards, in memory only),
 # exports AGUI_REDIS for them, and stops it on exit, also when tests fail (an AGUI_REDIS already set is used instead).
 #
@@ -26,6 +27,8 @@ readonly RESULTS_DIR="artifacts/test-results"
 # The node end-to-end suite (tests/e2e/README.md) and its JUnit report.
 readonly E2E_DIR="tests/e2e"
 readonly E2E_RESULTS="$RESULTS_DIR/e2e.xml"
+# The CopilotKit sample, bundled here for the browser tests (CopilotKitTests serve its dist/ on the demo's origin).
+readonly COPILOTKIT_DIR="samples/copilotkit"
 # Projects under tests/ that are not test suites.
 readonly SKIPPED_PROJECTS=("tests/AutomagikHello.AgUi.Benchmarks/AutomagikHello.AgUi.Benchmarks.csproj")
 
@@ -108,6 +111,12 @@ install_prerequisites() {
   if ! ensure_npm_dependencies "$E2E_DIR"; then
     warn "npm ci failed in $E2E_DIR: the end-to-end tests cannot run"
     E2E_DEPENDENCIES_READY=0
+  fi
+  # Without the bundle the CopilotKit browser tests skip on a developer machine and fail under CI.
+  if ! { ensure_npm_dependencies "$COPILOTKIT_DIR" && log "npm run build ($COPILOTKIT_DIR)" \
+      && (cd "$COPILOTKIT_DIR" && npm run build --silent); }; then
+    rm -rf "$COPILOTKIT_DIR/dist"
+    warn "could not build $COPILOTKIT_DIR: the CopilotKit browser tests will be skipped (and fail under CI=true)"
   fi
 }
 

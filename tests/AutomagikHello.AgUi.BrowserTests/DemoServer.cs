@@ -39,6 +39,8 @@ public sealed class DemoServer : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Store", "memory");
         builder.UseSetting("Demo:TestAgents", "true"); // approval-fails: a run that fails after sending
         builder.UseSetting("Demo:ExpiringAfterMs", ExpiringAfterMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The CopilotKit sample's bundle under /copilotkit/ on the demo's origin, when it is built (CopilotKitTests).
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new StaticBundle("/copilotkit", CopilotKitPage.BundleDirectory)));
     }
 
     protected override void Dispose(bool disposing)
