@@ -49,11 +49,9 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
     /// <param name="logger">Logs failures and lost races; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public RedisThreadStore(IConnectionMultiplexer redis, RedisThreadStoreOptions options, ILogger<RedisThreadStore>? logger = null)
-        : base("Redis", logger)
+        : base("Redis", logger, Validated(options).CachedRecords, options.Retention / 2)
     {
         ArgumentNullException.ThrowIfNull(redis);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _redis = redis;
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -66,6 +64,13 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ReadThreadAsync(key, "reading a thread", cancellationToken);
+    }
+
+    private static RedisThreadStoreOptions Validated(RedisThreadStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 
     private IDatabase Database => _redis.GetDatabase(_options.Database);
