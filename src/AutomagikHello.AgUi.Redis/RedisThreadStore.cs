@@ -115,6 +115,8 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
     /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
     protected override async ValueTask<bool> TrySwapAsync(ThreadKey key, ThreadRecord? current, ThreadRecord next, CancellationToken cancellationToken)
     {
+        // A swap on a remembered record comes without a load in front: fail fast during an outage here too.
+        _availability.ThrowIfDown("writing a thread");
         try
         {
             // Not abandoned on cancellation: the multiplexer's own timeout bounds the wait.
@@ -122,6 +124,7 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
                 CompareAndSwapScript,
                 [RedisKeys.Thread(_options.KeyPrefix, key)],
                 [current?.Version ?? 0, next.Version, ThreadRecordSerializer.Serialize(next), (long)TimeToLive(next).TotalMilliseconds]).ConfigureAwait(false);
+            _availability.Observe(null);
             return (int)written == 1;
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))
