@@ -49,11 +49,9 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
     /// <param name="logger">Logs failures and lost races; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public RedisThreadStore(IConnectionMultiplexer redis, RedisThreadStoreOptions options, ILogger<RedisThreadStore>? logger = null)
-        : base("Redis", logger)
+        : base("Redis", logger, Validated(options).CachedRecords, options.Retention / 2)
     {
         ArgumentNullException.ThrowIfNull(redis);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _redis = redis;
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -66,6 +64,13 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         return ReadThreadAsync(key, "reading a thread", cancellationToken);
+    }
+
+    private static RedisThreadStoreOptions Validated(RedisThreadStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 
     private IDatabase Database => _redis.GetDatabase(_options.Database);
@@ -110,6 +115,8 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
     /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
     protected override async ValueTask<bool> TrySwapAsync(ThreadKey key, ThreadRecord? current, ThreadRecord next, CancellationToken cancellationToken)
     {
+        // A swap on a remembered record comes without a load in front: fail fast during an outage here too.
+        _availability.ThrowIfDown("writing a thread");
         try
         {
             // Not abandoned on cancellation: the multiplexer's own timeout bounds the wait.
@@ -117,6 +124,7 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
                 CompareAndSwapScript,
                 [RedisKeys.Thread(_options.KeyPrefix, key)],
                 [current?.Version ?? 0, next.Version, ThreadRecordSerializer.Serialize(next), (long)TimeToLive(next).TotalMilliseconds]).ConfigureAwait(false);
+            _availability.Observe(null);
             return (int)written == 1;
         }
         catch (Exception ex) when (RedisFailures.IsUnavailable(ex))

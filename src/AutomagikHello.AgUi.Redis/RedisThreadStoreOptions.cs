@@ -6,6 +6,9 @@ namespace AutomagikHello.AgUi.Redis;
 /// </summary>
 public sealed class RedisThreadStoreOptions
 {
+    /// <summary>The largest <see cref="CachedRecords"/> accepted.</summary>
+    public const int MaxCachedRecords = 1_000_000;
+
     /// <summary>The longest <see cref="KeyPrefix"/> accepted.</summary>
     public const int MaxKeyPrefixLength = 128;
 
@@ -24,6 +27,16 @@ public sealed class RedisThreadStoreOptions
 
     /// <summary>The Redis database number, or -1 for the connection's default. Default -1.</summary>
     public int Database { get; set; } = -1;
+
+    /// <summary>
+    /// How many threads' last records an instance remembers, so that its next write to such a thread (a chat's next
+    /// run) skips loading the record first; 0 turns it off. A remembered record is only a guess at the current one:
+    /// the write is still conditional on its version, and another instance having written since costs one failed
+    /// write and a load. Memory: at most this many records (about the size of each thread's JSON, typically 1–2 KB),
+    /// least recently used dropped first. A record is used only within half of <see cref="Retention"/> of its last
+    /// change (clock skew between instances must stay below that). Default 1,000; at most <see cref="MaxCachedRecords"/>.
+    /// </summary>
+    public int CachedRecords { get; set; } = 1_000;
 
     /// <summary>Checks every setting and throws one exception naming each problem.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
@@ -47,6 +60,11 @@ public sealed class RedisThreadStoreOptions
         if (Database < -1)
         {
             problems.Add($"Database must be -1 (the connection's default) or a database number; it is {Database}.");
+        }
+
+        if (CachedRecords is < 0 or > MaxCachedRecords)
+        {
+            problems.Add($"CachedRecords must be between 0 and {MaxCachedRecords:N0}; it is {CachedRecords}.");
         }
 
         if (problems.Count > 0)

@@ -43,10 +43,8 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
     /// <param name="logger">Logs schema changes, lost races and removals; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public SqliteThreadStore(SqliteThreadStoreOptions options, ILogger<SqliteThreadStore>? logger = null)
-        : base("SQLite", logger)
+        : base("SQLite", logger, Validated(options).CachedRecords, options.Retention / 2)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
@@ -60,6 +58,13 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
         _path = Path.GetFullPath(builder.DataSource);
         _pool = new SqliteSessionPool(_connectionString, options);
         _writer = new SqliteWriter(() => SqliteSession.Open(_connectionString, _options), Failure);
+    }
+
+    private static SqliteThreadStoreOptions Validated(SqliteThreadStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return options;
     }
 
     /// <summary>The database file's full path.</summary>

@@ -5,6 +5,9 @@ namespace AutomagikHello.AgUi.Sqlite;
 /// <summary>Settings of a <see cref="SqliteThreadStore"/>. Call <see cref="Validate"/> at start-up (the store does).</summary>
 public sealed class SqliteThreadStoreOptions
 {
+    /// <summary>The largest <see cref="CachedRecords"/> accepted.</summary>
+    public const int MaxCachedRecords = 1_000_000;
+
     /// <summary>The longest <see cref="BusyTimeout"/> accepted.</summary>
     public static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMinutes(5);
 
@@ -48,6 +51,16 @@ public sealed class SqliteThreadStoreOptions
     /// use one further connection, shared by all writers (group commit).
     /// </summary>
     public int MaxConnections { get; set; } = 8;
+
+    /// <summary>
+    /// How many threads' last records an instance remembers, so that its next write to such a thread (a chat's next
+    /// run) skips loading the record first; 0 turns it off. A remembered record is only a guess at the current one:
+    /// the write is still conditional on its version, and another instance having written since costs one failed
+    /// write and a load. Memory: at most this many records (about the size of each thread's JSON, typically 1–2 KB),
+    /// least recently used dropped first. A record is used only within half of <see cref="Retention"/> of its last
+    /// change (clock skew between instances must stay below that). Default 1,000; at most <see cref="MaxCachedRecords"/>.
+    /// </summary>
+    public int CachedRecords { get; set; } = 1_000;
 
     /// <summary>Checks every setting and throws one exception naming each problem.</summary>
     /// <exception cref="ArgumentException">A setting is out of range or the connection string is unusable.</exception>
@@ -108,6 +121,11 @@ public sealed class SqliteThreadStoreOptions
         if (MaxConnections is < 1 or > 256)
         {
             problems.Add($"MaxConnections must be between 1 and 256; it is {MaxConnections}.");
+        }
+
+        if (CachedRecords is < 0 or > MaxCachedRecords)
+        {
+            problems.Add($"CachedRecords must be between 0 and {MaxCachedRecords:N0}; it is {CachedRecords}.");
         }
 
         if (problems.Count > 0)

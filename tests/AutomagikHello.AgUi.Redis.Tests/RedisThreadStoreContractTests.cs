@@ -12,7 +12,28 @@ public sealed class RedisThreadStoreContractTests : ThreadStoreContractTests, ID
 {
     private readonly RedisTestKeys _keys = new();
 
-    protected override IThreadStore CreateStore() => new RedisThreadStore(RedisTestEnvironment.Shared, _keys.Options());
+    private readonly Dictionary<IThreadStore, RedisThreadStoreOptions> _options = [];
+
+    protected override IThreadStore CreateStore()
+    {
+        var options = _keys.Options();
+        var store = new RedisThreadStore(RedisTestEnvironment.Shared, options);
+        lock (_options)
+        {
+            _options[store] = options;
+        }
+
+        return store;
+    }
+
+    // The same keys through another store instance (its own remembered records), as a second process would.
+    protected override IThreadStore CreateSecondInstance(IThreadStore store)
+    {
+        lock (_options)
+        {
+            return new RedisThreadStore(RedisTestEnvironment.Shared, _keys.Options(_options[store].KeyPrefix));
+        }
+    }
 
     public void Dispose() => _keys.Dispose();
 }

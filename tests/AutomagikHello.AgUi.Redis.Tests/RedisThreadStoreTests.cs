@@ -144,6 +144,23 @@ public sealed class RedisThreadStoreTests : IDisposable
         error.InnerException.Should().BeAssignableTo<RedisException>();
     }
 
+    [RedisFact]
+    public async Task KnownDown_AWriteOnARememberedRecord_FailsWithoutTrying()
+    {
+        using var redis = RedisTestEnvironment.Connect(); // its own availability state: the shared one stays up
+        var options = _keys.Options();
+        var store = new RedisThreadStore(redis, options);
+        (await store.BeginRunAsync(Begin(_key, "r1"))).Succeeded.Should().BeTrue();
+        (await store.CompleteRunAsync(new CompleteRunRequest { Key = _key, RunId = "r1", Completion = RunCompletion.Succeeded, Now = T0 })).Succeeded.Should().BeTrue();
+        RedisAvailability.For(redis, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+            .Observe(new RedisConnectionException(ConnectionFailureType.SocketFailure, CommandFlags.None, "test: marked down", null, CommandStatus.Unknown));
+
+        var write = (await FluentActions.Awaiting(async () => await store.BeginRunAsync(Begin(_key, "r2"))).Should().ThrowAsync<ThreadStoreUnavailableException>()).Which;
+
+        write.Message.Should().Contain("was not tried");
+        (await new RedisThreadStore(RedisTestEnvironment.Shared, options).GetAsync(_key))!.LastRunId.Should().Be("r1");
+    }
+
     [Fact]
     public async Task Unreachable_KnownDown_OperationsFailWithoutTrying_NamingTheFailure()
     {

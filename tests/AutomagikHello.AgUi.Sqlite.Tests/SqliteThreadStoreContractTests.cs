@@ -11,5 +11,8 @@ public sealed class SqliteThreadStoreContractTests : ThreadStoreContractTests, I
 
     protected override IThreadStore CreateStore() => _folder.Store($"threads-{Interlocked.Increment(ref _stores)}.db");
 
+    protected override IThreadStore CreateSecondInstance(IThreadStore store) =>
+        _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={((SqliteThreadStore)store).FilePath}" });
+
     public void Dispose() => _folder.Dispose();
 }

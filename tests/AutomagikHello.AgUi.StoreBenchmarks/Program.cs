@@ -13,9 +13,11 @@ using StackExchange.Redis;
 // same process as the baseline: it is the cost of the contract itself (validation, transitions, no I/O).
 //
 // Usage: StoreBenchmarks [--redis host:port] [--sqlite-runs N] [--redis-runs N] [--rounds N] [--only memory,sqlite,redis,bus]
+//        [--cached-records N] (the stores' CachedRecords; default the library's: each run's thread was seeded
+//        beforehand, so only the last CachedRecords seeded threads are still remembered when the round starts)
 var settings = Settings.Parse(args);
 Console.WriteLine($"# Thread-store benchmark, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-Console.WriteLine($"# {settings.Rounds} measured rounds after one warm-up round; the median round is reported.");
+Console.WriteLine($"# {settings.Rounds} measured rounds after one warm-up round; the median round is reported. CachedRecords: {settings.CachedRecords?.ToString(CultureInfo.InvariantCulture) ?? "default"}.");
 Console.WriteLine();
 Console.WriteLine("| store | callers | runs/round | runs/s (median) | min–max runs/s | run p50 | run p99 | CPU per run (median) |");
 Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -32,13 +34,13 @@ if (settings.Includes("sqlite"))
     var folder = Path.Combine(Path.GetTempPath(), "agui-store-bench-" + Guid.NewGuid().ToString("N"));
     try
     {
-        using (var sqlite = new SqliteThreadStore(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={Path.Combine(folder, "threads.db")}" }))
+        using (var sqlite = new SqliteThreadStore(WithCache(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={Path.Combine(folder, "threads.db")}" }, settings)))
         {
             await Measure("SQLite (file, WAL, synchronous=NORMAL)", sqlite, callers: 1, settings.SqliteRuns, settings);
             await Measure("SQLite (file, WAL, synchronous=NORMAL)", sqlite, callers: 32, settings.SqliteRuns, settings);
         }
 
-        using (var durable = new SqliteThreadStore(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={Path.Combine(folder, "durable.db")}", FlushEveryCommit = true }))
+        using (var durable = new SqliteThreadStore(WithCache(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={Path.Combine(folder, "durable.db")}", FlushEveryCommit = true }, settings)))
         {
             await Measure("SQLite (file, WAL, synchronous=FULL)", durable, callers: 32, Math.Max(1_000, settings.SqliteRuns / 10), settings);
         }
@@ -59,6 +61,7 @@ if (settings.Includes("redis") || settings.Includes("bus"))
     {
         using var redis = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
         var options = new RedisThreadStoreOptions { KeyPrefix = $"agui-bench:{Guid.NewGuid():N}:", Retention = TimeSpan.FromHours(1) };
+        options.CachedRecords = settings.CachedRecords ?? options.CachedRecords;
         try
         {
             if (settings.Includes("redis"))
@@ -88,6 +91,12 @@ if (settings.Includes("redis") || settings.Includes("bus"))
 }
 
 return 0;
+
+static SqliteThreadStoreOptions WithCache(SqliteThreadStoreOptions options, Settings settings)
+{
+    options.CachedRecords = settings.CachedRecords ?? options.CachedRecords;
+    return options;
+}
 
 static async Task Measure(string name, IThreadStore store, int callers, int runs, Settings settings)
 {
@@ -220,7 +229,7 @@ internal static class Workload
     }
 }
 
-internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, int Rounds, HashSet<string> Only)
+internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, int Rounds, HashSet<string> Only, int? CachedRecords)
 {
     public bool Includes(string part) => Only.Count == 0 || Only.Contains(part);
 
@@ -228,6 +237,7 @@ internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, in
     {
         string? redis = Environment.GetEnvironmentVariable("AGUI_REDIS");
         int sqliteRuns = 10_000, redisRuns = 40_000, rounds = 3;
+        int? cachedRecords = null;
         var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
         {
@@ -238,6 +248,7 @@ internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, in
                 case "--sqlite-runs": sqliteRuns = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--redis-runs": redisRuns = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--cached-records": cachedRecords = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--only": only.UnionWith(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}");
             }
@@ -245,6 +256,6 @@ internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, in
             i++;
         }
 
-        return new Settings(string.IsNullOrWhiteSpace(redis) ? null : redis, sqliteRuns, redisRuns, rounds, only);
+        return new Settings(string.IsNullOrWhiteSpace(redis) ? null : redis, sqliteRuns, redisRuns, rounds, only, cachedRecords);
     }
 }

@@ -18,6 +18,13 @@ public abstract class ThreadStoreContractTests
 
     protected abstract IThreadStore CreateStore();
 
+    /// <summary>
+    /// Another instance over the same threads as <paramref name="store"/>, as a second process sees them (its own
+    /// memory, the same file or server), so that each instance's remembered records go stale when the other writes.
+    /// Default: the same instance (a store held in one process's memory has no second view).
+    /// </summary>
+    protected virtual IThreadStore CreateSecondInstance(IThreadStore store) => store;
+
     private readonly ThreadKey _key = new("approval", "alice", "thread-1");
 
     [Fact]
@@ -972,6 +979,107 @@ public abstract class ThreadStoreContractTests
             results.Count(r => r.Succeeded).Should().Be(1, $"round {round}");
             results.Where(r => !r.Succeeded).Select(r => r.Error!.Code).Should().OnlyContain(c => c == ThreadErrorCodes.ThreadBusy);
         }
+    }
+
+    // Two instances, each remembering the last record it wrote: every write must see the other instance's writes.
+    [Fact]
+    public async Task TwoInstances_StaleRecord_AResumeAnsweredThroughTheOther_IsRefusedAsAReplay_AndTheNewInterruptIsKept()
+    {
+        var a = CreateStore();
+        var b = CreateSecondInstance(a);
+        await Interrupt(a, "r1", Approval("i1", "call-1"));
+        (await b.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")))).Succeeded.Should().BeTrue();
+        (await b.CompleteRunAsync(Complete("r2", RunCompletion.Interrupted, Approval("i2", "call-2")))).Succeeded.Should().BeTrue();
+
+        var replay = await a.BeginRunAsync(Begin("r3", Resolved("i1", """{"approved":true}""")));
+        var next = await a.BeginRunAsync(Begin("r4", Resolved("i2", """{"approved":false}""")));
+
+        replay.Error!.Code.Should().Be(ThreadErrorCodes.ResumeAlreadyApplied);
+        next.Succeeded.Should().BeTrue(next.Error?.Message);
+        next.Answers.Select(x => x.Interrupt.Id).Should().Equal("i2");
+        var record = (await b.GetAsync(_key))!;
+        record.Version.Should().Be(5);
+        record.Lease!.RunId.Should().Be("r4");
+        record.Pending.Select(p => p.Interrupt.Id).Should().Equal("i2");
+    }
+
+    [Fact]
+    public async Task TwoInstances_StaleIdleRecord_ABeginWhileTheOtherHoldsTheLease_IsBusyAndLeavesTheLease()
+    {
+        var a = CreateStore();
+        var b = CreateSecondInstance(a);
+        (await a.BeginRunAsync(Begin("r1"))).Succeeded.Should().BeTrue();
+        (await a.CompleteRunAsync(Complete("r1", RunCompletion.Succeeded))).Succeeded.Should().BeTrue();
+        (await b.BeginRunAsync(Begin("r2"))).Succeeded.Should().BeTrue();
+
+        var busy = await a.BeginRunAsync(Begin("r3"));
+        var lateComplete = await a.CompleteRunAsync(Complete("r1", RunCompletion.Succeeded));
+
+        busy.Error!.Code.Should().Be(ThreadErrorCodes.ThreadBusy);
+        lateComplete.Error!.Code.Should().Be(ThreadErrorCodes.LeaseLost);
+        (await a.GetAsync(_key))!.Lease!.RunId.Should().Be("r2");
+        (await b.CompleteRunAsync(Complete("r2", RunCompletion.Succeeded))).Succeeded.Should().BeTrue();
+        var after = await a.BeginRunAsync(Begin("r4"));
+        after.Succeeded.Should().BeTrue(after.Error?.Message);
+        after.Record!.Version.Should().Be(5);
+    }
+
+    [Fact]
+    public async Task TwoInstances_StaleInterruptedRecord_ABeginWithoutResumeAfterTheOtherAnsweredIt_Succeeds()
+    {
+        var a = CreateStore();
+        var b = CreateSecondInstance(a);
+        await Interrupt(a, "r1", Approval("i1", "call-1"));
+        (await b.BeginRunAsync(Begin("r2", Resolved("i1", """{"approved":true}""")))).Succeeded.Should().BeTrue();
+        (await b.CompleteRunAsync(Complete("r2", RunCompletion.Succeeded))).Succeeded.Should().BeTrue();
+
+        // a's own last record still has i1 pending; refusing with resume-required on it would be wrong.
+        var next = await a.BeginRunAsync(Begin("r3"));
+
+        next.Succeeded.Should().BeTrue(next.Error?.Message);
+        next.Record!.Version.Should().Be(5);
+        next.Record.Pending.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task TwoInstances_StaleRecords_ConcurrentResumesThroughBoth_ExactlyOneWins_Repeated()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            var a = CreateStore();
+            var b = CreateSecondInstance(a);
+            await Interrupt(b, "r0", Approval("i1", "call-1"));
+            (await a.BeginRunAsync(Begin("r1", Resolved("i1", """{"approved":true}""")))).Succeeded.Should().BeTrue();
+            (await a.CompleteRunAsync(Complete("r1", RunCompletion.Interrupted, Approval("i2", "call-2")))).Succeeded.Should().BeTrue();
+
+            // b remembers i1 pending (stale), a remembers i2 pending (current).
+            var results = await RaceAsync(40, i => (i % 2 == 0 ? a : b).BeginRunAsync(Begin($"run-{i}", Resolved("i2", """{"approved":true}"""))));
+
+            ExactlyOneWon(results, round);
+            var winner = results.Single(r => r.Succeeded).Record!;
+            var stored = (await b.GetAsync(_key))!;
+            stored.Version.Should().Be(5);
+            stored.Lease!.RunId.Should().Be(winner.Lease!.RunId);
+        }
+    }
+
+    // Starts every begin at once (released by one gate) and waits for all.
+    private static async Task<BeginRunResult[]> RaceAsync(int count, Func<int, ValueTask<BeginRunResult>> begin)
+    {
+        using var gate = new ManualResetEventSlim(false);
+        var attempts = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            gate.Wait();
+            return await begin(i);
+        })).ToArray();
+        gate.Set();
+        return await Task.WhenAll(attempts);
+    }
+
+    private static void ExactlyOneWon(BeginRunResult[] results, int round)
+    {
+        results.Count(r => r.Succeeded).Should().Be(1, $"round {round}");
+        results.Where(r => !r.Succeeded).Select(r => r.Error!.Code).Should().OnlyContain(c => c == ThreadErrorCodes.ThreadBusy);
     }
 
     private BeginRunRequest Begin(string runId, params ResumeEntry[] resume) => Begin(runId, T0, resume);

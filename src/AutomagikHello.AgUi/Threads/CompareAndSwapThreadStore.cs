@@ -11,6 +11,12 @@ namespace AutomagikHello.AgUi.Threads;
 /// thread exactly one wins. A store implements <see cref="LoadAsync"/> and <see cref="TrySwapAsync"/>; this class owns
 /// the loop, its limit, its logging and a span per begin, complete and decision (<see cref="ActivitySourceName"/>).
 /// </summary>
+/// <remarks>
+/// A store that pays a round trip per load can let this class remember the last record it wrote or loaded per thread
+/// (a bounded cache, see the constructor): a write then tries the swap against that record without loading, and loads
+/// only when the swap fails (another instance wrote since) or the transition refuses (a refusal is never decided on a
+/// remembered record). Correctness rests on the compare-and-swap alone: a stale record costs one failed swap.
+/// </remarks>
 public abstract partial class CompareAndSwapThreadStore : IThreadStore
 {
     /// <summary>
@@ -30,15 +36,37 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
 
     private readonly string _storeName;
     private readonly ILogger _logger;
+    private readonly ThreadRecordCache? _cache;
 
-    /// <summary>Creates the store's loop.</summary>
+    /// <summary>Creates the store's loop, loading before every write.</summary>
     /// <param name="storeName">Names the store in logs, spans and errors (e.g. <c>SQLite</c>).</param>
     /// <param name="logger">Logs lost races; none when <see langword="null"/>.</param>
     protected CompareAndSwapThreadStore(string storeName, ILogger? logger)
+        : this(storeName, logger, cachedRecords: 0, cacheWindow: TimeSpan.Zero)
+    {
+    }
+
+    /// <summary>Creates the store's loop, remembering up to <paramref name="cachedRecords"/> records to skip loads.</summary>
+    /// <param name="storeName">Names the store in logs, spans and errors (e.g. <c>SQLite</c>).</param>
+    /// <param name="logger">Logs lost races; none when <see langword="null"/>.</param>
+    /// <param name="cachedRecords">
+    /// How many threads' last records this instance remembers (least recently used dropped first; 0: none, every
+    /// write loads first). Memory: one record each, about the size of its JSON.
+    /// </param>
+    /// <param name="cacheWindow">
+    /// How long after a record's <see cref="ThreadRecord.UpdatedAt"/> (against the request's time) it may be used:
+    /// shorter than the time after which the store may delete an unchanged thread (its retention), less clock skew,
+    /// so that a thread deleted and created again can never present the remembered version.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cachedRecords"/> or <paramref name="cacheWindow"/> is negative.</exception>
+    protected CompareAndSwapThreadStore(string storeName, ILogger? logger, int cachedRecords, TimeSpan cacheWindow)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(storeName);
+        ArgumentOutOfRangeException.ThrowIfNegative(cachedRecords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cacheWindow, TimeSpan.Zero);
         _storeName = storeName;
         _logger = logger ?? NullLogger.Instance;
+        _cache = cachedRecords > 0 && cacheWindow > TimeSpan.Zero ? new ThreadRecordCache(cachedRecords, cacheWindow) : null;
     }
 
     /// <inheritdoc />
@@ -48,14 +76,14 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
     public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync("agui.store.begin", request.Key, request, static (current, r) => ThreadTransitions.Begin(current, r), static r => r.Error, cancellationToken);
+        return ApplyAsync("agui.store.begin", request.Key, request.Now, request, static (current, r) => ThreadTransitions.Begin(current, r), static r => r.Error, cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync("agui.store.complete", request.Key, request, static (current, r) => ThreadTransitions.Complete(current, r), static r => r.Error, cancellationToken);
+        return ApplyAsync("agui.store.complete", request.Key, request.Now, request, static (current, r) => ThreadTransitions.Complete(current, r), static r => r.Error, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -63,14 +91,14 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
     {
         ArgumentNullException.ThrowIfNull(request);
         // No span: renewals are periodic housekeeping, not steps of a run.
-        return ApplyAsync(null, request.Key, request, static (current, r) => ThreadTransitions.UpdateLease(current, r), static r => r.Error, cancellationToken);
+        return ApplyAsync(null, request.Key, request.Now, request, static (current, r) => ThreadTransitions.UpdateLease(current, r), static r => r.Error, cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync("agui.store.decide", request.Key, request, static (current, r) => ThreadTransitions.RecordDecision(current, r), static r => r.Error, cancellationToken);
+        return ApplyAsync("agui.store.decide", request.Key, request.Now, request, static (current, r) => ThreadTransitions.RecordDecision(current, r), static r => r.Error, cancellationToken);
     }
 
     /// <summary>Loads the thread's record as it is now, for a write: the record the swap will compare against.</summary>
@@ -88,7 +116,12 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
     /// <param name="current">The record loaded, or <see langword="null"/> for a new thread.</param>
     /// <param name="next">The record to store.</param>
     /// <param name="cancellationToken">Cancels before the write is sent; a write already sent is awaited.</param>
-    /// <returns><see langword="true"/> when stored; <see langword="false"/> when the record had changed (a lost race).</returns>
+    /// <returns>
+    /// <see langword="true"/> when stored; <see langword="false"/> only when the thread's record is not
+    /// <paramref name="current"/>'s version (another writer changed, created or deleted it: the loop loads and
+    /// retries). Every other failure throws (a store failure as <see cref="ThreadStoreUnavailableException"/>), so a
+    /// failed write is never retried as a lost race.
+    /// </returns>
     protected abstract ValueTask<bool> TrySwapAsync(ThreadKey key, ThreadRecord? current, ThreadRecord next, CancellationToken cancellationToken);
 
     /// <summary>Called after every successful swap (the memory store counts idle threads here).</summary>
@@ -98,11 +131,13 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
     {
     }
 
-    // Load, transition, swap in only if nobody changed the record meanwhile; otherwise retry on the newer record.
-    // The transition is a static lambda given its request, so a call allocates no closure.
+    // Load (or take the remembered record), transition, swap in only if nobody changed the record meanwhile;
+    // otherwise retry on the newer record. The transition is a static lambda given its request, so a call allocates
+    // no closure.
     private async ValueTask<TResult> ApplyAsync<TRequest, TResult>(
         string? span,
         ThreadKey key,
+        DateTimeOffset now,
         TRequest request,
         Func<ThreadRecord?, TRequest, (ThreadRecord? Next, TResult Result)> transition,
         Func<TResult, ThreadStoreError?> errorOf,
@@ -113,12 +148,27 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
         activity?.SetTag("agui.store", _storeName);
         try
         {
+            var current = _cache?.Get(key, now);
+            var remembered = current is not null;
+            if (!remembered)
+            {
+                current = await LoadRememberedAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+
             for (var attempt = 1; ; attempt++)
             {
-                var current = await LoadAsync(key, cancellationToken).ConfigureAwait(false);
                 var (next, result) = transition(current, request);
                 if (next is null || ReferenceEquals(next, current))
                 {
+                    if (remembered)
+                    {
+                        // A refusal or no-op is an answer about the record as it is now: never given on a remembered one.
+                        remembered = false;
+                        current = await LoadRememberedAsync(key, cancellationToken).ConfigureAwait(false);
+                        attempt--;
+                        continue;
+                    }
+
                     Done(activity, attempt, errorOf(result));
                     return result;
                 }
@@ -126,20 +176,43 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
                 // Not abandoned on cancellation once sent: a write that lands must be seen by its caller (a begin's
                 // lease would otherwise hold the thread until it expires).
                 cancellationToken.ThrowIfCancellationRequested();
-                if (await TrySwapAsync(key, current, next, cancellationToken).ConfigureAwait(false))
+                bool swapped;
+                try
                 {
+                    swapped = await TrySwapAsync(key, current, next, cancellationToken).ConfigureAwait(false);
+                }
+                catch when (_cache is not null)
+                {
+                    _cache.Remove(key); // Whether the write landed is unknown.
+                    throw;
+                }
+
+                if (swapped)
+                {
+                    _cache?.Set(next);
                     OnSwapped(current, next);
                     Done(activity, attempt, errorOf(result));
                     return result;
                 }
 
-                if (attempt >= MaxAttempts)
+                if (remembered)
+                {
+                    // Another instance wrote since this one remembered the record: load, as without a cache.
+                    remembered = false;
+                    _cache!.Remove(key);
+                    attempt--;
+                }
+                else if (attempt >= MaxAttempts)
                 {
                     throw new ThreadStoreUnavailableException(
                         $"The {_storeName} thread store lost {MaxAttempts} races in a row on thread '{key.ThreadId}'; the thread is changing too fast to update.");
                 }
+                else
+                {
+                    LogLostRace(_logger, _storeName, key.ThreadId, attempt);
+                }
 
-                LogLostRace(_logger, _storeName, key.ThreadId, attempt);
+                current = await LoadRememberedAsync(key, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (activity is not null)
@@ -147,6 +220,24 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
             activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;
         }
+    }
+
+    private async ValueTask<ThreadRecord?> LoadRememberedAsync(ThreadKey key, CancellationToken cancellationToken)
+    {
+        var record = await LoadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (_cache is not null)
+        {
+            if (record is null)
+            {
+                _cache.Remove(key);
+            }
+            else
+            {
+                _cache.Set(record);
+            }
+        }
+
+        return record;
     }
 
     private static void Done(Activity? activity, int attempts, ThreadStoreError? error)
