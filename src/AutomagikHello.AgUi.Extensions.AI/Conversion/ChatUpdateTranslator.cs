@@ -166,6 +166,6 @@ internal sealed class ChatUpdateTranslator
         string text => text,
         JsonElement { ValueKind: JsonValueKind.String } json => json.GetString()!,
         JsonElement json => json.GetRawText(),
-        var other => JsonSerializer.Serialize(other, AIJsonUtilities.DefaultOptions.GetTypeInfo(other.GetType())),
+        var other => JsonSerializer.Serialize(other, ToolArguments.Compact.GetTypeInfo(other.GetType())),
     };
 }

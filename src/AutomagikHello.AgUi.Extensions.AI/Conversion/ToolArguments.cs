@@ -38,5 +38,8 @@ internal static class ToolArguments
     public static string Serialize(IDictionary<string, object?>? arguments) =>
         arguments is null || arguments.Count == 0
             ? "{}"
-            : JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+            : JsonSerializer.Serialize(arguments, Compact.GetTypeInfo(typeof(IDictionary<string, object?>)));
+
+    /// <summary>Microsoft.Extensions.AI's serializer options (its resolver knows its types) without indentation: one line on the wire.</summary>
+    internal static readonly JsonSerializerOptions Compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
 }
