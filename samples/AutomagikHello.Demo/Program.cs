@@ -88,6 +88,8 @@ app.UseSwaggerUI(options =>
 
 var outbox = app.Services.GetRequiredService<EmailOutbox>();
 var agents = app.MapGroup("/agents");
+// The assistant: a model (or, with none configured, the offline scripted chat client) served through Extensions.AI.
+agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox));
 agents.MapAgUi("/echo", new EchoAgent());
 agents.MapAgUi("/slow", new SlowAgent());
 agents.MapAgUi("/bench", new BenchAgent());

@@ -171,4 +171,19 @@ public sealed class StreamingTests : IAsyncLifetime
         events.OfType<RunFinishedEvent>().Single().Outcome!.Kind.Should().Be(RunEndKind.Cancelled);
         events.OfType<TextMessageContentEvent>().Select(e => e.Delta).Should().NotContain("never");
     }
+
+    [Fact]
+    public async Task ServerTool_ReadsCurrentRun_SeesItsOwnRunAndNothingOutsideOne()
+    {
+        string? seenThread = null;
+        var tool = AIFunctionFactory.Create(() => seenThread = ChatClientAgUiAgent.CurrentRun?.ThreadId, "whereAmI");
+        var model = new RecordingChatClient(Calls(new FunctionCallContent("c1", "whereAmI")), Text("ok"));
+        var options = new ChatClientAgUiAgentOptions();
+        options.Tools.Add(tool);
+
+        await _host.RunAsync(new ChatClientAgUiAgent(model, options), Hello("t-current"));
+
+        seenThread.Should().Be("t-current");
+        ChatClientAgUiAgent.CurrentRun.Should().BeNull("the run does not leak to its caller");
+    }
 }

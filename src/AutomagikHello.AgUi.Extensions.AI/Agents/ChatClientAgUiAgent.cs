@@ -28,6 +28,8 @@ public sealed class ChatClientAgUiAgent : IAgUiAgent
     /// <summary>The message of a <see cref="ChatClientErrorCodes.ModelError"/>: the provider's own stays in the log.</summary>
     internal const string ModelErrorMessage = "The model could not answer. Try again later.";
 
+    private static readonly AsyncLocal<AgUiRun?> Current = new();
+
     private readonly IChatClient _chatClient;
     private readonly bool _invokesFunctions;
     private readonly ChatClientAgUiAgentOptions _options;
@@ -51,10 +53,18 @@ public sealed class ChatClientAgUiAgent : IAgUiAgent
         }
     }
 
+    /// <summary>
+    /// The run a server tool is being invoked for (its thread id, user, services, resume answers' idempotency keys), or
+    /// <see langword="null"/> outside a tool invoked by this agent. Read it inside an <see cref="AIFunction"/>, as
+    /// <see cref="FunctionInvokingChatClient.CurrentContext"/> gives the call.
+    /// </summary>
+    public static AgUiRun? CurrentRun => Current.Value;
+
     /// <inheritdoc />
     public async ValueTask<AgentOutcome> RunAsync(AgUiRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
+        Current.Value = run; // flows into the tool invocations of this run only (an async method's changes do not leak to its caller)
         var history = ChatHistoryBuilder.Build(run.Input, _options);
         var answered = ToolApprovalBinding.Apply(history, run.Resume);
         var chatOptions = ChatOptionsFor(run.Input);
