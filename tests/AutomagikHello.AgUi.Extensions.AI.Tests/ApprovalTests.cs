@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AutomagikHello.AgUi.Extensions.AI.Tests.Infrastructure;
+using AutomagikHello.AgUi.Sqlite;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.AI;
 using static AutomagikHello.AgUi.Extensions.AI.Tests.Infrastructure.RecordingChatClient;
@@ -11,7 +12,7 @@ namespace AutomagikHello.AgUi.Extensions.AI.Tests;
 /// Approval-required tools: one <c>tool_call</c> interrupt per call, and on resume the approval is rebuilt from the
 /// call the store recorded. Every forged or repeated resume is counted against the tool's real executions.
 /// </summary>
-public sealed class ApprovalTests : IAsyncLifetime
+public abstract class ApprovalTests : IAsyncLifetime
 {
     private InProcessHost _host = null!;
     private readonly ConcurrentQueue<(string To, string Subject)> _sent = new();
@@ -19,13 +20,19 @@ public sealed class ApprovalTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _host = new InProcessHost();
+        _host = CreateHost();
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _host.StopAsync();
+    public virtual async Task DisposeAsync() => await _host.StopAsync();
 
-    private (ChatClientAgUiAgent Agent, RecordingChatClient Model) Assistant(params Func<CancellationToken, IAsyncEnumerable<ChatResponseUpdate>>[] turns)
+    /// <summary>The host on the store under test.</summary>
+    private protected abstract InProcessHost CreateHost();
+
+    /// <summary>How many times the approval-required tool really ran.</summary>
+    protected int EmailsSent => _sent.Count;
+
+    private protected (ChatClientAgUiAgent Agent, RecordingChatClient Model) Assistant(params Func<CancellationToken, IAsyncEnumerable<ChatResponseUpdate>>[] turns)
     {
         var model = new RecordingChatClient(turns);
         var options = new ChatClientAgUiAgentOptions();
@@ -41,15 +48,17 @@ public sealed class ApprovalTests : IAsyncLifetime
         return (new ChatClientAgUiAgent(model, options), model);
     }
 
-    private static FunctionCallContent Email(string id, string to = "bob@example.com", string subject = "hi") =>
+    private protected static FunctionCallContent Email(string id, string to = "bob@example.com", string subject = "hi") =>
         new(id, "sendEmail", new Dictionary<string, object?> { ["to"] = to, ["subject"] = subject });
 
-    private static readonly UserMessage Ask = new() { Id = "u1", Content = "please send the email" };
+    private protected static readonly UserMessage Ask = new() { Id = "u1", Content = "please send the email" };
 
     /// <summary>Runs the first turn: the model calls sendEmail; returns the interrupt and the history a client would hold.</summary>
-    private async Task<(Interrupt Interrupt, List<Message> History)> AskAsync(ChatClientAgUiAgent agent, string threadId)
+    private protected Task<(Interrupt Interrupt, List<Message> History)> AskAsync(ChatClientAgUiAgent agent, string threadId) => AskAsync(_host, agent, threadId);
+
+    private protected static async Task<(Interrupt Interrupt, List<Message> History)> AskAsync(InProcessHost host, ChatClientAgUiAgent agent, string threadId)
     {
-        var (end, events) = await _host.RunAsync(agent, new RunAgentInput { ThreadId = threadId, RunId = "r1", Messages = [Ask] });
+        var (end, events) = await host.RunAsync(agent, new RunAgentInput { ThreadId = threadId, RunId = "r1", Messages = [Ask] });
         end.Kind.Should().Be(RunEndKind.Interrupt);
         var interrupt = events.OfType<RunFinishedEvent>().Single().Outcome.Should().BeOfType<InterruptOutcome>().Subject.Interrupts.Single();
         return (interrupt, ClientHistory(events));
@@ -65,7 +74,7 @@ public sealed class ApprovalTests : IAsyncLifetime
         return [Ask, new AssistantMessage { Id = "a1", ToolCalls = calls }];
     }
 
-    private static RunAgentInput Resume(string threadId, IReadOnlyList<Message> history, params ResumeEntry[] entries) => new()
+    private protected static RunAgentInput Resume(string threadId, IReadOnlyList<Message> history, params ResumeEntry[] entries) => new()
     {
         ThreadId = threadId,
         RunId = "r-" + Guid.NewGuid().ToString("N"),
@@ -73,7 +82,7 @@ public sealed class ApprovalTests : IAsyncLifetime
         Resume = entries,
     };
 
-    private static ResumeEntry Answer(Interrupt interrupt, string payload) => new()
+    private protected static ResumeEntry Answer(Interrupt interrupt, string payload) => new()
     {
         InterruptId = interrupt.Id,
         Status = ResumeStatus.Resolved,
@@ -291,5 +300,28 @@ public sealed class ApprovalTests : IAsyncLifetime
         resumed.Kind.Should().Be(RunEndKind.Success);
         _sent.Should().Equal(("a@example.com", "hi"));
         resumeEvents.OfType<ToolCallResultEvent>().Select(r => r.ToolCallId).Should().BeEquivalentTo(["call_1", "call_2"]);
+    }
+}
+
+/// <summary>The approval suite on the in-memory store.</summary>
+public sealed class InMemoryApprovalTests : ApprovalTests
+{
+    private protected override InProcessHost CreateHost() => new();
+}
+
+/// <summary>The approval suite on a SQLite file (a new one per test, deleted after).</summary>
+public sealed class SqliteApprovalTests : ApprovalTests
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"agui-extai-{Guid.NewGuid():N}.db");
+
+    private protected override InProcessHost CreateHost() => new(agUi => agUi.AddSqliteThreadStore($"Data Source={_path};Pooling=False"));
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
     }
 }

@@ -13,10 +13,12 @@ internal sealed class InProcessHost
 
     private readonly ServiceProvider _services;
 
-    public InProcessHost()
+    /// <param name="store">Adds the thread store (in memory when <see langword="null"/>).</param>
+    public InProcessHost(Action<IAgUiBuilder>? store = null)
     {
         var services = new ServiceCollection();
-        services.AddAgUi();
+        var builder = services.AddAgUi();
+        store?.Invoke(builder);
         _services = services.BuildServiceProvider();
     }
 
