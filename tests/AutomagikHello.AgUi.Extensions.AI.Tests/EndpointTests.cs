@@ -6,12 +6,7 @@ using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Extensions.AI.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using static AutomagikHello.AgUi.Extensions.AI.Tests.Infrastructure.RecordingChatClient;
 
 namespace AutomagikHello.AgUi.Extensions.AI.Tests;
@@ -33,15 +28,8 @@ public sealed class EndpointTests : IAsyncLifetime, IDisposable
         var options = new ChatClientAgUiAgentOptions { Instructions = "You are a test." };
         options.Tools.Add(new ApprovalRequiredAIFunction(AIFunctionFactory.Create((string to) => $"sent {Interlocked.Increment(ref _sent)} to {to}", "sendEmail")));
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        builder.Services.AddAgUi();
-        _app = builder.Build();
-        _app.MapAgUi("/agents/assistant", _model, options);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        (_app, var address) = await LoopbackKestrel.StartAsync(services => services.AddAgUi(), app => app.MapAgUi("/agents/assistant", _model, options));
+        _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public void Dispose()

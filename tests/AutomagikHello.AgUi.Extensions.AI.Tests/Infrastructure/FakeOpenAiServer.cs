@@ -1,13 +1,7 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AutomagikHello.AgUi.Extensions.AI.Tests.Infrastructure;
 
@@ -39,19 +33,18 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public static async Task<FakeOpenAiServer> StartAsync(params string[][] responses)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var server = new FakeOpenAiServer(app);
-        foreach (var response in responses)
+        FakeOpenAiServer? server = null;
+        var (app, address) = await LoopbackKestrel.StartAsync(_ => { }, app =>
         {
-            server._responses.Enqueue(response);
-        }
+            server = new FakeOpenAiServer(app);
+            foreach (var response in responses)
+            {
+                server._responses.Enqueue(response);
+            }
 
-        app.MapPost("/v1/chat/completions", server.AnswerAsync);
-        await app.StartAsync();
-        server.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1");
+            app.MapPost("/v1/chat/completions", server.AnswerAsync);
+        });
+        server!.Endpoint = new Uri(address, "/v1");
         return server;
     }
 
