@@ -48,9 +48,11 @@ internal sealed class ChatUpdateTranslator
     public async ValueTask OnUpdateAsync(ChatResponseUpdate update)
     {
         ModelId = update.ModelId ?? ModelId;
-        foreach (var content in update.Contents)
+        // Indexed, not foreach: enumerating an IList<AIContent> allocates an enumerator per update (per token).
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            switch (content)
+            switch (contents[i])
             {
                 case TextContent { Text.Length: > 0 } text:
                     await CloseReasoningAsync().ConfigureAwait(false);
