@@ -145,6 +145,17 @@ public sealed class StreamingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_ProviderTimesOut_ModelErrorNotAgentError()
+    {
+        var model = new RecordingChatClient(Throws(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.")));
+
+        var (end, events) = await _host.RunAsync(new ChatClientAgUiAgent(model), Hello());
+
+        end.Kind.Should().Be(RunEndKind.Error);
+        events.OfType<RunErrorEvent>().Single().Code.Should().Be(ChatClientErrorCodes.ModelError);
+    }
+
+    [Fact]
     public async Task Run_ProviderStreamsAnErrorContent_RunErrorWithModelErrorAndTheProviderMessageKeptOut()
     {
         var model = new RecordingChatClient(Turn(Update(new ErrorContent("quota exceeded for org-secret") { ErrorCode = "429" })));

@@ -97,8 +97,9 @@ public sealed class ChatClientAgUiAgent : IAgUiAgent
                 {
                     return AgentOutcome.Cancelled(Usage(translator));
                 }
-                catch (Exception ex) when (ex is not RunErrorException and not OperationCanceledException)
+                catch (Exception ex) when (ex is not RunErrorException)
                 {
+                    // An OperationCanceledException not caused by this run's token (an HTTP timeout) is the provider's failure too.
                     throw new RunErrorException(ChatClientErrorCodes.ModelError, ModelErrorMessage, ex);
                 }
 
