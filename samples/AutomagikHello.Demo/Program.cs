@@ -96,6 +96,8 @@ var outbox = app.Services.GetRequiredService<EmailOutbox>();
 // Capabilities tell a frontend which interrupts to expect (GET /agents/{name}/capabilities).
 var toolApprovals = new AgentCapabilities().WithInterrupts(InterruptReasons.ToolCall);
 var agents = app.MapGroup("/agents");
+// The assistant: a model (or, with none configured, the offline scripted chat client) served through Extensions.AI.
+agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox));
 agents.MapAgUi("/echo", new EchoAgent());
 agents.MapAgUi("/slow", new SlowAgent());
 agents.MapAgUi("/bench", new BenchAgent());
