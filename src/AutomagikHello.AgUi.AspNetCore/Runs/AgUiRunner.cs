@@ -10,7 +10,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// store begins the run (lease, resume validated and claimed; a refusal becomes a run holding one <c>RUN_ERROR</c>),
 /// the run is registered for cancellation, the stream writer writes <c>RUN_STARTED</c> and every event the agent emits
 /// through the sequence guard into the invocation's <see cref="IRunEventSink"/>, closes what the agent left open, records
-/// the end in the store and writes exactly one terminal event; a run that ends without one releases its claims. The
+/// the end in the store and writes exactly one terminal event; a run that ends without one (or with <c>RUN_ERROR</c>) leaves its claims in doubt. The
 /// stop signals (receiver gone, max duration, lease lost) are wired here, and the span and metrics recorded. After the
 /// terminal event the agent's token is cancelled unless it already returned, and the runner waits for it, so nothing
 /// of the run outlives the call.
