@@ -59,10 +59,10 @@ internal sealed class RunStream : IAsyncDisposable
     /// <summary>The text the run streamed: the bench agent's deltas are "abcdefgh" each (the run is checked before use).</summary>
     public string AnswerText()
     {
-        var last = s_lastAnswer;
+        var last = LastAnswer;
         if (last.Deltas != ContentFrames)
         {
-            s_lastAnswer = last = new Answer(ContentFrames, Chat.BenchAnswer(ContentFrames));
+            LastAnswer = last = new Answer(ContentFrames, Chat.BenchAnswer(ContentFrames));
         }
 
         return last.Text;
@@ -70,7 +70,7 @@ internal sealed class RunStream : IAsyncDisposable
 
     private sealed record Answer(int Deltas, string Text);
 
-    private static volatile Answer s_lastAnswer = new(0, string.Empty);
+    private static volatile Answer LastAnswer = new(0, string.Empty);
 
     /// <summary>The request body for one voice barge-in turn: the agent speaks a word every <paramref name="wordDelayMs"/>.</summary>
     public static byte[] VoiceBody(string threadId, string runId, int wordDelayMs) => Encoding.UTF8.GetBytes(

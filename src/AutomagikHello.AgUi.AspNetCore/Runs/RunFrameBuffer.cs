@@ -17,7 +17,7 @@ internal sealed class RunFrameBuffer : IDisposable
     private const int RetainedBytes = 64 * 1024;
 
     [ThreadStatic]
-    private static RunFrameBuffer? t_cached;
+    private static RunFrameBuffer? ThreadCached;
 
     private ArrayBufferWriter<byte> _buffer;
 
@@ -36,13 +36,13 @@ internal sealed class RunFrameBuffer : IDisposable
     /// <summary>Takes this thread's cached buffer, or a new one.</summary>
     public static RunFrameBuffer Rent()
     {
-        var buffer = t_cached;
+        var buffer = ThreadCached;
         if (buffer is null)
         {
             return new RunFrameBuffer();
         }
 
-        t_cached = null;
+        ThreadCached = null;
         return buffer;
     }
 
@@ -59,9 +59,9 @@ internal sealed class RunFrameBuffer : IDisposable
             buffer._buffer.ResetWrittenCount();
         }
 
-        if (t_cached is null)
+        if (ThreadCached is null)
         {
-            t_cached = buffer;
+            ThreadCached = buffer;
         }
         else
         {

@@ -16,17 +16,17 @@ internal static class DuplicatePropertyFinder
     private const int SetThreshold = 16;
 
     [ThreadStatic]
-    private static List<Frame>? t_frames;
+    private static List<Frame>? ThreadFrames;
 
     [ThreadStatic]
-    private static List<Name>? t_names;
+    private static List<Name>? ThreadNames;
 
     /// <summary>The diagnostic of the first repeated name, or <see langword="null"/>; <paramref name="json"/> must be well-formed.</summary>
     public static InputDiagnostic? Find(ReadOnlySpan<byte> json)
     {
         // The lists are reused per thread: reading a body allocates nothing here unless a name needs decoding.
-        var frames = t_frames ??= new List<Frame>(8);
-        var names = t_names ??= new List<Name>(32);
+        var frames = ThreadFrames ??= new List<Frame>(8);
+        var names = ThreadNames ??= new List<Name>(32);
         try
         {
             return Find(json, frames, names);
@@ -37,7 +37,7 @@ internal static class DuplicatePropertyFinder
             names.Clear();
             if (names.Capacity > 1024)
             {
-                t_names = null; // a huge body's list is not kept alive on the thread
+                ThreadNames = null; // a huge body's list is not kept alive on the thread
             }
         }
     }

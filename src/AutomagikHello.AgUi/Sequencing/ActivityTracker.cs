@@ -10,7 +10,7 @@ namespace AutomagikHello.AgUi.Sequencing;
 /// </summary>
 internal sealed class ActivityTracker
 {
-    private Dictionary<string, Activity>? activities; // created with the first activity: most streams have none
+    private Dictionary<string, Activity>? _activities; // created with the first activity: most streams have none
 
     public static SequenceViolation? CheckSnapshot(ActivitySnapshotEvent e) =>
         e.Content.ValueKind == JsonValueKind.Object
@@ -20,13 +20,13 @@ internal sealed class ActivityTracker
 
     public void Snapshot(ActivitySnapshotEvent e)
     {
-        activities ??= new(StringComparer.Ordinal);
-        if (e.Replace == false && activities.ContainsKey(e.MessageId))
+        _activities ??= new(StringComparer.Ordinal);
+        if (e.Replace == false && _activities.ContainsKey(e.MessageId))
         {
             return; // replace:false leaves an existing activity untouched.
         }
 
-        activities[e.MessageId] = new Activity(e.Owner, e.Content);
+        _activities[e.MessageId] = new Activity(e.Owner, e.Content);
     }
 
     /// <summary>Registers the activity messages a <c>MESSAGES_SNAPSHOT</c> restates.</summary>
@@ -36,7 +36,7 @@ internal sealed class ActivityTracker
         {
             if (message is ActivityMessage { Content.ValueKind: JsonValueKind.Object } activity)
             {
-                (activities ??= new(StringComparer.Ordinal))[activity.Id] = new Activity(activity.SubagentRunId, activity.Content);
+                (_activities ??= new(StringComparer.Ordinal))[activity.Id] = new Activity(activity.SubagentRunId, activity.Content);
             }
         }
     }
@@ -45,7 +45,7 @@ internal sealed class ActivityTracker
     public SequenceViolation? CheckAndApply(ActivityDeltaEvent e, JsonPatchApplier applier)
     {
         var type = e.EventType;
-        if (activities is null || !activities.TryGetValue(e.MessageId, out var activity))
+        if (_activities is null || !_activities.TryGetValue(e.MessageId, out var activity))
         {
             return Violations.Event(SequenceRule.ActivityDeltaNeedsSnapshot, type, $"patches activity '{e.MessageId}' which no ACTIVITY_SNAPSHOT created");
         }
@@ -63,24 +63,24 @@ internal sealed class ActivityTracker
             : Violations.Event(SequenceRule.ActivityContentValid, type, $"patch for activity '{e.MessageId}' does not apply: {error}");
     }
 
-    public void Reset() => activities?.Clear();
+    public void Reset() => _activities?.Clear();
 
     private sealed class Activity(string? owner, JsonElement content)
     {
-        private JsonElement? pending = content.Clone();
-        private JsonNode? current;
+        private JsonElement? _pending = content.Clone();
+        private JsonNode? _current;
 
         public string? Owner { get; } = owner;
 
         public string? TryApply(JsonElement patch, JsonPatchApplier applier)
         {
-            if (pending is { } element)
+            if (_pending is { } element)
             {
-                current = JsonNodes.From(element);
-                pending = null;
+                _current = JsonNodes.From(element);
+                _pending = null;
             }
 
-            return applier.TryApply(ref current, patch, requireObject: true);
+            return applier.TryApply(ref _current, patch, requireObject: true);
         }
     }
 }

@@ -25,11 +25,11 @@ internal sealed class ChunkLane(string? owner)
 /// </summary>
 internal sealed class ChunkStreamTracker
 {
-    private readonly ChunkLane parentLane = new(null);
+    private readonly ChunkLane _parentLane = new(null);
     // Never written: what the loops read before the first subagent's chunk creates the lanes.
     private static readonly Dictionary<string, ChunkLane> NoLanes = new(StringComparer.Ordinal);
 
-    private Dictionary<string, ChunkLane>? subagentLanes; // created with the first subagent's chunk
+    private Dictionary<string, ChunkLane>? _subagentLanes; // created with the first subagent's chunk
 
     /// <summary>How many lanes have an open stream; zero lets every non-chunk event skip this tracker.</summary>
     public int OpenCount { get; private set; }
@@ -38,14 +38,14 @@ internal sealed class ChunkStreamTracker
     {
         if (owner is null)
         {
-            return parentLane;
+            return _parentLane;
         }
 
-        subagentLanes ??= new(StringComparer.Ordinal);
-        if (!subagentLanes.TryGetValue(owner, out var lane))
+        _subagentLanes ??= new(StringComparer.Ordinal);
+        if (!_subagentLanes.TryGetValue(owner, out var lane))
         {
             lane = new ChunkLane(owner);
-            subagentLanes.Add(owner, lane);
+            _subagentLanes.Add(owner, lane);
         }
 
         return lane;
@@ -59,12 +59,12 @@ internal sealed class ChunkStreamTracker
             return null;
         }
 
-        if (IsAssembling(parentLane, kind, id))
+        if (IsAssembling(_parentLane, kind, id))
         {
-            return parentLane;
+            return _parentLane;
         }
 
-        foreach (var lane in (subagentLanes ?? NoLanes).Values)
+        foreach (var lane in (_subagentLanes ?? NoLanes).Values)
         {
             if (IsAssembling(lane, kind, id))
             {
@@ -89,16 +89,16 @@ internal sealed class ChunkStreamTracker
 
         if (owner is not null)
         {
-            return subagentLanes is not null && subagentLanes.TryGetValue(owner, out var tagged) && tagged.Item is not null && tagged.Kind == kind ? tagged : null;
+            return _subagentLanes is not null && _subagentLanes.TryGetValue(owner, out var tagged) && tagged.Item is not null && tagged.Kind == kind ? tagged : null;
         }
 
-        if (parentLane.Item is not null && parentLane.Kind == kind)
+        if (_parentLane.Item is not null && _parentLane.Kind == kind)
         {
-            return parentLane;
+            return _parentLane;
         }
 
         ChunkLane? found = null;
-        foreach (var lane in (subagentLanes ?? NoLanes).Values)
+        foreach (var lane in (_subagentLanes ?? NoLanes).Values)
         {
             if (lane.Item is not null && lane.Kind == kind)
             {
@@ -120,15 +120,15 @@ internal sealed class ChunkStreamTracker
     {
         if (owner is not null)
         {
-            return subagentLanes is not null && subagentLanes.TryGetValue(owner, out var tagged) && tagged.LastClosedKind == kind ? tagged : null;
+            return _subagentLanes is not null && _subagentLanes.TryGetValue(owner, out var tagged) && tagged.LastClosedKind == kind ? tagged : null;
         }
 
-        if (parentLane.LastClosedKind == kind)
+        if (_parentLane.LastClosedKind == kind)
         {
-            return parentLane;
+            return _parentLane;
         }
 
-        foreach (var lane in (subagentLanes ?? NoLanes).Values)
+        foreach (var lane in (_subagentLanes ?? NoLanes).Values)
         {
             if (lane.LastClosedKind == kind)
             {
@@ -158,9 +158,9 @@ internal sealed class ChunkStreamTracker
 
         if (owner is null)
         {
-            Close(parentLane, by);
+            Close(_parentLane, by);
         }
-        else if (subagentLanes is not null && subagentLanes.TryGetValue(owner, out var lane))
+        else if (_subagentLanes is not null && _subagentLanes.TryGetValue(owner, out var lane))
         {
             Close(lane, by);
         }
@@ -174,8 +174,8 @@ internal sealed class ChunkStreamTracker
             return;
         }
 
-        Close(parentLane, by);
-        foreach (var lane in (subagentLanes ?? NoLanes).Values)
+        Close(_parentLane, by);
+        foreach (var lane in (_subagentLanes ?? NoLanes).Values)
         {
             Close(lane, by);
         }
@@ -183,11 +183,11 @@ internal sealed class ChunkStreamTracker
 
     public void Reset()
     {
-        parentLane.Item = null;
-        parentLane.Kind = null;
-        parentLane.LastClosedItem = null;
-        parentLane.LastClosedKind = null;
-        subagentLanes?.Clear();
+        _parentLane.Item = null;
+        _parentLane.Kind = null;
+        _parentLane.LastClosedItem = null;
+        _parentLane.LastClosedKind = null;
+        _subagentLanes?.Clear();
         OpenCount = 0;
     }
 

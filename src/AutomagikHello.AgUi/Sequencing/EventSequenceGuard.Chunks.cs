@@ -4,10 +4,10 @@ namespace AutomagikHello.AgUi.Sequencing;
 public sealed partial class EventSequenceGuard
 {
     private SequenceViolation? OnTextMessageChunk(TextMessageChunkEvent e) =>
-        OnChunk(e, e.EventType, textMessages, e.MessageId, new ChunkFields(e.Role, e.Name, null));
+        OnChunk(e, e.EventType, _textMessages, e.MessageId, new ChunkFields(e.Role, e.Name, null));
 
     private SequenceViolation? OnToolCallChunk(ToolCallChunkEvent e) =>
-        OnChunk(e, e.EventType, toolCalls, e.ToolCallId, new ChunkFields(null, e.ToolCallName, e.ParentMessageId));
+        OnChunk(e, e.EventType, _toolCalls, e.ToolCallId, new ChunkFields(null, e.ToolCallName, e.ParentMessageId));
 
     private SequenceViolation? OnChunk(AgUiEvent e, AgUiEventType type, StreamItemTracker tracker, string? id, in ChunkFields fields)
     {
@@ -15,7 +15,7 @@ public sealed partial class EventSequenceGuard
         ChunkLane? lane;
         if (id is not null)
         {
-            lane = chunks.FindOpen(tracker, id);
+            lane = _chunks.FindOpen(tracker, id);
             if (lane is null)
             {
                 return OpenChunkStream(type, owner, tracker, id, fields);
@@ -29,7 +29,7 @@ public sealed partial class EventSequenceGuard
         }
         else
         {
-            lane = chunks.ResolveContinuation(tracker, owner, out var ambiguous);
+            lane = _chunks.ResolveContinuation(tracker, owner, out var ambiguous);
             if (lane is null)
             {
                 return NoStreamToContinue(type, owner, tracker, ambiguous);
@@ -57,8 +57,8 @@ public sealed partial class EventSequenceGuard
         }
 
         NoteAttribution(owner);
-        var item = tracker.Open(id, owner, chunkForm: true, attributes, ++sequence);
-        chunks.Open(chunks.Lane(owner), tracker, item, type);
+        var item = tracker.Open(id, owner, chunkForm: true, attributes, ++_sequence);
+        _chunks.Open(_chunks.Lane(owner), tracker, item, type);
         if (isToolCall)
         {
             NoteToolCall(id, fields.Name!);
@@ -78,7 +78,7 @@ public sealed partial class EventSequenceGuard
                 $"carries neither {idName} nor subagentRunId while several subagents have open {tracker.Noun} chunk streams; the continuation is ambiguous");
         }
 
-        if (chunks.FindClosed(tracker, owner) is { LastClosedItem: { } closed } lane)
+        if (_chunks.FindClosed(tracker, owner) is { LastClosedItem: { } closed } lane)
         {
             return Violations.Event(SequenceRule.ChunkContinuesOpenStream, type,
                 $"carries no {idName} and cannot continue {tracker.Noun} '{closed.Id}': its chunk stream was closed by {EventNames.Of(lane.LastClosedBy)}");

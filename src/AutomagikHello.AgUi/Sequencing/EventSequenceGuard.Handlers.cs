@@ -6,13 +6,13 @@ public sealed partial class EventSequenceGuard
     // ---- Streaming items (explicit form) ----
 
     private SequenceViolation? OnTextMessageStart(TextMessageStartEvent e) =>
-        OpenExplicit(e, e.EventType, textMessages, e.MessageId, new ItemAttributes(e.Role ?? TextMessageRole.Assistant, e.Name, null));
+        OpenExplicit(e, e.EventType, _textMessages, e.MessageId, new ItemAttributes(e.Role ?? TextMessageRole.Assistant, e.Name, null));
 
     private SequenceViolation? OnToolCallStart(ToolCallStartEvent e)
     {
         var type = e.EventType;
         var violation = CheckParentMessage(type, e.ToolCallId, e.ParentMessageId, e.Owner)
-            ?? OpenExplicit(e, type, toolCalls, e.ToolCallId, new ItemAttributes(default, e.ToolCallName, e.ParentMessageId));
+            ?? OpenExplicit(e, type, _toolCalls, e.ToolCallId, new ItemAttributes(default, e.ToolCallName, e.ParentMessageId));
         if (violation is null)
         {
             NoteToolCall(e.ToolCallId, e.ToolCallName);
@@ -30,9 +30,9 @@ public sealed partial class EventSequenceGuard
             return violation;
         }
 
-        chunks.CloseLane(owner, type);
+        _chunks.CloseLane(owner, type);
         NoteAttribution(owner);
-        tracker.Open(id, owner, chunkForm: false, attributes, ++sequence);
+        tracker.Open(id, owner, chunkForm: false, attributes, ++_sequence);
         return null;
     }
 
@@ -45,9 +45,9 @@ public sealed partial class EventSequenceGuard
             return violation;
         }
 
-        if (chunks.OpenCount != 0)
+        if (_chunks.OpenCount != 0)
         {
-            chunks.CloseLane(item!.Owner, type);
+            _chunks.CloseLane(item!.Owner, type);
         }
 
         if (closes)
@@ -68,21 +68,21 @@ public sealed partial class EventSequenceGuard
             return violation;
         }
 
-        if (frontendCalls is not null && frontendCalls.TryGetValue(e.ToolCallId, out var toolName))
+        if (_frontendCalls is not null && _frontendCalls.TryGetValue(e.ToolCallId, out var toolName))
         {
             return Violations.Event(SequenceRule.FrontendToolsAnsweredByConsumer, type,
                 $"answers tool call '{e.ToolCallId}' of frontend tool '{toolName}'; the consumer answers frontend tools, not the producer");
         }
 
-        if (historyMessageIds is not null && historyMessageIds.Contains(e.MessageId))
+        if (_historyMessageIds is not null && _historyMessageIds.Contains(e.MessageId))
         {
             return Violations.Event(SequenceRule.HistoryIdNotReused, type,
                 $"mints tool message '{e.MessageId}', but the input history already carries a message with that id");
         }
 
-        chunks.CloseLane(owner, type);
+        _chunks.CloseLane(owner, type);
         NoteAttribution(owner);
-        if (toolCalls.Find(e.ToolCallId) is { } call)
+        if (_toolCalls.Find(e.ToolCallId) is { } call)
         {
             call.HasResult = true;
         }
@@ -96,29 +96,29 @@ public sealed partial class EventSequenceGuard
     {
         var type = e.EventType;
         var owner = e.Owner;
-        var violation = CheckAttribution(type, owner) ?? steps.CheckStart(type, owner, e.StepName);
+        var violation = CheckAttribution(type, owner) ?? _steps.CheckStart(type, owner, e.StepName);
         if (violation is not null)
         {
             return violation;
         }
 
-        chunks.CloseLane(owner, type);
+        _chunks.CloseLane(owner, type);
         NoteAttribution(owner);
-        steps.Start(owner, e.StepName, ++sequence);
+        _steps.Start(owner, e.StepName, ++_sequence);
         return null;
     }
 
     private SequenceViolation? OnStepFinished(StepFinishedEvent e)
     {
         var type = e.EventType;
-        var violation = steps.CheckFinish(type, e.Owner, e.StepName, out var index);
+        var violation = _steps.CheckFinish(type, e.Owner, e.StepName, out var index);
         if (violation is not null)
         {
             return violation;
         }
 
-        chunks.CloseLane(e.Owner, type);
-        steps.Finish(index);
+        _chunks.CloseLane(e.Owner, type);
+        _steps.Finish(index);
         return null;
     }
 
@@ -127,7 +127,7 @@ public sealed partial class EventSequenceGuard
         var violation = OnStandalone(e, e.EventType, closesChunkStream: true);
         if (violation is null)
         {
-            state.Snapshot(e.Snapshot);
+            _state.Snapshot(e.Snapshot);
         }
 
         return violation;
@@ -143,21 +143,21 @@ public sealed partial class EventSequenceGuard
         }
 
         // Applying is the last check: the applier leaves the state untouched when the patch fails.
-        var error = state.TryApply(e.Delta, Patches);
+        var error = _state.TryApply(e.Delta, Patches);
         if (error is not null)
         {
             return Violations.Event(SequenceRule.StateDeltaApplies, type, "does not apply to the current state: " + error);
         }
 
-        chunks.CloseLane(e.Owner, type);
+        _chunks.CloseLane(e.Owner, type);
         NoteAttribution(e.Owner);
         return null;
     }
 
     private SequenceViolation? OnMessagesSnapshot(MessagesSnapshotEvent e)
     {
-        chunks.CloseAll(e.EventType);
-        activities.Restate(e.Messages);
+        _chunks.CloseAll(e.EventType);
+        _activities.Restate(e.Messages);
         return null;
     }
 
@@ -170,7 +170,7 @@ public sealed partial class EventSequenceGuard
         }
 
         NoteAttribution(e.Owner);
-        activities.Snapshot(e);
+        _activities.Snapshot(e);
         return null;
     }
 
@@ -185,7 +185,7 @@ public sealed partial class EventSequenceGuard
 
         if (closesChunkStream)
         {
-            chunks.CloseLane(owner, type);
+            _chunks.CloseLane(owner, type);
         }
 
         NoteAttribution(owner);
@@ -196,10 +196,10 @@ public sealed partial class EventSequenceGuard
 
     private SequenceViolation? OnSubagentStarted(SubagentStartedEvent e)
     {
-        var violation = subagents.CheckStart(e);
+        var violation = _subagents.CheckStart(e);
         if (violation is null)
         {
-            subagents.Start(e.SubagentRunId, ++sequence);
+            _subagents.Start(e.SubagentRunId, ++_sequence);
         }
 
         return violation;
@@ -207,31 +207,31 @@ public sealed partial class EventSequenceGuard
 
     private SequenceViolation? OnSubagentEnded(AgUiEventType type, string id)
     {
-        var violation = subagents.CheckEnd(type, id);
+        var violation = _subagents.CheckEnd(type, id);
         if (violation is null)
         {
-            subagents.End(id, type);
-            chunks.CloseLane(id, type); // a chunk stream never outlives its subagent
+            _subagents.End(id, type);
+            _chunks.CloseLane(id, type); // a chunk stream never outlives its subagent
         }
 
         return violation;
     }
 
     private SequenceViolation? CheckAttribution(AgUiEventType type, string? owner) =>
-        owner is null ? null : subagents.CheckAttribution(type, owner);
+        owner is null ? null : _subagents.CheckAttribution(type, owner);
 
     private void NoteAttribution(string? owner)
     {
         if (owner is not null)
         {
-            subagents.NoteAttribution(owner);
+            _subagents.NoteAttribution(owner);
         }
     }
 
     /// <summary>Rule 39: a tool call's attribution equals that of its parent message (when that message is known).</summary>
     private SequenceViolation? CheckParentMessage(AgUiEventType type, string toolCallId, string? parentMessageId, string? owner)
     {
-        if (parentMessageId is null || textMessages.Find(parentMessageId) is not { } message
+        if (parentMessageId is null || _textMessages.Find(parentMessageId) is not { } message
             || string.Equals(message.Owner, owner, StringComparison.Ordinal))
         {
             return null;
@@ -243,9 +243,9 @@ public sealed partial class EventSequenceGuard
 
     private void NoteToolCall(string toolCallId, string toolCallName)
     {
-        if (frontendToolNames.Contains(toolCallName))
+        if (_frontendToolNames.Contains(toolCallName))
         {
-            (frontendCalls ??= new(StringComparer.Ordinal))[toolCallId] = toolCallName;
+            (_frontendCalls ??= new(StringComparer.Ordinal))[toolCallId] = toolCallName;
         }
     }
 }

@@ -20,29 +20,29 @@ namespace AutomagikHello.AgUi.Sequencing;
 /// </remarks>
 public sealed partial class EventSequenceGuard
 {
-    private readonly RunLifecycle run;
-    private readonly StreamItemTracker textMessages;
-    private readonly StreamItemTracker toolCalls;
-    private readonly StreamItemTracker reasoningMessages;
-    private readonly StreamItemTracker reasoningSpans;
-    private readonly ChunkStreamTracker chunks = new();
-    private readonly StepTracker steps = new();
-    private readonly SubagentTracker subagents = new();
-    private readonly ActivityTracker activities = new();
-    private readonly StateTracker state;
-    private JsonPatchApplier? patches;
-    private ClosingEventsBuilder? closing;
-    private readonly HashSet<string> frontendToolNames;
-    private readonly HashSet<string>? historyMessageIds;
+    private readonly RunLifecycle _run;
+    private readonly StreamItemTracker _textMessages;
+    private readonly StreamItemTracker _toolCalls;
+    private readonly StreamItemTracker _reasoningMessages;
+    private readonly StreamItemTracker _reasoningSpans;
+    private readonly ChunkStreamTracker _chunks = new();
+    private readonly StepTracker _steps = new();
+    private readonly SubagentTracker _subagents = new();
+    private readonly ActivityTracker _activities = new();
+    private readonly StateTracker _state;
+    private JsonPatchApplier? _patches;
+    private ClosingEventsBuilder? _closing;
+    private readonly HashSet<string> _frontendToolNames;
+    private readonly HashSet<string>? _historyMessageIds;
 
     /// <summary>Frontend tool calls (id to tool name) the producer must not answer; they carry across runs.</summary>
-    private Dictionary<string, string>? frontendCalls;
-    private readonly KeyValuePair<string, string>[] historyFrontendCalls;
-    private long sequence;
+    private Dictionary<string, string>? _frontendCalls;
+    private readonly KeyValuePair<string, string>[] _historyFrontendCalls;
+    private long _sequence;
 
     // Created on first use, like the trackers' own collections: a guard lives as long as its stream (an idle one
     // included), and most streams never patch state or activities.
-    private JsonPatchApplier Patches => patches ??= new();
+    private JsonPatchApplier Patches => _patches ??= new();
 
     /// <summary>Creates a guard for one stream.</summary>
     /// <param name="options">What is known about the request; <see langword="null"/> checks ordering only.</param>
@@ -53,29 +53,29 @@ public sealed partial class EventSequenceGuard
 
     private EventSequenceGuard(EventSequenceGuardOptions options, KeyValuePair<string, string>[] historyFrontendCalls)
     {
-        run = new RunLifecycle(options.ExpectedThreadId, options.ExpectedRunId);
-        frontendToolNames = options.FrontendToolNames is { } names ? new HashSet<string>(names, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
-        historyMessageIds = options.HistoryMessageIds is { Count: > 0 } ids ? new HashSet<string>(ids, StringComparer.Ordinal) : null;
-        textMessages = new StreamItemTracker(StreamItemKind.TextMessage, openRule: SequenceRule.TextMessageOpenedOnce, continueRule: SequenceRule.TextMessageContinuedWhileOpen, historyMessageIds);
-        toolCalls = new StreamItemTracker(StreamItemKind.ToolCall, openRule: SequenceRule.ToolCallOpenedOnce, continueRule: SequenceRule.ToolCallContinuedWhileOpen, historyIds: null);
-        reasoningMessages = new StreamItemTracker(StreamItemKind.ReasoningMessage, openRule: SequenceRule.ReasoningMessageOpen, continueRule: SequenceRule.ReasoningMessageOpen, historyMessageIds);
-        reasoningSpans = new StreamItemTracker(StreamItemKind.ReasoningSpan, openRule: SequenceRule.ReasoningSpanOpen, continueRule: SequenceRule.ReasoningSpanOpen, historyIds: null);
-        state = new StateTracker(options.InitialState);
-        this.historyFrontendCalls = historyFrontendCalls;
+        _run = new RunLifecycle(options.ExpectedThreadId, options.ExpectedRunId);
+        _frontendToolNames = options.FrontendToolNames is { } names ? new HashSet<string>(names, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+        _historyMessageIds = options.HistoryMessageIds is { Count: > 0 } ids ? new HashSet<string>(ids, StringComparer.Ordinal) : null;
+        _textMessages = new StreamItemTracker(StreamItemKind.TextMessage, openRule: SequenceRule.TextMessageOpenedOnce, continueRule: SequenceRule.TextMessageContinuedWhileOpen, _historyMessageIds);
+        _toolCalls = new StreamItemTracker(StreamItemKind.ToolCall, openRule: SequenceRule.ToolCallOpenedOnce, continueRule: SequenceRule.ToolCallContinuedWhileOpen, historyIds: null);
+        _reasoningMessages = new StreamItemTracker(StreamItemKind.ReasoningMessage, openRule: SequenceRule.ReasoningMessageOpen, continueRule: SequenceRule.ReasoningMessageOpen, _historyMessageIds);
+        _reasoningSpans = new StreamItemTracker(StreamItemKind.ReasoningSpan, openRule: SequenceRule.ReasoningSpanOpen, continueRule: SequenceRule.ReasoningSpanOpen, historyIds: null);
+        _state = new StateTracker(options.InitialState);
+        _historyFrontendCalls = historyFrontendCalls;
         SeedFrontendCalls();
     }
 
     /// <summary>Whether a run is open: <c>RUN_STARTED</c> was accepted and its terminal event was not.</summary>
-    public bool IsRunActive => run.Phase == RunPhase.Active;
+    public bool IsRunActive => _run.Phase == RunPhase.Active;
 
     /// <summary>Whether the last run ended (<c>RUN_FINISHED</c> or <c>RUN_ERROR</c>) and no new run has started.</summary>
-    public bool IsTerminated => run.Phase is RunPhase.Finished or RunPhase.Errored;
+    public bool IsTerminated => _run.Phase is RunPhase.Finished or RunPhase.Errored;
 
     /// <summary>The threadId of the current (or last) run; <see langword="null"/> before the first <c>RUN_STARTED</c>.</summary>
-    public string? ThreadId => run.ThreadId;
+    public string? ThreadId => _run.ThreadId;
 
     /// <summary>The runId of the current (or last) run; <see langword="null"/> before the first <c>RUN_STARTED</c>.</summary>
-    public string? RunId => run.RunId;
+    public string? RunId => _run.RunId;
 
     /// <summary>
     /// Creates a guard for the stream answering <paramref name="input"/>: expected thread and run ids, frontend tools
@@ -131,35 +131,35 @@ public sealed partial class EventSequenceGuard
     {
         ArgumentNullException.ThrowIfNull(e);
         var type = e.EventType;
-        if (run.Phase != RunPhase.Active && type is not (AgUiEventType.RunStarted or AgUiEventType.RunError))
+        if (_run.Phase != RunPhase.Active && type is not (AgUiEventType.RunStarted or AgUiEventType.RunError))
         {
-            return run.OutsideRun(type);
+            return _run.OutsideRun(type);
         }
 
         return type switch
         {
-            AgUiEventType.TextMessageContent => Continue(e, type, textMessages, ((TextMessageContentEvent)e).MessageId, closes: false),
-            AgUiEventType.ToolCallArgs => Continue(e, type, toolCalls, ((ToolCallArgsEvent)e).ToolCallId, closes: false),
-            AgUiEventType.ReasoningMessageContent => Continue(e, type, reasoningMessages, ((ReasoningMessageContentEvent)e).MessageId, closes: false),
+            AgUiEventType.TextMessageContent => Continue(e, type, _textMessages, ((TextMessageContentEvent)e).MessageId, closes: false),
+            AgUiEventType.ToolCallArgs => Continue(e, type, _toolCalls, ((ToolCallArgsEvent)e).ToolCallId, closes: false),
+            AgUiEventType.ReasoningMessageContent => Continue(e, type, _reasoningMessages, ((ReasoningMessageContentEvent)e).MessageId, closes: false),
             AgUiEventType.TextMessageStart => OnTextMessageStart((TextMessageStartEvent)e),
-            AgUiEventType.TextMessageEnd => Continue(e, type, textMessages, ((TextMessageEndEvent)e).MessageId, closes: true),
+            AgUiEventType.TextMessageEnd => Continue(e, type, _textMessages, ((TextMessageEndEvent)e).MessageId, closes: true),
             AgUiEventType.TextMessageChunk => OnTextMessageChunk((TextMessageChunkEvent)e),
             AgUiEventType.ToolCallStart => OnToolCallStart((ToolCallStartEvent)e),
-            AgUiEventType.ToolCallEnd => Continue(e, type, toolCalls, ((ToolCallEndEvent)e).ToolCallId, closes: true),
+            AgUiEventType.ToolCallEnd => Continue(e, type, _toolCalls, ((ToolCallEndEvent)e).ToolCallId, closes: true),
             AgUiEventType.ToolCallChunk => OnToolCallChunk((ToolCallChunkEvent)e),
             AgUiEventType.ToolCallResult => OnToolCallResult((ToolCallResultEvent)e),
-            AgUiEventType.ReasoningStart => OpenExplicit(e, type, reasoningSpans, ((ReasoningStartEvent)e).MessageId, default),
-            AgUiEventType.ReasoningEnd => Continue(e, type, reasoningSpans, ((ReasoningEndEvent)e).MessageId, closes: true),
-            AgUiEventType.ReasoningMessageStart => OpenExplicit(e, type, reasoningMessages, ((ReasoningMessageStartEvent)e).MessageId, default),
-            AgUiEventType.ReasoningMessageEnd => Continue(e, type, reasoningMessages, ((ReasoningMessageEndEvent)e).MessageId, closes: true),
-            AgUiEventType.ReasoningMessageChunk => OnChunk(e, type, reasoningMessages, ((ReasoningMessageChunkEvent)e).MessageId, default),
+            AgUiEventType.ReasoningStart => OpenExplicit(e, type, _reasoningSpans, ((ReasoningStartEvent)e).MessageId, default),
+            AgUiEventType.ReasoningEnd => Continue(e, type, _reasoningSpans, ((ReasoningEndEvent)e).MessageId, closes: true),
+            AgUiEventType.ReasoningMessageStart => OpenExplicit(e, type, _reasoningMessages, ((ReasoningMessageStartEvent)e).MessageId, default),
+            AgUiEventType.ReasoningMessageEnd => Continue(e, type, _reasoningMessages, ((ReasoningMessageEndEvent)e).MessageId, closes: true),
+            AgUiEventType.ReasoningMessageChunk => OnChunk(e, type, _reasoningMessages, ((ReasoningMessageChunkEvent)e).MessageId, default),
             AgUiEventType.StepStarted => OnStepStarted((StepStartedEvent)e),
             AgUiEventType.StepFinished => OnStepFinished((StepFinishedEvent)e),
             AgUiEventType.StateSnapshot => OnStateSnapshot((StateSnapshotEvent)e),
             AgUiEventType.StateDelta => OnStateDelta((StateDeltaEvent)e),
             AgUiEventType.MessagesSnapshot => OnMessagesSnapshot((MessagesSnapshotEvent)e),
             AgUiEventType.ActivitySnapshot => OnActivitySnapshot((ActivitySnapshotEvent)e),
-            AgUiEventType.ActivityDelta => activities.CheckAndApply((ActivityDeltaEvent)e, Patches),
+            AgUiEventType.ActivityDelta => _activities.CheckAndApply((ActivityDeltaEvent)e, Patches),
             AgUiEventType.Custom => OnStandalone(e, type, closesChunkStream: true),
             AgUiEventType.Raw or AgUiEventType.ReasoningEncryptedValue => OnStandalone(e, type, closesChunkStream: false),
             AgUiEventType.SubagentStarted => OnSubagentStarted((SubagentStartedEvent)e),
@@ -177,7 +177,7 @@ public sealed partial class EventSequenceGuard
     /// <c>RUN_ERROR</c>, and (when an expected run id was given) the last run is the requested one.
     /// </summary>
     /// <returns><see langword="null"/> when the stream may end here; otherwise the violation.</returns>
-    public SequenceViolation? Complete() => run.Complete();
+    public SequenceViolation? Complete() => _run.Complete();
 
     /// <summary>
     /// Creates the end events that close everything open in the active run — reasoning messages, reasoning spans,
@@ -187,43 +187,43 @@ public sealed partial class EventSequenceGuard
     /// </summary>
     /// <returns>The closing events; empty when nothing is open or no run is active.</returns>
     public IReadOnlyList<AgUiEvent> CreateClosingEvents() =>
-        IsRunActive ? (closing ??= new ClosingEventsBuilder(reasoningMessages, reasoningSpans, toolCalls, textMessages, steps, subagents)).Build() : [];
+        IsRunActive ? (_closing ??= new ClosingEventsBuilder(_reasoningMessages, _reasoningSpans, _toolCalls, _textMessages, _steps, _subagents)).Build() : [];
 
     /// <summary>
     /// The tool calls started in the current (or last) run without a <c>TOOL_CALL_RESULT</c>, in start order:
     /// the value for <c>RUN_FINISHED.outcome.pendingToolCallIds</c>.
     /// </summary>
     /// <returns>A new list of tool call ids.</returns>
-    public IReadOnlyList<string> GetPendingToolCallIds() => OutcomeChecker.PendingToolCallIds(toolCalls);
+    public IReadOnlyList<string> GetPendingToolCallIds() => OutcomeChecker.PendingToolCallIds(_toolCalls);
 
     /// <summary>Forgets the stream: the guard is as it was when created.</summary>
     public void Reset()
     {
-        run.Reset();
+        _run.Reset();
         ResetRunScope();
-        state.Reset();
-        activities.Reset();
-        frontendCalls?.Clear();
+        _state.Reset();
+        _activities.Reset();
+        _frontendCalls?.Clear();
         SeedFrontendCalls();
-        sequence = 0;
+        _sequence = 0;
     }
 
     private void ResetRunScope()
     {
-        textMessages.Reset();
-        toolCalls.Reset();
-        reasoningMessages.Reset();
-        reasoningSpans.Reset();
-        chunks.Reset();
-        steps.Reset();
-        subagents.Reset();
+        _textMessages.Reset();
+        _toolCalls.Reset();
+        _reasoningMessages.Reset();
+        _reasoningSpans.Reset();
+        _chunks.Reset();
+        _steps.Reset();
+        _subagents.Reset();
     }
 
     private void SeedFrontendCalls()
     {
-        foreach (var call in historyFrontendCalls)
+        foreach (var call in _historyFrontendCalls)
         {
-            (frontendCalls ??= new(StringComparer.Ordinal))[call.Key] = call.Value;
+            (_frontendCalls ??= new(StringComparer.Ordinal))[call.Key] = call.Value;
         }
     }
 }

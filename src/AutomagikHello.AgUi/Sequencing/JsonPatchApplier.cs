@@ -11,7 +11,7 @@ namespace AutomagikHello.AgUi.Sequencing;
 /// </summary>
 internal sealed class JsonPatchApplier
 {
-    private readonly List<Undo> undoLog = [];
+    private readonly List<Undo> _undoLog = [];
 
     private enum UndoKind
     {
@@ -59,7 +59,7 @@ internal sealed class JsonPatchApplier
             Rollback(ref root);
         }
 
-        undoLog.Clear();
+        _undoLog.Clear();
         document = root;
         return error;
     }
@@ -200,7 +200,7 @@ internal sealed class JsonPatchApplier
                 }
 
                 array.Insert(at, value);
-                undoLog.Add(new Undo(UndoKind.RemoveAt, array, null, at, null));
+                _undoLog.Add(new Undo(UndoKind.RemoveAt, array, null, at, null));
                 return null;
             default:
                 return "the parent location does not exist or is not an object or array";
@@ -221,12 +221,12 @@ internal sealed class JsonPatchApplier
         {
             case JsonObject obj when found && obj.TryGetPropertyValue(last, out removed):
                 obj.Remove(last);
-                undoLog.Add(new Undo(UndoKind.RestoreProperty, obj, last, 0, removed));
+                _undoLog.Add(new Undo(UndoKind.RestoreProperty, obj, last, 0, removed));
                 return null;
             case JsonArray array when found && JsonPointer.TryParseIndex(last, out var at) && at < array.Count:
                 removed = array[at];
                 array.RemoveAt(at);
-                undoLog.Add(new Undo(UndoKind.InsertAt, array, null, at, removed));
+                _undoLog.Add(new Undo(UndoKind.InsertAt, array, null, at, removed));
                 return null;
             default:
                 return "the location does not exist";
@@ -251,7 +251,7 @@ internal sealed class JsonPatchApplier
             case JsonArray array when found && JsonPointer.TryParseIndex(last, out var at) && at < array.Count:
                 var old = array[at];
                 array[at] = value;
-                undoLog.Add(new Undo(UndoKind.SetAt, array, null, at, old));
+                _undoLog.Add(new Undo(UndoKind.SetAt, array, null, at, old));
                 return null;
             default:
                 return "the location does not exist";
@@ -294,11 +294,11 @@ internal sealed class JsonPatchApplier
         if (obj.TryGetPropertyValue(name, out var old))
         {
             obj.Remove(name);
-            undoLog.Add(new Undo(UndoKind.RestoreProperty, obj, name, 0, old));
+            _undoLog.Add(new Undo(UndoKind.RestoreProperty, obj, name, 0, old));
         }
         else
         {
-            undoLog.Add(new Undo(UndoKind.RemoveProperty, obj, name, 0, null));
+            _undoLog.Add(new Undo(UndoKind.RemoveProperty, obj, name, 0, null));
         }
 
         obj.Add(name, value);
@@ -306,15 +306,15 @@ internal sealed class JsonPatchApplier
 
     private void SetRoot(ref JsonNode? root, JsonNode? value)
     {
-        undoLog.Add(new Undo(UndoKind.SetRoot, null, null, 0, root));
+        _undoLog.Add(new Undo(UndoKind.SetRoot, null, null, 0, root));
         root = value;
     }
 
     private void Rollback(ref JsonNode? root)
     {
-        for (var i = undoLog.Count - 1; i >= 0; i--)
+        for (var i = _undoLog.Count - 1; i >= 0; i--)
         {
-            var undo = undoLog[i];
+            var undo = _undoLog[i];
             switch (undo.Kind)
             {
                 case UndoKind.RemoveProperty:

@@ -19,17 +19,17 @@ internal enum RunPhase
 /// <summary>The run boundaries of one stream and the ids they carry (rules 1 to 6).</summary>
 internal sealed class RunLifecycle
 {
-    private readonly string? expectedThreadId;
-    private readonly string? expectedRunId;
+    private readonly string? _expectedThreadId;
+    private readonly string? _expectedRunId;
 
     /// <summary>The threadId every run must carry: the input's, or else the first run's.</summary>
-    private string? streamThreadId;
+    private string? _streamThreadId;
 
     public RunLifecycle(string? expectedThreadId, string? expectedRunId)
     {
-        this.expectedThreadId = expectedThreadId;
-        this.expectedRunId = expectedRunId;
-        streamThreadId = expectedThreadId;
+        _expectedThreadId = expectedThreadId;
+        _expectedRunId = expectedRunId;
+        _streamThreadId = expectedThreadId;
     }
 
     public RunPhase Phase { get; private set; }
@@ -58,15 +58,15 @@ internal sealed class RunLifecycle
                 $"for run '{e.RunId}' arrives while run '{RunId}' is still active");
         }
 
-        return streamThreadId is not null && !string.Equals(e.ThreadId, streamThreadId, StringComparison.Ordinal)
+        return _streamThreadId is not null && !string.Equals(e.ThreadId, _streamThreadId, StringComparison.Ordinal)
             ? Violations.Event(SequenceRule.RunIdsMatch, e.EventType,
-                $"for run '{e.RunId}' carries threadId '{e.ThreadId}', but the stream's thread is '{streamThreadId}'")
+                $"for run '{e.RunId}' carries threadId '{e.ThreadId}', but the stream's thread is '{_streamThreadId}'")
             : null;
     }
 
     public void Start(RunStartedEvent e)
     {
-        streamThreadId ??= e.ThreadId;
+        _streamThreadId ??= e.ThreadId;
         ThreadId = e.ThreadId;
         RunId = e.RunId;
         Phase = RunPhase.Active;
@@ -99,15 +99,15 @@ internal sealed class RunLifecycle
             "the stream ended without any event; it must begin with RUN_STARTED or RUN_ERROR"),
         RunPhase.Active => new SequenceViolation((int)SequenceRule.RunEndsBeforeStream, null,
             $"the stream ended while run '{RunId}' is still active; every run must end with RUN_FINISHED or RUN_ERROR"),
-        _ when expectedRunId is not null && RunId is not null && !string.Equals(RunId, expectedRunId, StringComparison.Ordinal) =>
+        _ when _expectedRunId is not null && RunId is not null && !string.Equals(RunId, _expectedRunId, StringComparison.Ordinal) =>
             new SequenceViolation((int)SequenceRule.RunIdsMatch, null,
-                $"the last run on the stream is '{RunId}', but the requested run is '{expectedRunId}'"),
+                $"the last run on the stream is '{RunId}', but the requested run is '{_expectedRunId}'"),
         _ => null,
     };
 
     public void Reset()
     {
-        streamThreadId = expectedThreadId;
+        _streamThreadId = _expectedThreadId;
         ThreadId = null;
         RunId = null;
         Phase = RunPhase.NotStarted;

@@ -10,15 +10,15 @@ namespace AutomagikHello.AgUi.Sequencing;
 /// </summary>
 internal sealed class StateTracker
 {
-    private readonly JsonElement? initial;
-    private JsonElement? pending;
-    private JsonNode? current;
-    private bool materialized;
+    private readonly JsonElement? _initial;
+    private JsonElement? _pending;
+    private JsonNode? _current;
+    private bool _materialized;
 
     public StateTracker(JsonElement? initial)
     {
         // "state": null is read as absent.
-        this.initial = initial is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } state ? state.Clone() : null;
+        _initial = initial is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } state ? state.Clone() : null;
         Reset();
     }
 
@@ -28,7 +28,7 @@ internal sealed class StateTracker
         get
         {
             Materialize();
-            return current;
+            return _current;
         }
     }
 
@@ -36,34 +36,34 @@ internal sealed class StateTracker
     {
         // A default (undefined) element cannot be cloned; like JSON null it leaves no document to patch.
         var defined = snapshot.ValueKind != JsonValueKind.Undefined;
-        pending = defined ? snapshot.Clone() : null;
-        current = null;
-        materialized = !defined;
+        _pending = defined ? snapshot.Clone() : null;
+        _current = null;
+        _materialized = !defined;
     }
 
     /// <summary>Applies a delta atomically; returns why it does not apply, or <see langword="null"/>.</summary>
     public string? TryApply(JsonElement delta, JsonPatchApplier applier)
     {
         Materialize();
-        return applier.TryApply(ref current, delta);
+        return applier.TryApply(ref _current, delta);
     }
 
     public void Reset()
     {
-        pending = initial;
-        current = null;
-        materialized = false;
+        _pending = _initial;
+        _current = null;
+        _materialized = false;
     }
 
     private void Materialize()
     {
-        if (materialized)
+        if (_materialized)
         {
             return;
         }
 
-        current = pending is { } element ? JsonNodes.From(element) : new JsonObject();
-        pending = null;
-        materialized = true;
+        _current = _pending is { } element ? JsonNodes.From(element) : new JsonObject();
+        _pending = null;
+        _materialized = true;
     }
 }

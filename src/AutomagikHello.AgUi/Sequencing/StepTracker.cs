@@ -7,25 +7,25 @@ internal readonly record struct OpenStep(string? Owner, string Name, long Sequen
 internal sealed class StepTracker
 {
     // Created with the first step (and the first abandoned one): most runs have none, and a guard lives as long as its stream.
-    private List<OpenStep>? open;
-    private List<OpenStep>? abandoned;
+    private List<OpenStep>? _open;
+    private List<OpenStep>? _abandoned;
 
-    public int OpenCount => open?.Count ?? 0;
+    public int OpenCount => _open?.Count ?? 0;
 
     /// <summary>The open steps, in the order they were started.</summary>
-    public IReadOnlyList<OpenStep> Open => (IReadOnlyList<OpenStep>?)open ?? [];
+    public IReadOnlyList<OpenStep> Open => (IReadOnlyList<OpenStep>?)_open ?? [];
 
     public SequenceViolation? CheckStart(AgUiEventType type, string? owner, string name) =>
-        IndexOf(open, owner, name) >= 0
+        IndexOf(_open, owner, name) >= 0
             ? Violations.Event(SequenceRule.StepStartedOnce, type, $"starts step '{name}' which {EventNames.Owner(owner)} already has open")
             : null;
 
-    public void Start(string? owner, string name, long sequence) => (open ??= []).Add(new OpenStep(owner, name, sequence));
+    public void Start(string? owner, string name, long sequence) => (_open ??= []).Add(new OpenStep(owner, name, sequence));
 
     /// <summary>Checks a <c>STEP_FINISHED</c>; on success <paramref name="index"/> is the step it closes.</summary>
     public SequenceViolation? CheckFinish(AgUiEventType type, string? owner, string name, out int index)
     {
-        index = IndexOf(open, owner, name);
+        index = IndexOf(_open, owner, name);
         if (index >= 0)
         {
             return null;
@@ -44,27 +44,27 @@ internal sealed class StepTracker
             }
         }
 
-        return IndexOf(abandoned, owner, name) >= 0
+        return IndexOf(_abandoned, owner, name) >= 0
             ? Violations.Event(SequenceRule.NewRunStartsWithNothingOpen, type, $"names step '{name}' which was left open by the previous run; a new RUN_STARTED starts with nothing open")
             : Violations.Event(SequenceRule.StepFinishesOpenStep, type, $"names step '{name}' which {EventNames.Owner(owner)} does not have open");
     }
 
-    public void Finish(int index) => open!.RemoveAt(index);
+    public void Finish(int index) => _open!.RemoveAt(index);
 
     public void BeginRun()
     {
-        abandoned?.Clear();
-        if (open is { Count: > 0 })
+        _abandoned?.Clear();
+        if (_open is { Count: > 0 })
         {
-            (abandoned ??= []).AddRange(open);
-            open.Clear();
+            (_abandoned ??= []).AddRange(_open);
+            _open.Clear();
         }
     }
 
     public void Reset()
     {
-        abandoned?.Clear();
-        open?.Clear();
+        _abandoned?.Clear();
+        _open?.Clear();
     }
 
     private static int IndexOf(List<OpenStep>? steps, string? owner, string name)

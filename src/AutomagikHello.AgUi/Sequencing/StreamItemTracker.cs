@@ -11,14 +11,14 @@ namespace AutomagikHello.AgUi.Sequencing;
 /// </remarks>
 internal sealed class StreamItemTracker
 {
-    private Dictionary<string, StreamItem>? items;
-    private List<StreamItem>? created;
-    private readonly HashSet<string>? historyIds;
-    private HashSet<string>? abandoned;
-    private readonly SequenceRule openRule;
-    private readonly SequenceRule continueRule;
-    private readonly string noun;
-    private StreamItem? last;
+    private Dictionary<string, StreamItem>? _items;
+    private List<StreamItem>? _created;
+    private readonly HashSet<string>? _historyIds;
+    private HashSet<string>? _abandoned;
+    private readonly SequenceRule _openRule;
+    private readonly SequenceRule _continueRule;
+    private readonly string _noun;
+    private StreamItem? _last;
 
     /// <param name="kind">The kind of item.</param>
     /// <param name="openRule">The rule an opener naming an open id breaks.</param>
@@ -27,10 +27,10 @@ internal sealed class StreamItemTracker
     public StreamItemTracker(StreamItemKind kind, SequenceRule openRule, SequenceRule continueRule, HashSet<string>? historyIds)
     {
         Kind = kind;
-        this.openRule = openRule;
-        this.continueRule = continueRule;
-        this.historyIds = historyIds;
-        noun = kind switch
+        _openRule = openRule;
+        _continueRule = continueRule;
+        _historyIds = historyIds;
+        _noun = kind switch
         {
             StreamItemKind.TextMessage => "message",
             StreamItemKind.ToolCall => "tool call",
@@ -45,21 +45,21 @@ internal sealed class StreamItemTracker
     public int OpenExplicitCount { get; private set; }
 
     /// <summary>Every item of the current run, in the order it was first opened.</summary>
-    public IReadOnlyList<StreamItem> Items => (IReadOnlyList<StreamItem>?)created ?? [];
+    public IReadOnlyList<StreamItem> Items => (IReadOnlyList<StreamItem>?)_created ?? [];
 
-    public string Noun => noun;
+    public string Noun => _noun;
 
     public StreamItem? Find(string id)
     {
-        var cached = last;
+        var cached = _last;
         if (cached is not null && string.Equals(cached.Id, id, StringComparison.Ordinal))
         {
             return cached;
         }
 
-        if (items is not null && items.TryGetValue(id, out var item))
+        if (_items is not null && _items.TryGetValue(id, out var item))
         {
-            last = item;
+            _last = item;
             return item;
         }
 
@@ -73,7 +73,7 @@ internal sealed class StreamItemTracker
             return null;
         }
 
-        foreach (var item in created!)
+        foreach (var item in _created!)
         {
             if (item.IsOpen && !item.IsChunkForm)
             {
@@ -90,8 +90,8 @@ internal sealed class StreamItemTracker
         var existing = Find(id);
         if (existing is null)
         {
-            return historyIds is not null && historyIds.Contains(id)
-                ? Violations.Event(SequenceRule.HistoryIdNotReused, type, $"streams {noun} '{id}' again, but the input history already carries it; restate history with MESSAGES_SNAPSHOT instead")
+            return _historyIds is not null && _historyIds.Contains(id)
+                ? Violations.Event(SequenceRule.HistoryIdNotReused, type, $"streams {_noun} '{id}' again, but the input history already carries it; restate history with MESSAGES_SNAPSHOT instead")
                 : null;
         }
 
@@ -102,13 +102,13 @@ internal sealed class StreamItemTracker
 
         if (existing.IsOpen)
         {
-            return Violations.Event(openRule, type, $"opens {noun} '{id}' which is already open");
+            return Violations.Event(_openRule, type, $"opens {_noun} '{id}' which is already open");
         }
 
         if (existing.Owner != owner || existing.Attributes != attributes)
         {
             return Violations.Event(SequenceRule.ReopenKeepsAttributes, type,
-                $"reopens {noun} '{id}' with {Describe(attributes, owner)}, but it was opened with {Describe(existing.Attributes, existing.Owner)}");
+                $"reopens {_noun} '{id}' with {Describe(attributes, owner)}, but it was opened with {Describe(existing.Attributes, existing.Owner)}");
         }
 
         return null;
@@ -126,7 +126,7 @@ internal sealed class StreamItemTracker
         if (owner is not null && !string.Equals(owner, item.Owner, StringComparison.Ordinal))
         {
             return Violations.Event(SequenceRule.AttributionMatchesOwner, type,
-                $"for {noun} '{id}' carries subagentRunId '{owner}', but the {noun} belongs to {EventNames.Owner(item.Owner)}");
+                $"for {_noun} '{id}' carries subagentRunId '{owner}', but the {_noun} belongs to {EventNames.Owner(item.Owner)}");
         }
 
         return null;
@@ -138,9 +138,9 @@ internal sealed class StreamItemTracker
         if (item is null)
         {
             item = new StreamItem(id, owner, chunkForm, attributes);
-            (items ??= new(StringComparer.Ordinal)).Add(id, item);
-            (created ??= []).Add(item);
-            last = item;
+            (_items ??= new(StringComparer.Ordinal)).Add(id, item);
+            (_created ??= []).Add(item);
+            _last = item;
         }
 
         item.IsOpen = true;
@@ -170,14 +170,14 @@ internal sealed class StreamItemTracker
     /// <summary>A new run starts with nothing open; remembers what the previous run abandoned (rule 7).</summary>
     public void BeginRun()
     {
-        abandoned?.Clear();
-        if (created is not null)
+        _abandoned?.Clear();
+        if (_created is not null)
         {
-            foreach (var item in created)
+            foreach (var item in _created)
             {
                 if (item.IsOpen && !item.IsChunkForm)
                 {
-                    (abandoned ??= new(StringComparer.Ordinal)).Add(item.Id);
+                    (_abandoned ??= new(StringComparer.Ordinal)).Add(item.Id);
                 }
             }
         }
@@ -187,15 +187,15 @@ internal sealed class StreamItemTracker
 
     public void Reset()
     {
-        abandoned?.Clear();
+        _abandoned?.Clear();
         ClearItems();
     }
 
     private void ClearItems()
     {
-        items?.Clear();
-        created?.Clear();
-        last = null;
+        _items?.Clear();
+        _created?.Clear();
+        _last = null;
         OpenExplicitCount = 0;
     }
 
@@ -206,19 +206,19 @@ internal sealed class StreamItemTracker
             return MixedForms(type, item);
         }
 
-        if (item is null && abandoned is not null && abandoned.Contains(id))
+        if (item is null && _abandoned is not null && _abandoned.Contains(id))
         {
             return Violations.Event(SequenceRule.NewRunStartsWithNothingOpen, type,
-                $"names {noun} '{id}' which was left open by the previous run; a new RUN_STARTED starts with nothing open");
+                $"names {_noun} '{id}' which was left open by the previous run; a new RUN_STARTED starts with nothing open");
         }
 
-        return Violations.Event(continueRule, type, $"names {noun} '{id}' which is not open");
+        return Violations.Event(_continueRule, type, $"names {_noun} '{id}' which is not open");
     }
 
     private SequenceViolation MixedForms(AgUiEventType type, StreamItem existing) =>
         Violations.Event(SequenceRule.ChunksOrExplicitNotBoth, type, existing.IsChunkForm
-            ? $"names {noun} '{existing.Id}' which is streamed in chunk form; an item is either all chunks or all explicit events"
-            : $"names {noun} '{existing.Id}' which was opened explicitly; an item is either all chunks or all explicit events");
+            ? $"names {_noun} '{existing.Id}' which is streamed in chunk form; an item is either all chunks or all explicit events"
+            : $"names {_noun} '{existing.Id}' which was opened explicitly; an item is either all chunks or all explicit events");
 
     private string Describe(in ItemAttributes attributes, string? owner) => Kind switch
     {

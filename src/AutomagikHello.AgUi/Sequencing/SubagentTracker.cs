@@ -20,20 +20,20 @@ internal sealed class SubagentInvocation(string id, long sequence)
 internal sealed class SubagentTracker
 {
     // Created with the first subagent (or attribution): most runs have none, and a guard lives as long as its stream.
-    private Dictionary<string, SubagentInvocation>? invocations;
-    private List<SubagentInvocation>? order;
-    private HashSet<string>? unannounced;
+    private Dictionary<string, SubagentInvocation>? _invocations;
+    private List<SubagentInvocation>? _order;
+    private HashSet<string>? _unannounced;
 
     public int ActiveCount { get; private set; }
 
     /// <summary>The invocations announced in this run, in announcement order.</summary>
-    public IReadOnlyList<SubagentInvocation> Invocations => (IReadOnlyList<SubagentInvocation>?)order ?? [];
+    public IReadOnlyList<SubagentInvocation> Invocations => (IReadOnlyList<SubagentInvocation>?)_order ?? [];
 
-    public bool IsActive(string id) => invocations is not null && invocations.TryGetValue(id, out var invocation) && invocation.IsActive;
+    public bool IsActive(string id) => _invocations is not null && _invocations.TryGetValue(id, out var invocation) && invocation.IsActive;
 
     /// <summary>Checks an event that starts new work under <paramref name="owner"/>: an ended invocation takes no more (rule 36).</summary>
     public SequenceViolation? CheckAttribution(AgUiEventType type, string owner) =>
-        invocations is not null && invocations.TryGetValue(owner, out var invocation) && !invocation.IsActive
+        _invocations is not null && _invocations.TryGetValue(owner, out var invocation) && !invocation.IsActive
             ? Violations.Event(SequenceRule.SubagentActive, type,
                 $"attributes new work to subagent '{owner}', which already ended with {EventNames.Of(invocation.EndedBy)}")
             : null;
@@ -41,9 +41,9 @@ internal sealed class SubagentTracker
     /// <summary>Records that <paramref name="owner"/> was used; an unannounced id may not be announced later (rule 34).</summary>
     public void NoteAttribution(string owner)
     {
-        if (invocations is null || !invocations.ContainsKey(owner))
+        if (_invocations is null || !_invocations.ContainsKey(owner))
         {
-            (unannounced ??= new(StringComparer.Ordinal)).Add(owner);
+            (_unannounced ??= new(StringComparer.Ordinal)).Add(owner);
         }
     }
 
@@ -51,13 +51,13 @@ internal sealed class SubagentTracker
     {
         var type = e.EventType;
         var id = e.SubagentRunId;
-        if (unannounced is not null && unannounced.Contains(id))
+        if (_unannounced is not null && _unannounced.Contains(id))
         {
             return Violations.Event(SequenceRule.SubagentAnnouncedFirst, type,
                 $"announces subagent '{id}' after events were already attributed to it; SUBAGENT_STARTED must come first");
         }
 
-        if (invocations is not null && invocations.TryGetValue(id, out var existing))
+        if (_invocations is not null && _invocations.TryGetValue(id, out var existing))
         {
             return Violations.Event(SequenceRule.SubagentAnnouncedOnce, type, existing.IsActive
                 ? $"announces subagent '{id}' which is already active"
@@ -65,7 +65,7 @@ internal sealed class SubagentTracker
         }
 
         var parent = e.ParentSubagentRunId;
-        if (parent is not null && (invocations is null || !invocations.ContainsKey(parent)))
+        if (parent is not null && (_invocations is null || !_invocations.ContainsKey(parent)))
         {
             return Violations.Event(SequenceRule.SubagentParentAnnounced, type,
                 $"for subagent '{id}' names parentSubagentRunId '{parent}', which was not announced earlier in this run");
@@ -77,14 +77,14 @@ internal sealed class SubagentTracker
     public void Start(string id, long sequence)
     {
         var invocation = new SubagentInvocation(id, sequence);
-        (invocations ??= new(StringComparer.Ordinal)).Add(id, invocation);
-        (order ??= []).Add(invocation);
+        (_invocations ??= new(StringComparer.Ordinal)).Add(id, invocation);
+        (_order ??= []).Add(invocation);
         ActiveCount++;
     }
 
     public SequenceViolation? CheckEnd(AgUiEventType type, string id)
     {
-        if (invocations is null || !invocations.TryGetValue(id, out var invocation))
+        if (_invocations is null || !_invocations.TryGetValue(id, out var invocation))
         {
             return Violations.Event(SequenceRule.SubagentActive, type, $"ends subagent '{id}' which was never announced in this run");
         }
@@ -96,7 +96,7 @@ internal sealed class SubagentTracker
 
     public void End(string id, AgUiEventType by)
     {
-        var invocation = invocations![id];
+        var invocation = _invocations![id];
         invocation.IsActive = false;
         invocation.EndedBy = by;
         ActiveCount--;
@@ -109,7 +109,7 @@ internal sealed class SubagentTracker
             return null;
         }
 
-        foreach (var invocation in order!)
+        foreach (var invocation in _order!)
         {
             if (invocation.IsActive)
             {
@@ -122,9 +122,9 @@ internal sealed class SubagentTracker
 
     public void Reset()
     {
-        invocations?.Clear();
-        order?.Clear();
-        unannounced?.Clear();
+        _invocations?.Clear();
+        _order?.Clear();
+        _unannounced?.Clear();
         ActiveCount = 0;
     }
 }

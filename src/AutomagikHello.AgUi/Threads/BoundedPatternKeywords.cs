@@ -23,7 +23,7 @@ internal static class PatternTimeBudget
 
     // Evaluation is synchronous on the caller's thread, so the deadline of the evaluation in progress is per thread.
     [ThreadStatic]
-    private static long t_deadline;
+    private static long ThreadDeadline;
 
     /// <summary>Starts the budget of one evaluation on this thread; dispose the result when it ends.</summary>
     public static Scope Start() => new(Stopwatch.GetTimestamp() + (long)(EvaluationBudget.TotalSeconds * Stopwatch.Frequency));
@@ -31,7 +31,7 @@ internal static class PatternTimeBudget
     /// <summary>Throws once the evaluation in progress has used its budget.</summary>
     public static void Check()
     {
-        if (t_deadline != 0 && Stopwatch.GetTimestamp() > t_deadline)
+        if (ThreadDeadline != 0 && Stopwatch.GetTimestamp() > ThreadDeadline)
         {
             throw new RegexMatchTimeoutException(string.Empty, string.Empty, EvaluationBudget);
         }
@@ -58,9 +58,9 @@ internal static class PatternTimeBudget
     /// <summary>The budget of one evaluation.</summary>
     internal readonly struct Scope : IDisposable
     {
-        public Scope(long deadline) => t_deadline = deadline;
+        public Scope(long deadline) => ThreadDeadline = deadline;
 
-        public void Dispose() => t_deadline = 0;
+        public void Dispose() => ThreadDeadline = 0;
     }
 }
 
