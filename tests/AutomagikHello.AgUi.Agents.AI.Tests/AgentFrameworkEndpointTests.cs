@@ -40,6 +40,7 @@ public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
                 "Sends an email.")),
             AIFunctionFactory.Create(() => Interlocked.Increment(ref _deleted), "deleteEverything", "Deletes everything."),
             AIFunctionFactory.Create((string city) => $"sunny in {city} ({Interlocked.Increment(ref _lookups)})", "weather", "The weather in a city."),
+            AIFunctionFactory.Create(() => AgentFrameworkAgUiAgent.CurrentRun?.ThreadId ?? "no run", "whereAmI", "The thread of the run."),
         ];
         var agent = new ChatClientAgent(_model, instructions: "You are a test.", name: "af", tools: tools);
         (_app, var address) = await LoopbackKestrel.StartAsync(services => services.AddAgUi(), app => app.MapAgUi(Agent, agent));
@@ -176,6 +177,18 @@ public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
         JsonNode.Parse((string)OfType(events, "TOOL_CALL_ARGS").Single()["delta"]!)!["city"]!.GetValue<string>().Should().Be("Paris");
         ((string)OfType(events, "TOOL_CALL_RESULT").Single()["content"]!).Should().Be("sunny in Paris (1)");
         _lookups.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Post_ServerToolReadsCurrentRun_ItIsTheRunItWasInvokedFor()
+    {
+        _model.Enqueue(Calls(new FunctionCallContent("call_x", "whereAmI")));
+        _model.Enqueue(Text("Here."));
+
+        var events = await PostAsync(Input("t-where", User("u1", "Where am I?")));
+
+        ((string)OfType(events, "TOOL_CALL_RESULT").Single()["content"]!).Should().Be("t-where");
+        AgentFrameworkAgUiAgent.CurrentRun.Should().BeNull("the test's own flow is no run");
     }
 
     [Fact]
@@ -420,5 +433,25 @@ public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
         ((string)Outcome(resumed)["type"]!).Should().Be("success");
         _sent.Should().Equal(("a@example.com", "hi"));
         OfType(resumed, "TOOL_CALL_RESULT").Select(r => (string)r["toolCallId"]!).Should().BeEquivalentTo(["call_1", "call_2"]);
+    }
+
+    [Fact]
+    public async Task Run_MixedTurn_OnlyTheApprovalRequiredCallIsAskedAndTheFreeCallOfThatTurnIsDropped()
+    {
+        // Agent Framework's ApprovalNotRequiredFunctionBypassingChatClient takes the free call out of the turn's
+        // approvals and keeps it in the session for the next request; the session lives for one run (docs/agent-framework.md).
+        _model.Enqueue(Calls(Email("call_1"), new FunctionCallContent("call_w", "weather", new Dictionary<string, object?> { ["city"] = "Paris" })));
+        _model.Enqueue(Text("Sent."));
+        var asked = await PostAsync(Input("t1", Ask.DeepClone()));
+        var interrupt = Outcome(asked)["interrupts"]!.AsArray().Single()!;
+        ((string)interrupt["toolCallId"]!).Should().Be("call_1");
+        OfType(asked, "TOOL_CALL_START").Select(e => (string)e["toolCallId"]!).Should().Equal("call_1");
+
+        var resumed = await PostAsync(Resume(Input("t1", Ask.DeepClone(), AssistantCall("call_1", "sendEmail", """{"to":"bob@example.com","subject":"hi"}""")), (string)interrupt["id"]!, """{"approved":true}"""));
+
+        ((string)Outcome(resumed)["type"]!).Should().Be("success");
+        _sent.Should().ContainSingle();
+        _lookups.Should().Be(0);
+        SentContents(1).OfType<FunctionCallContent>().Select(c => c.CallId).Should().Equal("call_1");
     }
 }

@@ -61,6 +61,13 @@ public sealed class AgentFrameworkAgUiAgent : IAgUiAgent
         }
     }
 
+    /// <summary>
+    /// The run a server tool is being invoked for (its thread id, user, services, resume answers' idempotency keys), or
+    /// <see langword="null"/> outside a tool invoked by this agent. Read it inside an <see cref="AIFunction"/>, beside
+    /// Agent Framework's <see cref="AIAgent.CurrentRunContext"/> and <see cref="FunctionInvokingChatClient.CurrentContext"/>.
+    /// </summary>
+    public static AgUiRun? CurrentRun => ModelRun.Current;
+
     /// <inheritdoc />
     public async ValueTask<AgentOutcome> RunAsync(AgUiRun run, CancellationToken cancellationToken)
     {

@@ -24,8 +24,6 @@ namespace AutomagikHello.AgUi.Extensions.AI;
 /// </remarks>
 public sealed class ChatClientAgUiAgent : IAgUiAgent
 {
-    private static readonly AsyncLocal<AgUiRun?> Current = new();
-
     private readonly IChatClient _chatClient;
     private readonly bool _invokesFunctions;
     private readonly ChatClientAgUiAgentOptions _options;
@@ -54,13 +52,12 @@ public sealed class ChatClientAgUiAgent : IAgUiAgent
     /// <see langword="null"/> outside a tool invoked by this agent. Read it inside an <see cref="AIFunction"/>, as
     /// <see cref="FunctionInvokingChatClient.CurrentContext"/> gives the call.
     /// </summary>
-    public static AgUiRun? CurrentRun => Current.Value;
+    public static AgUiRun? CurrentRun => ModelRun.Current;
 
     /// <inheritdoc />
     public async ValueTask<AgentOutcome> RunAsync(AgUiRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        Current.Value = run; // flows into the tool invocations of this run only (an async method's changes do not leak to its caller)
         var modelRun = ModelRun.Start(run, _options, name => _toolsByName.GetValueOrDefault(name));
         var client = _invokesFunctions
             ? _chatClient

@@ -15,6 +15,9 @@ internal sealed class ModelRun
     /// <summary>The message of a <see cref="ChatClientErrorCodes.ModelError"/>: the provider's own stays in the log.</summary>
     internal const string ModelErrorMessage = "The model could not answer. Try again later.";
 
+    /// <summary>The run whose model is streaming in this flow (see <see cref="ChatClientAgUiAgent.CurrentRun"/>).</summary>
+    private static readonly AsyncLocal<AgUiRun?> CurrentRun = new();
+
     private static readonly JsonElement EmptyParameters = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
 
     private readonly ChatUpdateTranslator _translator;
@@ -28,13 +31,23 @@ internal sealed class ModelRun
     /// <summary>What the model is sent: instructions, context, the history, the approvals answered by this resume.</summary>
     public List<ChatMessage> History { get; }
 
-    /// <summary>Builds the run's conversation and its translator.</summary>
+    /// <summary>
+    /// The run a server tool is being invoked for, or <see langword="null"/> outside a tool invoked by a model run.
+    /// </summary>
+    public static AgUiRun? Current => CurrentRun.Value;
+
+    /// <summary>
+    /// Builds the run's conversation and its translator, and makes <paramref name="run"/> the <see cref="Current"/>
+    /// one. Call it from the adapter's async <c>RunAsync</c>: the value then flows into that run's tool invocations
+    /// and does not leak to its caller.
+    /// </summary>
     /// <param name="run">The run.</param>
     /// <param name="options">The adapter's options.</param>
     /// <param name="findTool">The server tool of a name (for an approval's schema of edits); <see langword="null"/> when unknown.</param>
     /// <exception cref="RunErrorException">The history cannot be given to a model (<see cref="ChatClientErrorCodes.InvalidHistory"/>).</exception>
     public static ModelRun Start(AgUiRun run, IModelInputOptions options, Func<string, AITool?> findTool)
     {
+        CurrentRun.Value = run;
         var history = ChatHistoryBuilder.Build(run.Input, options);
         var answered = ToolApprovalBinding.Apply(history, run.Resume);
         var clock = run.Services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
