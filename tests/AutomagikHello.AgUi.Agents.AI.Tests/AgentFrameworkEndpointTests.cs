@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Extensions.AI;
 using AutomagikHello.AgUi.Extensions.AI.Tests.Infrastructure;
+using AutomagikHello.AgUi.Hosting;
 using Microsoft.Agents.AI;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.AI;
@@ -14,15 +15,17 @@ namespace AutomagikHello.AgUi.Agents.AI.Tests;
 /// <summary>
 /// An Agent Framework <see cref="ChatClientAgent"/> over a recording fake chat client, served with
 /// <c>MapAgUi(pattern, aiAgent)</c> on a real Kestrel server: streaming, tools, approvals bound to the recorded call
-/// (every forged or repeated resume counted against the tool's real executions), provider errors, cancellation.
+/// (every forged or repeated resume counted against the tool's real executions), provider errors, cancellation. The
+/// suite runs on every thread store.
 /// </summary>
-public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
+public abstract class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
 {
-    private const string Agent = "/agents/af";
+    private protected const string Agent = "/agents/af";
     private readonly ConcurrentQueue<(string To, string Subject)> _sent = new();
-    private readonly RecordingChatClient _model = new();
+    private protected readonly RecordingChatClient _model = new();
     private WebApplication _app = null!;
     private HttpClient _client = null!;
+    private ChatClientAgent _agent = null!;
     private int _deleted;
     private int _lookups;
 
@@ -42,18 +45,31 @@ public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
             AIFunctionFactory.Create((string city) => $"sunny in {city} ({Interlocked.Increment(ref _lookups)})", "weather", "The weather in a city."),
             AIFunctionFactory.Create(() => AgentFrameworkAgUiAgent.CurrentRun?.ThreadId ?? "no run", "whereAmI", "The thread of the run."),
         ];
-        var agent = new ChatClientAgent(_model, instructions: "You are a test.", name: "af", tools: tools);
-        (_app, var address) = await LoopbackKestrel.StartAsync(services => services.AddAgUi(), app => app.MapAgUi(Agent, agent));
-        _client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        _agent = new ChatClientAgent(_model, instructions: "You are a test.", name: "af", tools: tools);
+        (_app, _client) = await StartServerAsync();
     }
+
+    /// <summary>Adds the thread store under test.</summary>
+    private protected abstract void AddStore(IAgUiBuilder agUi);
+
+    /// <summary>A server (another instance, when called again) serving the suite's agent on the store under test.</summary>
+    private protected async Task<(WebApplication App, HttpClient Client)> StartServerAsync()
+    {
+        var (app, address) = await LoopbackKestrel.StartAsync(services => AddStore(services.AddAgUi()), app => app.MapAgUi(Agent, _agent));
+        return (app, new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) });
+    }
+
+    /// <summary>How many emails the approval-required tool really sent.</summary>
+    private protected int EmailsSent => _sent.Count;
 
     public void Dispose()
     {
         _client.Dispose();
         _model.Dispose();
+        GC.SuppressFinalize(this);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
@@ -61,18 +77,18 @@ public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
 
     // ---- the wire ----
 
-    private static readonly JsonObject Ask = User("u1", "please send the email");
+    private protected static readonly JsonObject Ask = User("u1", "please send the email");
 
-    private static JsonObject User(string id, string content) => new() { ["id"] = id, ["role"] = "user", ["content"] = content };
+    private protected static JsonObject User(string id, string content) => new() { ["id"] = id, ["role"] = "user", ["content"] = content };
 
-    private static JsonObject Input(string threadId, params JsonNode[] messages) => new()
+    private protected static JsonObject Input(string threadId, params JsonNode[] messages) => new()
     {
         ["threadId"] = threadId,
         ["runId"] = "r-" + Guid.NewGuid().ToString("N"),
         ["messages"] = new JsonArray(messages),
     };
 
-    private static JsonObject AssistantCall(string callId, string name, string arguments) => new()
+    private protected static JsonObject AssistantCall(string callId, string name, string arguments) => new()
     {
         ["id"] = "a-" + callId,
         ["role"] = "assistant",
@@ -84,7 +100,7 @@ public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
         }),
     };
 
-    private static JsonObject Resume(JsonObject input, string interruptId, string payload)
+    private protected static JsonObject Resume(JsonObject input, string interruptId, string payload)
     {
         input["resume"] = new JsonArray(new JsonObject
         {
@@ -99,17 +115,19 @@ public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
 
     private static IEnumerable<string> Types(List<JsonObject> events) => SseRuns.Types(events);
 
-    private static IEnumerable<JsonObject> OfType(List<JsonObject> events, string type) => events.Where(e => (string)e["type"]! == type);
+    private protected static IEnumerable<JsonObject> OfType(List<JsonObject> events, string type) => events.Where(e => (string)e["type"]! == type);
 
-    private static JsonNode Outcome(List<JsonObject> events) => OfType(events, "RUN_FINISHED").Single()["outcome"]!;
+    private protected static JsonNode Outcome(List<JsonObject> events) => OfType(events, "RUN_FINISHED").Single()["outcome"]!;
 
-    private static FunctionCallContent Email(string id, string to = "bob@example.com", string subject = "hi") =>
+    private protected static FunctionCallContent Email(string id, string to = "bob@example.com", string subject = "hi") =>
         new(id, "sendEmail", new Dictionary<string, object?> { ["to"] = to, ["subject"] = subject });
 
     /// <summary>Runs the first turn (the model calls sendEmail); returns the interrupt's id and the client's history.</summary>
-    private async Task<(string InterruptId, JsonObject[] History)> AskAsync(string threadId)
+    private Task<(string InterruptId, JsonObject[] History)> AskAsync(string threadId) => AskAsync(_client, threadId);
+
+    private protected static async Task<(string InterruptId, JsonObject[] History)> AskAsync(HttpClient client, string threadId)
     {
-        var events = await PostAsync(Input(threadId, Ask.DeepClone()));
+        var events = await SseRuns.PostAsync(client, Agent, Input(threadId, Ask.DeepClone()).ToJsonString());
         var outcome = Outcome(events);
         ((string)outcome["type"]!).Should().Be("interrupt");
         var interrupt = outcome["interrupts"]!.AsArray().Single()!;
@@ -118,7 +136,7 @@ public sealed class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
         return ((string)interrupt["id"]!, [Ask, AssistantCall((string)start["toolCallId"]!, (string)start["toolCallName"]!, args)]);
     }
 
-    private static JsonNode[] Clone(JsonObject[] history) => [.. history.Select(m => m.DeepClone())];
+    private protected static JsonNode[] Clone(JsonObject[] history) => [.. history.Select(m => m.DeepClone())];
 
     private List<AIContent> SentContents(int request) => [.. _model.Requests[request].Messages.SelectMany(m => m.Contents)];
 
