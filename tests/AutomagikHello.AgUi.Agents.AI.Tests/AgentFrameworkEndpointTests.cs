@@ -158,6 +158,27 @@ public abstract class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Post_ReasoningThenTextWithUsage_ReasoningEventsTextAndTheUsageSummedWithProviderAndModel()
+    {
+        _model.Enqueue(Turn(
+            Update(new TextReasoningContent("thinking"), "msg_1"),
+            Update(new TextContent("Hi"), "msg_1"),
+            Update(new UsageContent(new UsageDetails { InputTokenCount = 10, OutputTokenCount = 3, TotalTokenCount = 13 })),
+            Update(new UsageContent(new UsageDetails { InputTokenCount = 1, OutputTokenCount = 1, TotalTokenCount = 2 }))));
+
+        var events = await PostAsync(Input("t1", User("u1", "Hello")));
+
+        Types(events).Should().Equal(
+            "RUN_STARTED", "REASONING_START", "REASONING_MESSAGE_START", "REASONING_MESSAGE_CONTENT", "REASONING_MESSAGE_END", "REASONING_END",
+            "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED");
+        var usage = OfType(events, "RUN_FINISHED").Single()["usage"]!.AsArray().Single()!;
+        ((string)usage["provider"]!).Should().Be("recordingprovider", "from the agent's AIAgentMetadata");
+        ((string)usage["model"]!).Should().Be("recording-1", "from the updates' ChatResponseUpdate");
+        ((long)usage["inputTokens"]!).Should().Be(11);
+        ((long)usage["totalTokens"]!).Should().Be(15);
+    }
+
+    [Fact]
     public async Task Post_HistoryContextAndState_ReachTheAgentAsChatMessages()
     {
         _model.Enqueue(Text("ok"));
