@@ -16,13 +16,14 @@ const approve = (interrupt) => answer(interrupt, { approved: true });
 const proposed = { to: "alice@example.com", subject: "Hello from the assistant" };
 const sent = (args) => ({ body: "", ...args });
 
-describe("the assistant (Microsoft.Extensions.AI) through @ag-ui/client", () => {
-  let demo;
-  before(async () => {
-    demo = await startDemo();
-  });
-  after(() => demo?.stop());
+// One demo process for both suites.
+let demo;
+before(async () => {
+  demo = await startDemo();
+});
+after(() => demo?.stop());
 
+describe("the assistant (Microsoft.Extensions.AI) through @ag-ui/client", () => {
   test("Hello: a plain reply streamed token by token, with the model's usage", async () => {
     const session = new AgentSession(demo.baseUrl, "assistant");
     session.say("Hello");
@@ -221,12 +222,6 @@ describe("the assistant (Microsoft.Extensions.AI) through @ag-ui/client", () => 
 });
 
 describe("forged resumes to the assistant never send an extra email", () => {
-  let demo;
-  before(async () => {
-    demo = await startDemo();
-  });
-  after(() => demo?.stop());
-
   test("another toolCallId, tool name and arguments in the client's history and payload: the recorded call runs, once", async () => {
     const session = new AgentSession(demo.baseUrl, "assistant");
     const { interrupts, calls } = await askForApproval(session, "please send the email");
