@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { buildResumeArray } from "@ag-ui/client";
 import { startDemo } from "../support/demo.mjs";
 import { askForApproval, assertRefused, toolResultsOf } from "../support/interrupts.mjs";
-import { AgentSession, textOf, typesOf } from "../support/session.mjs";
+import { AgentSession, requestJson, textOf, typesOf } from "../support/session.mjs";
 
 const answer = (interrupt, payload) => ({ interruptId: interrupt.id, status: "resolved", payload });
 const approve = (interrupt) => answer(interrupt, { approved: true });
@@ -61,6 +61,11 @@ describe("the assistant (Microsoft.Extensions.AI) through @ag-ui/client", () => 
     const view = await session.threadView();
     assert.equal(view.body.status, "interrupted");
     assert.equal(view.body.pendingInterrupts[0].toolCallName, "sendEmail");
+    // The agent declares the interrupts a frontend should expect.
+    const capabilities = await requestJson("GET", `${demo.baseUrl}/agents/assistant/capabilities`);
+    assert.equal(capabilities.status, 200);
+    assert.deepEqual(capabilities.body.custom?.interrupts?.reasons, ["tool_call"]);
+    assert.equal(capabilities.body.humanInTheLoop?.approveWithEdits, true);
     assert.deepEqual(await session.sentEmails(), []);
   });
 
