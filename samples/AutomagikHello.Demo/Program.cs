@@ -97,7 +97,7 @@ var outbox = app.Services.GetRequiredService<EmailOutbox>();
 var toolApprovals = new AgentCapabilities().WithInterrupts(InterruptReasons.ToolCall);
 var agents = app.MapGroup("/agents");
 // The assistant: a model (or, with none configured, the offline scripted chat client) served through Extensions.AI.
-agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox));
+agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox)).WithCapabilities(toolApprovals);
 agents.MapAgUi("/echo", new EchoAgent());
 agents.MapAgUi("/slow", new SlowAgent());
 agents.MapAgUi("/bench", new BenchAgent());

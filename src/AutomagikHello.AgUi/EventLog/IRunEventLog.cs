@@ -1,0 +1,44 @@
+using AutomagikHello.AgUi.Threads;
+
+namespace AutomagikHello.AgUi.EventLog;
+
+/// <summary>
+/// Keeps each run's events as they were sent so a client that lost its connection can read them again (reconnect
+/// with the last event id it saw) and a reloaded page can rebuild its thread. One writer per run (the instance running
+/// it) appends in order; any number of readers, on any instance sharing the log, read and tail. Implementations:
+/// in memory (one process, bounded), SQLite (durable, one machine), Redis (Redis Streams, across instances).
+/// </summary>
+public interface IRunEventLog
+{
+    /// <summary>Creates the run's log, empty and open.</summary>
+    /// <returns><see langword="false"/> when a log for this run already exists (nothing changes).</returns>
+    ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends entries to an open log, in order. Their ids continue the log's (the first is the last id + 1, then
+    /// consecutive); a terminal entry can only be the last, and finishes the log.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The log is unknown, finished or expired, or the ids do not continue it.</exception>
+    ValueTask AppendAsync(RunLogKey key, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finishes an open log with a terminal event the log's own writer will never send (its instance is gone), in one
+    /// atomic step: of a writer's last append and any number of readers doing this, exactly one terminal entry wins.
+    /// </summary>
+    /// <returns>The log's terminal entry (the one appended, or the one already there), or <see langword="null"/> when the log is unknown or expired.</returns>
+    ValueTask<RunLogEntry?> FinishAsync(RunLogKey key, ReadOnlyMemory<byte> terminalEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads at most <paramref name="maxEntries"/> entries with ids greater than <paramref name="afterId"/>.</summary>
+    ValueTask<RunLogRead> ReadAsync(RunLogKey key, long afterId, int maxEntries, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits until the log may hold an entry after <paramref name="afterId"/> (or is finished, expired or gone), or
+    /// until <paramref name="timeout"/> passes; a reader then reads again. A spurious wake is allowed, a missed one is not
+    /// (an entry appended on another instance wakes a waiter here within the implementation's documented delay).
+    /// </summary>
+    /// <returns><see langword="false"/> when the timeout passed with nothing new.</returns>
+    ValueTask<bool> WaitAsync(RunLogKey key, long afterId, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>The start of the thread's latest run still in the log, or <see langword="null"/> when none is kept.</summary>
+    ValueTask<RunLogStart?> GetLatestRunAsync(ThreadKey thread, CancellationToken cancellationToken = default);
+}
