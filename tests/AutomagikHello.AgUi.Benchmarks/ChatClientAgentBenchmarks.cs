@@ -1,19 +1,23 @@
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
+using AutomagikHello.AgUi.Agents.AI;
 using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Extensions.AI;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutomagikHello.AgUi.Benchmarks;
 
 /// <summary>
-/// The Extensions.AI adapter's server CPU per streamed text token. One run of <see cref="Tokens"/> text updates from a
-/// fake <see cref="IChatClient"/>, through the host-neutral runner (in-memory store, a sink that keeps nothing):
-/// the fake enumerated alone (the floor), a hand-written agent emitting the same tokens as
-/// <c>TEXT_MESSAGE_CONTENT</c> (the hosting's own per-event cost), and <see cref="ChatClientAgUiAgent"/> on the fake.
-/// The adapter's cost per token is (adapter − hand-written) / tokens.
+/// The model adapters' server CPU per streamed text token. One run of <see cref="Tokens"/> text updates from a fake
+/// <see cref="IChatClient"/>, through the host-neutral runner (in-memory store) into the SSE sink the endpoint uses
+/// (every event serialized and framed, written to a pipe over <see cref="Stream.Null"/>): the fake enumerated alone
+/// (the floor), a hand-written agent emitting the same tokens as <c>TEXT_MESSAGE_CONTENT</c> (the hosting's own
+/// per-event cost), <see cref="ChatClientAgUiAgent"/> on the fake, and <see cref="AgentFrameworkAgUiAgent"/> on an Agent
+/// Framework <see cref="ChatClientAgent"/> over the fake. An adapter's cost per token is (adapter − hand-written) / tokens.
 /// </summary>
 [MemoryDiagnoser]
 public class ChatClientAgentBenchmarks : IDisposable
@@ -22,7 +26,9 @@ public class ChatClientAgentBenchmarks : IDisposable
     private AgUiRunner _runner = null!;
     private TokenChatClient _model = null!;
     private ChatClientAgUiAgent _adapter = null!;
+    private AgentFrameworkAgUiAgent _agentFramework = null!;
     private DelegateAgent _hand = null!;
+    private PipeWriter _output = null!;
     private int _thread;
 
     [Params(1000)]
@@ -37,6 +43,8 @@ public class ChatClientAgentBenchmarks : IDisposable
         _runner = _services.GetRequiredService<AgUiRunner>();
         _model = new TokenChatClient(Tokens);
         _adapter = new ChatClientAgUiAgent(_model);
+        _agentFramework = new AgentFrameworkAgUiAgent(new ChatClientAgent(_model));
+        _output = PipeWriter.Create(Stream.Null);
         _hand = new DelegateAgent(async (run, _) =>
         {
             var message = await run.StartTextMessageAsync();
@@ -48,6 +56,17 @@ public class ChatClientAgentBenchmarks : IDisposable
             await message.EndAsync();
             return AgentOutcome.Success();
         });
+
+        // Every measured run must be the same work: a successful run streaming all the tokens.
+        foreach (var agent in new IAgUiAgent[] { _hand, _adapter, _agentFramework })
+        {
+            var sink = new CountingSink();
+            var end = RunAsync(agent, sink).GetAwaiter().GetResult();
+            if (end.Kind != RunEndKind.Success || sink.TextDeltas != Tokens)
+            {
+                throw new InvalidOperationException($"{agent.GetType().Name}: {end.Kind} with {sink.TextDeltas} of {Tokens} text deltas.");
+            }
+        }
     }
 
     public void Dispose()
@@ -75,7 +94,12 @@ public class ChatClientAgentBenchmarks : IDisposable
     [Benchmark]
     public async Task<RunEndKind> ChatClientAgent() => (await RunAsync(_adapter)).Kind;
 
-    private Task<RunEnd> RunAsync(IAgUiAgent agent) => _runner.RunAsync(new RunInvocation
+    [Benchmark]
+    public async Task<RunEndKind> AgentFrameworkAgent() => (await RunAsync(_agentFramework)).Kind;
+
+    private Task<RunEnd> RunAsync(IAgUiAgent agent) => RunAsync(agent, new SseRunEventSink(_output));
+
+    private Task<RunEnd> RunAsync(IAgUiAgent agent, IRunEventSink sink) => _runner.RunAsync(new RunInvocation
     {
         Agent = agent,
         AgentName = "/agents/bench",
@@ -88,7 +112,7 @@ public class ChatClientAgentBenchmarks : IDisposable
         Owner = "bench",
         User = new ClaimsPrincipal(),
         Services = _services,
-        Sink = new DiscardingSink(),
+        Sink = sink,
     });
 
     /// <summary>Streams the same one-token update <c>count</c> times, with no delay and nothing allocated per token.</summary>
@@ -118,9 +142,15 @@ public class ChatClientAgentBenchmarks : IDisposable
         }
     }
 
-    private sealed class DiscardingSink : IRunEventSink
+    private sealed class CountingSink : IRunEventSink
     {
-        public int Write(AgUiEvent agUiEvent) => 0;
+        public int TextDeltas { get; private set; }
+
+        public int Write(AgUiEvent agUiEvent)
+        {
+            TextDeltas += agUiEvent is TextMessageContentEvent ? 1 : 0;
+            return 0;
+        }
 
         public int WriteHeartbeat() => 0;
 

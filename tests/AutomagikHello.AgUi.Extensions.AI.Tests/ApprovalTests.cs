@@ -165,9 +165,9 @@ public abstract class ApprovalTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Resume_ApprovedWithValidEditedArguments_ToolRunsOnceWithTheEdit()
+    public async Task Resume_ApprovedWithValidEditedArguments_ToolRunsOnceWithTheEditAndTheModelSeesTheCallAsRun()
     {
-        var (agent, _) = Assistant(Calls(Email("call_1")), Text("Sent."));
+        var (agent, model) = Assistant(Calls(Email("call_1")), Text("Sent."));
         var (interrupt, history) = await AskAsync(agent, "t1");
 
         var (end, _) = await _host.RunAsync(agent, Resume("t1", history,
@@ -175,6 +175,8 @@ public abstract class ApprovalTests : IAsyncLifetime
 
         end.Kind.Should().Be(RunEndKind.Success);
         _sent.Should().Equal(("carol@example.com", "edited"));
+        var call = model.Requests[1].Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single();
+        call.Arguments!["to"]!.ToString().Should().Be("carol@example.com", "the model is told the call that ran, beside its result");
     }
 
     [Theory]

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
-using System.Text;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Extensions.AI.Tests.Infrastructure;
@@ -44,24 +40,9 @@ public sealed class EndpointTests : IAsyncLifetime, IDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task<List<JsonObject>> RunAsync(string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/agents/assistant") { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
-        var events = new List<JsonObject>();
-        await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
-        {
-            events.Add(JsonNode.Parse(item.Data)!.AsObject());
-        }
+    private Task<List<JsonObject>> RunAsync(string body) => SseRuns.PostAsync(_client, "/agents/assistant", body);
 
-        return events;
-    }
-
-    private static IEnumerable<string> Types(List<JsonObject> events) => events.Select(e => (string)e["type"]!);
+    private static IEnumerable<string> Types(List<JsonObject> events) => SseRuns.Types(events);
 
     [Fact]
     public async Task Post_PlainMessage_StreamsTheModelsTokensAsAgUiEvents()

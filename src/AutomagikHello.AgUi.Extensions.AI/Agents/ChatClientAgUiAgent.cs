@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AutomagikHello.AgUi.AspNetCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,11 +24,6 @@ namespace AutomagikHello.AgUi.Extensions.AI;
 /// </remarks>
 public sealed class ChatClientAgUiAgent : IAgUiAgent
 {
-    /// <summary>The message of a <see cref="ChatClientErrorCodes.ModelError"/>: the provider's own stays in the log.</summary>
-    internal const string ModelErrorMessage = "The model could not answer. Try again later.";
-
-    private static readonly AsyncLocal<AgUiRun?> Current = new();
-
     private readonly IChatClient _chatClient;
     private readonly bool _invokesFunctions;
     private readonly ChatClientAgUiAgentOptions _options;
@@ -58,63 +52,21 @@ public sealed class ChatClientAgUiAgent : IAgUiAgent
     /// <see langword="null"/> outside a tool invoked by this agent. Read it inside an <see cref="AIFunction"/>, as
     /// <see cref="FunctionInvokingChatClient.CurrentContext"/> gives the call.
     /// </summary>
-    public static AgUiRun? CurrentRun => Current.Value;
+    public static AgUiRun? CurrentRun => ModelRun.Current;
 
     /// <inheritdoc />
     public async ValueTask<AgentOutcome> RunAsync(AgUiRun run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        Current.Value = run; // flows into the tool invocations of this run only (an async method's changes do not leak to its caller)
-        var history = ChatHistoryBuilder.Build(run.Input, _options);
-        var answered = ToolApprovalBinding.Apply(history, run.Resume);
-        var chatOptions = ChatOptionsFor(run.Input);
+        var modelRun = ModelRun.Start(run, _options, name => _toolsByName.GetValueOrDefault(name));
         var client = _invokesFunctions
             ? _chatClient
             : new FunctionInvokingChatClient(_chatClient, run.Services.GetService<ILoggerFactory>(), run.Services);
-        var clock = run.Services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var translator = new ChatUpdateTranslator(
-            run,
-            answered,
-            name => _toolsByName.GetValueOrDefault(name),
-            _options.ApprovalTimeToLive is { } ttl ? clock.GetUtcNow() + ttl : null);
-
-        var updates = client.GetStreamingResponseAsync(history, chatOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        try
-        {
-            while (true)
-            {
-                ChatResponseUpdate update;
-                try
-                {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    update = updates.Current;
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return AgentOutcome.Cancelled(Usage(translator));
-                }
-                catch (Exception ex) when (ex is not RunErrorException)
-                {
-                    // An OperationCanceledException not caused by this run's token (an HTTP timeout) is the provider's failure too.
-                    throw new RunErrorException(ChatClientErrorCodes.ModelError, ModelErrorMessage, ex);
-                }
-
-                await translator.OnUpdateAsync(update).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            await updates.DisposeAsync().ConfigureAwait(false);
-        }
-
-        await translator.CloseOpenAsync().ConfigureAwait(false);
-        return translator.Interrupts.Count > 0
-            ? AgentOutcome.Interrupt(translator.Interrupts, Usage(translator))
-            : AgentOutcome.Success(usage: Usage(translator));
+        return await modelRun.StreamAsync(
+            client.GetStreamingResponseAsync(modelRun.History, ChatOptionsFor(run.Input), cancellationToken),
+            static (translator, update) => translator.OnUpdateAsync(update),
+            _chatClient.GetService<ChatClientMetadata>()?.ProviderName,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The options of one run: a clone of the configured ones, with the server tools and the input's frontend tools.</summary>
@@ -123,34 +75,8 @@ public sealed class ChatClientAgUiAgent : IAgUiAgent
         var options = _options.ChatOptions?.Clone() ?? new ChatOptions();
         var tools = new List<AITool>(_serverTools.Count + (input.Tools?.Count ?? 0));
         tools.AddRange(_serverTools);
-        foreach (var tool in input.Tools ?? [])
-        {
-            // A frontend tool may not shadow a server tool: the server's runs (and keeps its approval).
-            if (!_toolsByName.ContainsKey(tool.Name))
-            {
-                tools.Add(AIFunctionFactory.CreateDeclaration(tool.Name, tool.Description, tool.Parameters ?? EmptyParameters));
-            }
-        }
-
+        ModelRun.DeclareFrontendTools(input, _toolsByName.ContainsKey, tools);
         options.Tools = tools.Count > 0 ? tools : null;
         return options;
     }
-
-    private static readonly JsonElement EmptyParameters = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
-
-    private IReadOnlyList<TokenUsage>? Usage(ChatUpdateTranslator translator) => translator.Usage is { } usage
-        ?
-        [
-            new TokenUsage
-            {
-                Provider = _chatClient.GetService<ChatClientMetadata>()?.ProviderName?.ToLowerInvariant(),
-                Model = translator.ModelId,
-                InputTokens = usage.InputTokenCount,
-                OutputTokens = usage.OutputTokenCount,
-                TotalTokens = usage.TotalTokenCount,
-                ReasoningTokens = usage.ReasoningTokenCount,
-                CachedInputTokens = usage.CachedInputTokenCount,
-            },
-        ]
-        : null;
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace AutomagikHello.AgUi.Extensions.AI;
 
 /// <summary>How a <see cref="ChatClientAgUiAgent"/> talks to its chat client.</summary>
-public sealed class ChatClientAgUiAgentOptions
+public sealed class ChatClientAgUiAgentOptions : IModelInputOptions
 {
     /// <summary>The system prompt, sent first as a <see cref="ChatRole.System"/> message; none when <see langword="null"/>.</summary>
     public string? Instructions { get; set; }

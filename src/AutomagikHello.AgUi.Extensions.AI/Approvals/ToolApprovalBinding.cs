@@ -98,12 +98,14 @@ internal static class ToolApprovalBinding
                 continue;
             }
 
-            var recorded = new FunctionCallContent(approval.ToolCallId, name, ToolArguments.Parse(answer.ToolCallArguments ?? "{}"));
-            var toRun = approval.ArgumentsEdited
-                ? new FunctionCallContent(approval.ToolCallId, name, ToolArguments.Parse(approval.Arguments!))
-                : new FunctionCallContent(approval.ToolCallId, name, ToolArguments.Parse(answer.ToolCallArguments ?? "{}"));
+            // The recorded call, with the validated edit when there is one: request and response carry the same
+            // call, so a binding that rebinds a response to its request (Agent Framework's) keeps the edit.
+            var toRun = new FunctionCallContent(
+                approval.ToolCallId,
+                name,
+                ToolArguments.Parse(approval.ArgumentsEdited ? approval.Arguments! : answer.ToolCallArguments ?? "{}"));
             var requestId = answer.Interrupt.Id;
-            (requests ??= []).Add(new ToolApprovalRequestContent(requestId, recorded));
+            (requests ??= []).Add(new ToolApprovalRequestContent(requestId, toRun));
             (responses ??= []).Add(new ToolApprovalResponseContent(requestId, approval.Approved, toRun)
             {
                 Reason = approval.Approved ? null : approval.Cancelled ? CancelledReason : DeniedReason,

@@ -18,7 +18,7 @@ internal static class ChatHistoryBuilder
     internal const string StateHeading = "The application's current state (JSON):";
 
     /// <summary>The instructions, the context message, then the history in order.</summary>
-    public static List<ChatMessage> Build(RunAgentInput input, ChatClientAgUiAgentOptions options)
+    public static List<ChatMessage> Build(RunAgentInput input, IModelInputOptions options)
     {
         var messages = new List<ChatMessage>(input.Messages.Count + 2);
         if (!string.IsNullOrEmpty(options.Instructions))
@@ -46,7 +46,7 @@ internal static class ChatHistoryBuilder
     /// The input's context entries and state as one system message, or <see langword="null"/> when there is neither
     /// (or the options keep them from the model).
     /// </summary>
-    internal static string? ContextMessage(RunAgentInput input, ChatClientAgUiAgentOptions options)
+    internal static string? ContextMessage(RunAgentInput input, IModelInputOptions options)
     {
         var hasContext = options.SendContext && input.Context is { Count: > 0 };
         var hasState = options.SendState && input.State is { } state && !IsEmptyObject(state);

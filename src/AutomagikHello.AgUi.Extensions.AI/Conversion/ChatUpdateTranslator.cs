@@ -45,18 +45,27 @@ internal sealed class ChatUpdateTranslator
     /// <summary>The approvals asked for, one interrupt per call; empty when none.</summary>
     public IReadOnlyList<Interrupt> Interrupts => _interrupts ?? (IReadOnlyList<Interrupt>)[];
 
-    public async ValueTask OnUpdateAsync(ChatResponseUpdate update)
+    /// <summary>Emits one update of an <see cref="IChatClient"/>'s stream.</summary>
+    public ValueTask OnUpdateAsync(ChatResponseUpdate update) => OnUpdateAsync(update.Contents, update.MessageId, update.ModelId);
+
+    /// <summary>
+    /// Emits one streamed update, given by its parts (so an update of another API, such as an Agent Framework
+    /// agent's, is not copied into a <see cref="ChatResponseUpdate"/> per token).
+    /// </summary>
+    /// <param name="contents">The update's contents.</param>
+    /// <param name="messageId">The provider's message id: a new one starts a new text message.</param>
+    /// <param name="modelId">The model that produced it, when said.</param>
+    public async ValueTask OnUpdateAsync(IList<AIContent> contents, string? messageId, string? modelId)
     {
-        ModelId = update.ModelId ?? ModelId;
+        ModelId = modelId ?? ModelId;
         // Indexed, not foreach: enumerating an IList<AIContent> allocates an enumerator per update (per token).
-        var contents = update.Contents;
         for (var i = 0; i < contents.Count; i++)
         {
             switch (contents[i])
             {
                 case TextContent { Text.Length: > 0 } text:
                     await CloseReasoningAsync().ConfigureAwait(false);
-                    await TextMessageFor(update.MessageId).ConfigureAwait(false);
+                    await TextMessageFor(messageId).ConfigureAwait(false);
                     await _text!.AppendAsync(text.Text).ConfigureAwait(false);
                     break;
                 case TextReasoningContent { Text.Length: > 0 } reasoning:
@@ -90,7 +99,7 @@ internal sealed class ChatUpdateTranslator
                     // The provider's words stay in the log (the exception); the client gets the generic message.
                     throw new RunErrorException(
                         ChatClientErrorCodes.ModelError,
-                        ChatClientAgUiAgent.ModelErrorMessage,
+                        ModelRun.ModelErrorMessage,
                         new InvalidOperationException($"The chat client streamed an error ({error.ErrorCode}): {error.Message} {error.Details}"));
             }
         }
