@@ -84,7 +84,7 @@ public sealed class ProblemDetailsTests
         viewStatus.Should().Be(HttpStatusCode.ServiceUnavailable);
         foreach (var problem in new[] { run, view })
         {
-            ((string?)problem["code"]).Should().Be(AgUiErrorCodes.StoreUnavailable);
+            ((string?)problem["code"]).Should().Be(RunErrorCodes.StoreUnavailable);
             ((string?)problem["host"]).Should().Be("customised");
             ((int?)problem["seenStatus"]).Should().Be(503);
             ((string?)problem["title"]).Should().Be("Service Unavailable");
@@ -93,7 +93,7 @@ public sealed class ProblemDetailsTests
         ((string?)run["detail"]).Should().Be((string?)view["detail"]);
     }
 
-    public static TheoryData<string> LibraryCodes() => ErrorCatalogues.Codes(typeof(InputErrorCodes), typeof(ThreadErrorCodes), typeof(AgUiErrorCodes));
+    public static TheoryData<string> LibraryCodes() => ErrorCatalogues.Codes(typeof(InputErrorCodes), typeof(ThreadErrorCodes), typeof(RunErrorCodes), typeof(AgUiErrorCodes));
 
     // A new code cannot be forgotten: it must be given its status (or none) in the one table.
     [Theory]

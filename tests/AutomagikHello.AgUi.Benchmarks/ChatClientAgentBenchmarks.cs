@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi.Runs;
 using AutomagikHello.AgUi.Extensions.AI;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.AI;

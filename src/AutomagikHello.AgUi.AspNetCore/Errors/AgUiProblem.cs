@@ -26,7 +26,7 @@ internal sealed class AgUiProblem
 
     /// <summary>The thread store could not be reached (503); every endpoint answers it in these words.</summary>
     public static AgUiProblem StoreUnavailable { get; } =
-        new(AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; the request was not carried out. Retry later.");
+        new(RunErrorCodes.StoreUnavailable, "The thread store is unavailable; the request was not carried out. Retry later.");
 
     public int Status { get; }
 
