@@ -184,7 +184,7 @@ public sealed class LeaseTests
         var retry = await Sse.RunAsync(host.Client, Path, RunInputs.Json(thread, "r2"));
 
         stream.Types[^1].Should().Be("RUN_ERROR");
-        ((string?)stream.Last["code"]).Should().Be(AgUiErrorCodes.StoreUnavailable);
+        ((string?)stream.Last["code"]).Should().Be(RunErrorCodes.StoreUnavailable);
         ((string?)stream.Last["message"]).Should().Contain("the thread is free", "what the retry below proves");
         ((string?)retry.Last["outcome"]!["type"]).Should().Be("success", "the lapsed lease left the thread free for the retry");
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
 using AutomagikHello.AgUi.Input;
@@ -84,7 +85,7 @@ public sealed class ProblemDetailsTests
         viewStatus.Should().Be(HttpStatusCode.ServiceUnavailable);
         foreach (var problem in new[] { run, view })
         {
-            ((string?)problem["code"]).Should().Be(AgUiErrorCodes.StoreUnavailable);
+            ((string?)problem["code"]).Should().Be(RunErrorCodes.StoreUnavailable);
             ((string?)problem["host"]).Should().Be("customised");
             ((int?)problem["seenStatus"]).Should().Be(503);
             ((string?)problem["title"]).Should().Be("Service Unavailable");
@@ -93,7 +94,51 @@ public sealed class ProblemDetailsTests
         ((string?)run["detail"]).Should().Be((string?)view["detail"]);
     }
 
-    public static TheoryData<string> LibraryCodes() => ErrorCatalogues.Codes(typeof(InputErrorCodes), typeof(ThreadErrorCodes), typeof(AgUiErrorCodes));
+    // The problem is the AgUiProblemDetails the endpoints declare in OpenAPI: a host's customiser reads its typed
+    // members, and the JSON carries code, path and traceId once each (strict parse) beside the customisation.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Run_WrongTypedField_ProblemIsAgUiProblemDetailsWithCodePathAndTraceId(bool hostService)
+    {
+        await using var host = await TestHost.StartAsync(
+            app => app.MapAgUi(Path, (_, _) => ValueTask.FromResult(AgentOutcome.Success())),
+            services: services =>
+            {
+                if (hostService)
+                {
+                    services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+                    {
+                        var typed = context.ProblemDetails as AgUiProblemDetails;
+                        context.ProblemDetails.Extensions["sawCode"] = typed?.Code;
+                        context.ProblemDetails.Extensions["sawPath"] = typed?.Path;
+                    });
+                }
+            });
+
+        using var response = await host.Client.SendAsync(Sse.RunRequest(Path, """{"threadId":1,"runId":"r1","messages":[]}""", accept: null));
+        var body = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        using var json = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
+        var problem = json.RootElement;
+        problem.GetProperty("code").GetString().Should().Be(InputErrorCodes.WrongType);
+        problem.GetProperty("path").GetString().Should().Be("/threadId");
+        problem.GetProperty("traceId").GetString().Should().NotBeNullOrEmpty();
+        problem.GetProperty("status").GetInt32().Should().Be(400);
+        if (hostService)
+        {
+            problem.GetProperty("sawCode").GetString().Should().Be(InputErrorCodes.WrongType);
+            problem.GetProperty("sawPath").GetString().Should().Be("/threadId");
+        }
+        else
+        {
+            problem.TryGetProperty("sawCode", out _).Should().BeFalse();
+        }
+    }
+
+    public static TheoryData<string> LibraryCodes() => ErrorCatalogues.Codes(typeof(InputErrorCodes), typeof(ThreadErrorCodes), typeof(RunErrorCodes), typeof(AgUiErrorCodes));
 
     // A new code cannot be forgotten: it must be given its status (or none) in the one table.
     [Theory]

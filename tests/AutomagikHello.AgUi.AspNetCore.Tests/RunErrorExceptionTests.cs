@@ -40,7 +40,7 @@ public sealed class RunErrorExceptionTests
         var stream = await Sse.RunAsync(host.Client, Path, RunInputs.Json());
 
         stream.Types.Should().Equal("RUN_STARTED", "RUN_ERROR");
-        ((string?)stream.Last["code"]).Should().Be(AgUiErrorCodes.AgentError);
+        ((string?)stream.Last["code"]).Should().Be(RunErrorCodes.AgentError);
         ((string?)stream.Last["message"]).Should().NotContain("VOICE_TTS_FAILED");
     }
 
@@ -99,7 +99,7 @@ public sealed class RunErrorExceptionTests
         create.Should().Throw<ArgumentException>();
     }
 
-    public static TheoryData<string> LibraryCodes() => ErrorCatalogues.Codes(typeof(AgUiErrorCodes), typeof(ThreadErrorCodes));
+    public static TheoryData<string> LibraryCodes() => ErrorCatalogues.Codes(typeof(RunErrorCodes), typeof(AgUiErrorCodes), typeof(ThreadErrorCodes));
 
     // Every code the library defines is the library's: an agent borrowing one would make a client misread its error.
     [Theory]

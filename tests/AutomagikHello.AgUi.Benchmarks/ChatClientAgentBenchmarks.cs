@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using AutomagikHello.AgUi.Agents.AI;
 using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi.Runs;
 using AutomagikHello.AgUi.Extensions.AI;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Agents.AI;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AutomagikHello.AgUi;
-using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Threads;
 
 namespace AutomagikHello.Demo.Agents;

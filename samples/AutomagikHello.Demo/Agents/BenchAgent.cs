@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi;
 
 namespace AutomagikHello.Demo.Agents;
 

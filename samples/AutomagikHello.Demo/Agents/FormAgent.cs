@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi;
 
 namespace AutomagikHello.Demo.Agents;
 

@@ -1,4 +1,4 @@
-using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi;
 
 namespace AutomagikHello.Demo.Agents;
 

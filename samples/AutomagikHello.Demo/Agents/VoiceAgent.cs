@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using AutomagikHello.AgUi;
-using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Threads;
 
 namespace AutomagikHello.Demo.Agents;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi;
 
 namespace AutomagikHello.Demo.Agents;
 

@@ -1,4 +1,3 @@
-using AutomagikHello.AgUi.AspNetCore;
 using AutomagikHello.AgUi.Extensions.AI;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;

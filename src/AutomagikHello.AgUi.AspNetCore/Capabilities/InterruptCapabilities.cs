@@ -21,7 +21,7 @@ public static class InterruptCapabilities
     /// <c>humanInTheLoop.supported</c> and <c>humanInTheLoop.interrupts</c> true, <c>approvals</c> and
     /// <c>approveWithEdits</c> true when <see cref="InterruptReasons.ToolCall"/> is among them (the library's tool
     /// approval accepts edited arguments), and <c>custom.interrupts.reasons</c>. Served at
-    /// <c>GET {agent}/capabilities</c>, completed with <c>resumeValidation</c> (<see cref="AgUiOptions.ResumeValidation"/>)
+    /// <c>GET {agent}/capabilities</c>, completed with <c>resumeValidation</c> (<see cref="AgUiRunnerOptions.ResumeValidation"/>)
     /// and <c>serverBoundApprovals</c>: an answer is joined with the interrupt and tool call the server recorded, so a
     /// client cannot approve a call other than the one it was shown.
     /// </summary>

@@ -26,7 +26,7 @@ internal sealed class AgUiEndpointServices(IServiceProvider services)
 
     public AgUiOptions Options => field ??= services.GetRequiredService<IOptions<AgUiOptions>>().Value;
 
-    public ActiveRunRegistry Registry => field ??= services.GetRequiredService<ActiveRunRegistry>();
+    public AgUiRunner Runner => field ??= services.GetRequiredService<AgUiRunner>();
 
     /// <summary>The bus that reaches runs in other processes, when one is registered.</summary>
     public IRunCancellationBus? Bus => _bus.Value;

@@ -27,7 +27,7 @@ public static class AgUiResults
     /// <summary>
     /// Reads the request body and streams a run of the agent written as a delegate; see <see cref="Run(IAgUiAgent)"/>.
     /// Each call wraps the delegate in a new agent, so no mapped cancel endpoint reaches these runs (client disconnect
-    /// and <see cref="AgUiOptions.MaxRunDuration"/> still stop them).
+    /// and <see cref="AgUiRunnerOptions.MaxRunDuration"/> still stop them).
     /// </summary>
     /// <param name="agent">The agent's run.</param>
     /// <returns>The result.</returns>

@@ -29,7 +29,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped, AgUiEndpointServices se
         }
 
         // Scoped by owner: another caller's thread with the same id has, for this caller, no active run.
-        var stopped = services.Registry.Cancel(mapped.Agent, owner, threadId);
+        var stopped = services.Runner.Cancel(mapped.Agent, owner, threadId);
         var status = CancelRunResponse.Cancelling;
         var logger = Logger;
         RunLog.CancelRequested(logger, threadId, stopped.Count);
@@ -85,7 +85,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped, AgUiEndpointServices se
         // A lease of this instance naming no local run: the run has begun but is not registered yet, or it ended without
         // its end recorded (the store failed). Its renewals tell the two apart.
         var own = string.Equals(lease.InstanceId, options.InstanceId, StringComparison.Ordinal);
-        var registry = own ? services.Registry : null;
+        var runner = own ? services.Runner : null;
 
         var runId = lease.RunId;
         var asked = await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = key, RunId = runId, Update = LeaseUpdate.RequestCancel, Now = now }, cancellationToken).ConfigureAwait(false);
@@ -114,7 +114,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped, AgUiEndpointServices se
                 break;
             }
 
-            registry?.Cancel(key, runId);
+            runner?.Cancel(key, runId);
             await Task.Delay(AnswerPollInterval, clock, cancellationToken).ConfigureAwait(false);
         }
 

@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// <c>GET {agent}/capabilities</c>: the agent's <see cref="AgentCapabilities"/> in the 1.0 shape — the agent's own
 /// declaration, else <see cref="AgUiOptions.Capabilities"/>, completed with what the options determine: the
 /// transport (SSE streaming; no WebSocket, binary transport, push notifications or resumable streams) unless
-/// declared, and <c>execution.maxExecutionTime</c> from <see cref="AgUiOptions.MaxRunDuration"/>. Serialized once.
+/// declared, and <c>execution.maxExecutionTime</c> from <see cref="AgUiRunnerOptions.MaxRunDuration"/>. Serialized once.
 /// </summary>
 internal sealed class CapabilitiesEndpoint(MappedAgent mapped, AgUiEndpointServices services)
 {

@@ -6,7 +6,7 @@ internal sealed class MappedAgent(IAgUiAgent agent, string name)
     /// <summary>The agent's name in thread keys: its mapped route, so its threads are its own.</summary>
     public string Name { get; } = name;
 
-    /// <summary>The agent; also the key of its runs in the <see cref="ActiveRunRegistry"/>.</summary>
+    /// <summary>The agent; also the key of its runs for <see cref="AgUiRunner.Cancel(IAgUiAgent, string, string)"/>.</summary>
     public IAgUiAgent Agent { get; } = agent;
 
     /// <summary>The capabilities declared for this agent, replacing <see cref="AgUiOptions.Capabilities"/>.</summary>

@@ -3,24 +3,15 @@ using AutomagikHello.AgUi.Input;
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
-/// The stable codes of the hosting layer: <c>RUN_ERROR.code</c> in a stream, and the <c>code</c> member of the
-/// <c>application/problem+json</c> answers sent before a stream opens. Input errors use the reader's codes
-/// (<see cref="InputErrorCodes"/>), with the body's size limit reported as <see cref="InputErrorCodes.TooLarge"/>.
+/// The stable codes of the HTTP edge: the <c>code</c> member of the <c>application/problem+json</c> answers sent before
+/// a stream opens. Input errors use the reader's codes (<see cref="InputErrorCodes"/>), with the body's size limit
+/// reported as <see cref="InputErrorCodes.TooLarge"/>; the codes the runner sends inside a stream are
+/// <see cref="RunErrorCodes"/> (<see cref="RunErrorCodes.StoreUnavailable"/> is also the 503 of a run the store cannot begin).
 /// </summary>
 public static class AgUiErrorCodes
 {
-    /// <summary><c>RUN_ERROR</c>: the agent threw. The message is generic unless <see cref="AgUiOptions.IncludeExceptionDetails"/>.</summary>
-    public const string AgentError = "AGENT_ERROR";
 
-    /// <summary><c>RUN_ERROR</c>: the agent emitted an event sequence AG-UI forbids; the broken rule is logged.</summary>
-    public const string ProtocolViolation = "PROTOCOL_VIOLATION";
 
-    /// <summary>
-    /// <c>RUN_ERROR</c>: the agent raised an interrupt whose <c>responseSchema</c> is not a usable JSON Schema 2020-12
-    /// (an invalid keyword value, a <c>$ref</c> that resolves nowhere, another dialect). Nothing was left pending; the
-    /// reason is in the message and the log.
-    /// </summary>
-    public const string InvalidInterruptSchema = "INVALID_INTERRUPT_SCHEMA";
 
     /// <summary>
     /// Not an error: the <c>truncated.code</c> of a JSON resume summary whose message text reached
@@ -46,8 +37,6 @@ public static class AgUiErrorCodes
     /// <summary>404: <c>POST {agent}/threads/{threadId}/cancel</c> found no active run on the thread.</summary>
     public const string NoActiveRun = "NO_ACTIVE_RUN";
 
-    /// <summary>The thread store cannot be reached (503 before a stream; <c>RUN_ERROR</c> inside one). Retry later.</summary>
-    public const string StoreUnavailable = "STORE_UNAVAILABLE";
 
     /// <summary>The caller must authenticate: <see cref="AgUiOptions.RequireAuthenticatedOwner"/> is on (401).</summary>
     public const string AuthenticationRequired = "AUTHENTICATION_REQUIRED";

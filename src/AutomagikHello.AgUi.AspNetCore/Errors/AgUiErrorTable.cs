@@ -7,7 +7,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// The one table of the library's error codes (<see cref="InputErrorCodes"/>, <see cref="ThreadErrorCodes"/>,
-/// <see cref="AgUiErrorCodes"/>): for each, the HTTP status of its problem+json answer (and so its title and type),
+/// <see cref="RunErrorCodes"/>, <see cref="AgUiErrorCodes"/>): for each, the HTTP status of its problem+json answer (and so its title and type),
 /// or none for a code only ever sent inside a stream, and whether an agent is barred from using it.
 /// </summary>
 internal static class AgUiErrorTable
@@ -52,16 +52,16 @@ internal static class AgUiErrorTable
         [ThreadErrorCodes.ApproverRequired] = new(StatusCodes.Status403Forbidden, true),
 
         // The hosting layer.
-        [AgUiErrorCodes.AgentError] = new(0, true),
-        [AgUiErrorCodes.ProtocolViolation] = new(0, true),
-        [AgUiErrorCodes.InvalidInterruptSchema] = new(0, true),
+        [RunErrorCodes.AgentError] = new(0, true),
+        [RunErrorCodes.ProtocolViolation] = new(0, true),
+        [RunErrorCodes.InvalidInterruptSchema] = new(0, true),
         [AgUiErrorCodes.SummaryTruncated] = new(0, true),
         [AgUiErrorCodes.NotAcceptable] = new(StatusCodes.Status406NotAcceptable, true),
         [AgUiErrorCodes.UnsupportedMediaType] = new(StatusCodes.Status415UnsupportedMediaType, true),
         [AgUiErrorCodes.MalformedRequest] = new(StatusCodes.Status400BadRequest, true),
         [AgUiErrorCodes.BodyBuffersFull] = new(StatusCodes.Status503ServiceUnavailable, true),
         [AgUiErrorCodes.NoActiveRun] = new(StatusCodes.Status404NotFound, true),
-        [AgUiErrorCodes.StoreUnavailable] = new(StatusCodes.Status503ServiceUnavailable, true),
+        [RunErrorCodes.StoreUnavailable] = new(StatusCodes.Status503ServiceUnavailable, true),
         [AgUiErrorCodes.AuthenticationRequired] = new(StatusCodes.Status401Unauthorized, true),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +8,8 @@ namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// An error answered before any stream opens, written as <c>application/problem+json</c> (RFC 9457) with the stable
-/// <c>code</c> extension and, for input errors, the JSON Pointer <c>path</c> of the offending value. The status, title
+/// <c>code</c> and, for input errors, the JSON Pointer <c>path</c> of the offending value: an
+/// <see cref="AgUiProblemDetails"/>, the type the endpoints declare in OpenAPI. The status, title
 /// and type come from <see cref="AgUiErrorTable"/>; the answer is written through the host's
 /// <see cref="IProblemDetailsService"/>, so its <see cref="ProblemDetailsOptions.CustomizeProblemDetails"/> applies.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class AgUiProblem
 
     /// <summary>The thread store could not be reached (503); every endpoint answers it in these words.</summary>
     public static AgUiProblem StoreUnavailable { get; } =
-        new(AgUiErrorCodes.StoreUnavailable, "The thread store is unavailable; the request was not carried out. Retry later.");
+        new(RunErrorCodes.StoreUnavailable, "The thread store is unavailable; the request was not carried out. Retry later.");
 
     public int Status { get; }
 
@@ -39,21 +39,17 @@ internal sealed class AgUiProblem
     public async Task WriteAsync(HttpContext context)
     {
         var (title, type) = AgUiErrorTable.Describe(Status);
-        var problem = new ProblemDetails
+        var problem = new AgUiProblemDetails
         {
             Type = type,
             Title = title,
             Status = Status,
             Detail = Detail,
             Instance = context.Request.Path.HasValue ? context.Request.Path.Value : null,
+            Code = Code,
+            Path = Path,
+            TraceId = Activity.Current?.Id ?? context.TraceIdentifier,
         };
-        problem.Extensions["code"] = Code;
-        if (Path is not null)
-        {
-            problem.Extensions["path"] = Path;
-        }
-
-        problem.Extensions["traceId"] = Activity.Current?.Id ?? context.TraceIdentifier;
 
         var response = context.Response;
         response.StatusCode = Status;
@@ -71,6 +67,6 @@ internal sealed class AgUiProblem
         // customised as the host asked.
         services.GetService<IOptions<ProblemDetailsOptions>>()?.Value.CustomizeProblemDetails?.Invoke(problemContext);
         response.ContentType = "application/problem+json";
-        await JsonSerializer.SerializeAsync(response.Body, problemContext.ProblemDetails, AgUiHostingJsonContext.Responses.ProblemDetails, context.RequestAborted).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(response.Body, problem, AgUiHostingJsonContext.Responses.AgUiProblemDetails, context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -28,24 +28,9 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
             Fail(ref failures, nameof(AgUiOptions.MaxMessages), options.MaxMessages, "at least 1");
         }
 
-        if (options.HeartbeatInterval <= TimeSpan.Zero || options.HeartbeatInterval.TotalMilliseconds > uint.MaxValue - 1)
-        {
-            Fail(ref failures, nameof(AgUiOptions.HeartbeatInterval), options.HeartbeatInterval, "positive (and under 49 days)");
-        }
-
-        if (options.FlushThresholdBytes < 1)
-        {
-            Fail(ref failures, nameof(AgUiOptions.FlushThresholdBytes), options.FlushThresholdBytes, "at least 1 byte");
-        }
-
         if (options.MaxSummaryTextBytes < 0)
         {
             Fail(ref failures, nameof(AgUiOptions.MaxSummaryTextBytes), options.MaxSummaryTextBytes, "0 or more bytes");
-        }
-
-        if (options.MaxRunDuration is { } duration && (duration <= TimeSpan.Zero || duration.TotalMilliseconds > uint.MaxValue - 1))
-        {
-            Fail(ref failures, nameof(AgUiOptions.MaxRunDuration), duration, "positive (and under 49 days), or null for no limit");
         }
 
         if (!Enum.IsDefined(options.UnknownMembers))
@@ -58,24 +43,10 @@ internal sealed class AgUiOptionsValidator : IValidateOptions<AgUiOptions>
             Fail(ref failures, nameof(AgUiOptions.LegacyInput), options.LegacyInput, "a defined LegacyInputHandling value");
         }
 
-        if (!Enum.IsDefined(options.ResumeValidation))
+        // The run settings (heartbeat, flushing, max duration, lease, instance id, resume validation) are the runner's.
+        foreach (var failure in options.Validate())
         {
-            Fail(ref failures, nameof(AgUiOptions.ResumeValidation), options.ResumeValidation, "a defined ResumeValidationMode value");
-        }
-
-        // Leases are renewed while the run lives, so a lease need not outlast the longest run.
-        if (options.LeaseDuration <= TimeSpan.Zero || options.LeaseDuration.TotalMilliseconds > uint.MaxValue - 1)
-        {
-            Fail(ref failures, nameof(AgUiOptions.LeaseDuration), options.LeaseDuration, "positive (and under 49 days)");
-        }
-        else if (options.LeaseRenewalInterval is { } renewal && (renewal <= TimeSpan.Zero || renewal >= options.LeaseDuration))
-        {
-            Fail(ref failures, nameof(AgUiOptions.LeaseRenewalInterval), renewal, $"positive and shorter than LeaseDuration ({options.LeaseDuration}), or null for a third of it");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.InstanceId))
-        {
-            Fail(ref failures, nameof(AgUiOptions.InstanceId), options.InstanceId, "a non-empty string");
+            (failures ??= []).Add(failure);
         }
 
         return failures is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -39,27 +39,16 @@ public static class AgUiServiceCollectionExtensions
         // Applies only where the application calls AddOpenApi: MessageContent gets a real schema there.
         services.ConfigureAll<OpenApiOptions>(static openApi => openApi.AddSchemaTransformer<MessageContentSchemaTransformer>());
         services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<AgUiMetrics>();
-        services.TryAddSingleton<ActiveRunRegistry>();
+        services.AddAgUiRunner();
+        // The runner reads its settings from AgUiOptions (they derive from AgUiRunnerOptions): one section, one validator.
+        services.Replace(ServiceDescriptor.Singleton<IOptions<AgUiRunnerOptions>>(static provider => provider.GetRequiredService<IOptions<AgUiOptions>>()));
         services.TryAddSingleton<RunRequestReader>();
-        services.TryAddSingleton<AgUiRunner>();
         services.TryAddSingleton<RunPipeline>();
         services.TryAddSingleton<ThreadOwnerResolver>();
 
         // Cross-instance cancel: subscribes only when a bus is registered (AddRedisThreadStore registers one).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RunCancellationBusSubscriber>());
 
-        // In memory unless a durable store is added (AddSqliteThreadStore, AddRedisThreadStore, or your own); its
-        // settings (services.Configure<InMemoryThreadStoreOptions>) are checked when the host starts.
-        services.AddOptions<InMemoryThreadStoreOptions>().Validate(
-            static inMemory =>
-            {
-                inMemory.Validate();
-                return true;
-            }).ValidateOnStart();
-        services.TryAddSingleton<IThreadStore>(static provider =>
-            new InMemoryThreadStore(provider.GetRequiredService<IOptions<InMemoryThreadStoreOptions>>().Value));
         return new AgUiBuilder(services);
     }
 }

@@ -10,7 +10,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// runs each message names, so a cancel request reaching another instance ends a run streaming from this one. Without
 /// a bus it does nothing. A failed subscription (the bus is down at start-up) is retried in the background.
 /// </summary>
-internal sealed class RunCancellationBusSubscriber(IServiceProvider services, ActiveRunRegistry registry, ILogger<RunCancellationBusSubscriber> logger) : BackgroundService
+internal sealed class RunCancellationBusSubscriber(IServiceProvider services, AgUiRunner runner, ILogger<RunCancellationBusSubscriber> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -61,7 +61,7 @@ internal sealed class RunCancellationBusSubscriber(IServiceProvider services, Ac
 
     private void OnCancellation(RunCancellation cancellation)
     {
-        var stopped = registry.Cancel(cancellation.Key, cancellation.RunId);
+        var stopped = runner.Cancel(cancellation.Key, cancellation.RunId);
         if (stopped.Count > 0)
         {
             RunLog.CancelReceived(logger, cancellation.Key.ThreadId, cancellation.RunId, stopped.Count);

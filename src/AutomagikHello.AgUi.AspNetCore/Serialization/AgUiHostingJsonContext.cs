@@ -14,6 +14,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(AgUiProblemDetails))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(CancelRunResponse))]
 [JsonSerializable(typeof(ThreadView))]

@@ -1,4 +1,3 @@
-using AutomagikHello.AgUi.AspNetCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AutomagikHello.AgUi.AspNetCore;
 using Microsoft.Extensions.AI;
 
 namespace AutomagikHello.AgUi.Extensions.AI;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using AutomagikHello.AgUi.AspNetCore;
 using Microsoft.Extensions.AI;
 
 namespace AutomagikHello.AgUi.Extensions.AI;

@@ -69,7 +69,7 @@ public sealed class ResponseSchemaTests
         var view = await host.SendAsync(HttpMethod.Get, $"{Ask}/threads/{thread}");
 
         raised.Types.Should().Equal("RUN_STARTED", "RUN_ERROR");
-        ((string?)raised.Last["code"]).Should().Be(AgUiErrorCodes.InvalidInterruptSchema);
+        ((string?)raised.Last["code"]).Should().Be(RunErrorCodes.InvalidInterruptSchema);
         ((string?)raised.Last["message"]).Should().Contain(named);
         if (view.StatusCode == HttpStatusCode.OK)
         {

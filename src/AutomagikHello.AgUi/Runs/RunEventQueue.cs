@@ -1,0 +1,312 @@
+using System.Threading.Tasks.Sources;
+
+namespace AutomagikHello.AgUi.Runs;
+
+/// <summary>
+/// The hand-off between an agent and its stream: a bounded queue of events (the agent waits when the client reads
+/// slower than it writes) plus the signals that end the run — a stop request, the agent's completion and the
+/// heartbeat. Many writers, one reader (<see cref="RunStreamWriter"/>). Signals never wait behind a full queue: they
+/// wake the reader directly.
+/// </summary>
+/// <remarks>
+/// A writer that finds the queue full waits until the reader has drained it to half its capacity, not merely for one
+/// free slot, so an agent faster than the stream resumes once per half queue instead of once per event. Waiters are
+/// resumed on the thread pool, never inline on the thread that woke them. The item buffer grows with use, so a
+/// stream that waits for its agent holds almost nothing.
+/// </remarks>
+internal sealed class RunEventQueue : IValueTaskSource<bool>
+{
+    private const int Capacity = 256;
+    private const int ResumeWritersAt = Capacity / 2;
+    private const int InitialBufferLength = 16;
+
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _runCancellation;
+
+    // A ring buffer of the queued events; _head is the oldest. Guarded by _gate, like every field below.
+    private AgUiEvent[] _items = [];
+    private int _head;
+    private int _count;
+    private bool _closed;
+    private Queue<BlockedWriter>? _blockedWriters;
+
+    // The reader's wait: at most one at a time, reused. _signalled records a signal the reader was not waiting for.
+    private ManualResetValueTaskSourceCore<bool> _readerWait = new() { RunContinuationsAsynchronously = true };
+    private bool _readerWaiting;
+    private bool _signalled;
+
+    private int _stopReason;
+    private int _heartbeatDue;
+    private AgentCompletion? _completion;
+    private AgUiEventType? _lifecycleMisuse;
+
+    public RunEventQueue(CancellationTokenSource runCancellation)
+    {
+        _runCancellation = runCancellation;
+    }
+
+    /// <summary>Why the run was stopped; <see cref="RunStopReason.None"/> while it runs.</summary>
+    public RunStopReason StopReason => (RunStopReason)Volatile.Read(ref _stopReason);
+
+    /// <summary>What the agent returned, once it has.</summary>
+    public AgentCompletion? Completion => Volatile.Read(ref _completion);
+
+    /// <summary>The lifecycle event the agent tried to emit itself, if it did (a protocol violation).</summary>
+    public AgUiEventType? LifecycleMisuse => _lifecycleMisuse;
+
+    /// <summary>Queues one event from the agent; waits while the queue is full.</summary>
+    public ValueTask EnqueueAsync(AgUiEvent agUiEvent)
+    {
+        if (StopReason != RunStopReason.None)
+        {
+            return ValueTask.FromException(Stopped());
+        }
+
+        BlockedWriter? blocked = null;
+        bool wakeReader;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return ValueTask.FromException(Stopped());
+            }
+
+            if (_count < Capacity && _blockedWriters is not { Count: > 0 })
+            {
+                Push(agUiEvent);
+                wakeReader = TakeWaitingReader();
+            }
+            else
+            {
+                blocked = new BlockedWriter(agUiEvent);
+                (_blockedWriters ??= new Queue<BlockedWriter>()).Enqueue(blocked);
+                wakeReader = false;
+            }
+        }
+
+        if (blocked is null)
+        {
+            if (wakeReader)
+            {
+                _readerWait.SetResult(true);
+            }
+
+            return default;
+        }
+
+        return WaitUntilQueuedAsync(blocked);
+    }
+
+    private async ValueTask WaitUntilQueuedAsync(BlockedWriter blocked)
+    {
+        bool queued;
+        var token = _runCancellation.Token;
+        using (token.UnsafeRegister(static (state, token) => ((BlockedWriter)state!).TrySetCanceled(token), blocked))
+        {
+            queued = await blocked.Task.ConfigureAwait(false);
+        }
+
+        if (!queued)
+        {
+            throw Stopped();
+        }
+    }
+
+    private Exception Stopped() => StopReason == RunStopReason.Ended && !_runCancellation.IsCancellationRequested
+        ? new InvalidOperationException("The run has ended; no more events can be emitted.")
+        : new OperationCanceledException("The run was stopped; no more events can be emitted.", _runCancellation.Token);
+
+    /// <summary>Takes the oldest queued event, if any (the reader only).</summary>
+    public bool TryRead(out AgUiEvent agUiEvent)
+    {
+        lock (_gate)
+        {
+            if (_count == 0)
+            {
+                agUiEvent = null!;
+                return false;
+            }
+
+            agUiEvent = _items[_head];
+            _items[_head] = null!;
+            _head = _head + 1 == _items.Length ? 0 : _head + 1;
+            _count--;
+            if (_count <= ResumeWritersAt && _blockedWriters is { Count: > 0 } blocked)
+            {
+                // Their events join the queue in order; each writer resumes on the thread pool.
+                while (_count < Capacity && blocked.TryDequeue(out var writer))
+                {
+                    if (writer.TrySetResult(true))
+                    {
+                        Push(writer.Event);
+                    }
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Completes when an event is queued or a signal (stop, completion, heartbeat) arrives — at once when one is
+    /// already there (the reader only; one wait at a time).
+    /// </summary>
+    /// <returns>Whether events may still come.</returns>
+    public ValueTask<bool> WaitToReadAsync()
+    {
+        lock (_gate)
+        {
+            if (_count > 0 || _signalled || _closed)
+            {
+                _signalled = false;
+                return new ValueTask<bool>(_count > 0 || !_closed);
+            }
+
+            _readerWait.Reset();
+            _readerWaiting = true;
+            return new ValueTask<bool>(this, _readerWait.Version);
+        }
+    }
+
+    /// <summary>Records that the agent tried to write a lifecycle event, which only the library writes.</summary>
+    public void RecordLifecycleMisuse(AgUiEventType type) => _lifecycleMisuse ??= type;
+
+    /// <summary>
+    /// Stops the run for <paramref name="reason"/> unless it was already stopped: wakes the stream writer, then
+    /// cancels the agent's token (its callbacks run on the thread pool, never on the caller).
+    /// </summary>
+    /// <returns>Whether this call stopped the run.</returns>
+    public bool TryStop(RunStopReason reason)
+    {
+        if (Interlocked.CompareExchange(ref _stopReason, (int)reason, (int)RunStopReason.None) != (int)RunStopReason.None)
+        {
+            return false;
+        }
+
+        Wake();
+        _ = CancelQuietlyAsync();
+        return true;
+    }
+
+    private async Task CancelQuietlyAsync()
+    {
+        try
+        {
+            await _runCancellation.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run is over and its resources released.
+        }
+        catch (AggregateException)
+        {
+            // A callback the agent registered threw; the run is stopping regardless.
+        }
+    }
+
+    /// <summary>Records the agent's completion and wakes the stream writer.</summary>
+    public void Complete(AgentCompletion completion)
+    {
+        Volatile.Write(ref _completion, completion);
+        Wake();
+    }
+
+    /// <summary>Asks the stream writer for a heartbeat.</summary>
+    public void RequestHeartbeat()
+    {
+        Volatile.Write(ref _heartbeatDue, 1);
+        Wake();
+    }
+
+    /// <summary>Whether a heartbeat was asked for since the last call (and clears the request).</summary>
+    public bool TakeHeartbeatRequest() => Interlocked.Exchange(ref _heartbeatDue, 0) == 1;
+
+    /// <summary>Refuses further events: after the terminal event, or when the client is gone.</summary>
+    public void Seal()
+    {
+        Interlocked.CompareExchange(ref _stopReason, (int)RunStopReason.Ended, (int)RunStopReason.None);
+        BlockedWriter[] refused;
+        bool wakeReader;
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            refused = _blockedWriters is { Count: > 0 } blocked ? [.. blocked] : [];
+            _blockedWriters?.Clear();
+            wakeReader = TakeWaitingReader();
+        }
+
+        foreach (var writer in refused)
+        {
+            writer.TrySetResult(false);
+        }
+
+        if (wakeReader)
+        {
+            _readerWait.SetResult(false);
+        }
+    }
+
+    /// <summary>Wakes the reader, or leaves it a signal when it is busy.</summary>
+    private void Wake()
+    {
+        lock (_gate)
+        {
+            if (!TakeWaitingReader())
+            {
+                _signalled = true;
+                return;
+            }
+        }
+
+        _readerWait.SetResult(true);
+    }
+
+    /// <summary>Whether the reader was waiting; it then no longer is and the caller must complete its wait.</summary>
+    private bool TakeWaitingReader()
+    {
+        if (!_readerWaiting)
+        {
+            return false;
+        }
+
+        _readerWaiting = false;
+        return true;
+    }
+
+    private void Push(AgUiEvent agUiEvent)
+    {
+        if (_count == _items.Length)
+        {
+            var grown = new AgUiEvent[Math.Min(Math.Max(_items.Length * 2, InitialBufferLength), Capacity)];
+            for (var i = 0; i < _count; i++)
+            {
+                grown[i] = _items[(_head + i) % _items.Length];
+            }
+
+            _items = grown;
+            _head = 0;
+        }
+
+        var tail = _head + _count;
+        _items[tail >= _items.Length ? tail - _items.Length : tail] = agUiEvent;
+        _count++;
+    }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _readerWait.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _readerWait.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _readerWait.OnCompleted(continuation, state, token, flags);
+
+    /// <summary>A writer waiting for room: true once its event is queued, false when the queue was sealed.</summary>
+    private sealed class BlockedWriter(AgUiEvent agUiEvent) : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public AgUiEvent Event { get; } = agUiEvent;
+    }
+}

@@ -1,0 +1,118 @@
+using AutomagikHello.AgUi.Threads;
+using Microsoft.Extensions.Logging;
+
+namespace AutomagikHello.AgUi.Runs;
+
+/// <summary>
+/// Keeps a live run's lease on its thread: renews it every renewal interval on a timer of its own (one store write
+/// per interval, nothing on the event path), so the lease can be short and a dead process's thread is free soon after.
+/// It stops the run when the lease is gone (<see cref="RunStopReason.LeaseLost"/>), when the store stayed unreachable
+/// until the lease lapsed (<see cref="RunStopReason.LeaseLapsed"/>: the run keeps going through a shorter outage), and
+/// when a cancel from another process flagged the lease (<see cref="RunStopReason.CancelRequested"/>).
+/// </summary>
+internal sealed class RunLeaseRenewer : IDisposable
+{
+    private readonly IThreadStore _store;
+    private readonly ThreadKey _key;
+    private readonly string _runId;
+    private readonly TimeSpan _duration;
+    private readonly TimeSpan _interval;
+    private readonly TimeProvider _clock;
+    private readonly RunEventQueue _queue;
+    private readonly ThreadRunRecorder _recorder;
+    private readonly ILogger _logger;
+    private readonly ITimer _timer;
+    private DateTimeOffset _expiresAt;
+    private volatile bool _disposed;
+
+    public RunLeaseRenewer(IThreadStore store, ThreadKey key, RunLease lease, AgUiRunnerOptions options, TimeProvider clock, RunEventQueue queue, ThreadRunRecorder recorder, ILogger logger)
+    {
+        _store = store;
+        _key = key;
+        _runId = lease.RunId;
+        _expiresAt = lease.ExpiresAt;
+        _duration = options.LeaseDuration;
+        _interval = options.RenewalInterval;
+        _clock = clock;
+        _queue = queue;
+        _recorder = recorder;
+        _logger = logger;
+        _timer = clock.CreateTimer(static state => _ = ((RunLeaseRenewer)state!).RenewAsync(), this, _interval, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task RenewAsync()
+    {
+        // Once the end is being recorded the lease is the recorder's business: a renewal would only race it.
+        if (_disposed || _recorder.HasRecorded)
+        {
+            return;
+        }
+
+        ThreadStoreWriteResult result;
+        try
+        {
+            result = await _store.UpdateLeaseAsync(
+                new UpdateLeaseRequest { Key = _key, RunId = _runId, Update = LeaseUpdate.Renew, Duration = _duration, Now = _clock.GetUtcNow() },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The store is unreachable (or failing): the run keeps its lease until it lapses, then stops.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var left = _expiresAt - _clock.GetUtcNow();
+            RunLog.LeaseRenewalFailed(_logger, ex, _key.ThreadId, _runId, Math.Max(0, left.TotalSeconds));
+            if (left <= TimeSpan.Zero)
+            {
+                Stop(RunStopReason.LeaseLapsed);
+            }
+            else
+            {
+                Schedule(left < _interval ? left : _interval);
+            }
+
+            return;
+        }
+
+        if (result.Record?.Lease is not { } lease)
+        {
+            RunLog.LeaseLost(_logger, _key.ThreadId, _runId, result.Error?.Message ?? "the lease is gone");
+            Stop(RunStopReason.LeaseLost);
+            return;
+        }
+
+        _expiresAt = lease.ExpiresAt;
+        if (lease.CancelRequested)
+        {
+            Stop(RunStopReason.CancelRequested);
+            return;
+        }
+
+        Schedule(_interval);
+    }
+
+    private void Stop(RunStopReason reason)
+    {
+        if (!_disposed && !_recorder.HasRecorded)
+        {
+            _queue.TryStop(reason);
+        }
+    }
+
+    private void Schedule(TimeSpan due)
+    {
+        try
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run ended meanwhile.
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _timer.Dispose();
+    }
+}
