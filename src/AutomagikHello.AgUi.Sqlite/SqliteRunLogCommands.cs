@@ -1,0 +1,281 @@
+using System.Runtime.InteropServices;
+using AutomagikHello.AgUi.EventLog;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.Data.Sqlite;
+
+namespace AutomagikHello.AgUi.Sqlite;
+
+/// <summary>
+/// The run event log's prepared statements on one connection (tables <c>runs</c> and <c>run_events</c>, schema 2). The
+/// writes run inside the writer's transaction, which holds SQLite's write lock from its start (<c>BEGIN IMMEDIATE</c>),
+/// so a write's checks and its changes are one atomic step, across processes too.
+/// </summary>
+internal sealed class SqliteRunLogCommands : IDisposable
+{
+    private const string RunWhere = "agent = $agent AND owner = $owner AND thread_id = $thread AND run_id = $run";
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _create;
+    private readonly SqliteCommand _state;
+    private readonly SqliteCommand _insertEvent;
+    private readonly SqliteCommand _advance;
+    private readonly SqliteCommand _event;
+    private readonly SqliteCommand _read;
+    private readonly SqliteCommand _latest;
+    private readonly SqliteCommand _oldRuns;
+    private readonly SqliteCommand _totalBytes;
+    private readonly SqliteCommand _finishedRuns;
+    private readonly SqliteCommand _dropEvents;
+    private readonly SqliteCommand _tombstone;
+    private readonly SqliteCommand _forget;
+
+    public SqliteRunLogCommands(SqliteConnection connection)
+    {
+        _connection = connection;
+        _create = Prepare(
+            "INSERT INTO runs (agent, owner, thread_id, run_id, started_at, conversation, status, last_id, bytes) " +
+            "VALUES ($agent, $owner, $thread, $run, $started, $conversation, 1, 0, $bytes) ON CONFLICT DO NOTHING;",
+            "$agent", "$owner", "$thread", "$run", "$started", "$conversation", "$bytes");
+        _state = Prepare($"SELECT seq, status, last_id FROM runs WHERE {RunWhere};", "$agent", "$owner", "$thread", "$run");
+        _insertEvent = Prepare("INSERT INTO run_events (seq, id, event) VALUES ($seq, $id, $event);", "$seq", "$id", "$event");
+        _advance = Prepare("UPDATE runs SET last_id = $last, status = $status, bytes = bytes + $bytes WHERE seq = $seq;", "$seq", "$last", "$status", "$bytes");
+        _event = Prepare("SELECT event FROM run_events WHERE seq = $seq AND id = $id;", "$seq", "$id");
+
+        // One statement, so the run's row and its events come from one snapshot (LastId is never behind the entries).
+        // Ids are consecutive, so the page is a range of the primary key.
+        _read = Prepare(
+            "SELECT r.status, r.last_id, e.id, e.event FROM runs r LEFT JOIN run_events e ON e.seq = r.seq AND e.id > $after AND e.id <= $upto " +
+            $"WHERE r.{RunWhere.Replace(" AND ", " AND r.", StringComparison.Ordinal)} ORDER BY e.id;",
+            "$agent", "$owner", "$thread", "$run", "$after", "$upto");
+        _latest = Prepare(
+            "SELECT run_id, started_at, conversation FROM runs WHERE agent = $agent AND owner = $owner AND thread_id = $thread AND status <> 3 " +
+            "ORDER BY seq DESC LIMIT 1;",
+            "$agent", "$owner", "$thread");
+        _oldRuns = Prepare(
+            "SELECT seq, agent, owner, thread_id, run_id, bytes FROM runs WHERE started_at < $cutoff AND status <> 3 ORDER BY started_at LIMIT $limit;",
+            "$cutoff", "$limit");
+        _totalBytes = Prepare("SELECT COALESCE(SUM(bytes), 0) FROM runs WHERE status <> 3;");
+        _finishedRuns = Prepare("SELECT seq, agent, owner, thread_id, run_id, bytes FROM runs WHERE status = 2 ORDER BY seq LIMIT $limit;", "$limit");
+        _dropEvents = Prepare("DELETE FROM run_events WHERE seq = $seq;", "$seq");
+        _tombstone = Prepare("UPDATE runs SET status = 3, conversation = NULL, bytes = 0, expired_at = $now WHERE seq = $seq;", "$seq", "$now");
+        _forget = Prepare("DELETE FROM runs WHERE status = 3 AND expired_at < $cutoff;", "$cutoff");
+    }
+
+    /// <summary>Why an append was refused, or <see cref="Appended"/>.</summary>
+    public enum AppendOutcome
+    {
+        Appended,
+        Unknown,
+        Finished,
+        Expired,
+        NotContinuing,
+    }
+
+    public bool Create(RunLogStart start)
+    {
+        BindRun(_create, start.Key);
+        _create.Parameters[4].Value = start.StartedAt.ToUnixTimeMilliseconds();
+        _create.Parameters[5].Value = Blob(start.Conversation);
+        _create.Parameters[6].Value = (long)start.Conversation.Length;
+        return _create.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Appends if the log is open and the entries continue it; <paramref name="lastId"/> is the log's last id as found.</summary>
+    public AppendOutcome Append(RunLogKey key, IReadOnlyList<RunLogEntry> entries, out long lastId)
+    {
+        if (State(key) is not var (seq, status, last))
+        {
+            lastId = 0;
+            return AppendOutcome.Unknown;
+        }
+
+        lastId = last;
+        if (status != RunLogStatus.Open)
+        {
+            return status == RunLogStatus.Finished ? AppendOutcome.Finished : AppendOutcome.Expired;
+        }
+
+        if (entries[0].Id != last + 1)
+        {
+            return AppendOutcome.NotContinuing;
+        }
+
+        long bytes = 0;
+        foreach (var entry in entries)
+        {
+            Insert(seq, entry.Id, entry.Event);
+            bytes += entry.Event.Length;
+        }
+
+        Advance(seq, entries[^1].Id, entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open, bytes);
+        return AppendOutcome.Appended;
+    }
+
+    /// <summary>Appends <paramref name="terminalEvent"/> to an open log, or returns the terminal a finished log holds; null when unknown or expired.</summary>
+    public RunLogEntry? Finish(RunLogKey key, ReadOnlyMemory<byte> terminalEvent)
+    {
+        if (State(key) is not var (seq, status, last) || status == RunLogStatus.Expired)
+        {
+            return null;
+        }
+
+        if (status == RunLogStatus.Finished)
+        {
+            _event.Parameters[0].Value = seq;
+            _event.Parameters[1].Value = last;
+            using var reader = _event.ExecuteReader();
+            return reader.Read() ? new RunLogEntry(last, reader.GetFieldValue<byte[]>(0), true) : null;
+        }
+
+        Insert(seq, last + 1, terminalEvent);
+        Advance(seq, last + 1, RunLogStatus.Finished, terminalEvent.Length);
+        return new RunLogEntry(last + 1, terminalEvent, true);
+    }
+
+    public RunLogRead Read(RunLogKey key, long afterId, int maxEntries)
+    {
+        BindRun(_read, key);
+        _read.Parameters[4].Value = afterId;
+        _read.Parameters[5].Value = afterId > long.MaxValue - maxEntries ? long.MaxValue : afterId + maxEntries;
+        using var reader = _read.ExecuteReader();
+        if (!reader.Read())
+        {
+            return new RunLogRead { Status = RunLogStatus.Unknown, Entries = [], LastId = 0 };
+        }
+
+        var status = (RunLogStatus)reader.GetInt64(0);
+        var last = reader.GetInt64(1);
+        if (status == RunLogStatus.Expired)
+        {
+            return new RunLogRead { Status = status, Entries = [], LastId = 0 };
+        }
+
+        var entries = new List<RunLogEntry>();
+        do
+        {
+            if (!reader.IsDBNull(2))
+            {
+                var id = reader.GetInt64(2);
+                entries.Add(new RunLogEntry(id, reader.GetFieldValue<byte[]>(3), status == RunLogStatus.Finished && id == last));
+            }
+        }
+        while (reader.Read());
+
+        return new RunLogRead { Status = status, Entries = entries, LastId = last };
+    }
+
+    /// <summary>The log's status and last id (Unknown, 0 when there is no log).</summary>
+    public (RunLogStatus Status, long LastId) Peek(RunLogKey key) =>
+        State(key) is var (_, status, last) ? (status, last) : (RunLogStatus.Unknown, 0);
+
+    public RunLogStart? Latest(ThreadKey thread)
+    {
+        SqliteThreadRow.BindKey(_latest, thread);
+        using var reader = _latest.ExecuteReader();
+        return reader.Read()
+            ? new RunLogStart
+            {
+                Key = new RunLogKey(thread, reader.GetString(0)),
+                StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                Conversation = reader.GetFieldValue<byte[]>(2),
+            }
+            : null;
+    }
+
+    /// <summary>Expires at most <paramref name="limit"/> runs that started before <paramref name="cutoff"/>, oldest first.</summary>
+    public List<RunLogKey> ExpireOlderThan(long cutoff, long now, int limit)
+    {
+        _oldRuns.Parameters[0].Value = cutoff;
+        _oldRuns.Parameters[1].Value = limit;
+        return Expire(_oldRuns, now, long.MaxValue);
+    }
+
+    /// <summary>Expires finished runs, oldest first, until the kept runs hold at most <paramref name="maxBytes"/> (at most <paramref name="limit"/> runs).</summary>
+    public List<RunLogKey> ExpireOverSize(long maxBytes, long now, int limit)
+    {
+        var excess = (long)_totalBytes.ExecuteScalar()! - maxBytes;
+        if (excess <= 0)
+        {
+            return [];
+        }
+
+        _finishedRuns.Parameters[0].Value = limit;
+        return Expire(_finishedRuns, now, excess);
+    }
+
+    /// <summary>Deletes the tombstones of runs expired before <paramref name="cutoff"/>: they read as unknown from then on.</summary>
+    public int Forget(long cutoff)
+    {
+        _forget.Parameters[0].Value = cutoff;
+        return _forget.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in new[] { _create, _state, _insertEvent, _advance, _event, _read, _latest, _oldRuns, _totalBytes, _finishedRuns, _dropEvents, _tombstone, _forget })
+        {
+            command.Dispose();
+        }
+    }
+
+    // Expires the runs the query selects (seq, key, bytes), in its order, until bytes worth at least `bytes` are freed.
+    private List<RunLogKey> Expire(SqliteCommand query, long now, long bytes)
+    {
+        var chosen = new List<(long Seq, RunLogKey Key)>();
+        using (var reader = query.ExecuteReader())
+        {
+            while (bytes > 0 && reader.Read())
+            {
+                chosen.Add((reader.GetInt64(0), new RunLogKey(new ThreadKey(reader.GetString(1), reader.GetString(2), reader.GetString(3)), reader.GetString(4))));
+                bytes -= reader.GetInt64(5);
+            }
+        }
+
+        foreach (var (seq, _) in chosen)
+        {
+            _dropEvents.Parameters[0].Value = seq;
+            _dropEvents.ExecuteNonQuery();
+            _tombstone.Parameters[0].Value = seq;
+            _tombstone.Parameters[1].Value = now;
+            _tombstone.ExecuteNonQuery();
+        }
+
+        return chosen.ConvertAll(c => c.Key);
+    }
+
+    private (long Seq, RunLogStatus Status, long LastId)? State(RunLogKey key)
+    {
+        BindRun(_state, key);
+        using var reader = _state.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), (RunLogStatus)reader.GetInt64(1), reader.GetInt64(2)) : null;
+    }
+
+    private void Insert(long seq, long id, ReadOnlyMemory<byte> utf8)
+    {
+        _insertEvent.Parameters[0].Value = seq;
+        _insertEvent.Parameters[1].Value = id;
+        _insertEvent.Parameters[2].Value = Blob(utf8);
+        _insertEvent.ExecuteNonQuery();
+    }
+
+    private void Advance(long seq, long last, RunLogStatus status, long bytes)
+    {
+        _advance.Parameters[0].Value = seq;
+        _advance.Parameters[1].Value = last;
+        _advance.Parameters[2].Value = (long)status;
+        _advance.Parameters[3].Value = bytes;
+        _advance.ExecuteNonQuery();
+    }
+
+    private static void BindRun(SqliteCommand command, RunLogKey key)
+    {
+        SqliteThreadRow.BindKey(command, key.Thread);
+        command.Parameters[3].Value = key.RunId;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters) => SqliteSession.Prepare(_connection, sql, parameters);
+
+    // The blob's array itself when it is a whole array (no copy), else a copy.
+    private static byte[] Blob(ReadOnlyMemory<byte> utf8) =>
+        MemoryMarshal.TryGetArray(utf8, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : utf8.ToArray();
+}
