@@ -14,11 +14,15 @@ internal sealed class SqliteRunLogCommands : IDisposable
 {
     private const string RunWhere = "agent = $agent AND owner = $owner AND thread_id = $thread AND run_id = $run";
 
+    // Up to this many events go into one INSERT statement (a statement per event cost most of an append's time).
+    private const int RowsPerInsert = 16;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _create;
     private readonly SqliteCommand _state;
-    private readonly SqliteCommand _insertEvent;
+    private readonly SqliteCommand?[] _insertEvents = new SqliteCommand?[RowsPerInsert + 1];
     private readonly SqliteCommand _advance;
+    private readonly SqliteCommand _finish;
     private readonly SqliteCommand _event;
     private readonly SqliteCommand _read;
     private readonly SqliteCommand _latest;
@@ -37,8 +41,12 @@ internal sealed class SqliteRunLogCommands : IDisposable
             "VALUES ($agent, $owner, $thread, $run, $started, $conversation, 1, 0, $bytes) ON CONFLICT DO NOTHING;",
             "$agent", "$owner", "$thread", "$run", "$started", "$conversation", "$bytes");
         _state = Prepare($"SELECT seq, status, last_id FROM runs WHERE {RunWhere};", "$agent", "$owner", "$thread", "$run");
-        _insertEvent = Prepare("INSERT INTO run_events (seq, id, event) VALUES ($seq, $id, $event);", "$seq", "$id", "$event");
-        _advance = Prepare("UPDATE runs SET last_id = $last, status = $status, bytes = bytes + $bytes WHERE seq = $seq;", "$seq", "$last", "$status", "$bytes");
+        // The append's check and its update in one statement: it changes the row only if the log is open and the first
+        // id continues it (else the state is read again for the reason, which is rare).
+        _advance = Prepare(
+            $"UPDATE runs SET last_id = $last, status = $status, bytes = bytes + $bytes WHERE {RunWhere} AND status = 1 AND last_id = $expected RETURNING seq;",
+            "$agent", "$owner", "$thread", "$run", "$last", "$status", "$bytes", "$expected");
+        _finish = Prepare("UPDATE runs SET last_id = $last, status = 2, bytes = bytes + $bytes WHERE seq = $seq;", "$seq", "$last", "$bytes");
         _event = Prepare("SELECT event FROM run_events WHERE seq = $seq AND id = $id;", "$seq", "$id");
 
         // One statement, so the run's row and its events come from one snapshot (LastId is never behind the entries).
@@ -83,32 +91,37 @@ internal sealed class SqliteRunLogCommands : IDisposable
     /// <summary>Appends if the log is open and the entries continue it; <paramref name="lastId"/> is the log's last id as found.</summary>
     public AppendOutcome Append(RunLogKey key, IReadOnlyList<RunLogEntry> entries, out long lastId)
     {
-        if (State(key) is not var (seq, status, last))
+        long bytes = 0;
+        foreach (var entry in entries)
+        {
+            bytes += entry.Event.Length;
+        }
+
+        BindRun(_advance, key);
+        _advance.Parameters[4].Value = entries[^1].Id;
+        _advance.Parameters[5].Value = (long)(entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open);
+        _advance.Parameters[6].Value = bytes;
+        _advance.Parameters[7].Value = entries[0].Id - 1;
+        if (_advance.ExecuteScalar() is long seq)
+        {
+            lastId = entries[0].Id - 1;
+            Insert(seq, entries);
+            return AppendOutcome.Appended;
+        }
+
+        if (State(key) is not var (_, status, last))
         {
             lastId = 0;
             return AppendOutcome.Unknown;
         }
 
         lastId = last;
-        if (status != RunLogStatus.Open)
+        return status switch
         {
-            return status == RunLogStatus.Finished ? AppendOutcome.Finished : AppendOutcome.Expired;
-        }
-
-        if (entries[0].Id != last + 1)
-        {
-            return AppendOutcome.NotContinuing;
-        }
-
-        long bytes = 0;
-        foreach (var entry in entries)
-        {
-            Insert(seq, entry.Id, entry.Event);
-            bytes += entry.Event.Length;
-        }
-
-        Advance(seq, entries[^1].Id, entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open, bytes);
-        return AppendOutcome.Appended;
+            RunLogStatus.Finished => AppendOutcome.Finished,
+            RunLogStatus.Expired => AppendOutcome.Expired,
+            _ => AppendOutcome.NotContinuing,
+        };
     }
 
     /// <summary>Appends <paramref name="terminalEvent"/> to an open log, or returns the terminal a finished log holds; null when unknown or expired.</summary>
@@ -127,9 +140,13 @@ internal sealed class SqliteRunLogCommands : IDisposable
             return reader.Read() ? new RunLogEntry(last, reader.GetFieldValue<byte[]>(0), true) : null;
         }
 
-        Insert(seq, last + 1, terminalEvent);
-        Advance(seq, last + 1, RunLogStatus.Finished, terminalEvent.Length);
-        return new RunLogEntry(last + 1, terminalEvent, true);
+        var terminal = new RunLogEntry(last + 1, terminalEvent, true);
+        Insert(seq, [terminal]);
+        _finish.Parameters[0].Value = seq;
+        _finish.Parameters[1].Value = last + 1;
+        _finish.Parameters[2].Value = (long)terminalEvent.Length;
+        _finish.ExecuteNonQuery();
+        return terminal;
     }
 
     public RunLogRead Read(RunLogKey key, long afterId, int maxEntries)
@@ -212,7 +229,12 @@ internal sealed class SqliteRunLogCommands : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _create, _state, _insertEvent, _advance, _event, _read, _latest, _oldRuns, _totalBytes, _finishedRuns, _dropEvents, _tombstone, _forget })
+        foreach (var command in _insertEvents)
+        {
+            command?.Dispose();
+        }
+
+        foreach (var command in new[] { _create, _state, _advance, _finish, _event, _read, _latest, _oldRuns, _totalBytes, _finishedRuns, _dropEvents, _tombstone, _forget })
         {
             command.Dispose();
         }
@@ -250,21 +272,38 @@ internal sealed class SqliteRunLogCommands : IDisposable
         return reader.Read() ? (reader.GetInt64(0), (RunLogStatus)reader.GetInt64(1), reader.GetInt64(2)) : null;
     }
 
-    private void Insert(long seq, long id, ReadOnlyMemory<byte> utf8)
+    // Inserts the entries' rows, up to RowsPerInsert per statement.
+    private void Insert(long seq, IReadOnlyList<RunLogEntry> entries)
     {
-        _insertEvent.Parameters[0].Value = seq;
-        _insertEvent.Parameters[1].Value = id;
-        _insertEvent.Parameters[2].Value = Blob(utf8);
-        _insertEvent.ExecuteNonQuery();
+        for (var start = 0; start < entries.Count; start += RowsPerInsert)
+        {
+            var count = Math.Min(RowsPerInsert, entries.Count - start);
+            var insert = _insertEvents[count] ??= PrepareInsert(count);
+            for (var i = 0; i < count; i++)
+            {
+                var entry = entries[start + i];
+                insert.Parameters[3 * i].Value = seq;
+                insert.Parameters[(3 * i) + 1].Value = entry.Id;
+                insert.Parameters[(3 * i) + 2].Value = Blob(entry.Event);
+            }
+
+            insert.ExecuteNonQuery();
+        }
     }
 
-    private void Advance(long seq, long last, RunLogStatus status, long bytes)
+    private SqliteCommand PrepareInsert(int rows)
     {
-        _advance.Parameters[0].Value = seq;
-        _advance.Parameters[1].Value = last;
-        _advance.Parameters[2].Value = (long)status;
-        _advance.Parameters[3].Value = bytes;
-        _advance.ExecuteNonQuery();
+        var names = new string[3 * rows];
+        var values = new string[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            names[3 * i] = $"$s{i}";
+            names[(3 * i) + 1] = $"$i{i}";
+            names[(3 * i) + 2] = $"$e{i}";
+            values[i] = $"($s{i}, $i{i}, $e{i})";
+        }
+
+        return Prepare($"INSERT INTO run_events (seq, id, event) VALUES {string.Join(", ", values)};", names);
     }
 
     private static void BindRun(SqliteCommand command, RunLogKey key)
