@@ -161,7 +161,7 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
     /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
     public async ValueTask AppendAsync(RunLogKey key, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
     {
-        RunLogEntries.Check(key, entries);
+        RunLogChecks.CheckAppend(key, entries);
         if (entries.Count == 0)
         {
             return;
@@ -190,7 +190,7 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
                 LogRunTooLarge(_logger, key.RunId, key.Thread.ThreadId, _options.RunLogMaxEvents, _options.RunLogMaxBytes);
             }
 
-            throw RunLogEntries.Refused(key, entries, code switch
+            throw RunLogChecks.Refused(key, entries, code switch
             {
                 -1 => RunLogStatus.Unknown,
                 -2 => RunLogStatus.Finished,
@@ -226,7 +226,7 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
     /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
     public async ValueTask<RunLogRead> ReadAsync(RunLogKey key, long afterId, int maxEntries, CancellationToken cancellationToken = default)
     {
-        RunLogEntries.CheckRead(afterId, maxEntries);
+        RunLogChecks.CheckRead(afterId, maxEntries);
         var result = await ReadStateAsync(key, afterId, maxEntries, cancellationToken).ConfigureAwait(false);
         var status = (RunLogStatus)(long)result[0];
         if (result.Length == 1)

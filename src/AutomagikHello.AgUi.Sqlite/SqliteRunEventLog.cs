@@ -55,7 +55,7 @@ public sealed partial class SqliteRunEventLog : IRunEventLog
     /// <exception cref="ThreadStoreUnavailableException">The file cannot be written.</exception>
     public async ValueTask AppendAsync(RunLogKey key, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
     {
-        RunLogEntries.Check(key, entries);
+        RunLogChecks.CheckAppend(key, entries);
         if (entries.Count == 0)
         {
             return;
@@ -65,7 +65,7 @@ public sealed partial class SqliteRunEventLog : IRunEventLog
             static (s, arg) => (s.RunLog.Append(arg.key, arg.entries, out var last), last), (key, entries), cancellationToken).ConfigureAwait(false);
         if (outcome != SqliteRunLogCommands.AppendOutcome.Appended)
         {
-            throw RunLogEntries.Refused(key, entries, outcome switch
+            throw RunLogChecks.Refused(key, entries, outcome switch
             {
                 SqliteRunLogCommands.AppendOutcome.Unknown => RunLogStatus.Unknown,
                 SqliteRunLogCommands.AppendOutcome.Finished => RunLogStatus.Finished,
@@ -91,7 +91,7 @@ public sealed partial class SqliteRunEventLog : IRunEventLog
     /// <exception cref="ThreadStoreUnavailableException">The file cannot be read.</exception>
     public ValueTask<RunLogRead> ReadAsync(RunLogKey key, long afterId, int maxEntries, CancellationToken cancellationToken = default)
     {
-        RunLogEntries.CheckRead(afterId, maxEntries);
+        RunLogChecks.CheckRead(afterId, maxEntries);
         return _store.OnSessionAsync(static (s, arg) => s.RunLog.Read(arg.key, arg.afterId, arg.maxEntries), (key, afterId, maxEntries), cancellationToken);
     }
 

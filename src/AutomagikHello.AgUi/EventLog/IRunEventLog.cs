@@ -30,7 +30,7 @@ public interface IRunEventLog
 
     /// <summary>Reads at most <paramref name="maxEntries"/> entries with ids greater than <paramref name="afterId"/>.</summary>
     /// <remarks>An id past the log's end reads no entries (and the log's <see cref="RunLogRead.LastId"/>); an expired or unknown log reads none, with LastId 0.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterId"/> is negative or <paramref name="maxEntries"/> is not positive (see <see cref="RunLogEntries.CheckRead"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterId"/> is negative or <paramref name="maxEntries"/> is not positive (see <see cref="RunLogChecks.CheckRead"/>).</exception>
     ValueTask<RunLogRead> ReadAsync(RunLogKey key, long afterId, int maxEntries, CancellationToken cancellationToken = default);
 
     /// <summary>

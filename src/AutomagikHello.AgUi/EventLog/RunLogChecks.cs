@@ -4,13 +4,13 @@ namespace AutomagikHello.AgUi.EventLog;
 /// The argument checks and refusals every <see cref="IRunEventLog"/> shares, so that each implementation refuses the same
 /// calls with the same exceptions before it touches its storage.
 /// </summary>
-public static class RunLogEntries
+public static class RunLogChecks
 {
     /// <summary>Checks a batch for <see cref="IRunEventLog.AppendAsync"/> on its own: consecutive ids from 1 up, a terminal only last.</summary>
     /// <param name="key">The run, for the message.</param>
     /// <param name="entries">The batch (may be empty: nothing to append).</param>
     /// <exception cref="InvalidOperationException">The ids are not consecutive positive numbers, or a terminal entry is not the last.</exception>
-    public static void Check(RunLogKey key, IReadOnlyList<RunLogEntry> entries)
+    public static void CheckAppend(RunLogKey key, IReadOnlyList<RunLogEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(key.RunId, nameof(key));
         ArgumentNullException.ThrowIfNull(entries);
