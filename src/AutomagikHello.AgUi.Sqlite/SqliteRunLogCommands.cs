@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
@@ -14,13 +15,11 @@ internal sealed class SqliteRunLogCommands : IDisposable
 {
     private const string RunWhere = "agent = $agent AND owner = $owner AND thread_id = $thread AND run_id = $run";
 
-    // Up to this many events go into one INSERT statement (a statement per event cost most of an append's time).
-    private const int RowsPerInsert = 16;
 
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _create;
     private readonly SqliteCommand _state;
-    private readonly SqliteCommand?[] _insertEvents = new SqliteCommand?[RowsPerInsert + 1];
+    private readonly SqliteCommand _insertEvents;
     private readonly SqliteCommand _advance;
     private readonly SqliteCommand _finish;
     private readonly SqliteCommand _event;
@@ -47,13 +46,14 @@ internal sealed class SqliteRunLogCommands : IDisposable
             $"UPDATE runs SET last_id = $last, status = $status, bytes = bytes + $bytes WHERE {RunWhere} AND status = 1 AND last_id = $expected RETURNING seq;",
             "$agent", "$owner", "$thread", "$run", "$last", "$status", "$bytes", "$expected");
         _finish = Prepare("UPDATE runs SET last_id = $last, status = 2, bytes = bytes + $bytes WHERE seq = $seq;", "$seq", "$last", "$bytes");
-        _event = Prepare("SELECT event FROM run_events WHERE seq = $seq AND id = $id;", "$seq", "$id");
+        _insertEvents = Prepare("INSERT INTO run_events (seq, last_id, first_id, events) VALUES ($seq, $last, $first, $events);", "$seq", "$last", "$first", "$events");
+        _event = Prepare("SELECT first_id, events FROM run_events WHERE seq = $seq AND last_id = $id;", "$seq", "$id");
 
-        // One statement, so the run's row and its events come from one snapshot (LastId is never behind the entries).
-        // Ids are consecutive, so the page is a range of the primary key.
+        // One statement, so the run's row and its events come from one snapshot (LastId is never behind the entries):
+        // the appends whose ids overlap the page.
         _read = Prepare(
-            "SELECT r.status, r.last_id, e.id, e.event FROM runs r LEFT JOIN run_events e ON e.seq = r.seq AND e.id > $after AND e.id <= $upto " +
-            $"WHERE r.{RunWhere.Replace(" AND ", " AND r.", StringComparison.Ordinal)} ORDER BY e.id;",
+            "SELECT r.status, r.last_id, e.first_id, e.events FROM runs r LEFT JOIN run_events e ON e.seq = r.seq AND e.last_id > $after AND e.first_id <= $upto " +
+            $"WHERE r.{RunWhere.Replace(" AND ", " AND r.", StringComparison.Ordinal)} ORDER BY e.last_id;",
             "$agent", "$owner", "$thread", "$run", "$after", "$upto");
         _latest = Prepare(
             "SELECT run_id, started_at, conversation FROM runs WHERE agent = $agent AND owner = $owner AND thread_id = $thread AND status <> 3 " +
@@ -137,7 +137,14 @@ internal sealed class SqliteRunLogCommands : IDisposable
             _event.Parameters[0].Value = seq;
             _event.Parameters[1].Value = last;
             using var reader = _event.ExecuteReader();
-            return reader.Read() ? new RunLogEntry(last, reader.GetFieldValue<byte[]>(0), true) : null;
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            RunLogEntry? existing = null;
+            Decode(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), last - 1, last, last, (id, utf8) => existing = new RunLogEntry(id, utf8, true));
+            return existing;
         }
 
         var terminal = new RunLogEntry(last + 1, terminalEvent, true);
@@ -168,12 +175,13 @@ internal sealed class SqliteRunLogCommands : IDisposable
         }
 
         var entries = new List<RunLogEntry>();
+        var upto = (long)_read.Parameters[5].Value!;
         do
         {
             if (!reader.IsDBNull(2))
             {
-                var id = reader.GetInt64(2);
-                entries.Add(new RunLogEntry(id, reader.GetFieldValue<byte[]>(3), status == RunLogStatus.Finished && id == last));
+                Decode(reader.GetInt64(2), reader.GetFieldValue<byte[]>(3), afterId, upto, last, (id, utf8) =>
+                    entries.Add(new RunLogEntry(id, utf8, status == RunLogStatus.Finished && id == last)));
             }
         }
         while (reader.Read());
@@ -229,12 +237,7 @@ internal sealed class SqliteRunLogCommands : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in _insertEvents)
-        {
-            command?.Dispose();
-        }
-
-        foreach (var command in new[] { _create, _state, _advance, _finish, _event, _read, _latest, _oldRuns, _totalBytes, _finishedRuns, _dropEvents, _tombstone, _forget })
+        foreach (var command in new[] { _create, _state, _insertEvents, _advance, _finish, _event, _read, _latest, _oldRuns, _totalBytes, _finishedRuns, _dropEvents, _tombstone, _forget })
         {
             command.Dispose();
         }
@@ -272,38 +275,45 @@ internal sealed class SqliteRunLogCommands : IDisposable
         return reader.Read() ? (reader.GetInt64(0), (RunLogStatus)reader.GetInt64(1), reader.GetInt64(2)) : null;
     }
 
-    // Inserts the entries' rows, up to RowsPerInsert per statement.
+    // One row for the append: its events one after another, each as a 4-byte little-endian length and its bytes.
     private void Insert(long seq, IReadOnlyList<RunLogEntry> entries)
     {
-        for (var start = 0; start < entries.Count; start += RowsPerInsert)
+        var size = 0;
+        foreach (var entry in entries)
         {
-            var count = Math.Min(RowsPerInsert, entries.Count - start);
-            var insert = _insertEvents[count] ??= PrepareInsert(count);
-            for (var i = 0; i < count; i++)
-            {
-                var entry = entries[start + i];
-                insert.Parameters[3 * i].Value = seq;
-                insert.Parameters[(3 * i) + 1].Value = entry.Id;
-                insert.Parameters[(3 * i) + 2].Value = Blob(entry.Event);
-            }
-
-            insert.ExecuteNonQuery();
+            size = checked(size + sizeof(int) + entry.Event.Length);
         }
+
+        var blob = new byte[size];
+        var at = 0;
+        foreach (var entry in entries)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(at), entry.Event.Length);
+            entry.Event.Span.CopyTo(blob.AsSpan(at + sizeof(int)));
+            at += sizeof(int) + entry.Event.Length;
+        }
+
+        _insertEvents.Parameters[0].Value = seq;
+        _insertEvents.Parameters[1].Value = entries[^1].Id;
+        _insertEvents.Parameters[2].Value = entries[0].Id;
+        _insertEvents.Parameters[3].Value = blob;
+        _insertEvents.ExecuteNonQuery();
     }
 
-    private SqliteCommand PrepareInsert(int rows)
+    // Hands out the events of one append's row (ids from firstId) with ids in (after, upto], as slices of the blob.
+    private static void Decode(long firstId, byte[] blob, long after, long upto, long last, Action<long, ReadOnlyMemory<byte>> take)
     {
-        var names = new string[3 * rows];
-        var values = new string[rows];
-        for (var i = 0; i < rows; i++)
+        var at = 0;
+        for (var id = firstId; at < blob.Length && id <= upto && id <= last; id++)
         {
-            names[3 * i] = $"$s{i}";
-            names[(3 * i) + 1] = $"$i{i}";
-            names[(3 * i) + 2] = $"$e{i}";
-            values[i] = $"($s{i}, $i{i}, $e{i})";
-        }
+            var length = BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(at));
+            if (id > after)
+            {
+                take(id, blob.AsMemory(at + sizeof(int), length));
+            }
 
-        return Prepare($"INSERT INTO run_events (seq, id, event) VALUES {string.Join(", ", values)};", names);
+            at += sizeof(int) + length;
+        }
     }
 
     private static void BindRun(SqliteCommand command, RunLogKey key)

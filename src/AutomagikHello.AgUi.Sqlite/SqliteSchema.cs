@@ -28,7 +28,8 @@ internal static partial class SqliteSchema
         CREATE INDEX threads_updated_at ON threads (updated_at);
         """,
         // 2: run event logs (SqliteRunEventLog). One row per run (its start, status and last id; kept as a tombstone,
-        // conversation dropped, once expired) and one row per event. Times are Unix milliseconds; status is the
+        // conversation dropped, once expired) and one row per append holding its events (ids first_id..last_id; see
+        // SqliteRunLogCommands for the blob's layout): a row per event cost most of an append. Times are Unix milliseconds; status is the
         // RunLogStatus number (1 open, 2 finished, 3 expired).
         """
         CREATE TABLE runs (
@@ -49,9 +50,10 @@ internal static partial class SqliteSchema
         CREATE INDEX runs_started_at ON runs (started_at);
         CREATE TABLE run_events (
             seq INTEGER NOT NULL,
-            id INTEGER NOT NULL,
-            event BLOB NOT NULL,
-            PRIMARY KEY (seq, id)
+            last_id INTEGER NOT NULL,
+            first_id INTEGER NOT NULL,
+            events BLOB NOT NULL,
+            PRIMARY KEY (seq, last_id)
         );
         """,
     ];
