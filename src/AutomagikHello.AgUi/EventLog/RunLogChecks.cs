@@ -54,7 +54,7 @@ public static class RunLogChecks
         {
             RunLogStatus.Unknown => "no log exists for this run",
             RunLogStatus.Finished => $"the log is finished (its terminal entry is id {lastId})",
-            RunLogStatus.Expired => "the log was dropped by retention",
+            RunLogStatus.Expired => "the log was dropped by retention (its age or size)",
             _ => $"the ids must continue the log: its last id is {lastId}, so the next is {lastId + 1}, not {entries[0].Id}",
         };
         return new InvalidOperationException($"Cannot append to the event log of run '{key}': {why}. Nothing was appended.");
