@@ -1,4 +1,5 @@
 using System.Text;
+using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -154,14 +155,29 @@ public sealed partial class RedisThreadStore : CompareAndSwapThreadStore
 internal static class RedisKeys
 {
     /// <summary><c>{prefix}thread:{agent}:{owner}:{threadId}</c>, each part with <c>%</c> and <c>:</c> escaped so keys cannot collide.</summary>
-    public static RedisKey Thread(string prefix, ThreadKey key)
+    public static RedisKey Thread(string prefix, ThreadKey key) => ThreadBuilder(prefix, "thread:", key, 0).ToString();
+
+    /// <summary>
+    /// A run's event log: <c>{prefix}runlog:{agent}:{owner}:{threadId}:{runId}</c> (its state hash), escaped like thread
+    /// keys; its conversation and its stream are that name with <c>:c</c> and <c>:e</c> appended (an escaped run id holds
+    /// no <c>:</c>, so these cannot collide with another run's).
+    /// </summary>
+    public static string RunLog(string prefix, RunLogKey key) =>
+        Escape(ThreadBuilder(prefix, "runlog:", key.Thread, key.RunId.Length + 1).Append(':'), key.RunId).ToString();
+
+    /// <summary>The thread's latest run: <c>{prefix}runlatest:{agent}:{owner}:{threadId}</c>.</summary>
+    public static RedisKey LatestRun(string prefix, ThreadKey key) => ThreadBuilder(prefix, "runlatest:", key, 0).ToString();
+
+    /// <summary>The run-log channel, where every append and finish is announced: <c>{prefix}runlog</c>.</summary>
+    public static RedisChannel RunLogChannel(string prefix) => RedisChannel.Literal(prefix + "runlog");
+
+    private static StringBuilder ThreadBuilder(string prefix, string kind, ThreadKey key, int extra)
     {
-        var builder = new StringBuilder(prefix.Length + key.Agent.Length + key.Owner.Length + key.ThreadId.Length + 16);
-        builder.Append(prefix).Append("thread:");
+        var builder = new StringBuilder(prefix.Length + kind.Length + key.Agent.Length + key.Owner.Length + key.ThreadId.Length + extra + 16);
+        builder.Append(prefix).Append(kind);
         Escape(builder, key.Agent).Append(':');
         Escape(builder, key.Owner).Append(':');
-        Escape(builder, key.ThreadId);
-        return builder.ToString();
+        return Escape(builder, key.ThreadId);
     }
 
     /// <summary>The cancel channel: <c>{prefix}cancel</c>.</summary>

@@ -38,6 +38,38 @@ public sealed class RedisThreadStoreOptions
     /// </summary>
     public int CachedRecords { get; set; } = 1_000;
 
+    /// <summary>
+    /// How long a run's event log (<see cref="RedisRunEventLog"/>) is kept, counted from the run's start (its keys expire
+    /// then). Default 1 day; between one minute and 3650 days.
+    /// </summary>
+    public TimeSpan RunLogRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long a run dropped by retention (or for its size) still reads as expired before it reads as unknown, so a late
+    /// reconnect is told "gone" (410) rather than "never existed" (404): its small state hash lives this much longer
+    /// than its events. Default 1 day; at most 3650 days.
+    /// </summary>
+    public TimeSpan ExpiredRunMemory { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The most events one run's log holds: an append beyond it drops the run's log whole (it reads as expired and the
+    /// append fails), so one runaway run cannot fill Redis. Default 100,000; at least 1.
+    /// </summary>
+    public int RunLogMaxEvents { get; set; } = 100_000;
+
+    /// <summary>
+    /// The most bytes (events and start conversation) one run's log holds, with the same effect as
+    /// <see cref="RunLogMaxEvents"/>. Default 64 MiB; at least 1 KiB.
+    /// </summary>
+    public long RunLogMaxBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// How often a reader waiting for a run's next event checks Redis itself, in case an announcement on the run-log
+    /// channel was lost (pub/sub is at most once: a message sent while this instance was disconnected is lost). Appends
+    /// on any instance wake it at once otherwise. Default 1 second; between 10 ms and 10 s.
+    /// </summary>
+    public TimeSpan RunLogPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Checks every setting and throws one exception naming each problem.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
@@ -65,6 +97,31 @@ public sealed class RedisThreadStoreOptions
         if (CachedRecords is < 0 or > MaxCachedRecords)
         {
             problems.Add($"CachedRecords must be between 0 and {MaxCachedRecords:N0}; it is {CachedRecords}.");
+        }
+
+        if (RunLogRetention < TimeSpan.FromMinutes(1) || RunLogRetention > TimeSpan.FromDays(3650))
+        {
+            problems.Add($"RunLogRetention must be between one minute and 3650 days; it is {RunLogRetention}.");
+        }
+
+        if (ExpiredRunMemory < TimeSpan.Zero || ExpiredRunMemory > TimeSpan.FromDays(3650))
+        {
+            problems.Add($"ExpiredRunMemory must be between zero and 3650 days; it is {ExpiredRunMemory}.");
+        }
+
+        if (RunLogMaxEvents < 1)
+        {
+            problems.Add($"RunLogMaxEvents must be at least 1; it is {RunLogMaxEvents}.");
+        }
+
+        if (RunLogMaxBytes < 1024)
+        {
+            problems.Add($"RunLogMaxBytes must be at least 1024; it is {RunLogMaxBytes}.");
+        }
+
+        if (RunLogPollInterval < TimeSpan.FromMilliseconds(10) || RunLogPollInterval > TimeSpan.FromSeconds(10))
+        {
+            problems.Add($"RunLogPollInterval must be between 10 ms and 10 s; it is {RunLogPollInterval}.");
         }
 
         if (problems.Count > 0)

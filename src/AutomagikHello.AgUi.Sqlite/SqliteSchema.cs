@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.Sqlite;
 internal static partial class SqliteSchema
 {
     /// <summary>The schema version this code creates and understands; recorded in the <c>schema_version</c> table.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Schema scripts by version: Migrations[v - 1] turns version v - 1 into version v.
     private static readonly string[] Migrations =
@@ -26,6 +26,35 @@ internal static partial class SqliteSchema
             PRIMARY KEY (agent, owner, thread_id)
         ) WITHOUT ROWID;
         CREATE INDEX threads_updated_at ON threads (updated_at);
+        """,
+        // 2: run event logs (SqliteRunEventLog). One row per run (its start, status and last id; kept as a tombstone,
+        // conversation dropped, once expired) and one row per append holding its events (ids first_id..last_id; see
+        // SqliteRunLogCommands for the blob's layout): a row per event cost most of an append. Times are Unix milliseconds; status is the
+        // RunLogStatus number (1 open, 2 finished, 3 expired).
+        """
+        CREATE TABLE runs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            agent TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            thread_id TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            conversation BLOB NULL,
+            status INTEGER NOT NULL,
+            last_id INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            expired_at INTEGER NULL,
+            UNIQUE (agent, owner, thread_id, run_id)
+        );
+        CREATE INDEX runs_thread ON runs (agent, owner, thread_id, seq);
+        CREATE INDEX runs_started_at ON runs (started_at);
+        CREATE TABLE run_events (
+            seq INTEGER NOT NULL,
+            last_id INTEGER NOT NULL,
+            first_id INTEGER NOT NULL,
+            events BLOB NOT NULL,
+            PRIMARY KEY (seq, last_id)
+        );
         """,
     ];
 

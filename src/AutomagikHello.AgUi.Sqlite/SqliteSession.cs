@@ -14,6 +14,9 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _remove;
     private readonly SqliteCommand _begin;
     private readonly SqliteCommand _commit;
+    private SqliteRunLogCommands? _runLog;
+
+    private SqliteCommand Prepare(string sql, params string[] parameters) => Prepare(_connection, sql, parameters);
 
     private SqliteSession(SqliteConnection connection)
     {
@@ -63,6 +66,9 @@ internal sealed class SqliteSession : IDisposable
         pragma.ExecuteNonQuery();
     }
 
+    /// <summary>The run event log's statements on this connection, prepared at first use.</summary>
+    public SqliteRunLogCommands RunLog => _runLog ??= new SqliteRunLogCommands(_connection);
+
     public ThreadRecord? Read(ThreadKey key)
     {
         SqliteThreadRow.BindKey(_select, key);
@@ -105,12 +111,14 @@ internal sealed class SqliteSession : IDisposable
         _remove.Dispose();
         _begin.Dispose();
         _commit.Dispose();
+        _runLog?.Dispose();
         _connection.Dispose();
     }
 
-    private SqliteCommand Prepare(string sql, params string[] parameters)
+    /// <summary>A prepared command on <paramref name="connection"/> with the named parameters, bound by position.</summary>
+    public static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
     {
-        var command = _connection.CreateCommand();
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var name in parameters)
         {

@@ -102,21 +102,8 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
 
     /// <inheritdoc />
     /// <exception cref="ThreadStoreUnavailableException">The file cannot be read.</exception>
-    public override async ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default)
-    {
-        var session = await RentAsync(cancellationToken).ConfigureAwait(false);
-        var healthy = false;
-        try
-        {
-            var record = Run(session, static (s, k) => s.Read(k), key);
-            healthy = true;
-            return record;
-        }
-        finally
-        {
-            Return(session, healthy);
-        }
-    }
+    public override ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default) =>
+        OnSessionAsync(static (s, k) => s.Read(k), key, cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="ThreadStoreUnavailableException">The file cannot be read.</exception>
@@ -151,19 +138,7 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
         var total = 0;
         while (true)
         {
-            var session = await RentAsync(cancellationToken).ConfigureAwait(false);
-            var healthy = false;
-            int removed;
-            try
-            {
-                removed = Run(session, static (s, arg) => s.RemoveBatch(arg.cutoff, arg.nowMs, RemovalBatchSize), (cutoff, nowMs));
-                healthy = true;
-            }
-            finally
-            {
-                Return(session, healthy);
-            }
-
+            var removed = await OnSessionAsync(static (s, arg) => s.RemoveBatch(arg.cutoff, arg.nowMs, RemovalBatchSize), (cutoff, nowMs), cancellationToken).ConfigureAwait(false);
             total += removed;
             if (removed < RemovalBatchSize)
             {
@@ -192,6 +167,40 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
         _disposed = true;
         _pool.Dispose();
         _writer.Dispose();
+    }
+
+    /// <summary>The settings.</summary>
+    internal SqliteThreadStoreOptions Options => _options;
+
+    /// <summary>Runs <paramref name="step"/> on one of the pooled connections (outside the writer's transactions).</summary>
+    /// <exception cref="ThreadStoreUnavailableException">The file cannot be read or written.</exception>
+    internal async ValueTask<TResult> OnSessionAsync<TArg, TResult>(Func<SqliteSession, TArg, TResult> step, TArg arg, CancellationToken cancellationToken)
+    {
+        var session = await RentAsync(cancellationToken).ConfigureAwait(false);
+        var healthy = false;
+        try
+        {
+            var result = Run(session, step, arg);
+            healthy = true;
+            return result;
+        }
+        finally
+        {
+            Return(session, healthy);
+        }
+    }
+
+    /// <summary>Runs <paramref name="step"/> in the single writer's next transaction (group commit); answers after the commit.</summary>
+    /// <exception cref="ThreadStoreUnavailableException">The file cannot be written, or a lock wait timed out.</exception>
+    internal async Task<TResult> WriteAsync<TArg, TResult>(Func<SqliteSession, TArg, TResult> step, TArg arg, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _writer.WriteAsync(step, arg).ConfigureAwait(false);
     }
 
     // Runs one synchronous SQLite step, mapping the provider's failures to the store's exception.

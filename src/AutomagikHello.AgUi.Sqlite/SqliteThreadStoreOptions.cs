@@ -62,6 +62,33 @@ public sealed class SqliteThreadStoreOptions
     /// </summary>
     public int CachedRecords { get; set; } = 1_000;
 
+    /// <summary>
+    /// How long a run's event log (<see cref="SqliteRunEventLog"/>) is kept, counted from the run's start: a reconnect or
+    /// a reload within it finds the run's events. The sweep (<see cref="SqliteRunEventLog.RemoveExpiredRunsAsync"/>,
+    /// every <see cref="RetentionSweepInterval"/> when hosted) drops older runs whole, running ones included. Default
+    /// 1 day; at least one minute.
+    /// </summary>
+    public TimeSpan RunLogRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The most bytes (events and start conversations) the kept run logs may hold together: above it, the sweep drops
+    /// finished runs whole, oldest first, until they fit (running runs are dropped by age only). Default 1 GiB; at
+    /// least 1 KiB.
+    /// </summary>
+    public long RunLogMaxBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// How long a dropped run still reads as expired (its row kept without its events and conversation) before it reads
+    /// as unknown, so a late reconnect is told "gone" (410) rather than "never existed" (404). Default 1 day.
+    /// </summary>
+    public TimeSpan ExpiredRunMemory { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How often a reader waiting for a run's next event checks the file, for writers in another process (writers in
+    /// this process wake it at once). Default 250 ms; between 10 ms and 10 s.
+    /// </summary>
+    public TimeSpan RunLogPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Checks every setting and throws one exception naming each problem.</summary>
     /// <exception cref="ArgumentException">A setting is out of range or the connection string is unusable.</exception>
     public void Validate()
@@ -126,6 +153,26 @@ public sealed class SqliteThreadStoreOptions
         if (CachedRecords is < 0 or > MaxCachedRecords)
         {
             problems.Add($"CachedRecords must be between 0 and {MaxCachedRecords:N0}; it is {CachedRecords}.");
+        }
+
+        if (RunLogRetention < TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"RunLogRetention must be at least one minute; it is {RunLogRetention}.");
+        }
+
+        if (RunLogMaxBytes < 1024)
+        {
+            problems.Add($"RunLogMaxBytes must be at least 1024; it is {RunLogMaxBytes}.");
+        }
+
+        if (ExpiredRunMemory < TimeSpan.Zero)
+        {
+            problems.Add($"ExpiredRunMemory must not be negative; it is {ExpiredRunMemory}.");
+        }
+
+        if (RunLogPollInterval < TimeSpan.FromMilliseconds(10) || RunLogPollInterval > TimeSpan.FromSeconds(10))
+        {
+            problems.Add($"RunLogPollInterval must be between 10 ms and 10 s; it is {RunLogPollInterval}.");
         }
 
         if (problems.Count > 0)

@@ -18,7 +18,7 @@ namespace AutomagikHello.AgUi.Sqlite;
 internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exception?> failure) : IDisposable
 {
     private readonly Lock _gate = new();
-    private List<Swap> _queue = [];
+    private List<IWrite> _queue = [];
     private bool _writing;
     private bool _disposed;
     private SqliteSession? _session;
@@ -29,11 +29,28 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     {
         // Serialised on the caller's thread, so the transaction holds the lock only for the statements.
         var swap = new Swap(current, next, ThreadRecordSerializer.Serialize(next));
+        Enqueue(swap);
+        return swap.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> in the next batch's transaction; its result is handed out after the commit. The step
+    /// reports refusals in its result (it throws only when the connection fails, which fails the whole batch).
+    /// </summary>
+    public Task<TResult> WriteAsync<TArg, TResult>(Func<SqliteSession, TArg, TResult> step, TArg arg)
+    {
+        var write = new Step<TArg, TResult>(step, arg);
+        Enqueue(write);
+        return write.Task;
+    }
+
+    private void Enqueue(IWrite write)
+    {
         bool lead;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, typeof(SqliteThreadStore));
-            _queue.Add(swap);
+            _queue.Add(write);
             lead = !_writing;
             _writing = true;
         }
@@ -42,8 +59,6 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
         {
             WriteBatches(handOff: true);
         }
-
-        return swap.Task;
     }
 
     public void Dispose()
@@ -77,7 +92,7 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     }
 
     // The queued writes, or null when there are none: the writer is idle then (and closes its connection if disposed).
-    private List<Swap>? Next()
+    private List<IWrite>? Next()
     {
         lock (_gate)
         {
@@ -107,17 +122,17 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
         }
     }
 
-    // One transaction for the batch; every swap learns its outcome only after the commit. A failure fails the whole
+    // One transaction for the batch; every write learns its outcome only after the commit. A failure fails the whole
     // batch (nothing of it was committed) and closes the connection, which may be mid-transaction.
-    private void Commit(List<Swap> batch)
+    private void Commit(List<IWrite> batch)
     {
         try
         {
             _session ??= open();
             _session.Begin();
-            foreach (var swap in batch)
+            foreach (var write in batch)
             {
-                swap.Written = _session.TrySwap(swap.Current, swap.Next, swap.Json);
+                write.Execute(_session);
             }
 
             _session.Commit();
@@ -127,33 +142,52 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
             _session?.Dispose();
             _session = null;
             var error = failure(ex) ?? ex;
-            foreach (var swap in batch)
+            foreach (var write in batch)
             {
-                swap.Fail(error);
+                write.Fail(error);
             }
 
             return;
         }
 
-        foreach (var swap in batch)
+        foreach (var write in batch)
         {
-            swap.Complete();
+            write.Complete();
         }
     }
 
-    // One queued write. Continuations run asynchronously so the writer never runs a caller's code.
-    private sealed class Swap(ThreadRecord? current, ThreadRecord next, byte[] json)
-        : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
+    // One queued write: executed inside the batch's transaction, told its outcome after the commit. Each is its own
+    // task source (one allocation per write), whose continuations run asynchronously so the writer never runs a
+    // caller's code.
+    private interface IWrite
     {
-        public ThreadRecord? Current { get; } = current;
+        void Execute(SqliteSession session);
 
-        public ThreadRecord Next { get; } = next;
+        void Complete();
 
-        public byte[] Json { get; } = json;
+        void Fail(Exception error);
+    }
 
-        public bool Written { get; set; }
+    private sealed class Swap(ThreadRecord? current, ThreadRecord next, byte[] json)
+        : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
+    {
+        private bool _written;
 
-        public void Complete() => SetResult(Written);
+        public void Execute(SqliteSession session) => _written = session.TrySwap(current, next, json);
+
+        public void Complete() => SetResult(_written);
+
+        public void Fail(Exception error) => SetException(error);
+    }
+
+    private sealed class Step<TArg, TResult>(Func<SqliteSession, TArg, TResult> step, TArg arg)
+        : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
+    {
+        private TResult? _result;
+
+        public void Execute(SqliteSession session) => _result = step(session, arg);
+
+        public void Complete() => SetResult(_result!);
 
         public void Fail(Exception error) => SetException(error);
     }

@@ -1,4 +1,5 @@
 using AutomagikHello.AgUi.AspNetCore;
+using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -71,6 +72,63 @@ public sealed class SqliteHostingTests : IDisposable
             }
 
             (await store.GetAsync(key)).Should().BeNull("the background sweep removes threads idle past the retention");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AddSqliteThreadStore_ReplacesAnEarlierRunEventLogWithOneInTheSameFile()
+    {
+        var path = _folder.File("log.db");
+        var builder = Host.CreateApplicationBuilder();
+        // A stand-in for the default registered before a durable store (the in-memory log): it must be replaced.
+        builder.Services.AddSingleton<IRunEventLog>(_ => throw new InvalidOperationException("The earlier registration must be replaced."));
+        builder.Services.AddAgUi().AddSqliteThreadStore($"Data Source={path}");
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var logs = host.Services.GetServices<IRunEventLog>().ToArray();
+            logs.Should().ContainSingle().Which.Should().BeOfType<SqliteRunEventLog>();
+            var key = new RunLogKey(new ThreadKey("chat", "alice", "t1"), "r1");
+            (await logs[0].CreateAsync(new RunLogStart { Key = key, StartedAt = DateTimeOffset.UtcNow, Conversation = "{}"u8.ToArray() })).Should().BeTrue();
+
+            // The same file: a store opened on it alone sees the run.
+            using var other = new SqliteThreadStore(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
+            (await new SqliteRunEventLog(other).ReadAsync(key, 0, 10)).Status.Should().Be(RunLogStatus.Open);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AddSqliteThreadStore_SweepsRunLogsPastRetentionPeriodically()
+    {
+        var path = _folder.File("log-sweep.db");
+        using var host = Build(path, options =>
+        {
+            options.RunLogRetention = TimeSpan.FromMinutes(1);
+            options.RetentionSweepInterval = TimeSpan.FromMilliseconds(100);
+        });
+        await host.StartAsync();
+        try
+        {
+            var log = host.Services.GetRequiredService<IRunEventLog>();
+            var key = new RunLogKey(new ThreadKey("chat", "alice", "t1"), "old");
+            await log.CreateAsync(new RunLogStart { Key = key, StartedAt = DateTimeOffset.UtcNow.AddHours(-1), Conversation = "{}"u8.ToArray() });
+
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await log.ReadAsync(key, 0, 1)).Status == RunLogStatus.Open && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            (await log.ReadAsync(key, 0, 1)).Status.Should().Be(RunLogStatus.Expired, "the background sweep drops runs past the retention");
         }
         finally
         {

@@ -1,4 +1,5 @@
 using AutomagikHello.AgUi.Threads;
+using static AutomagikHello.AgUi.Sqlite.Tests.SqliteFile;
 using static AutomagikHello.AgUi.Tests.Threads.StoreRequests;
 using Microsoft.Data.Sqlite;
 
@@ -286,23 +287,5 @@ public sealed class SqliteThreadStoreTests : IDisposable
         options.BusyTimeout.Should().Be(TimeSpan.FromSeconds(5));
         options.Retention.Should().Be(TimeSpan.FromDays(7));
         options.FlushEveryCommit.Should().BeFalse();
-    }
-
-    private static object? Scalar(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
-
-    private static void Execute(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 }

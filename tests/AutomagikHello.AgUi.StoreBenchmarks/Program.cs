@@ -12,7 +12,8 @@ using StackExchange.Redis;
 // (untimed) with the interrupt, so records stay the size they have in service. The in-memory store is measured in the
 // same process as the baseline: it is the cost of the contract itself (validation, transitions, no I/O).
 //
-// Usage: StoreBenchmarks [--redis host:port] [--sqlite-runs N] [--redis-runs N] [--rounds N] [--only memory,sqlite,redis,bus]
+// Usage: StoreBenchmarks [--redis host:port] [--sqlite-runs N] [--redis-runs N] [--rounds N] [--only memory,sqlite,redis,bus,eventlog]
+//        [--eventlog-runs N] (runs per workload and round of the run event log section, EventLogBenchmark.cs)
 //        [--cached-records N] (the stores' CachedRecords; default the library's: each run's thread was seeded
 //        beforehand, so only the last CachedRecords seeded threads are still remembered when the round starts)
 var settings = Settings.Parse(args);
@@ -84,6 +85,51 @@ if (settings.Includes("redis") || settings.Includes("bus"))
                 foreach (var chunk in keys.Chunk(1_000))
                 {
                     await redis.GetDatabase().KeyDeleteAsync(chunk);
+                }
+            }
+        }
+    }
+}
+
+if (settings.Includes("eventlog"))
+{
+    Console.WriteLine();
+    Console.WriteLine($"## Run event log, one 100-event run at a time ({settings.EventLogRuns:N0} runs per workload and round, the median round)");
+    Console.WriteLine();
+    Console.WriteLine("| store | workload | CPU per run | ratio to log off | wall per run |");
+    Console.WriteLine("| --- | --- | ---: | ---: | ---: |");
+    var folder = Path.Combine(Path.GetTempPath(), "agui-log-bench-" + Guid.NewGuid().ToString("N"));
+    try
+    {
+        var file = Path.Combine(folder, "runs.db");
+        using var sqlite = new SqliteThreadStore(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={file}" });
+        var sqliteLog = new SqliteRunEventLog(sqlite);
+        // One process is the SQLite deployment: its readers wait on the writer's own log (woken at once, no polling).
+        await EventLogBenchmark.MeasureAsync("SQLite (WAL, NORMAL)", sqlite, sqliteLog, sqliteLog, settings.EventLogRuns, settings.Rounds);
+    }
+    finally
+    {
+        Directory.Delete(folder, recursive: true);
+    }
+
+    if (settings.Redis is not null)
+    {
+        using var a = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
+        using var b = await ConnectionMultiplexer.ConnectAsync(settings.Redis);
+        var options = new RedisThreadStoreOptions { KeyPrefix = $"agui-bench:{Guid.NewGuid():N}:", Retention = TimeSpan.FromHours(1) };
+        try
+        {
+            await using var logA = new RedisRunEventLog(a, options);
+            await using var logB = new RedisRunEventLog(b, options);
+            await EventLogBenchmark.MeasureAsync($"Redis (loopback, {settings.Redis})", new RedisThreadStore(a, options), logA, logB, settings.EventLogRuns, settings.Rounds);
+        }
+        finally
+        {
+            foreach (var server in a.GetServers())
+            {
+                foreach (var chunk in server.Keys(pattern: options.KeyPrefix + "*", pageSize: 1_000).Chunk(1_000))
+                {
+                    await a.GetDatabase().KeyDeleteAsync(chunk);
                 }
             }
         }
@@ -229,7 +275,7 @@ internal static class Workload
     }
 }
 
-internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, int Rounds, HashSet<string> Only, int? CachedRecords)
+internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, int Rounds, HashSet<string> Only, int? CachedRecords, int EventLogRuns)
 {
     public bool Includes(string part) => Only.Count == 0 || Only.Contains(part);
 
@@ -238,6 +284,7 @@ internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, in
         string? redis = Environment.GetEnvironmentVariable("AGUI_REDIS");
         int sqliteRuns = 10_000, redisRuns = 40_000, rounds = 3;
         int? cachedRecords = null;
+        var eventLogRuns = 300;
         var only = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
         {
@@ -248,6 +295,7 @@ internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, in
                 case "--sqlite-runs": sqliteRuns = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--redis-runs": redisRuns = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--eventlog-runs": eventLogRuns = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--cached-records": cachedRecords = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--only": only.UnionWith(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
                 default: throw new ArgumentException($"Unknown argument {args[i]}");
@@ -256,6 +304,6 @@ internal sealed record Settings(string? Redis, int SqliteRuns, int RedisRuns, in
             i++;
         }
 
-        return new Settings(string.IsNullOrWhiteSpace(redis) ? null : redis, sqliteRuns, redisRuns, rounds, only, cachedRecords);
+        return new Settings(string.IsNullOrWhiteSpace(redis) ? null : redis, sqliteRuns, redisRuns, rounds, only, cachedRecords, eventLogRuns);
     }
 }

@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Hosting;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,9 @@ public static class RedisAgUiBuilderExtensions
     /// reaching any instance ends the run on whichever instance streams it. The connection is opened once, when first
     /// needed, and kept retrying in the background while Redis is down (requests meanwhile fail with
     /// <c>STORE_UNAVAILABLE</c>); it is closed with the application. Retention is Redis's own key TTLs
-    /// (<see cref="RedisThreadStoreOptions.Retention"/>): no sweep is needed.
+    /// (<see cref="RedisThreadStoreOptions.Retention"/>): no sweep is needed. A <see cref="RedisRunEventLog"/> on the same
+    /// connection becomes the application's <see cref="IRunEventLog"/> (replacing any registered before), so a reconnect
+    /// to any instance tails a run streaming from another.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddAgUi</c>.</param>
     /// <param name="configuration">A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</param>
@@ -79,6 +82,12 @@ public static class RedisAgUiBuilderExtensions
         services.RemoveAll<IThreadStore>();
         services.AddSingleton<IThreadStore>(static provider => provider.GetRequiredService<RedisThreadStore>());
         services.RemoveAllKeyed<IHealthCheck>(typeof(IThreadStore)); // the read through the store is Redis's check
+        services.TryAddSingleton(static provider => new RedisRunEventLog(
+            provider.GetRequiredService<RedisConnection>().Multiplexer,
+            provider.GetRequiredService<IOptions<RedisThreadStoreOptions>>().Value,
+            provider.GetService<ILogger<RedisRunEventLog>>()));
+        services.RemoveAll<IRunEventLog>();
+        services.AddSingleton<IRunEventLog>(static provider => provider.GetRequiredService<RedisRunEventLog>());
         services.RemoveAll<IRunCancellationBus>();
         services.AddSingleton<IRunCancellationBus>(static provider => provider.GetRequiredService<RedisRunCancellationBus>());
         return builder;

@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Hosting;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,9 @@ public static class SqliteAgUiBuilderExtensions
     /// in-memory default). The file is opened, created when missing and its schema migrated when the host starts: a
     /// path that cannot be written fails start-up with a message naming it. Threads untouched for longer than
     /// <see cref="SqliteThreadStoreOptions.Retention"/> are removed every
-    /// <see cref="SqliteThreadStoreOptions.RetentionSweepInterval"/> by a background service.
+    /// <see cref="SqliteThreadStoreOptions.RetentionSweepInterval"/> by a background service. A
+    /// <see cref="SqliteRunEventLog"/> in the same file becomes the application's <see cref="IRunEventLog"/> (replacing
+    /// any registered before), and the same service drops its runs past retention.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddAgUi</c>.</param>
     /// <param name="connectionString">The connection string, e.g. <c>Data Source=App_Data/agui-threads.db</c>.</param>
@@ -39,6 +42,11 @@ public static class SqliteAgUiBuilderExtensions
             provider.GetService<ILogger<SqliteThreadStore>>()));
         services.RemoveAll<IThreadStore>();
         services.AddSingleton<IThreadStore>(static provider => provider.GetRequiredService<SqliteThreadStore>());
+        services.TryAddSingleton(static provider => new SqliteRunEventLog(
+            provider.GetRequiredService<SqliteThreadStore>(),
+            provider.GetService<ILogger<SqliteRunEventLog>>()));
+        services.RemoveAll<IRunEventLog>();
+        services.AddSingleton<IRunEventLog>(static provider => provider.GetRequiredService<SqliteRunEventLog>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteThreadStoreService>());
         services.RemoveAllKeyed<IHealthCheck>(typeof(IThreadStore));
         services.AddKeyedSingleton<IHealthCheck, SqliteFileHealthCheck>(typeof(IThreadStore));

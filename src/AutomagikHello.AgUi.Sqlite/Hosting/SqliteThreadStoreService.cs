@@ -7,10 +7,11 @@ namespace AutomagikHello.AgUi.Sqlite;
 
 /// <summary>
 /// Opens the <see cref="SqliteThreadStore"/> when the host starts (a file that cannot be written fails start-up) and
-/// removes expired threads every <see cref="SqliteThreadStoreOptions.RetentionSweepInterval"/> until it stops.
+/// removes expired threads and run logs every <see cref="SqliteThreadStoreOptions.RetentionSweepInterval"/> until it stops.
 /// </summary>
 internal sealed partial class SqliteThreadStoreService(
     SqliteThreadStore store,
+    SqliteRunEventLog runLog,
     IOptions<SqliteThreadStoreOptions> options,
     ILogger<SqliteThreadStoreService> logger,
     TimeProvider clock) : BackgroundService
@@ -56,6 +57,8 @@ internal sealed partial class SqliteThreadStoreService(
                     {
                         LogSwept(logger, removed);
                     }
+
+                    await runLog.RemoveExpiredRunsAsync(_clock.GetUtcNow(), stoppingToken).ConfigureAwait(false);
                 }
                 catch (ThreadStoreUnavailableException ex)
                 {

@@ -29,6 +29,8 @@ public interface IRunEventLog
     ValueTask<RunLogEntry?> FinishAsync(RunLogKey key, ReadOnlyMemory<byte> terminalEvent, CancellationToken cancellationToken = default);
 
     /// <summary>Reads at most <paramref name="maxEntries"/> entries with ids greater than <paramref name="afterId"/>.</summary>
+    /// <remarks>An id past the log's end reads no entries (and the log's <see cref="RunLogRead.LastId"/>); an expired or unknown log reads none, with LastId 0.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterId"/> is negative or <paramref name="maxEntries"/> is not positive (see <see cref="RunLogChecks.CheckRead"/>).</exception>
     ValueTask<RunLogRead> ReadAsync(RunLogKey key, long afterId, int maxEntries, CancellationToken cancellationToken = default);
 
     /// <summary>

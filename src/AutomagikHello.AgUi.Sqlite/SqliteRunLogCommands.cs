@@ -1,0 +1,330 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using AutomagikHello.AgUi.EventLog;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.Data.Sqlite;
+
+namespace AutomagikHello.AgUi.Sqlite;
+
+/// <summary>
+/// The run event log's prepared statements on one connection (tables <c>runs</c> and <c>run_events</c>, schema 2). The
+/// writes run inside the writer's transaction, which holds SQLite's write lock from its start (<c>BEGIN IMMEDIATE</c>),
+/// so a write's checks and its changes are one atomic step, across processes too.
+/// </summary>
+internal sealed class SqliteRunLogCommands : IDisposable
+{
+    private const string RunWhere = "agent = $agent AND owner = $owner AND thread_id = $thread AND run_id = $run";
+
+
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _create;
+    private readonly SqliteCommand _state;
+    private readonly SqliteCommand _insertEvents;
+    private readonly SqliteCommand _advance;
+    private readonly SqliteCommand _finish;
+    private readonly SqliteCommand _event;
+    private readonly SqliteCommand _read;
+    private readonly SqliteCommand _latest;
+    private readonly SqliteCommand _oldRuns;
+    private readonly SqliteCommand _totalBytes;
+    private readonly SqliteCommand _finishedRuns;
+    private readonly SqliteCommand _dropEvents;
+    private readonly SqliteCommand _tombstone;
+    private readonly SqliteCommand _forget;
+
+    public SqliteRunLogCommands(SqliteConnection connection)
+    {
+        _connection = connection;
+        _create = Prepare(
+            "INSERT INTO runs (agent, owner, thread_id, run_id, started_at, conversation, status, last_id, bytes) " +
+            "VALUES ($agent, $owner, $thread, $run, $started, $conversation, 1, 0, $bytes) ON CONFLICT DO NOTHING;",
+            "$agent", "$owner", "$thread", "$run", "$started", "$conversation", "$bytes");
+        _state = Prepare($"SELECT seq, status, last_id FROM runs WHERE {RunWhere};", "$agent", "$owner", "$thread", "$run");
+        // The append's check and its update in one statement: it changes the row only if the log is open and the first
+        // id continues it (else the state is read again for the reason, which is rare).
+        _advance = Prepare(
+            $"UPDATE runs SET last_id = $last, status = $status, bytes = bytes + $bytes WHERE {RunWhere} AND status = 1 AND last_id = $expected RETURNING seq;",
+            "$agent", "$owner", "$thread", "$run", "$last", "$status", "$bytes", "$expected");
+        _finish = Prepare("UPDATE runs SET last_id = $last, status = 2, bytes = bytes + $bytes WHERE seq = $seq;", "$seq", "$last", "$bytes");
+        _insertEvents = Prepare("INSERT INTO run_events (seq, last_id, first_id, events) VALUES ($seq, $last, $first, $events);", "$seq", "$last", "$first", "$events");
+        _event = Prepare("SELECT first_id, events FROM run_events WHERE seq = $seq AND last_id = $id;", "$seq", "$id");
+
+        // One statement, so the run's row and its events come from one snapshot (LastId is never behind the entries):
+        // the appends whose ids overlap the page.
+        _read = Prepare(
+            "SELECT r.status, r.last_id, e.first_id, e.events FROM runs r LEFT JOIN run_events e ON e.seq = r.seq AND e.last_id > $after AND e.first_id <= $upto " +
+            $"WHERE r.{RunWhere.Replace(" AND ", " AND r.", StringComparison.Ordinal)} ORDER BY e.last_id;",
+            "$agent", "$owner", "$thread", "$run", "$after", "$upto");
+        _latest = Prepare(
+            "SELECT run_id, started_at, conversation FROM runs WHERE agent = $agent AND owner = $owner AND thread_id = $thread AND status <> 3 " +
+            "ORDER BY seq DESC LIMIT 1;",
+            "$agent", "$owner", "$thread");
+        _oldRuns = Prepare(
+            "SELECT seq, agent, owner, thread_id, run_id, bytes FROM runs WHERE started_at < $cutoff AND status <> 3 ORDER BY started_at LIMIT $limit;",
+            "$cutoff", "$limit");
+        _totalBytes = Prepare("SELECT COALESCE(SUM(bytes), 0) FROM runs WHERE status <> 3;");
+        _finishedRuns = Prepare("SELECT seq, agent, owner, thread_id, run_id, bytes FROM runs WHERE status = 2 ORDER BY seq LIMIT $limit;", "$limit");
+        _dropEvents = Prepare("DELETE FROM run_events WHERE seq = $seq;", "$seq");
+        _tombstone = Prepare("UPDATE runs SET status = 3, conversation = NULL, bytes = 0, expired_at = $now WHERE seq = $seq;", "$seq", "$now");
+        _forget = Prepare("DELETE FROM runs WHERE status = 3 AND expired_at < $cutoff;", "$cutoff");
+    }
+
+    /// <summary>Why an append was refused, or <see cref="Appended"/>.</summary>
+    public enum AppendOutcome
+    {
+        Appended,
+        Unknown,
+        Finished,
+        Expired,
+        NotContinuing,
+    }
+
+    public bool Create(RunLogStart start)
+    {
+        BindRun(_create, start.Key);
+        _create.Parameters[4].Value = start.StartedAt.ToUnixTimeMilliseconds();
+        _create.Parameters[5].Value = Blob(start.Conversation);
+        _create.Parameters[6].Value = (long)start.Conversation.Length;
+        return _create.ExecuteNonQuery() == 1;
+    }
+
+    /// <summary>Appends if the log is open and the entries continue it; <paramref name="lastId"/> is the log's last id as found.</summary>
+    public AppendOutcome Append(RunLogKey key, IReadOnlyList<RunLogEntry> entries, out long lastId)
+    {
+        long bytes = 0;
+        foreach (var entry in entries)
+        {
+            bytes += entry.Event.Length;
+        }
+
+        BindRun(_advance, key);
+        _advance.Parameters[4].Value = entries[^1].Id;
+        _advance.Parameters[5].Value = (long)(entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open);
+        _advance.Parameters[6].Value = bytes;
+        _advance.Parameters[7].Value = entries[0].Id - 1;
+        if (_advance.ExecuteScalar() is long seq)
+        {
+            lastId = entries[0].Id - 1;
+            Insert(seq, entries);
+            return AppendOutcome.Appended;
+        }
+
+        if (State(key) is not var (_, status, last))
+        {
+            lastId = 0;
+            return AppendOutcome.Unknown;
+        }
+
+        lastId = last;
+        return status switch
+        {
+            RunLogStatus.Finished => AppendOutcome.Finished,
+            RunLogStatus.Expired => AppendOutcome.Expired,
+            _ => AppendOutcome.NotContinuing,
+        };
+    }
+
+    /// <summary>Appends <paramref name="terminalEvent"/> to an open log, or returns the terminal a finished log holds; null when unknown or expired.</summary>
+    public RunLogEntry? Finish(RunLogKey key, ReadOnlyMemory<byte> terminalEvent)
+    {
+        if (State(key) is not var (seq, status, last) || status == RunLogStatus.Expired)
+        {
+            return null;
+        }
+
+        if (status == RunLogStatus.Finished)
+        {
+            _event.Parameters[0].Value = seq;
+            _event.Parameters[1].Value = last;
+            using var reader = _event.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            RunLogEntry? existing = null;
+            Decode(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), last - 1, last, last, (id, utf8) => existing = new RunLogEntry(id, utf8, true));
+            return existing;
+        }
+
+        var terminal = new RunLogEntry(last + 1, terminalEvent, true);
+        Insert(seq, [terminal]);
+        _finish.Parameters[0].Value = seq;
+        _finish.Parameters[1].Value = last + 1;
+        _finish.Parameters[2].Value = (long)terminalEvent.Length;
+        _finish.ExecuteNonQuery();
+        return terminal;
+    }
+
+    public RunLogRead Read(RunLogKey key, long afterId, int maxEntries)
+    {
+        BindRun(_read, key);
+        _read.Parameters[4].Value = afterId;
+        _read.Parameters[5].Value = afterId > long.MaxValue - maxEntries ? long.MaxValue : afterId + maxEntries;
+        using var reader = _read.ExecuteReader();
+        if (!reader.Read())
+        {
+            return new RunLogRead { Status = RunLogStatus.Unknown, Entries = [], LastId = 0 };
+        }
+
+        var status = (RunLogStatus)reader.GetInt64(0);
+        var last = reader.GetInt64(1);
+        if (status == RunLogStatus.Expired)
+        {
+            return new RunLogRead { Status = status, Entries = [], LastId = 0 };
+        }
+
+        var entries = new List<RunLogEntry>();
+        var upto = (long)_read.Parameters[5].Value!;
+        do
+        {
+            if (!reader.IsDBNull(2))
+            {
+                Decode(reader.GetInt64(2), reader.GetFieldValue<byte[]>(3), afterId, upto, last, (id, utf8) =>
+                    entries.Add(new RunLogEntry(id, utf8, status == RunLogStatus.Finished && id == last)));
+            }
+        }
+        while (reader.Read());
+
+        return new RunLogRead { Status = status, Entries = entries, LastId = last };
+    }
+
+    /// <summary>The log's status and last id (Unknown, 0 when there is no log).</summary>
+    public (RunLogStatus Status, long LastId) Peek(RunLogKey key) =>
+        State(key) is var (_, status, last) ? (status, last) : (RunLogStatus.Unknown, 0);
+
+    public RunLogStart? Latest(ThreadKey thread)
+    {
+        SqliteThreadRow.BindKey(_latest, thread);
+        using var reader = _latest.ExecuteReader();
+        return reader.Read()
+            ? new RunLogStart
+            {
+                Key = new RunLogKey(thread, reader.GetString(0)),
+                StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                Conversation = reader.GetFieldValue<byte[]>(2),
+            }
+            : null;
+    }
+
+    /// <summary>Expires at most <paramref name="limit"/> runs that started before <paramref name="cutoff"/>, oldest first.</summary>
+    public List<RunLogKey> ExpireOlderThan(long cutoff, long now, int limit)
+    {
+        _oldRuns.Parameters[0].Value = cutoff;
+        _oldRuns.Parameters[1].Value = limit;
+        return Expire(_oldRuns, now, long.MaxValue);
+    }
+
+    /// <summary>Expires finished runs, oldest first, until the kept runs hold at most <paramref name="maxBytes"/> (at most <paramref name="limit"/> runs).</summary>
+    public List<RunLogKey> ExpireOverSize(long maxBytes, long now, int limit)
+    {
+        var excess = (long)_totalBytes.ExecuteScalar()! - maxBytes;
+        if (excess <= 0)
+        {
+            return [];
+        }
+
+        _finishedRuns.Parameters[0].Value = limit;
+        return Expire(_finishedRuns, now, excess);
+    }
+
+    /// <summary>Deletes the tombstones of runs expired before <paramref name="cutoff"/>: they read as unknown from then on.</summary>
+    public int Forget(long cutoff)
+    {
+        _forget.Parameters[0].Value = cutoff;
+        return _forget.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in new[] { _create, _state, _insertEvents, _advance, _finish, _event, _read, _latest, _oldRuns, _totalBytes, _finishedRuns, _dropEvents, _tombstone, _forget })
+        {
+            command.Dispose();
+        }
+    }
+
+    // Expires the runs the query selects (seq, key, bytes), in its order, until bytes worth at least `bytes` are freed.
+    private List<RunLogKey> Expire(SqliteCommand query, long now, long bytes)
+    {
+        var chosen = new List<(long Seq, RunLogKey Key)>();
+        using (var reader = query.ExecuteReader())
+        {
+            while (bytes > 0 && reader.Read())
+            {
+                chosen.Add((reader.GetInt64(0), new RunLogKey(new ThreadKey(reader.GetString(1), reader.GetString(2), reader.GetString(3)), reader.GetString(4))));
+                bytes -= reader.GetInt64(5);
+            }
+        }
+
+        foreach (var (seq, _) in chosen)
+        {
+            _dropEvents.Parameters[0].Value = seq;
+            _dropEvents.ExecuteNonQuery();
+            _tombstone.Parameters[0].Value = seq;
+            _tombstone.Parameters[1].Value = now;
+            _tombstone.ExecuteNonQuery();
+        }
+
+        return chosen.ConvertAll(c => c.Key);
+    }
+
+    private (long Seq, RunLogStatus Status, long LastId)? State(RunLogKey key)
+    {
+        BindRun(_state, key);
+        using var reader = _state.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), (RunLogStatus)reader.GetInt64(1), reader.GetInt64(2)) : null;
+    }
+
+    // One row for the append: its events one after another, each as a 4-byte little-endian length and its bytes.
+    private void Insert(long seq, IReadOnlyList<RunLogEntry> entries)
+    {
+        var size = 0;
+        foreach (var entry in entries)
+        {
+            size = checked(size + sizeof(int) + entry.Event.Length);
+        }
+
+        var blob = new byte[size];
+        var at = 0;
+        foreach (var entry in entries)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(at), entry.Event.Length);
+            entry.Event.Span.CopyTo(blob.AsSpan(at + sizeof(int)));
+            at += sizeof(int) + entry.Event.Length;
+        }
+
+        _insertEvents.Parameters[0].Value = seq;
+        _insertEvents.Parameters[1].Value = entries[^1].Id;
+        _insertEvents.Parameters[2].Value = entries[0].Id;
+        _insertEvents.Parameters[3].Value = blob;
+        _insertEvents.ExecuteNonQuery();
+    }
+
+    // Hands out the events of one append's row (ids from firstId) with ids in (after, upto], as slices of the blob.
+    private static void Decode(long firstId, byte[] blob, long after, long upto, long last, Action<long, ReadOnlyMemory<byte>> take)
+    {
+        var at = 0;
+        for (var id = firstId; at < blob.Length && id <= upto && id <= last; id++)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(at));
+            if (id > after)
+            {
+                take(id, blob.AsMemory(at + sizeof(int), length));
+            }
+
+            at += sizeof(int) + length;
+        }
+    }
+
+    private static void BindRun(SqliteCommand command, RunLogKey key)
+    {
+        SqliteThreadRow.BindKey(command, key.Thread);
+        command.Parameters[3].Value = key.RunId;
+    }
+
+    private SqliteCommand Prepare(string sql, params string[] parameters) => SqliteSession.Prepare(_connection, sql, parameters);
+
+    // The blob's array itself when it is a whole array (no copy), else a copy.
+    private static byte[] Blob(ReadOnlyMemory<byte> utf8) =>
+        MemoryMarshal.TryGetArray(utf8, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : utf8.ToArray();
+}

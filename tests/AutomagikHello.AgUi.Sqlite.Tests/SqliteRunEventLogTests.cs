@@ -1,0 +1,178 @@
+using System.Text;
+using AutomagikHello.AgUi.EventLog;
+using AutomagikHello.AgUi.Threads;
+using static AutomagikHello.AgUi.Sqlite.Tests.SqliteFile;
+
+namespace AutomagikHello.AgUi.Sqlite.Tests;
+
+/// <summary>What the SQLite run event log adds to the contract: retention by size, the tombstone's end, its schema, its settings.</summary>
+public sealed class SqliteRunEventLogTests : IDisposable
+{
+    private static readonly ThreadKey Thread = new("chat", "alice", "thread-1");
+
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task RemoveExpiredRuns_OverMaxBytes_DropsTheOldestFinishedRunsUntilTheRestFit()
+    {
+        var (log, _) = Log(options => options.RunLogMaxBytes = 10_000);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var run in new[] { "r1", "r2", "r3" })
+        {
+            await log.CreateAsync(Start(run, now));
+            await log.AppendAsync(Key(run), [new RunLogEntry(1, new byte[4_000], false), new RunLogEntry(2, new byte[10], true)]);
+        }
+
+        await log.CreateAsync(Start("open", now.AddMinutes(-30)));
+        await log.AppendAsync(Key("open"), [new RunLogEntry(1, new byte[4_000], false)]);
+
+        var dropped = await log.RemoveExpiredRunsAsync(now);
+
+        // 16 KB kept over a 10 KB bound: the two oldest finished runs go; the open run (older still) is dropped by age only.
+        dropped.Should().Be(2);
+        (await log.ReadAsync(Key("r1"), 0, 10)).Status.Should().Be(RunLogStatus.Expired);
+        (await log.ReadAsync(Key("r2"), 0, 10)).Status.Should().Be(RunLogStatus.Expired);
+        (await log.ReadAsync(Key("r3"), 0, 10)).Status.Should().Be(RunLogStatus.Finished);
+        (await log.ReadAsync(Key("open"), 0, 10)).Status.Should().Be(RunLogStatus.Open);
+        (await log.RemoveExpiredRunsAsync(now)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task RemoveExpiredRuns_ExpiredLongerThanExpiredRunMemory_RunReadsUnknown()
+    {
+        var (log, store) = Log(options => options.ExpiredRunMemory = TimeSpan.FromHours(2));
+        var now = DateTimeOffset.UtcNow;
+        await log.CreateAsync(Start("old", now.AddDays(-2)));
+        await log.AppendAsync(Key("old"), [new RunLogEntry(1, "{}"u8.ToArray(), true)]);
+
+        await log.RemoveExpiredRunsAsync(now);
+        (await log.ReadAsync(Key("old"), 0, 10)).Status.Should().Be(RunLogStatus.Expired);
+        Scalar(store.FilePath, "SELECT count(*) FROM run_events;").Should().Be(0L, "an expired run keeps no events");
+        Scalar(store.FilePath, "SELECT count(*) FROM runs WHERE conversation IS NOT NULL;").Should().Be(0L, "nor its conversation");
+
+        await log.RemoveExpiredRunsAsync(now.AddHours(1));
+        (await log.ReadAsync(Key("old"), 0, 10)).Status.Should().Be(RunLogStatus.Expired, "within ExpiredRunMemory of its expiry");
+
+        await log.RemoveExpiredRunsAsync(now.AddHours(3));
+        (await log.ReadAsync(Key("old"), 0, 10)).Status.Should().Be(RunLogStatus.Unknown);
+        Scalar(store.FilePath, "SELECT count(*) FROM runs;").Should().Be(0L);
+    }
+
+    [Fact]
+    public async Task Append_BatchRefusedInsideTheWriter_LeavesTheOtherWritesOfItsCommit()
+    {
+        var (log, _) = Log();
+        for (var i = 0; i < 10; i++)
+        {
+            await log.CreateAsync(Start($"a{i}", DateTimeOffset.UtcNow));
+        }
+
+        await log.CreateAsync(Start("b", DateTimeOffset.UtcNow));
+
+        // Queued together, these may share one transaction: the refused ones must not take the others with them.
+        var writes = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await log.AppendAsync(i % 2 == 0 ? Key($"a{i / 2}") : Key("b"), [Entry(i % 2 == 0 ? 1 : 100)]);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        })).ToArray();
+        var results = await Task.WhenAll(writes);
+
+        results.Where((_, i) => i % 2 == 0).Should().OnlyContain(ok => ok);
+        results.Where((_, i) => i % 2 == 1).Should().OnlyContain(ok => !ok, "every append to b skips ids");
+        for (var i = 0; i < 10; i++)
+        {
+            (await log.ReadAsync(Key($"a{i}"), 0, 100)).LastId.Should().Be(1);
+        }
+
+        (await log.ReadAsync(Key("b"), 0, 100)).Entries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Initialize_SchemaOneFile_AddsTheRunTablesAndKeepsTheThreads()
+    {
+        var path = _folder.File("v1.db");
+        Execute(path, """
+            CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, updated_at TEXT NOT NULL);
+            INSERT INTO schema_version VALUES (1, 1, '2026-11-25T00:00:00Z');
+            CREATE TABLE threads (agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL, version INTEGER NOT NULL, record BLOB NOT NULL,
+                updated_at INTEGER NOT NULL, lease_expires_at INTEGER NULL, PRIMARY KEY (agent, owner, thread_id)) WITHOUT ROWID;
+            CREATE INDEX threads_updated_at ON threads (updated_at);
+            INSERT INTO threads VALUES ('a', 'o', 't', 1, x'7B7D', 0, NULL);
+            """);
+        var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
+
+        await store.InitializeAsync();
+
+        Scalar(path, "SELECT version FROM schema_version;").Should().Be(2L);
+        Scalar(path, "SELECT count(*) FROM threads;").Should().Be(1L);
+        (await new SqliteRunEventLog(store).CreateAsync(Start("r1", DateTimeOffset.UtcNow))).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Operations_FileNotWritable_ThrowThreadStoreUnavailable()
+    {
+        var (log, store) = Log();
+        await log.CreateAsync(Start("r1", DateTimeOffset.UtcNow));
+        store.Dispose();
+        File.Delete(store.FilePath);
+        Directory.CreateDirectory(store.FilePath); // the path is now a folder: nothing can open it
+        var reopened = new SqliteRunEventLog(_folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={store.FilePath}" }));
+
+        var append = async () => await reopened.AppendAsync(Key("r1"), [Entry(1)]);
+
+        await append.Should().ThrowAsync<ThreadStoreUnavailableException>();
+    }
+
+    [Theory]
+    [InlineData("RunLogRetention")]
+    [InlineData("RunLogMaxBytes")]
+    [InlineData("ExpiredRunMemory")]
+    [InlineData("RunLogPollInterval")]
+    public void Options_RunLogSettingOutOfRange_NamedByValidate(string setting)
+    {
+        var options = _folder.Options();
+        _ = setting switch
+        {
+            "RunLogRetention" => options.RunLogRetention = TimeSpan.FromSeconds(59),
+            "RunLogMaxBytes" => (object)(options.RunLogMaxBytes = 1023),
+            "ExpiredRunMemory" => options.ExpiredRunMemory = TimeSpan.FromSeconds(-1),
+            _ => options.RunLogPollInterval = TimeSpan.FromMilliseconds(9),
+        };
+
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.Message.Should().Contain(setting);
+    }
+
+    [Fact]
+    public void Options_Defaults_AreValidAndDocumented()
+    {
+        var options = _folder.Options();
+
+        options.Invoking(o => o.Validate()).Should().NotThrow();
+        options.RunLogRetention.Should().Be(TimeSpan.FromDays(1));
+        options.RunLogMaxBytes.Should().Be(1L << 30);
+        options.ExpiredRunMemory.Should().Be(TimeSpan.FromDays(1));
+        options.RunLogPollInterval.Should().Be(TimeSpan.FromMilliseconds(250));
+    }
+
+    private (SqliteRunEventLog Log, SqliteThreadStore Store) Log(Action<SqliteThreadStoreOptions>? configure = null)
+    {
+        var store = _folder.Store(_folder.Options($"runs-{Guid.NewGuid():N}.db", configure));
+        return (new SqliteRunEventLog(store), store);
+    }
+
+    private static RunLogKey Key(string runId) => new(Thread, runId);
+
+    private static RunLogStart Start(string runId, DateTimeOffset startedAt) =>
+        new() { Key = Key(runId), StartedAt = startedAt, Conversation = Encoding.UTF8.GetBytes("""{"messages":[]}""") };
+
+    private static RunLogEntry Entry(long id) => new(id, Encoding.UTF8.GetBytes($$"""{"type":"CUSTOM","n":{{id}}}"""), false);
+}
