@@ -115,9 +115,11 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
 
                 if (read.Status != RunLogStatus.Open || read.LastId > after)
                 {
-                    if (read.Status is RunLogStatus.Unknown or RunLogStatus.Expired)
+                    if (read.Status is not RunLogStatus.Open && read.LastId <= after)
                     {
-                        return; // dropped while read: nothing more will come
+                        // Finished and all sent (the client had the terminal event already), or dropped while read.
+                        await output.CompleteAsync().ConfigureAwait(false);
+                        return;
                     }
 
                     read = await log.ReadAsync(key, after, PageSize, aborted).ConfigureAwait(false);
