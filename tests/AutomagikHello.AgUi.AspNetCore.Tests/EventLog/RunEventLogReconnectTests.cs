@@ -385,6 +385,45 @@ public abstract class RunEventLogReconnectTests
         replay.Count.Should().BeLessThanOrEqualTo(4);
     }
 
+    [Fact]
+    public async Task Reloading_a_thread_returns_its_latest_runs_messages_state_and_pending_interrupts()
+    {
+        await using var host = await StartAsync(async (run, cancellationToken) =>
+        {
+            var message = await run.StartTextMessageAsync("a1");
+            await message.AppendAsync("Sending ");
+            await message.AppendAsync("now.");
+            await message.EndAsync();
+            await run.SendToolCallAsync("send_email", "{\"to\":\"bob\"}", "c1", parentMessageId: "a1");
+            await run.SendStateSnapshotAsync(System.Text.Json.JsonDocument.Parse("{\"step\":2}").RootElement);
+            return AgentOutcome.Interrupt(new Interrupt { Id = "i1", Reason = "confirm", Message = "Send it?" });
+        });
+        await RunToEndAsync(host.Client, "t1", "r1");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Agent}/threads/t1/messages");
+        request.Headers.Add("X-Owner", "alice");
+        using var response = await host.Client.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var reload = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        ((string?)reload["runId"]).Should().Be("r1");
+        ((bool?)reload["running"]).Should().BeFalse();
+        ((string?)reload["messages"]!["type"]).Should().Be("MESSAGES_SNAPSHOT");
+        var messages = reload["messages"]!["messages"]!.AsArray();
+        messages.Select(m => (string?)m!["id"]).Should().Equal("m1", "a1");
+        ((string?)messages[1]!["content"]).Should().Be("Sending now.");
+        ((string?)messages[1]!["toolCalls"]![0]!["function"]!["arguments"]).Should().Be("{\"to\":\"bob\"}");
+        ((string?)reload["state"]!["type"]).Should().Be("STATE_SNAPSHOT");
+        ((int?)reload["state"]!["snapshot"]!["step"]).Should().Be(2);
+        ((string?)reload["thread"]!["status"]).Should().Be("interrupted");
+        ((string?)reload["thread"]!["pendingInterrupts"]!.AsArray().Single()!["interrupt"]!["id"]).Should().Be("i1");
+
+        using var other = new HttpRequestMessage(HttpMethod.Get, $"{Agent}/threads/t1/messages");
+        other.Headers.Add("X-Owner", "mallory");
+        using var notFound = await host.Client.SendAsync(other);
+        await ShouldBeProblemAsync(notFound, HttpStatusCode.NotFound, AgUiErrorCodes.RunNotFound);
+    }
+
     private static async Task<List<byte[]>> ReadFramesAsync(HttpResponseMessage response, int count)
     {
         await using var body = await response.Content.ReadAsStreamAsync();
