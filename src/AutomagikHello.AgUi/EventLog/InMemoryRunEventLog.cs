@@ -131,9 +131,14 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 throw new InvalidOperationException($"The event log is full of open runs ({_totalBytes} bytes); run {key} cannot append.");
             }
 
+            // One copy per append, not per event: the entries share one array (fewer, larger objects to collect).
+            var copy = new byte[bytes - (entries.Count * EntryOverheadBytes)];
+            var offset = 0;
             foreach (var entry in entries)
             {
-                state.Entries.Add(entry with { Event = entry.Event.ToArray() });
+                entry.Event.Span.CopyTo(copy.AsSpan(offset));
+                state.Entries.Add(entry with { Event = copy.AsMemory(offset, entry.Event.Length) });
+                offset += entry.Event.Length;
             }
 
             AddBytes(state, bytes);
