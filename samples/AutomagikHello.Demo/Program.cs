@@ -96,19 +96,22 @@ var outbox = app.Services.GetRequiredService<EmailOutbox>();
 // Capabilities tell a frontend which interrupts to expect (GET /agents/{name}/capabilities).
 var toolApprovals = new AgentCapabilities().WithInterrupts(InterruptReasons.ToolCall);
 var agents = app.MapGroup("/agents");
+// Every agent but /bench (the log-off baseline) logs its runs: SSE ids, reconnect, reload (docs/reconnecting.md).
 // The assistant: a model (or, with none configured, the offline scripted chat client) served through Extensions.AI.
-agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox)).WithCapabilities(toolApprovals);
-agents.MapAgUi("/echo", new EchoAgent());
-agents.MapAgUi("/slow", new SlowAgent());
+agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox)).WithCapabilities(toolApprovals).WithEventLog();
+agents.MapAgUi("/echo", new EchoAgent()).WithEventLog();
+agents.MapAgUi("/slow", new SlowAgent()).WithEventLog();
 agents.MapAgUi("/bench", new BenchAgent());
-agents.MapAgUi("/approval", new ApprovalAgent(outbox)).WithCapabilities(toolApprovals);
-agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3)).WithCapabilities(toolApprovals);
-agents.MapAgUi("/form", new FormAgent()).WithCapabilities(new AgentCapabilities().WithInterrupts(InterruptReasons.InputRequired));
+agents.MapAgUi("/approval", new ApprovalAgent(outbox)).WithCapabilities(toolApprovals).WithEventLog();
+agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3)).WithCapabilities(toolApprovals).WithEventLog();
+agents.MapAgUi("/form", new FormAgent()).WithCapabilities(new AgentCapabilities().WithInterrupts(InterruptReasons.InputRequired)).WithEventLog();
 agents.MapAgUi("/expiring", new ApprovalAgent(outbox, expiresAfter: TimeSpan.FromMilliseconds(builder.Configuration.GetValue("Demo:ExpiringAfterMs", 5000))))
-    .WithCapabilities(toolApprovals);
+    .WithCapabilities(toolApprovals)
+    .WithEventLog();
 agents.MapAgUi("/voice", new VoiceAgent(builder.Configuration.GetValue("Demo:VoiceConfidenceThreshold", VoiceAgent.DefaultConfidenceThreshold)))
     .WithCapabilities(new AgentCapabilities().WithInterrupts(
-        InterruptReasons.InputRequired, VoiceAgent.PolicyHoldReason, VoiceAgent.HandoffReason, VoiceAgent.StrategyReason));
+        InterruptReasons.InputRequired, VoiceAgent.PolicyHoldReason, VoiceAgent.HandoffReason, VoiceAgent.StrategyReason))
+    .WithEventLog();
 
 if (app.Environment.IsDevelopment())
 {
@@ -116,9 +119,9 @@ if (app.Environment.IsDevelopment())
     if (app.Configuration.GetValue("Demo:TestAgents", false))
     {
         // Fault tests: approval whose run holds after the email is sent, so the process can be killed in that window.
-        agents.MapAgUi("/approval-hold", new ApprovalAgent(outbox, holdAfterSend: true));
+        agents.MapAgUi("/approval-hold", new ApprovalAgent(outbox, holdAfterSend: true)).WithEventLog();
         // Browser tests: approval whose run fails after the email is sent, leaving the approval in doubt.
-        agents.MapAgUi("/approval-fails", new ApprovalAgent(outbox, failAfterSend: true)).WithCapabilities(toolApprovals);
+        agents.MapAgUi("/approval-fails", new ApprovalAgent(outbox, failAfterSend: true)).WithCapabilities(toolApprovals).WithEventLog();
     }
 
     app.MapGet("/debug/emails/{threadId}", (string threadId) => Results.Json(outbox.SentOn(threadId), DemoJsonContext.Default.IReadOnlyListSentEmail))

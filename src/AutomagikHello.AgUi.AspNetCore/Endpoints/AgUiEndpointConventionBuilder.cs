@@ -37,4 +37,25 @@ public sealed class AgUiEndpointConventionBuilder : IEndpointConventionBuilder
         _agent.Capabilities = capabilities;
         return this;
     }
+
+    /// <summary>
+    /// Logs this agent's runs so a client that lost its connection can reconnect without losing an event: every event
+    /// of a run streamed by <c>POST {agent}</c> or an SSE resume carries an SSE <c>id:</c> line (1, 2, 3, … within the
+    /// run) and is appended to the registered <see cref="EventLog.IRunEventLog"/> (in memory unless a SQLite or Redis
+    /// log is added) as it is sent; <c>GET {agent}/threads/{threadId}/runs/{runId}/events</c> replays the run after the
+    /// id in <c>Last-Event-ID</c> (or <c>?after=</c>) and tails it to its end; a disconnected run keeps running for
+    /// <see cref="AgUiEventLogOptions.KeepRunningAfterDisconnect"/>; <c>GET {agent}/threads/{threadId}/messages</c>
+    /// rebuilds the thread; capabilities advertise <c>transport.resumable</c>. Off by default (see docs/reconnecting.md).
+    /// </summary>
+    /// <param name="configure">Configures the log's options; <see langword="null"/> keeps the defaults.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public AgUiEndpointConventionBuilder WithEventLog(Action<AgUiEventLogOptions>? configure = null)
+    {
+        var options = new AgUiEventLogOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        _agent.EventLog = options;
+        return this;
+    }
 }

@@ -35,6 +35,8 @@ internal static class AgUiEndpointDescriptors
         RequestDelegate run = new RunEndpoint(mapped, resolved).HandleAsync;
         var threads = new ThreadEndpoints(mapped, resolved);
         RequestDelegate capabilities = new CapabilitiesEndpoint(mapped, resolved).HandleAsync;
+        var runEvents = new RunEventsEndpoint(mapped, threads, resolved);
+        RequestDelegate events = runEvents.HandleAsync;
         return
         [
             new("Run", HttpMethods.Post, string.Empty, run, run.Method, "Run the agent",
@@ -75,6 +77,16 @@ internal static class AgUiEndpointDescriptors
                         new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(RunSummary), [Json, EventStream]))
                     .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
                         StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable)),
+            new("RunEvents", HttpMethods.Get, $"{Thread}/runs/{{{RunEventsEndpoint.RunIdRouteValue}}}/events", events, ApiShapes.Run, "Reconnect to a run's events",
+                "For an agent mapped with an event log: streams the run's events after the id in Last-Event-ID (or ?after=; none replays from the start), each with its SSE id, byte for byte as first sent, then the live tail, closing after the terminal event. Unknown or another owner's run 404, dropped by retention 410, a bad id 400.",
+                endpoint => endpoint
+                    .WithMetadata(ApiShapes.ThreadIdParameter, ApiShapes.RunIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgUiEvent), [EventStream]))
+                    .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)),
+            new("Messages", HttpMethods.Get, $"{Thread}/messages", runEvents.MessagesAsync, ApiShapes.Thread, "Reload a thread's conversation",
+                "For an agent mapped with an event log: the thread's conversation rebuilt from its latest run kept in the log (its input messages and state, then its events), as a MESSAGES_SNAPSHOT event and the last STATE_SNAPSHOT, with the thread view (pending interrupts). No run kept, or another owner's thread: 404.",
+                endpoint => endpoint
+                    .WithMetadata(ApiShapes.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, type: null, [Json]))
+                    .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable)),
             new("Capabilities", HttpMethods.Get, "/capabilities", capabilities, capabilities.Method, "Get the agent's capabilities",
                 "The agent's AG-UI AgentCapabilities (1.0 shape). Informative only: a run never depends on it.",
                 endpoint => endpoint.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgentCapabilities), [Json]))),
@@ -108,9 +120,17 @@ internal static class ApiShapes
     /// <summary>The <c>threadId</c> route parameter.</summary>
     public static readonly IParameterBindingMetadata ThreadIdParameter = new RouteParameter(Thread.GetParameters()[0]);
 
+    /// <summary>An endpoint under <c>/threads/{threadId}/runs/{runId}</c>.</summary>
+    public static readonly MethodInfo Run = ((Func<string, string, Task>)DescribeRun).Method;
+
+    /// <summary>The <c>runId</c> route parameter.</summary>
+    public static readonly IParameterBindingMetadata RunIdParameter = new RouteParameter(Run.GetParameters()[1]);
+
     private static Task DescribeThread(string threadId) => Task.CompletedTask;
 
     private static Task DescribeDecision(string threadId, string interruptId) => Task.CompletedTask;
+
+    private static Task DescribeRun(string threadId, string runId) => Task.CompletedTask;
 
     private sealed class RouteParameter(ParameterInfo parameter) : IParameterBindingMetadata
     {

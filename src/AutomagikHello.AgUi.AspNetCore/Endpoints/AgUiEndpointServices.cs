@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,8 @@ internal sealed class AgUiEndpointServices(IServiceProvider services)
     public AgUiOptions Options => field ??= services.GetRequiredService<IOptions<AgUiOptions>>().Value;
 
     public AgUiRunner Runner => field ??= services.GetRequiredService<AgUiRunner>();
+
+    public IRunEventLog EventLog => field ??= services.GetRequiredService<IRunEventLog>();
 
     /// <summary>The bus that reaches runs in other processes, when one is registered.</summary>
     public IRunCancellationBus? Bus => _bus.Value;

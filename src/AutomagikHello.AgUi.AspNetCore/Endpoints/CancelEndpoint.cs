@@ -133,7 +133,7 @@ internal sealed class CancelEndpoint(MappedAgent mapped, AgUiEndpointServices se
     /// begin), plus <see cref="RenewalGrace"/>; never before the lease would have lapsed anyway when no renewal time is
     /// recorded.
     /// </summary>
-    private static DateTimeOffset RenewalOverdueAt(RunLease lease, AgUiOptions options) =>
+    internal static DateTimeOffset RenewalOverdueAt(RunLease lease, AgUiOptions options) =>
         lease.RenewedAt is { } renewed ? renewed + options.RenewalInterval + RenewalGrace : lease.ExpiresAt;
 
     /// <summary>How late a renewal may be before its owner is taken as gone (timers and store writes are not punctual).</summary>

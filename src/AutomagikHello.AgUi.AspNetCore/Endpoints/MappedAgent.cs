@@ -11,4 +11,7 @@ internal sealed class MappedAgent(IAgUiAgent agent, string name)
 
     /// <summary>The capabilities declared for this agent, replacing <see cref="AgUiOptions.Capabilities"/>.</summary>
     public AgentCapabilities? Capabilities { get; set; }
+
+    /// <summary>How this agent's runs are logged for reconnects, or <see langword="null"/> when they are not.</summary>
+    public AgUiEventLogOptions? EventLog { get; set; }
 }

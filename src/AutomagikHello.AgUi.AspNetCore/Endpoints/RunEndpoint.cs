@@ -6,7 +6,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// <summary><c>POST {agent}</c>: reads the run input at the edge, then streams the run.</summary>
 internal sealed class RunEndpoint(MappedAgent mapped, AgUiEndpointServices services)
 {
-    public Task HandleAsync(HttpContext context) => RunAsync(context, services.Pipeline, services.Reader, mapped.Agent, mapped.Name, input: null);
+    public Task HandleAsync(HttpContext context) => RunAsync(context, services.Pipeline, services.Reader, mapped.Agent, mapped.Name, input: null, mapped.EventLog);
 
     /// <summary>Runs <paramref name="agent"/> for a request no mapped endpoint serves (<see cref="AgUiResults"/>).</summary>
     public static Task RunAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput? input)
@@ -24,7 +24,8 @@ internal sealed class RunEndpoint(MappedAgent mapped, AgUiEndpointServices servi
     /// <param name="agent">The agent.</param>
     /// <param name="agentName">The agent's key in the thread store.</param>
     /// <param name="input">The input, when the caller already has it.</param>
-    private static async Task RunAsync(HttpContext context, RunPipeline pipeline, RunRequestReader reader, IAgUiAgent agent, string agentName, RunAgentInput? input)
+    /// <param name="logged">How the run is logged for reconnects, when the agent has an event log.</param>
+    private static async Task RunAsync(HttpContext context, RunPipeline pipeline, RunRequestReader reader, IAgUiAgent agent, string agentName, RunAgentInput? input, AgUiEventLogOptions? logged = null)
     {
         var requestTimestamp = pipeline.Clock.GetTimestamp();
 
@@ -58,7 +59,7 @@ internal sealed class RunEndpoint(MappedAgent mapped, AgUiEndpointServices servi
             return;
         }
 
-        await pipeline.ExecuteAsync(context, agent, agentName, input, requestTimestamp).ConfigureAwait(false);
+        await pipeline.ExecuteAsync(context, agent, agentName, input, requestTimestamp, logged: logged).ConfigureAwait(false);
     }
 
     private static async Task WriteProblemAsync(HttpContext context, AgUiProblem problem)

@@ -143,7 +143,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped, AgUiEndpointServices s
 
         if (streaming)
         {
-            await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp).ConfigureAwait(false);
+            await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, logged: mapped.EventLog).ConfigureAwait(false);
             return;
         }
 
@@ -179,7 +179,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped, AgUiEndpointServices s
     /// <see cref="AgUiOptions.ApproverPolicy"/> — another owner's. Writes the problem and returns <see langword="null"/>
     /// when there is none to use.
     /// </summary>
-    private async Task<ThreadKey?> ResolveKeyAsync(HttpContext context)
+    internal async Task<ThreadKey?> ResolveKeyAsync(HttpContext context)
     {
         var threadId = context.Request.RouteValues[ThreadIdRouteValue] as string ?? string.Empty;
         if (services.Owners.Resolve(context) is not { } owner)

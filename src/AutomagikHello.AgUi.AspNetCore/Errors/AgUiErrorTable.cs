@@ -63,6 +63,12 @@ internal static class AgUiErrorTable
         [AgUiErrorCodes.NoActiveRun] = new(StatusCodes.Status404NotFound, true),
         [RunErrorCodes.StoreUnavailable] = new(StatusCodes.Status503ServiceUnavailable, true),
         [AgUiErrorCodes.AuthenticationRequired] = new(StatusCodes.Status401Unauthorized, true),
+        [AgUiErrorCodes.RunNotFound] = new(StatusCodes.Status404NotFound, true),
+        [AgUiErrorCodes.RunExpired] = new(StatusCodes.Status410Gone, true),
+        [AgUiErrorCodes.InvalidEventId] = new(StatusCodes.Status400BadRequest, true),
+        [AgUiErrorCodes.EventLogFailed] = new(0, true),
+        [AgUiErrorCodes.RunAbandoned] = new(0, true),
+        [AgUiErrorCodes.RunWriterGone] = new(0, true),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="code"/> is in the table.</summary>
@@ -90,6 +96,7 @@ internal static class AgUiErrorTable
         StatusCodes.Status404NotFound => ("Not Found", "https://tools.ietf.org/html/rfc9110#section-15.5.5"),
         StatusCodes.Status406NotAcceptable => ("Not Acceptable", "https://tools.ietf.org/html/rfc9110#section-15.5.7"),
         StatusCodes.Status409Conflict => ("Conflict", "https://tools.ietf.org/html/rfc9110#section-15.5.10"),
+        StatusCodes.Status410Gone => ("Gone", "https://tools.ietf.org/html/rfc9110#section-15.5.11"),
         StatusCodes.Status412PreconditionFailed => ("Precondition Failed", "https://tools.ietf.org/html/rfc9110#section-15.5.13"),
         StatusCodes.Status413PayloadTooLarge => ("Content Too Large", "https://tools.ietf.org/html/rfc9110#section-15.5.14"),
         StatusCodes.Status415UnsupportedMediaType => ("Unsupported Media Type", "https://tools.ietf.org/html/rfc9110#section-15.5.16"),

@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Hosting;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.OpenApi;
@@ -18,7 +19,9 @@ public static class AgUiServiceCollectionExtensions
     /// (a bad value fails start-up with a message naming it). Calling it again only
     /// adds the further configuration. The thread store is an <see cref="InMemoryThreadStore"/> unless another
     /// <see cref="IThreadStore"/> is registered; configure it with
-    /// <c>services.Configure&lt;InMemoryThreadStoreOptions&gt;(...)</c>.
+    /// <c>services.Configure&lt;InMemoryThreadStoreOptions&gt;(...)</c>. Likewise the event log of agents mapped with
+    /// <see cref="AgUiEndpointConventionBuilder.WithEventLog"/> is an <see cref="InMemoryRunEventLog"/> unless another
+    /// <see cref="IRunEventLog"/> is registered (<c>services.Configure&lt;InMemoryRunEventLogOptions&gt;(...)</c>).
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Configures the options; <see langword="null"/> keeps the defaults.</param>
@@ -49,6 +52,15 @@ public static class AgUiServiceCollectionExtensions
         // Cross-instance cancel: subscribes only when a bus is registered (AddRedisThreadStore registers one).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RunCancellationBusSubscriber>());
 
+        // The event log of endpoints mapped with WithEventLog: in memory unless a durable one is added (SQLite, Redis).
+        services.AddOptions<InMemoryRunEventLogOptions>().Validate(
+            static inMemory =>
+            {
+                inMemory.Validate();
+                return true;
+            }).ValidateOnStart();
+        services.TryAddSingleton<IRunEventLog>(static provider => new InMemoryRunEventLog(
+            provider.GetRequiredService<IOptions<InMemoryRunEventLogOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         return new AgUiBuilder(services);
     }
 }

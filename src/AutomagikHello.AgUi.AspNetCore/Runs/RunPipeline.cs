@@ -1,3 +1,4 @@
+using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,7 +12,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// caller's sink), and answers 503 problem+json when the store cannot begin the run. Everything between begin and the
 /// terminal event is the runner's.
 /// </summary>
-internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners, ILogger<RunPipeline> logger)
+internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners, IRunEventLog eventLog, ILogger<RunPipeline> logger)
 {
     /// <summary>The clock runs are timed with.</summary>
     public TimeProvider Clock => runner.Clock;
@@ -28,7 +29,8 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
     /// <param name="input">The validated input.</param>
     /// <param name="requestTimestamp">When the request reached the library (a <see cref="Clock"/> timestamp).</param>
     /// <param name="sink">Where the events go instead of the SSE response (the JSON resume endpoint's summary).</param>
-    public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, long requestTimestamp, IRunEventSink? sink = null)
+    /// <param name="logged">How the SSE stream is logged for reconnects (<see cref="RunEventLogSink"/>), or <see langword="null"/>.</param>
+    public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, long requestTimestamp, IRunEventSink? sink = null, AgUiEventLogOptions? logged = null)
     {
         if (owners.Resolve(context) is not { } owner)
         {
@@ -37,6 +39,16 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
             return;
         }
 
+        // A logged SSE run gets ids and may outlive its client (until the grace fires the receiver-gone signal).
+        var live = sink is null ? new SseRunEventSink(context.Response.BodyWriter, context) : null;
+        using var grace = live is not null && logged is not null ? new DisconnectGrace(logged.KeepRunningAfterDisconnect, runner.Clock, context.RequestAborted) : null;
+        var logSink = grace is not null ? new RunEventLogSink(
+            eventLog,
+            new RunLogStart { Key = new RunLogKey(new ThreadKey(agentName, owner, input.ThreadId), input.RunId), StartedAt = runner.Clock.GetUtcNow(), Conversation = RunEventLogSink.Conversation(input) },
+            live!,
+            keepRunning: logged!.KeepRunningAfterDisconnect > TimeSpan.Zero,
+            logger,
+            context.RequestAborted) : null;
         try
         {
             await runner.RunAsync(new RunInvocation
@@ -47,8 +59,8 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
                 Owner = owner,
                 User = context.User,
                 Services = context.RequestServices,
-                Sink = sink ?? new SseRunEventSink(context.Response.BodyWriter, context),
-                ReceiverGone = context.RequestAborted,
+                Sink = (IRunEventSink?)logSink ?? sink ?? live!,
+                ReceiverGone = grace?.Token ?? context.RequestAborted,
                 Items = new Dictionary<object, object?> { [AgUiRunHttpExtensions.HttpContextKey] = context },
                 ReceivedTimestamp = requestTimestamp,
                 Origin = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText,
@@ -58,6 +70,13 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
         {
             RunLog.StoreUnavailable(logger, ex, input.ThreadId);
             await AgUiProblem.StoreUnavailable.WriteAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (logSink is not null)
+            {
+                await logSink.FinishAbandonedAsync().ConfigureAwait(false);
+            }
         }
     }
 }

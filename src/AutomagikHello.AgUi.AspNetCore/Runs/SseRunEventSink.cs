@@ -24,6 +24,13 @@ internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = 
         return Frames.Sse.WriteEvent(agUiEvent);
     }
 
+    /// <summary>Writes one event already serialized (by the event log sink) as a frame carrying its id.</summary>
+    public int WriteFrame(long id, ReadOnlySpan<byte> eventJson)
+    {
+        Open();
+        return Frames.Sse.WriteFrame(id, eventJson);
+    }
+
     public int WriteHeartbeat() => Frames.Sse.WriteHeartbeat();
 
     public async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
@@ -79,7 +86,7 @@ internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = 
     }
 
     /// <summary>Starts the response as an event stream, once, before its first event.</summary>
-    private void Open()
+    public void Open()
     {
         if (_opened || context is null)
         {

@@ -13,6 +13,8 @@ namespace AutomagikHello.AgUi.Streaming;
 public sealed class SseEventWriter : IDisposable
 {
     private static ReadOnlySpan<byte> DataPrefix => "data: "u8;
+    private static ReadOnlySpan<byte> IdPrefix => "id: "u8;
+    private static ReadOnlySpan<byte> LineEnd => "\n"u8;
     private static ReadOnlySpan<byte> TypeProperty => "{\"type\":\""u8;
     private static ReadOnlySpan<byte> EventEnd => "\n\n"u8;
     private static ReadOnlySpan<byte> HeartbeatFrame => ": ping\n\n"u8;
@@ -52,25 +54,67 @@ public sealed class SseEventWriter : IDisposable
     /// </summary>
     public int WriteEvent(AgUiEvent agUiEvent)
     {
+        var json = SerializeToScratch(agUiEvent);
+        _output.Write(DataPrefix);
+        var written = DataPrefix.Length + WriteJson(agUiEvent.EventType, json) + EventEnd.Length;
+        _output.Write(EventEnd);
+        ReleaseLargeScratch();
+        return written;
+    }
+
+    /// <summary>
+    /// Writes one event's JSON alone, no SSE framing: the same bytes <see cref="WriteEvent"/> puts on the
+    /// <c>data:</c> line (an event log keeps them, then <see cref="WriteFrame"/> sends them again unchanged).
+    /// </summary>
+    /// <returns>The number of bytes written.</returns>
+    public int WriteEventJson(AgUiEvent agUiEvent)
+    {
+        var written = WriteJson(agUiEvent.EventType, SerializeToScratch(agUiEvent));
+        ReleaseLargeScratch();
+        return written;
+    }
+
+    /// <summary>
+    /// Writes one SSE frame carrying an id, <c>id: &lt;id&gt;\n</c> then <c>data: &lt;json&gt;\n\n</c>, for an event whose
+    /// JSON <see cref="WriteEventJson"/> wrote: a stream sent again from a log is byte for byte the one first sent.
+    /// </summary>
+    /// <returns>The number of bytes written.</returns>
+    public int WriteFrame(long id, ReadOnlySpan<byte> eventJson)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        Span<byte> digits = stackalloc byte[20];
+        id.TryFormat(digits, out var length, provider: System.Globalization.CultureInfo.InvariantCulture);
+        _output.Write(IdPrefix);
+        _output.Write(digits[..length]);
+        _output.Write(LineEnd);
+        _output.Write(DataPrefix);
+        _output.Write(eventJson);
+        _output.Write(EventEnd);
+        return IdPrefix.Length + length + LineEnd.Length + DataPrefix.Length + eventJson.Length + EventEnd.Length;
+    }
+
+    /// <summary>Serializes the concrete event into the scratch buffer and returns its JSON.</summary>
+    private ReadOnlySpan<byte> SerializeToScratch(AgUiEvent agUiEvent)
+    {
         ArgumentNullException.ThrowIfNull(agUiEvent);
-        var type = agUiEvent.EventType;
         _scratch.ResetWrittenCount();
         _json.Reset();
-        JsonSerializer.Serialize(_json, agUiEvent, EventTypeTable.TypeInfo(type));
+        JsonSerializer.Serialize(_json, agUiEvent, EventTypeTable.TypeInfo(agUiEvent.EventType));
         _json.Flush();
+        return _scratch.WrittenSpan;
+    }
 
+    /// <summary>Writes the event's JSON with its <c>type</c> discriminator first; returns the bytes written.</summary>
+    private int WriteJson(AgUiEventType type, ReadOnlySpan<byte> concrete)
+    {
         // {"type":"NAME" then the concrete object without its opening brace ("}" alone when it is empty).
-        var body = _scratch.WrittenSpan[1..];
+        var body = concrete[1..];
         var name = EventTypeTable.Utf8WireName(type);
-        _output.Write(DataPrefix);
         _output.Write(TypeProperty);
         _output.Write(name);
         _output.Write(body.Length > 1 ? "\","u8 : "\""u8);
         _output.Write(body);
-        _output.Write(EventEnd);
-        var written = DataPrefix.Length + TypeProperty.Length + name.Length + (body.Length > 1 ? 2 : 1) + body.Length + EventEnd.Length;
-        ReleaseLargeScratch();
-        return written;
+        return TypeProperty.Length + name.Length + (body.Length > 1 ? 2 : 1) + body.Length;
     }
 
     /// <summary>Writes the heartbeat comment <c>: ping\n\n</c> and returns the number of bytes written.</summary>

@@ -22,6 +22,41 @@ public sealed class SseEventWriterTests
         written.Should().Be(expected.Length);
     }
 
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(9_223_372_036_854_775_807L)]
+    public void WriteFrame_OfWriteEventJson_IsTheDataFrameWithAnIdLineFirst(long id)
+    {
+        var events = new AgUiEvent[] { new TextMessageContentEvent { MessageId = "m1", Delta = "Hé\n" }, new StepStartedEvent { StepName = "s" } };
+        foreach (var agUiEvent in events)
+        {
+            var plain = new ArrayBufferWriter<byte>();
+            using (var writer = new SseEventWriter(plain))
+            {
+                writer.WriteEvent(agUiEvent);
+            }
+
+            var json = new ArrayBufferWriter<byte>();
+            using var jsonWriter = new SseEventWriter(json);
+            var jsonLength = jsonWriter.WriteEventJson(agUiEvent);
+            jsonLength.Should().Be(json.WrittenCount);
+            var framed = new ArrayBufferWriter<byte>();
+            jsonWriter.Reset(framed);
+            var frameLength = jsonWriter.WriteFrame(id, json.WrittenSpan);
+
+            var expected = Encoding.UTF8.GetBytes($"id: {id}\n").Concat(plain.WrittenSpan.ToArray()).ToArray();
+            framed.WrittenSpan.ToArray().Should().Equal(expected);
+            frameLength.Should().Be(expected.Length);
+        }
+    }
+
+    [Fact]
+    public void WriteFrame_NegativeId_Throws()
+    {
+        using var writer = new SseEventWriter(new ArrayBufferWriter<byte>());
+        FluentActions.Invoking(() => writer.WriteFrame(-1, "{}"u8)).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
     [Fact]
     public void WriteHeartbeat_Always_WritesPingComment()
     {

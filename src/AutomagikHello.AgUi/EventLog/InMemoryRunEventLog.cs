@@ -1,0 +1,371 @@
+using AutomagikHello.AgUi.Threads;
+
+namespace AutomagikHello.AgUi.EventLog;
+
+/// <summary>
+/// An <see cref="IRunEventLog"/> in this process's memory: for one instance (a client reconnecting to another instance
+/// finds nothing; use the SQLite or Redis log there), lost on restart, bounded per run and in total as
+/// <see cref="InMemoryRunEventLogOptions"/> says. Appends copy what they keep. A waiter is woken by the append itself,
+/// never by polling. Thread-safe.
+/// </summary>
+public sealed class InMemoryRunEventLog : IRunEventLog
+{
+    /// <summary>What each entry counts against the byte bounds besides its JSON (its id, flags and slot).</summary>
+    public const int EntryOverheadBytes = 32;
+
+    private readonly InMemoryRunEventLogOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<RunLogKey, RunState> _runs = [];
+    private readonly Dictionary<ThreadKey, RunState> _latest = [];
+
+    // Finished runs in the order they finished: the first dropped when a bound is reached.
+    private readonly LinkedList<RunState> _finished = new();
+
+    // Dropped runs, read as Expired until their mark lapses; oldest first, at most MaxRuns.
+    private readonly Dictionary<RunLogKey, DateTimeOffset> _expired = [];
+    private readonly Queue<RunLogKey> _expiredOrder = new();
+    private long _totalBytes;
+
+    /// <summary>A log with <paramref name="options"/> (validated here), timed by <paramref name="clock"/>.</summary>
+    public InMemoryRunEventLog(InMemoryRunEventLogOptions? options = null, TimeProvider? clock = null)
+    {
+        _options = options ?? new InMemoryRunEventLogOptions();
+        _options.Validate();
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>How many runs are kept (open or finished), for tests and diagnostics.</summary>
+    internal int RunCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _runs.Count;
+            }
+        }
+    }
+
+    /// <summary>The bytes kept across all runs, as the bounds count them.</summary>
+    internal long TotalBytes => Interlocked.Read(ref _totalBytes);
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The log is full of open runs, or the conversation alone exceeds <see cref="InMemoryRunEventLogOptions.MaxBytesPerRun"/>.</exception>
+    public ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var conversation = start.Conversation.ToArray();
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            DropAged(now);
+            if (_runs.ContainsKey(start.Key))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            if (conversation.Length > _options.MaxBytesPerRun)
+            {
+                throw new InvalidOperationException($"The run's conversation ({conversation.Length} bytes) exceeds the log's MaxBytesPerRun ({_options.MaxBytesPerRun}).");
+            }
+
+            if (!MakeRoom(_runs.Count + 1, conversation.Length))
+            {
+                throw new InvalidOperationException($"The event log is full of open runs ({_runs.Count} runs, {_totalBytes} bytes); run {start.Key} gets no log.");
+            }
+
+            var state = new RunState(new RunLogStart { Key = start.Key, StartedAt = start.StartedAt, Conversation = conversation }, now);
+            _runs.Add(start.Key, state);
+            _expired.Remove(start.Key);
+            _latest[start.Key.Thread] = state;
+            AddBytes(state, conversation.Length);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">Also when the run's or the log's bounds would be exceeded (nothing is appended then).</exception>
+    public ValueTask AppendAsync(RunLogKey key, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        TaskCompletionSource? wake;
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            var state = Find(key, now) ?? throw new InvalidOperationException($"The log of run {key} is unknown or expired.");
+            if (state.Terminal is not null)
+            {
+                throw new InvalidOperationException($"The log of run {key} is finished.");
+            }
+
+            long bytes = 0;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                if (entry.Id != state.LastId + 1 + i)
+                {
+                    throw new InvalidOperationException($"Entry id {entry.Id} does not continue the log of run {key} (expected {state.LastId + 1 + i}).");
+                }
+
+                if (entry.IsTerminal && i != entries.Count - 1)
+                {
+                    throw new InvalidOperationException($"The terminal entry {entry.Id} of run {key} is not the last appended.");
+                }
+
+                bytes += entry.Event.Length + EntryOverheadBytes;
+            }
+
+            if (state.Entries.Count + entries.Count > _options.MaxEntriesPerRun || state.Bytes + bytes > _options.MaxBytesPerRun)
+            {
+                throw new InvalidOperationException($"The log of run {key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes).");
+            }
+
+            if (!MakeRoom(_runs.Count, bytes, keep: state))
+            {
+                throw new InvalidOperationException($"The event log is full of open runs ({_totalBytes} bytes); run {key} cannot append.");
+            }
+
+            // One copy per append, not per event: the entries share one array (fewer, larger objects to collect).
+            var copy = new byte[bytes - (entries.Count * EntryOverheadBytes)];
+            var offset = 0;
+            foreach (var entry in entries)
+            {
+                entry.Event.Span.CopyTo(copy.AsSpan(offset));
+                state.Entries.Add(entry with { Event = copy.AsMemory(offset, entry.Event.Length) });
+                offset += entry.Event.Length;
+            }
+
+            AddBytes(state, bytes);
+            state.LastWriteAt = now;
+            if (entries[^1].IsTerminal)
+            {
+                Finish(state);
+            }
+
+            wake = state.TakeWaiters();
+        }
+
+        wake?.TrySetResult();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RunLogEntry?> FinishAsync(RunLogKey key, ReadOnlyMemory<byte> terminalEvent, CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource? wake;
+        RunLogEntry terminal;
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            if (Find(key, now) is not { } state)
+            {
+                return ValueTask.FromResult<RunLogEntry?>(null);
+            }
+
+            if (state.Terminal is { } existing)
+            {
+                return ValueTask.FromResult<RunLogEntry?>(existing);
+            }
+
+            // Always admitted, past the bounds if need be: a reader must get its terminal event.
+            terminal = new RunLogEntry(state.LastId + 1, terminalEvent.ToArray(), IsTerminal: true);
+            state.Entries.Add(terminal);
+            AddBytes(state, terminal.Event.Length + EntryOverheadBytes);
+            state.LastWriteAt = now;
+            Finish(state);
+            wake = state.TakeWaiters();
+        }
+
+        wake?.TrySetResult();
+        return ValueTask.FromResult<RunLogEntry?>(terminal);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RunLogRead> ReadAsync(RunLogKey key, long afterId, int maxEntries, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        lock (_gate)
+        {
+            var now = _clock.GetUtcNow();
+            if (Find(key, now) is not { } state)
+            {
+                var status = IsExpired(key, now) ? RunLogStatus.Expired : RunLogStatus.Unknown;
+                return ValueTask.FromResult(new RunLogRead { Status = status, Entries = [], LastId = 0 });
+            }
+
+            // Ids are 1, 2, 3, …: the entry after afterId sits at index afterId.
+            var from = (int)Math.Min(afterId, state.Entries.Count);
+            var count = Math.Min(maxEntries, state.Entries.Count - from);
+            return ValueTask.FromResult(new RunLogRead
+            {
+                Status = state.Terminal is null ? RunLogStatus.Open : RunLogStatus.Finished,
+                Entries = count == 0 ? [] : state.Entries.GetRange(from, count),
+                LastId = state.LastId,
+            });
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> WaitAsync(RunLogKey key, long afterId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        Task changed;
+        lock (_gate)
+        {
+            if (Find(key, _clock.GetUtcNow()) is not { } state || state.Terminal is not null || state.LastId > afterId)
+            {
+                return true;
+            }
+
+            changed = state.Waiters.Task;
+        }
+
+        try
+        {
+            await changed.WaitAsync(timeout, _clock, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RunLogStart?> GetLatestRunAsync(ThreadKey thread, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(
+                _latest.TryGetValue(thread, out var state) && Find(state.Start.Key, _clock.GetUtcNow()) is not null ? state.Start : null);
+        }
+    }
+
+    /// <summary>The run's state unless unknown or past its retention (then dropped now).</summary>
+    private RunState? Find(RunLogKey key, DateTimeOffset now)
+    {
+        if (!_runs.TryGetValue(key, out var state))
+        {
+            return null;
+        }
+
+        if (IsAged(state, now))
+        {
+            Drop(state, now);
+            return null;
+        }
+
+        return state;
+    }
+
+    private bool IsAged(RunState state, DateTimeOffset now) =>
+        state.Terminal is not null ? state.Start.StartedAt + _options.Retention <= now : state.LastWriteAt + _options.Retention <= now;
+
+    private bool IsExpired(RunLogKey key, DateTimeOffset now) =>
+        _expired.TryGetValue(key, out var until) && until > now;
+
+    /// <summary>Drops the finished runs past their retention, oldest first (the rest are found lazily by <see cref="Find"/>).</summary>
+    private void DropAged(DateTimeOffset now)
+    {
+        while (_finished.First is { } oldest && IsAged(oldest.Value, now))
+        {
+            Drop(oldest.Value, now);
+        }
+    }
+
+    /// <summary>Drops the oldest finished runs until <paramref name="runs"/> and <paramref name="moreBytes"/> fit; false when only open runs are left.</summary>
+    private bool MakeRoom(int runs, long moreBytes, RunState? keep = null)
+    {
+        var now = _clock.GetUtcNow();
+        while (runs > _options.MaxRuns || _totalBytes + moreBytes > _options.MaxTotalBytes)
+        {
+            var oldest = _finished.First;
+            if (oldest is null || oldest.Value == keep)
+            {
+                return false;
+            }
+
+            Drop(oldest.Value, now);
+            runs--;
+        }
+
+        return true;
+    }
+
+    private void Drop(RunState state, DateTimeOffset now)
+    {
+        var key = state.Start.Key;
+        _runs.Remove(key);
+        if (state.FinishedNode is { } node)
+        {
+            _finished.Remove(node);
+        }
+
+        if (_latest.TryGetValue(key.Thread, out var latest) && latest == state)
+        {
+            _latest.Remove(key.Thread);
+        }
+
+        AddBytes(state, -state.Bytes);
+        _expired[key] = now + _options.Retention;
+        _expiredOrder.Enqueue(key);
+        while (_expiredOrder.Count > _options.MaxRuns && _expiredOrder.TryDequeue(out var forgotten))
+        {
+            if (!_runs.ContainsKey(forgotten))
+            {
+                _expired.Remove(forgotten);
+            }
+        }
+
+        // A waiter reads again and finds the run expired.
+        state.TakeWaiters()?.TrySetResult();
+    }
+
+    private void Finish(RunState state)
+    {
+        state.Terminal = state.Entries[^1];
+        state.FinishedNode = _finished.AddLast(state);
+    }
+
+    private void AddBytes(RunState state, long bytes)
+    {
+        state.Bytes += bytes;
+        Interlocked.Add(ref _totalBytes, bytes);
+    }
+
+    private sealed class RunState(RunLogStart start, DateTimeOffset now)
+    {
+        private TaskCompletionSource? _waiters;
+
+        public RunLogStart Start { get; } = start;
+
+        public List<RunLogEntry> Entries { get; } = [];
+
+        public long LastId => Entries.Count;
+
+        public long Bytes { get; set; }
+
+        public DateTimeOffset LastWriteAt { get; set; } = now;
+
+        public RunLogEntry? Terminal { get; set; }
+
+        public LinkedListNode<RunState>? FinishedNode { get; set; }
+
+        /// <summary>What waiters await: completed (and replaced) by the next change.</summary>
+        public TaskCompletionSource Waiters => _waiters ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The waiters to wake now (outside the lock); the next wait gets a new signal.</summary>
+        public TaskCompletionSource? TakeWaiters()
+        {
+            var waiters = _waiters;
+            _waiters = null;
+            return waiters;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+namespace AutomagikHello.AgUi.EventLog;
+
+/// <summary>
+/// Bounds of an <see cref="InMemoryRunEventLog"/>: per run (entries, bytes), in total (runs, bytes) and by age. Call
+/// <see cref="Validate"/> at start-up (the log does). A byte counts an event's JSON, the run's conversation, and
+/// <see cref="InMemoryRunEventLog.EntryOverheadBytes"/> per entry.
+/// </summary>
+public sealed class InMemoryRunEventLogOptions
+{
+    /// <summary>
+    /// The most events one run's log holds. An append past it fails (the run's live stream goes on; its log is
+    /// finished with a coded <c>RUN_ERROR</c>). Default 100,000.
+    /// </summary>
+    public int MaxEntriesPerRun { get; set; } = 100_000;
+
+    /// <summary>The most bytes one run's log holds (its conversation included); an append past it fails like one past <see cref="MaxEntriesPerRun"/>. Default 16 MiB.</summary>
+    public long MaxBytesPerRun { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// The most runs kept. Past it, the oldest finished runs are dropped first; when every run kept is still open, a
+    /// new run gets no log (its creation fails) rather than an open run losing its own. Default 1,000.
+    /// </summary>
+    public int MaxRuns { get; set; } = 1_000;
+
+    /// <summary>The most bytes kept across all runs; past it the oldest finished runs are dropped first. Default 256 MiB.</summary>
+    public long MaxTotalBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a finished run is kept, counted from its start; an open run is kept while its writer appends, and
+    /// dropped when nothing was appended to it for this long (its writer is gone and nobody finished it). A dropped
+    /// run reads as <see cref="RunLogStatus.Expired"/> for as long again. Default 1 hour.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Checks every setting and throws one exception naming each problem.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (MaxEntriesPerRun < 1)
+        {
+            problems.Add($"MaxEntriesPerRun must be at least 1; it is {MaxEntriesPerRun}.");
+        }
+
+        if (MaxBytesPerRun < 1)
+        {
+            problems.Add($"MaxBytesPerRun must be at least 1; it is {MaxBytesPerRun}.");
+        }
+
+        if (MaxRuns < 1)
+        {
+            problems.Add($"MaxRuns must be at least 1; it is {MaxRuns}.");
+        }
+
+        if (MaxTotalBytes < MaxBytesPerRun)
+        {
+            problems.Add($"MaxTotalBytes must be at least MaxBytesPerRun ({MaxBytesPerRun}); it is {MaxTotalBytes}.");
+        }
+
+        if (Retention <= TimeSpan.Zero || Retention > TimeSpan.FromDays(365))
+        {
+            problems.Add($"Retention must be positive and at most 365 days; it is {Retention}.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid InMemoryRunEventLogOptions: " + string.Join(" ", problems));
+        }
+    }
+}
