@@ -98,7 +98,7 @@ var toolApprovals = new AgentCapabilities().WithInterrupts(InterruptReasons.Tool
 var agents = app.MapGroup("/agents");
 // Every agent but /bench (the log-off baseline) logs its runs: SSE ids, reconnect, reload (docs/reconnecting.md).
 // The assistant: a model (or, with none configured, the offline scripted chat client) served through Extensions.AI.
-agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox)).WithEventLog();
+agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox)).WithCapabilities(toolApprovals).WithEventLog();
 agents.MapAgUi("/echo", new EchoAgent()).WithEventLog();
 agents.MapAgUi("/slow", new SlowAgent()).WithEventLog();
 agents.MapAgUi("/bench", new BenchAgent());

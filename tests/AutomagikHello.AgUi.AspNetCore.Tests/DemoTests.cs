@@ -134,6 +134,7 @@ public sealed class DemoTests(DemoFactory factory) : IClassFixture<DemoFactory>
         var agents = JsonNode.Parse(await client.GetStringAsync("/agents.json"))!.AsArray().Select(a => (string)a!["id"]!).ToList();
 
         agents.Should().Contain(["echo", "slow", "approval", "approval-parallel", "form", "expiring"]).And.OnlyHaveUniqueItems();
+        agents[0].Should().Be("assistant", "the Extensions.AI assistant is the page's first agent, selected by default");
         foreach (var agent in agents)
         {
             using var capabilities = await client.GetAsync($"/agents/{agent}/capabilities");

@@ -15,11 +15,14 @@ export const demoDll = path.join(repoRoot, "samples", "AutomagikHello.Demo", "bi
  */
 
 /**
- * Starts the demo in Development (so GET /debug/emails/{threadId} exists) with the in-memory thread store.
- * @param {{ expiringAfterMs?: number }} [options] how long the `expiring` agent's interrupts stay answerable
+ * Starts the demo in Development (so GET /debug/emails/{threadId} exists) with the in-memory thread store. The
+ * assistant runs on its offline scripted chat client whatever model the caller's environment names, unless `env`
+ * configures one.
+ * @param {{ expiringAfterMs?: number, env?: Record<string, string | undefined> }} [options] how long the `expiring`
+ *   agent's interrupts stay answerable; more environment (an undefined value removes a variable)
  * @returns {Promise<Demo>}
  */
-export async function startDemo({ expiringAfterMs = 5000 } = {}) {
+export async function startDemo({ expiringAfterMs = 5000, env = {} } = {}) {
   if (!existsSync(demoDll)) {
     throw new Error(`The demo is not built: ${demoDll} is missing. Run eng/test.sh or dotnet build -c Release first.`);
   }
@@ -27,5 +30,9 @@ export async function startDemo({ expiringAfterMs = 5000 } = {}) {
     ASPNETCORE_ENVIRONMENT: "Development",
     Demo__Store: "memory",
     Demo__ExpiringAfterMs: String(expiringAfterMs),
+    // Blank: the assistant's model settings (docs/real-model.md), so a developer's own never reach the tests.
+    Assistant__Model: "",
+    OPENAI_MODEL: "",
+    ...env,
   });
 }

@@ -20,8 +20,8 @@ export const newThreadId = () => `e2e-${randomUUID()}`;
  * @property {string} contentType the response's Content-Type
  * @property {object[]} wire the events as sent by the server, in order
  * @property {object[]} seen the events the client delivered to the subscriber's onEvent, in order
- * @property {{ outcome: "success" | "interrupt" | "cancelled", interrupts?: object[], result?: unknown } | undefined} finished
- *   what onRunFinishedEvent reported
+ * @property {{ outcome: "success" | "interrupt" | "cancelled", interrupts?: object[], result?: unknown, pendingToolCallIds?: string[] } | undefined} finished
+ *   what onRunFinishedEvent reported (pendingToolCallIds: the frontend tool calls a success left for the client)
  * @property {object | undefined} runError the RUN_ERROR event onRunErrorEvent reported
  * @property {{ result: unknown, newMessages: object[] }} result what runAgent resolved with
  */
@@ -73,7 +73,7 @@ export class AgentSession {
           return extraSubscriber.onEvent?.(params);
         },
         onRunFinishedEvent: (params) => {
-          finished = { outcome: params.outcome, interrupts: params.interrupts, result: params.result };
+          finished = { outcome: params.outcome, interrupts: params.interrupts, result: params.result, pendingToolCallIds: params.pendingToolCallIds };
           return extraSubscriber.onRunFinishedEvent?.(params);
         },
         onRunErrorEvent: (params) => {

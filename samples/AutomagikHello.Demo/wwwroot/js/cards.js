@@ -242,7 +242,8 @@ function cardKind(item) {
 
 function approvalCard(item, body, actions, decide) {
   const args = parseJson(item.toolCallArguments);
-  let shown = argumentsView(args, item.toolCallArguments);
+  const proposed = argumentsView(args, item.toolCallArguments);
+  let shown = proposed;
   body.append(shown);
 
   return render;
@@ -292,6 +293,12 @@ function approvalCard(item, body, actions, decide) {
   }
 
   function render() {
+    // Reopened after a refused edit: show the call as proposed again, which is what Approve sends.
+    if (shown !== proposed) {
+      shown.replaceWith(proposed);
+      shown = proposed;
+      shown.hidden = false;
+    }
     actions.replaceChildren(
       h("button", { type: "button", class: "primary", onclick: () => decide({ status: "resolved", payload: { approved: true } }, "Approved.") }, "Approve"),
       h("button", { type: "button", class: "secondary", onclick: () => decide({ status: "resolved", payload: { approved: false } }, "Denied.") }, "Deny"),
