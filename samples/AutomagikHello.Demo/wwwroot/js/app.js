@@ -2,7 +2,7 @@
 // thread id) lives in the address's hash; the pending interrupts themselves come back from the thread view endpoint.
 
 import { h } from "./dom.js";
-import { cancelRun, decideInterrupt, getThread, HttpProblem, newId, runAgent } from "./agui.js";
+import { cancelRun, decideInterrupt, getThread, HttpProblem, newId, reconnectRun, runAgent } from "./agui.js";
 import { createInterruptCard } from "./cards.js";
 import { watchDecisions } from "./hold-watch.js";
 import { createSpeaker } from "./speaker.js";
@@ -33,7 +33,7 @@ const state = {
   running: false,       // a run of ours is streaming
   abort: null,          // aborts that run's request (when the conversation is replaced)
   stopping: false,
-  remoteRunning: false, // after a reload: the thread has an active run we do not stream
+  remoteRunning: false, // the thread has an active run we do not stream (its events could not be reconnected to)
   tools: new Map(),     // toolCallId → its bubble, across runs: a resume's TOOL_CALL_RESULT answers an earlier run's call
   cards: [],            // the open interrupts' cards (one batch: the interrupts of one run)
   generation: 0,        // bumped when the conversation is replaced, so a late stream of the old one is ignored
@@ -135,6 +135,12 @@ async function restore(generation) {
     return;
   }
   if (generation !== state.generation || !view) return;
+  if (view.status === "running" && view.activeRunId) {
+    // Still going: its events come from its log, from the start (the history above has none of this run's events).
+    note("A run is still active on this thread: following it.", "info");
+    followRun(view.activeRunId, null);
+    return;
+  }
   if (view.status === "running") {
     state.remoteRunning = true;
     note("A run is still active on this thread. Stop it, or wait and reload.", "info");
@@ -232,14 +238,29 @@ async function onDecide() {
 }
 
 /** Streams one run and renders its events. answeredCards: the cards this run answers (reopened if it is refused). */
-async function startRun(extra, answeredCards = []) {
-  const generation = state.generation;
+function startRun(extra, answeredCards = []) {
   const input = { threadId: state.threadId, runId: newId("run"), state: {}, tools: [], context: [], forwardedProps: {}, ...extra };
-  const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null, voice: input.forwardedProps?.voice || null, interrupts: null };
+  return streamRun(input.runId, signal => runAgent(state.agent, input, signal), { voice: input.forwardedProps?.voice || null, answeredCards });
+}
+
+/** Follows a run this page did not start (found running after a reload) through its event log, after lastEventId. */
+function followRun(runId, lastEventId) {
+  return streamRun(runId, signal => reconnectRun(state.agent, state.threadId, runId, lastEventId, signal), { resumable: true, lastEventId });
+}
+
+/**
+ * Renders a run's events from open(signal)'s stream. When the connection drops before the terminal event (an error,
+ * offline, or a stream that just ends) and the run is logged (its events carry ids), reconnects to the run's log with
+ * the last id seen, retrying with backoff, so every event is rendered once; the server refusing the reconnect (the run
+ * unknown or expired) ends it as lost.
+ */
+async function streamRun(runId, open, { voice = null, answeredCards = [], resumable = false, lastEventId = null }) {
+  const generation = state.generation;
+  const run = { runId, texts: new Map(), tools: state.tools, terminal: null, lastText: null, voice, interrupts: null, resumable, lastEventId };
   // A new turn silences what is left of the last answer; this run's answer is spoken for the voice agent.
   cutSpeech();
   run.speaks = state.agents.find(a => a.id === state.agent)?.panel === "voice";
-  logVoice("run-started", { runId: input.runId });
+  logVoice("run-started", { runId });
   const abort = new AbortController();
   state.abort = abort;
   state.running = true;
@@ -251,12 +272,43 @@ async function startRun(extra, answeredCards = []) {
   setStatus("Running…");
 
   try {
-    for await (const event of runAgent(state.agent, input, abort.signal)) {
+    let stream = open(abort.signal);
+    for (let attempt = 0; ;) {
+      try {
+        for await (const { event, id } of stream) {
+          if (generation !== state.generation) return;
+          if (attempt > 0) {
+            attempt = 0;
+            setStatus("Running…");
+          }
+          logEvent(event);
+          handleEvent(run, event);
+          if (id !== null) {
+            run.lastEventId = id;
+            run.resumable = true;
+          }
+        }
+      } catch (error) {
+        if (generation !== state.generation) return;
+        // A refused run, or a reconnect the server refuses for good: not a dropped connection.
+        if (error instanceof HttpProblem && !(attempt > 0 && error.status >= 500)) {
+          if (attempt === 0 && !run.resumable) throw error;
+          await lose(run, error, generation);
+          break;
+        }
+        if (!run.resumable) throw error;
+      }
       if (generation !== state.generation) return;
-      logEvent(event);
-      handleEvent(run, event);
+      if (run.terminal) break;
+      if (!run.resumable) {
+        note("The stream ended before the run finished.", "error");
+        break;
+      }
+      attempt += 1;
+      await reconnectDelay(attempt, abort.signal);
+      if (generation !== state.generation) return;
+      stream = reconnectRun(state.agent, state.threadId, runId, run.lastEventId, abort.signal);
     }
-    if (!run.terminal) note("The stream ended before the run finished.", "error");
     if (run.interrupts) await showLiveInterrupts(run.interrupts, generation);
   } catch (error) {
     if (generation !== state.generation) return;
@@ -267,7 +319,7 @@ async function startRun(extra, answeredCards = []) {
       state.running = false;
       state.abort = null;
       saveHistory();
-      if (run.terminal === "error" && answeredCards.length > 0) {
+      if ((run.terminal === "error" || run.terminal === "lost") && answeredCards.length > 0) {
         await reconcile(answeredCards, generation);
       }
       updateControls();
@@ -282,6 +334,46 @@ async function startRun(extra, answeredCards = []) {
       if (turn) sendTurn(turn.text, turn.confidence);
     }
   }
+}
+
+/**
+ * Waits before reconnect attempt n: 0.5 s, 1 s, 2 s … at most 8 s, cut short when the browser comes back online (or
+ * the conversation is left). The status line says the page is reconnecting.
+ */
+function reconnectDelay(attempt, signal) {
+  setStatus(navigator.onLine ? "Reconnecting… (the connection dropped)" : "Reconnecting… (offline: waiting for the network)");
+  return new Promise(resolve => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener("online", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.min(500 * 2 ** (attempt - 1), 8000));
+    window.addEventListener("online", done);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/**
+ * The server refused the reconnect (the run unknown here, or its log dropped by retention): the rest of the run's
+ * events are lost to this page. The run itself may still be going: then Stop can end it.
+ */
+async function lose(run, error, generation) {
+  run.terminal = "lost";
+  for (const text of run.texts.values()) text.element.classList.add("cut");
+  note(`Could not reconnect to the run: ${error.message}`, "error");
+  let view = null;
+  try {
+    view = await getThread(state.agent, state.threadId);
+  } catch {
+    view = null;
+  }
+  if (generation !== state.generation) return;
+  state.remoteRunning = view?.status === "running";
+  setStatus(state.remoteRunning
+    ? "The run's events are lost to this page; it is still running: Stop ends it, or reload once it is done."
+    : "The run's events are lost to this page: reload the thread to see where it stands.", "error");
 }
 
 /**
