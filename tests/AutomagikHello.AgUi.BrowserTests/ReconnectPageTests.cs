@@ -67,6 +67,26 @@ public sealed class ReconnectPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task ReloadMidAnswer_FollowsTheRunningRun_AndShowsTheWholeAnswerOnce()
+    {
+        await _demo.StartAsync(Slow, "tell me everything");
+        await Expect(_demo.AgentTexts.Last).ToContainTextAsync("First,", new() { Timeout = 20_000 });
+
+        await _demo.Page.ReloadAsync();
+
+        await Expect(_demo.Said("A run is still active on this thread: following it.")).ToBeVisibleAsync();
+        await Expect(_demo.Stop).ToBeEnabledAsync();
+        await Expect(_demo.AgentTexts).ToHaveTextAsync([SlowAgent.Answer], new() { Timeout = 60_000 });
+        await Expect(_demo.Said("tell me everything")).ToHaveCountAsync(1);
+        await Expect(_demo.Send).ToBeEnabledAsync();
+        await Expect(Status).ToHaveTextAsync("");
+        var raw = (await _demo.Page.Locator("#events").TextContentAsync())!;
+        Regex.Count(raw, "\"type\":\"TEXT_MESSAGE_CONTENT\"").Should().Be(SlowAgent.Answer.Split(' ').Length);
+        await _demo.ScreenshotAsync("reconnect-after-reload");
+        _demo.Errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
     public async Task StopWhileReconnecting_CancelsTheRun_AndTheReconnectedStreamEndsCancelled()
     {
         await _demo.StartAsync(Slow, "tell me everything");
