@@ -35,7 +35,8 @@ internal static class AgUiEndpointDescriptors
         RequestDelegate run = new RunEndpoint(mapped, resolved).HandleAsync;
         var threads = new ThreadEndpoints(mapped, resolved);
         RequestDelegate capabilities = new CapabilitiesEndpoint(mapped, resolved).HandleAsync;
-        RequestDelegate events = new RunEventsEndpoint(mapped, threads, resolved).HandleAsync;
+        var runEvents = new RunEventsEndpoint(mapped, threads, resolved);
+        RequestDelegate events = runEvents.HandleAsync;
         return
         [
             new("Run", HttpMethods.Post, string.Empty, run, run.Method, "Run the agent",
@@ -81,6 +82,11 @@ internal static class AgUiEndpointDescriptors
                 endpoint => endpoint
                     .WithMetadata(ApiShapes.ThreadIdParameter, ApiShapes.RunIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgUiEvent), [EventStream]))
                     .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)),
+            new("Messages", HttpMethods.Get, $"{Thread}/messages", runEvents.MessagesAsync, ApiShapes.Thread, "Reload a thread's conversation",
+                "For an agent mapped with an event log: the thread's conversation rebuilt from its latest run kept in the log (its input messages and state, then its events), as a MESSAGES_SNAPSHOT event and the last STATE_SNAPSHOT, with the thread view (pending interrupts). No run kept, or another owner's thread: 404.",
+                endpoint => endpoint
+                    .WithMetadata(ApiShapes.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, type: null, [Json]))
+                    .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable)),
             new("Capabilities", HttpMethods.Get, "/capabilities", capabilities, capabilities.Method, "Get the agent's capabilities",
                 "The agent's AG-UI AgentCapabilities (1.0 shape). Informative only: a run never depends on it.",
                 endpoint => endpoint.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgentCapabilities), [Json]))),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.AspNetCore.Http;
@@ -76,6 +77,81 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
         await StreamAsync(context, key, after, first, output).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <c>GET {agent}/threads/{threadId}/messages</c>: the thread rebuilt for a reloaded page from its latest run kept in
+    /// the log (<see cref="ThreadConversation"/>), as JSON: <c>messages</c> (a <c>MESSAGES_SNAPSHOT</c> event),
+    /// <c>state</c> (a <c>STATE_SNAPSHOT</c> event, or null), the run's id and whether it is still running, and
+    /// <c>thread</c>, the thread view with its pending interrupts (null when the store no longer has the thread).
+    /// </summary>
+    public async Task MessagesAsync(HttpContext context)
+    {
+        if (await threads.ResolveKeyAsync(context).ConfigureAwait(false) is not { } thread)
+        {
+            return;
+        }
+
+        var log = services.EventLog;
+        if (mapped.EventLog is null || await log.GetLatestRunAsync(thread, context.RequestAborted).ConfigureAwait(false) is not { } start)
+        {
+            await new AgUiProblem(AgUiErrorCodes.RunNotFound, $"No run of thread '{thread.ThreadId}' is kept in an event log here.").WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        ThreadRecord? record;
+        try
+        {
+            record = await services.Store.GetAsync(thread, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ThreadStoreUnavailableException)
+        {
+            await AgUiProblem.StoreUnavailable.WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var conversation = new ThreadConversation(start.Conversation.Span);
+        long after = 0;
+        RunLogRead read;
+        do
+        {
+            read = await log.ReadAsync(start.Key, after, PageSize, context.RequestAborted).ConfigureAwait(false);
+            foreach (var entry in read.Entries)
+            {
+                conversation.Apply(entry.Event.Span);
+                after = entry.Id;
+            }
+        }
+        while (read.Entries.Count > 0 && after < read.LastId);
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
+        {
+            json.WriteStartObject();
+            json.WriteString("threadId"u8, thread.ThreadId);
+            json.WriteString("runId"u8, start.Key.RunId);
+            json.WriteBoolean("running"u8, read.Status == RunLogStatus.Open);
+            json.WritePropertyName("messages"u8);
+            conversation.WriteMessagesSnapshot(json);
+            json.WritePropertyName("state"u8);
+            conversation.WriteStateSnapshot(json);
+            json.WritePropertyName("thread"u8);
+            if (record is null)
+            {
+                json.WriteNullValue();
+            }
+            else
+            {
+                JsonSerializer.Serialize(json, ThreadView.From(record, services.Clock.GetUtcNow()), AgUiHostingJsonContext.Responses.ThreadView);
+            }
+
+            json.WriteEndObject();
+        }
+
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
     private async Task StreamAsync(HttpContext context, RunLogKey key, long after, RunLogRead read, SseRunEventSink output)
     {
         var log = services.EventLog;
@@ -115,9 +191,11 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
 
                 if (read.Status != RunLogStatus.Open || read.LastId > after)
                 {
-                    if (read.Status is RunLogStatus.Unknown or RunLogStatus.Expired)
+                    if (read.Status is not RunLogStatus.Open && read.LastId <= after)
                     {
-                        return; // dropped while read: nothing more will come
+                        // Finished and all sent (the client had the terminal event already), or dropped while read.
+                        await output.CompleteAsync().ConfigureAwait(false);
+                        return;
                     }
 
                     read = await log.ReadAsync(key, after, PageSize, aborted).ConfigureAwait(false);
