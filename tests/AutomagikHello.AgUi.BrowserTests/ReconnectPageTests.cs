@@ -87,6 +87,43 @@ public sealed class ReconnectPageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task ReloadMidConversation_RestoresTheMessagesToolCallAndApprovalCard_FromTheServer_AndApprovingSendsOneEmail()
+    {
+        await _demo.StartAsync("assistant", "Hello");
+        await Expect(_demo.AgentTexts.Last).ToHaveTextAsync(new Regex("^Hello! I am the demo's offline assistant\\."));
+        await _demo.SayAsync("please send the email");
+        var card = _demo.Card("Approve sendEmail?");
+        await Expect(card).ToBeFocusedAsync();
+        var bubbles = _demo.Page.Locator(".bubble .bubble-text");
+        var before = await bubbles.AllTextContentsAsync();
+        before.Should().HaveCountGreaterThanOrEqualTo(3);
+
+        // The tab's own saved text is gone: what comes back is the server's (GET …/threads/{id}/messages).
+        await _demo.Page.EvaluateAsync("sessionStorage.clear()");
+        await _demo.Page.ReloadAsync();
+
+        await Expect(_demo.Said("Restored this thread: a request is waiting for you.")).ToBeVisibleAsync();
+        await Expect(bubbles).ToHaveTextAsync(before.ToArray());
+        var tool = _demo.Page.Locator(".tool");
+        await Expect(tool).ToHaveCountAsync(1);
+        await Expect(tool.Locator(".tool-name code")).ToHaveTextAsync("sendEmail");
+        await Expect(tool.Locator(".tool-waiting")).ToHaveTextAsync("Waiting for your approval below.");
+        await Expect(card).ToBeFocusedAsync();
+        await Expect(card.Locator("dd")).ToHaveTextAsync(["alice@example.com", "Hello from the assistant"]);
+        await Expect(_demo.Send).ToBeDisabledAsync();
+        await _demo.ScreenshotAsync("reload-restored-conversation");
+        (await _demo.SentEmailsAsync()).Should().BeEmpty();
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        await Expect(_demo.Said("Done. Sent to alice@example.com.")).ToBeVisibleAsync();
+        await Expect(tool.Locator(".tool-result")).ToHaveTextAsync("Result: Sent to alice@example.com.");
+        (await _demo.SentEmailsAsync()).Should().ContainSingle();
+        await Expect(_demo.Send).ToBeEnabledAsync();
+        _demo.Errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
     public async Task StopWhileReconnecting_CancelsTheRun_AndTheReconnectedStreamEndsCancelled()
     {
         await _demo.StartAsync(Slow, "tell me everything");

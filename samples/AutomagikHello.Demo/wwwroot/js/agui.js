@@ -130,6 +130,21 @@ export async function getThread(agent, threadId) {
 }
 
 /**
+ * GET {agent}/threads/{threadId}/messages: the thread rebuilt from its latest logged run, { runId, running, messages
+ * (a MESSAGES_SNAPSHOT event), state (a STATE_SNAPSHOT event or null), thread (the thread view) }, or null when the
+ * server keeps no logged run of it (404).
+ */
+export async function getThreadMessages(agent, threadId) {
+  const response = await fetch(`/agents/${encodeURIComponent(agent)}/threads/${encodeURIComponent(threadId)}/messages`, {
+    headers: { "Accept": "application/json" },
+    cache: "no-store",
+  });
+  if (response.status === 404) return null;
+  if (!response.ok) throw await problemFrom(response);
+  return response.json();
+}
+
+/**
  * GET {agent}/threads/{threadId} with If-None-Match: { notModified: true } on 304, else { view, etag } (view null when
  * the server has no such thread). Polling with the last ETag costs the server no body while nothing changes.
  */

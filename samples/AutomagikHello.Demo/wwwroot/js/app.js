@@ -1,8 +1,9 @@
 // The demo page: pick an agent, chat, answer interrupts, stop a run. State that must survive a reload (agent and
-// thread id) lives in the address's hash; the pending interrupts themselves come back from the thread view endpoint.
+// thread id) lives in the address's hash; the conversation and its pending interrupts come back from the server (the
+// messages endpoint of an agent with an event log, else the thread view and this tab's saved text).
 
 import { h } from "./dom.js";
-import { cancelRun, decideInterrupt, getThread, HttpProblem, newId, reconnectRun, runAgent } from "./agui.js";
+import { cancelRun, decideInterrupt, getThread, getThreadMessages, HttpProblem, newId, reconnectRun, runAgent } from "./agui.js";
 import { createInterruptCard } from "./cards.js";
 import { watchDecisions } from "./hold-watch.js";
 import { createSpeaker } from "./speaker.js";
@@ -35,6 +36,7 @@ const state = {
   stopping: false,
   remoteRunning: false, // the thread has an active run we do not stream (its events could not be reconnected to)
   tools: new Map(),     // toolCallId → its bubble, across runs: a resume's TOOL_CALL_RESULT answers an earlier run's call
+  texts: new Map(),     // messageId → its text bubble, across runs: a replayed run rewrites a restored message in place
   cards: [],            // the open interrupts' cards (one batch: the interrupts of one run)
   generation: 0,        // bumped when the conversation is replaced, so a late stream of the old one is ignored
   watch: null,          // aborts the polling for decisions made elsewhere (holds)
@@ -77,6 +79,7 @@ async function startConversation(agentId, threadId) {
   state.history = [];
   state.cards = [];
   state.tools = new Map();
+  state.texts = new Map();
   state.remoteRunning = false;
   speaker.stop();
   state.spoken = new Map();
@@ -94,12 +97,61 @@ async function startConversation(agentId, threadId) {
   setStatus("");
   updateControls();
 
-  if (threadId) {
+  if (threadId) await reload(generation);
+}
+
+/**
+ * Restores a saved thread: from the messages endpoint (the conversation with its tool calls and results, then the
+ * pending interrupts, and a run still going followed through its log); for an agent without an event log, from this
+ * tab's saved text and the thread view.
+ */
+async function reload(generation) {
+  let saved;
+  try {
+    saved = await getThreadMessages(state.agent, state.threadId);
+  } catch (error) {
+    if (generation === state.generation) note(`Could not load this thread: ${error.message}`, "error");
+    return;
+  }
+  if (generation !== state.generation) return;
+  if (!saved) {
     for (const message of loadHistory()) {
       state.history.push(message);
       bubble(message.role, message.content);
     }
     await restore(generation);
+    return;
+  }
+  showMessages(saved.messages?.messages || []);
+  saveHistory();
+  if (saved.running) {
+    // The snapshot already holds this run's events so far and does not say up to which id; following from the start
+    // rewrites the run's messages in place (their ids are known: state.texts, state.tools), so nothing shows twice.
+    note("A run is still active on this thread: following it.", "info");
+    followRun(saved.runId, null);
+    return;
+  }
+  restorePending(saved.thread);
+}
+
+/** Renders restored AG-UI messages: text as bubbles, an assistant's tool calls as tool bubbles, tool messages as their results. */
+function showMessages(messages) {
+  for (const message of messages) {
+    if (message.role === "user" && typeof message.content === "string") {
+      const entry = { id: message.id, role: "user", content: message.content };
+      state.history.push(entry);
+      bubble("user", entry.content);
+    } else if (message.role === "assistant") {
+      if (typeof message.content === "string" && message.content !== "") textBubble(message.id).append(message.content);
+      for (const call of message.toolCalls || []) {
+        const tool = toolBubble(call.function?.name || "tool call");
+        tool.args = call.function?.arguments || "";
+        tool.showArgs();
+        state.tools.set(call.id, tool);
+      }
+    } else if (message.role === "tool") {
+      (state.tools.get(message.toolCallId) || toolBubble("tool result")).showResult(message.content);
+    }
   }
 }
 
@@ -135,12 +187,12 @@ async function restore(generation) {
     return;
   }
   if (generation !== state.generation || !view) return;
-  if (view.status === "running" && view.activeRunId) {
-    // Still going: its events come from its log, from the start (the history above has none of this run's events).
-    note("A run is still active on this thread: following it.", "info");
-    followRun(view.activeRunId, null);
-    return;
-  }
+  restorePending(view);
+}
+
+/** Shows a restored thread view's pending interrupts (and says when a run we cannot follow is still active). */
+function restorePending(view) {
+  if (!view) return;
   if (view.status === "running") {
     state.remoteRunning = true;
     note("A run is still active on this thread. Stop it, or wait and reload.", "info");
@@ -149,6 +201,7 @@ async function restore(generation) {
   if (pending.length > 0) {
     note(`Restored this thread: ${pending.length === 1 ? "a request is" : pending.length + " requests are"} waiting for you.`, "info");
     // The view says which interrupts only an approver may resolve ("requiresApprover", absent when false).
+    for (const item of pending) if (item.interrupt.toolCallId) state.tools.get(item.interrupt.toolCallId)?.awaitApproval();
     showInterrupts(pending.map(item => ({ ...item, requiresApprover: item.requiresApprover === true, inDoubt: item.inDoubt === true })));
   }
   updateControls();
@@ -409,7 +462,7 @@ async function reconcile(cards, generation) {
 function handleEvent(run, event) {
   switch (event.type) {
     case "TEXT_MESSAGE_START":
-      run.texts.set(event.messageId, textBubble(event.messageId));
+      run.texts.set(event.messageId, state.texts.get(event.messageId)?.rewrite() || textBubble(event.messageId));
       break;
     case "TEXT_MESSAGE_CONTENT":
     case "TEXT_MESSAGE_CHUNK": {
@@ -427,9 +480,12 @@ function handleEvent(run, event) {
     case "TEXT_MESSAGE_END":
       speaker.close(event.messageId);
       break;
-    case "TOOL_CALL_START":
-      run.tools.set(event.toolCallId, toolBubble(event.toolCallName));
+    case "TOOL_CALL_START": {
+      const known = run.tools.get(event.toolCallId);
+      if (known) known.args = "";
+      else run.tools.set(event.toolCallId, toolBubble(event.toolCallName));
       break;
+    }
     case "TOOL_CALL_ARGS": {
       const tool = run.tools.get(event.toolCallId);
       if (tool) tool.args += event.delta || "";
@@ -650,8 +706,16 @@ function textBubble(messageId) {
   const content = element.querySelector(".bubble-text");
   let sink = content;   // where streamed text goes: the paragraph, or its unheard part once the caller interrupted
   let cut = false;
-  return {
+  const text = {
     element, message,
+    /** The message streams again from its start (a replayed run): what it showed is cleared. */
+    rewrite() {
+      content.textContent = "";
+      sink = content;
+      cut = false;
+      message.content = "";
+      return text;
+    },
     append(delta) {
       sink.textContent += delta;
       if (!cut) message.content += delta;
@@ -672,6 +736,8 @@ function textBubble(messageId) {
       element.append(h("p", { class: "bubble-heard" }, heard > 0 ? "Heard before the interruption: the highlighted part." : "Interrupted before any of it was heard."));
     },
   };
+  state.texts.set(messageId, text);
+  return text;
 }
 
 function toolBubble(name) {
