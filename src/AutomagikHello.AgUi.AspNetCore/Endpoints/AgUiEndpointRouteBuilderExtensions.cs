@@ -21,10 +21,13 @@ public static class AgUiEndpointRouteBuilderExtensions
     /// of band;</item>
     /// <item><c>POST {pattern}/threads/{threadId}/resume</c>: runs the agent to resume the thread, streaming with
     /// <c>Accept: text/event-stream</c>, else answering a JSON run summary;</item>
-    /// <item><c>GET {pattern}/capabilities</c>: the agent's <see cref="AgentCapabilities"/>.</item>
+    /// <item><c>GET {pattern}/capabilities</c>: the agent's <see cref="AgentCapabilities"/>;</item>
+    /// <item><c>GET {pattern}/threads/{threadId}/runs/{runId}/events</c>: a reconnect to a run's events, and
+    /// <c>GET {pattern}/threads/{threadId}/messages</c>: a thread reloaded, both for an agent mapped with an event log
+    /// (<see cref="AgUiEndpointConventionBuilder.WithEventLog"/>; 404 otherwise).</item>
     /// </list>
     /// Requires <see cref="AgUiServiceCollectionExtensions.AddAgUi"/>. Conventions added to the returned builder
-    /// (authorization, CORS, rate limiting, OpenAPI metadata) apply to all six endpoints.
+    /// (authorization, CORS, rate limiting, OpenAPI metadata) apply to all eight endpoints.
     /// </summary>
     /// <param name="endpoints">The route builder (the application, or a route group).</param>
     /// <param name="pattern">The agent's route, e.g. <c>/agents/echo</c>.</param>
