@@ -39,13 +39,16 @@ public sealed class StreamCutter : IStartupFilter
         next(app);
     };
 
-    /// <summary>Aborts the connection of every event stream in progress; returns how many it cut.</summary>
+    /// <summary>
+    /// Aborts the connection of every event stream still connected; returns how many it cut. A stream whose client
+    /// already left is skipped: its run may go on (kept running after a disconnect), but it has no connection to cut.
+    /// </summary>
     public int CutAll()
     {
         var cut = 0;
         foreach (var context in _streams.Keys)
         {
-            if (_streams.TryRemove(context, out _))
+            if (!context.RequestAborted.IsCancellationRequested && _streams.TryRemove(context, out _))
             {
                 context.Abort();
                 cut++;

@@ -343,8 +343,8 @@ async function streamRun(runId, open, { voice = null, answeredCards = [], resuma
         }
       } catch (error) {
         if (generation !== state.generation) return;
-        // A refused run, or a reconnect the server refuses for good: not a dropped connection.
-        if (error instanceof HttpProblem && !(attempt > 0 && error.status >= 500)) {
+        // A refused run, or a reconnect the server refuses for good (a 4xx; a 5xx is retried): not a dropped connection.
+        if (error instanceof HttpProblem && !(run.resumable && error.status >= 500)) {
           if (attempt === 0 && !run.resumable) throw error;
           await lose(run, error, generation);
           break;
