@@ -12,8 +12,8 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// A run's event sink that logs every accepted event for reconnects and fans it out to the live SSE response: each
 /// event gets the next id (1, 2, 3, …), its JSON is written once, framed as <c>id: N</c> + <c>data:</c> for the live
 /// client and appended to the <see cref="IRunEventLog"/> at each flush, before the live client gets it (so an id a
-/// client saw is always in the log). The log is created at the first flush (<c>RUN_STARTED</c>, or the refusal's
-/// <c>RUN_ERROR</c>). Memory per running run: the JSON of the events not yet flushed (up to the flush threshold plus one
+/// client saw is always in the log). The log is created at the first flush (<c>RUN_STARTED</c>); a run the thread
+/// store refused is not logged (its stream still carries an id). Memory per running run: the JSON of the events not yet flushed (up to the flush threshold plus one
 /// event), beside the SSE buffer of the live response.
 /// </summary>
 /// <remarks>
@@ -39,6 +39,7 @@ internal sealed class RunEventLogSink(
     private bool _created;
     private bool _broken;
     private bool _terminalLogged;
+    private bool _refused;
 
     /// <summary>Whether the live client is gone (the run goes on into the log only).</summary>
     public bool LiveGone { get; private set; }
@@ -46,6 +47,13 @@ internal sealed class RunEventLogSink(
     public int Write(AgUiEvent agUiEvent)
     {
         var id = ++_lastId;
+        if (id == 1 && agUiEvent is not RunStartedEvent)
+        {
+            // A run the thread store refused (its one event is RUN_ERROR) never began: it is not logged, so it
+            // cannot stand in for the thread's latest run on a reload.
+            _refused = true;
+        }
+
         var writer = _writer ??= new SseEventWriter(_json);
         var offset = _json.WrittenCount;
         var length = writer.WriteEventJson(agUiEvent);
@@ -107,7 +115,7 @@ internal sealed class RunEventLogSink(
             return;
         }
 
-        if (!_broken)
+        if (!_broken && !_refused)
         {
             try
             {

@@ -424,6 +424,33 @@ public abstract class RunEventLogReconnectTests
         await ShouldBeProblemAsync(notFound, HttpStatusCode.NotFound, AgUiErrorCodes.RunNotFound);
     }
 
+    [Fact]
+    public async Task A_run_the_store_refused_is_not_logged_and_does_not_replace_the_latest_run()
+    {
+        await using var host = await StartAsync(Chatty);
+        await RunToEndAsync(host.Client, "t1", "r1");
+
+        // A resume naming an interrupt the thread never raised: refused before the run begins, one RUN_ERROR.
+        using var refusal = Sse.RunRequest(Agent, RunInputs.Json("t1", "r2", amend: input =>
+            input["resume"] = new JsonArray(new JsonObject { ["interruptId"] = "nope", ["status"] = "resolved" })));
+        refusal.Headers.Add("X-Owner", "alice");
+        using (var refused = await host.Client.SendAsync(refusal))
+        {
+            var frames = SseBytes.Frames(SseBytes.WithoutHeartbeats(await refused.Content.ReadAsByteArrayAsync()));
+            ((string?)Data(frames.Single())["type"]).Should().Be("RUN_ERROR");
+        }
+
+        using (var events = await host.Client.SendAsync(Get(Events("t1", "r2"))))
+        {
+            await ShouldBeProblemAsync(events, HttpStatusCode.NotFound, AgUiErrorCodes.RunNotFound);
+        }
+
+        using var reload = new HttpRequestMessage(HttpMethod.Get, $"{Agent}/threads/t1/messages");
+        reload.Headers.Add("X-Owner", "alice");
+        using var response = await host.Client.SendAsync(reload);
+        ((string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["runId"]).Should().Be("r1");
+    }
+
     private static async Task<List<byte[]>> ReadFramesAsync(HttpResponseMessage response, int count)
     {
         await using var body = await response.Content.ReadAsStreamAsync();
