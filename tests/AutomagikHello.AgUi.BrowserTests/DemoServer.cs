@@ -26,6 +26,9 @@ public sealed class DemoServer : WebApplicationFactory<Program>
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
 
+    /// <summary>Cuts the event streams open at the moment (their connections dropped), for the reconnect tests.</summary>
+    public StreamCutter Streams { get; } = new();
+
     /// <summary>The server's address, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 
@@ -41,6 +44,8 @@ public sealed class DemoServer : WebApplicationFactory<Program>
         builder.UseSetting("Demo:ExpiringAfterMs", ExpiringAfterMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
         // The CopilotKit sample's bundle under /copilotkit/ on the demo's origin, when it is built (CopilotKitTests).
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new StaticBundle("/copilotkit", CopilotKitPage.BundleDirectory)));
+        // ReconnectPageTests: cuts the open event streams as a dropped network would.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Streams));
     }
 
     protected override void Dispose(bool disposing)

@@ -11,7 +11,8 @@ public sealed class SlowAgent : IAgUiAgent
     /// <summary>The pause between two words.</summary>
     public static readonly TimeSpan WordDelay = TimeSpan.FromMilliseconds(150);
 
-    private const string Answer =
+    /// <summary>The whole answer, as an uninterrupted run streams it (the browser tests compare a reconnected page with it).</summary>
+    public const string Answer =
         "Let me think about that carefully, because it deserves a complete answer. " +
         "First, the question touches several parts of the system at once, so I will take them in order. " +
         "The transport streams every event as soon as it is ready, which is why you can read this sentence while it is still being written. " +

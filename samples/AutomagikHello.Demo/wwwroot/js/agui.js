@@ -21,32 +21,52 @@ async function problemFrom(response) {
 }
 
 /**
- * Runs an agent: yields every AG-UI event of the stream, in order, as objects.
- * Throws HttpProblem when the server answers without a stream.
+ * Runs an agent: yields every AG-UI event of the stream, in order, as { event, id } (id: the SSE id the server gave it,
+ * a string, or null when the agent keeps no event log). Throws HttpProblem when the server answers without a stream;
+ * a network failure (offline, a cut connection) rejects with the browser's TypeError.
  */
 export async function* runAgent(agent, input, signal) {
-  const response = await fetch(`/agents/${encodeURIComponent(agent)}`, {
+  yield* streamEvents(`/agents/${encodeURIComponent(agent)}`, {
     method: "POST",
     headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
     body: JSON.stringify(input),
     signal,
   });
+}
+
+/**
+ * GET {agent}/threads/{threadId}/runs/{runId}/events: reconnects to a logged run and yields its events after
+ * lastEventId (every event from the start when null), then the live tail, as { event, id } like runAgent. The server
+ * refuses an unknown run (404 RUN_NOT_FOUND), one dropped by retention (410 RUN_EXPIRED) and a bad id (400) with a
+ * problem, thrown as HttpProblem.
+ */
+export async function* reconnectRun(agent, threadId, runId, lastEventId, signal) {
+  const headers = { "Accept": "text/event-stream" };
+  if (lastEventId !== null) headers["Last-Event-ID"] = lastEventId;
+  yield* streamEvents(`/agents/${encodeURIComponent(agent)}/threads/${encodeURIComponent(threadId)}/runs/${encodeURIComponent(runId)}/events`,
+    { headers, cache: "no-store", signal });
+}
+
+async function* streamEvents(url, init) {
+  const response = await fetch(url, init);
   if (!response.ok || !(response.headers.get("Content-Type") || "").startsWith("text/event-stream")) {
     throw await problemFrom(response);
   }
-  for await (const data of sseData(response.body)) {
-    yield JSON.parse(data);
+  for await (const { data, id } of sseEvents(response.body)) {
+    yield { event: JSON.parse(data), id };
   }
 }
 
 /**
- * The data of each Server-Sent Event in a byte stream (WHATWG rules: CRLF, CR or LF line ends, "data:" lines joined
- * with "\n", comments and other fields ignored, an event ends at a blank line).
+ * Each Server-Sent Event in a byte stream as { data, id } (WHATWG rules: CRLF, CR or LF line ends, "data:" lines
+ * joined with "\n", the last "id:" line's value, or null when the event had none; comments and other fields ignored,
+ * an event ends at a blank line).
  */
-export async function* sseData(body) {
+export async function* sseEvents(body) {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   let data = [];
+  let id = null;
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -62,10 +82,13 @@ export async function* sseData(body) {
         const line = buffer.slice(start, match.index);
         start = match.index + match[0].length;
         if (line === "") {
-          if (data.length > 0) yield data.join("\n");
+          if (data.length > 0) yield { data: data.join("\n"), id };
           data = [];
+          id = null;
         } else if (line.startsWith("data:")) {
           data.push(line.slice(line.startsWith("data: ") ? 6 : 5));
+        } else if (line.startsWith("id:")) {
+          id = line.slice(line.startsWith("id: ") ? 4 : 3);
         }
       }
       buffer = buffer.slice(start);
@@ -98,6 +121,21 @@ export async function decideInterrupt(agent, threadId, interruptId, decision) {
 /** GET {agent}/threads/{threadId}: the thread view, or null when the server has no such thread. */
 export async function getThread(agent, threadId) {
   const response = await fetch(`/agents/${encodeURIComponent(agent)}/threads/${encodeURIComponent(threadId)}`, {
+    headers: { "Accept": "application/json" },
+    cache: "no-store",
+  });
+  if (response.status === 404) return null;
+  if (!response.ok) throw await problemFrom(response);
+  return response.json();
+}
+
+/**
+ * GET {agent}/threads/{threadId}/messages: the thread rebuilt from its latest logged run, { runId, running, messages
+ * (a MESSAGES_SNAPSHOT event), state (a STATE_SNAPSHOT event or null), thread (the thread view) }, or null when the
+ * server keeps no logged run of it (404).
+ */
+export async function getThreadMessages(agent, threadId) {
+  const response = await fetch(`/agents/${encodeURIComponent(agent)}/threads/${encodeURIComponent(threadId)}/messages`, {
     headers: { "Accept": "application/json" },
     cache: "no-store",
   });

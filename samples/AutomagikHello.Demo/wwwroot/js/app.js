@@ -1,8 +1,9 @@
 // The demo page: pick an agent, chat, answer interrupts, stop a run. State that must survive a reload (agent and
-// thread id) lives in the address's hash; the pending interrupts themselves come back from the thread view endpoint.
+// thread id) lives in the address's hash; the conversation and its pending interrupts come back from the server (the
+// messages endpoint of an agent with an event log, else the thread view and this tab's saved text).
 
 import { h } from "./dom.js";
-import { cancelRun, decideInterrupt, getThread, HttpProblem, newId, runAgent } from "./agui.js";
+import { cancelRun, decideInterrupt, getThread, getThreadMessages, HttpProblem, newId, reconnectRun, runAgent } from "./agui.js";
 import { createInterruptCard } from "./cards.js";
 import { watchDecisions } from "./hold-watch.js";
 import { createSpeaker } from "./speaker.js";
@@ -33,8 +34,9 @@ const state = {
   running: false,       // a run of ours is streaming
   abort: null,          // aborts that run's request (when the conversation is replaced)
   stopping: false,
-  remoteRunning: false, // after a reload: the thread has an active run we do not stream
+  remoteRunning: false, // the thread has an active run we do not stream (its events could not be reconnected to)
   tools: new Map(),     // toolCallId → its bubble, across runs: a resume's TOOL_CALL_RESULT answers an earlier run's call
+  texts: new Map(),     // messageId → its text bubble, across runs: a replayed run rewrites a restored message in place
   cards: [],            // the open interrupts' cards (one batch: the interrupts of one run)
   generation: 0,        // bumped when the conversation is replaced, so a late stream of the old one is ignored
   watch: null,          // aborts the polling for decisions made elsewhere (holds)
@@ -77,6 +79,7 @@ async function startConversation(agentId, threadId) {
   state.history = [];
   state.cards = [];
   state.tools = new Map();
+  state.texts = new Map();
   state.remoteRunning = false;
   speaker.stop();
   state.spoken = new Map();
@@ -94,12 +97,61 @@ async function startConversation(agentId, threadId) {
   setStatus("");
   updateControls();
 
-  if (threadId) {
+  if (threadId) await reload(generation);
+}
+
+/**
+ * Restores a saved thread: from the messages endpoint (the conversation with its tool calls and results, then the
+ * pending interrupts, and a run still going followed through its log); for an agent without an event log, from this
+ * tab's saved text and the thread view.
+ */
+async function reload(generation) {
+  let saved;
+  try {
+    saved = await getThreadMessages(state.agent, state.threadId);
+  } catch (error) {
+    if (generation === state.generation) note(`Could not load this thread: ${error.message}`, "error");
+    return;
+  }
+  if (generation !== state.generation) return;
+  if (!saved) {
     for (const message of loadHistory()) {
       state.history.push(message);
       bubble(message.role, message.content);
     }
     await restore(generation);
+    return;
+  }
+  showMessages(saved.messages?.messages || []);
+  saveHistory();
+  if (saved.running) {
+    // The snapshot already holds this run's events so far and does not say up to which id; following from the start
+    // rewrites the run's messages in place (their ids are known: state.texts, state.tools), so nothing shows twice.
+    note("A run is still active on this thread: following it.", "info");
+    followRun(saved.runId, null);
+    return;
+  }
+  restorePending(saved.thread);
+}
+
+/** Renders restored AG-UI messages: text as bubbles, an assistant's tool calls as tool bubbles, tool messages as their results. */
+function showMessages(messages) {
+  for (const message of messages) {
+    if (message.role === "user" && typeof message.content === "string") {
+      const entry = { id: message.id, role: "user", content: message.content };
+      state.history.push(entry);
+      bubble("user", entry.content);
+    } else if (message.role === "assistant") {
+      if (typeof message.content === "string" && message.content !== "") textBubble(message.id).append(message.content);
+      for (const call of message.toolCalls || []) {
+        const tool = toolBubble(call.function?.name || "tool call");
+        tool.args = call.function?.arguments || "";
+        tool.showArgs();
+        state.tools.set(call.id, tool);
+      }
+    } else if (message.role === "tool") {
+      (state.tools.get(message.toolCallId) || toolBubble("tool result")).showResult(message.content);
+    }
   }
 }
 
@@ -135,6 +187,12 @@ async function restore(generation) {
     return;
   }
   if (generation !== state.generation || !view) return;
+  restorePending(view);
+}
+
+/** Shows a restored thread view's pending interrupts (and says when a run we cannot follow is still active). */
+function restorePending(view) {
+  if (!view) return;
   if (view.status === "running") {
     state.remoteRunning = true;
     note("A run is still active on this thread. Stop it, or wait and reload.", "info");
@@ -143,6 +201,7 @@ async function restore(generation) {
   if (pending.length > 0) {
     note(`Restored this thread: ${pending.length === 1 ? "a request is" : pending.length + " requests are"} waiting for you.`, "info");
     // The view says which interrupts only an approver may resolve ("requiresApprover", absent when false).
+    for (const item of pending) if (item.interrupt.toolCallId) state.tools.get(item.interrupt.toolCallId)?.awaitApproval();
     showInterrupts(pending.map(item => ({ ...item, requiresApprover: item.requiresApprover === true, inDoubt: item.inDoubt === true })));
   }
   updateControls();
@@ -232,14 +291,29 @@ async function onDecide() {
 }
 
 /** Streams one run and renders its events. answeredCards: the cards this run answers (reopened if it is refused). */
-async function startRun(extra, answeredCards = []) {
-  const generation = state.generation;
+function startRun(extra, answeredCards = []) {
   const input = { threadId: state.threadId, runId: newId("run"), state: {}, tools: [], context: [], forwardedProps: {}, ...extra };
-  const run = { texts: new Map(), tools: state.tools, terminal: null, lastText: null, voice: input.forwardedProps?.voice || null, interrupts: null };
+  return streamRun(input.runId, signal => runAgent(state.agent, input, signal), { voice: input.forwardedProps?.voice || null, answeredCards });
+}
+
+/** Follows a run this page did not start (found running after a reload) through its event log, after lastEventId. */
+function followRun(runId, lastEventId) {
+  return streamRun(runId, signal => reconnectRun(state.agent, state.threadId, runId, lastEventId, signal), { resumable: true, lastEventId });
+}
+
+/**
+ * Renders a run's events from open(signal)'s stream. When the connection drops before the terminal event (an error,
+ * offline, or a stream that just ends) and the run is logged (its events carry ids), reconnects to the run's log with
+ * the last id seen, retrying with backoff, so every event is rendered once; the server refusing the reconnect (the run
+ * unknown or expired) ends it as lost.
+ */
+async function streamRun(runId, open, { voice = null, answeredCards = [], resumable = false, lastEventId = null }) {
+  const generation = state.generation;
+  const run = { runId, texts: new Map(), tools: state.tools, terminal: null, lastText: null, voice, interrupts: null, resumable, lastEventId };
   // A new turn silences what is left of the last answer; this run's answer is spoken for the voice agent.
   cutSpeech();
   run.speaks = state.agents.find(a => a.id === state.agent)?.panel === "voice";
-  logVoice("run-started", { runId: input.runId });
+  logVoice("run-started", { runId });
   const abort = new AbortController();
   state.abort = abort;
   state.running = true;
@@ -251,12 +325,43 @@ async function startRun(extra, answeredCards = []) {
   setStatus("Running…");
 
   try {
-    for await (const event of runAgent(state.agent, input, abort.signal)) {
+    let stream = open(abort.signal);
+    for (let attempt = 0; ;) {
+      try {
+        for await (const { event, id } of stream) {
+          if (generation !== state.generation) return;
+          if (attempt > 0) {
+            attempt = 0;
+            setStatus("Running…");
+          }
+          logEvent(event);
+          handleEvent(run, event);
+          if (id !== null) {
+            run.lastEventId = id;
+            run.resumable = true;
+          }
+        }
+      } catch (error) {
+        if (generation !== state.generation) return;
+        // A refused run, or a reconnect the server refuses for good (a 4xx; a 5xx is retried): not a dropped connection.
+        if (error instanceof HttpProblem && !(run.resumable && error.status >= 500)) {
+          if (attempt === 0 && !run.resumable) throw error;
+          await lose(run, error, generation);
+          break;
+        }
+        if (!run.resumable) throw error;
+      }
       if (generation !== state.generation) return;
-      logEvent(event);
-      handleEvent(run, event);
+      if (run.terminal) break;
+      if (!run.resumable) {
+        note("The stream ended before the run finished.", "error");
+        break;
+      }
+      attempt += 1;
+      await reconnectDelay(attempt, abort.signal);
+      if (generation !== state.generation) return;
+      stream = reconnectRun(state.agent, state.threadId, runId, run.lastEventId, abort.signal);
     }
-    if (!run.terminal) note("The stream ended before the run finished.", "error");
     if (run.interrupts) await showLiveInterrupts(run.interrupts, generation);
   } catch (error) {
     if (generation !== state.generation) return;
@@ -267,7 +372,7 @@ async function startRun(extra, answeredCards = []) {
       state.running = false;
       state.abort = null;
       saveHistory();
-      if (run.terminal === "error" && answeredCards.length > 0) {
+      if ((run.terminal === "error" || run.terminal === "lost") && answeredCards.length > 0) {
         await reconcile(answeredCards, generation);
       }
       updateControls();
@@ -282,6 +387,46 @@ async function startRun(extra, answeredCards = []) {
       if (turn) sendTurn(turn.text, turn.confidence);
     }
   }
+}
+
+/**
+ * Waits before reconnect attempt n: 0.5 s, 1 s, 2 s … at most 8 s, cut short when the browser comes back online (or
+ * the conversation is left). The status line says the page is reconnecting.
+ */
+function reconnectDelay(attempt, signal) {
+  setStatus(navigator.onLine ? "Reconnecting… (the connection dropped)" : "Reconnecting… (offline: waiting for the network)");
+  return new Promise(resolve => {
+    const done = () => {
+      clearTimeout(timer);
+      window.removeEventListener("online", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.min(500 * 2 ** (attempt - 1), 8000));
+    window.addEventListener("online", done);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/**
+ * The server refused the reconnect (the run unknown here, or its log dropped by retention): the rest of the run's
+ * events are lost to this page. The run itself may still be going: then Stop can end it.
+ */
+async function lose(run, error, generation) {
+  run.terminal = "lost";
+  for (const text of run.texts.values()) text.element.classList.add("cut");
+  note(`Could not reconnect to the run: ${error.message}`, "error");
+  let view = null;
+  try {
+    view = await getThread(state.agent, state.threadId);
+  } catch {
+    view = null;
+  }
+  if (generation !== state.generation) return;
+  state.remoteRunning = view?.status === "running";
+  setStatus(state.remoteRunning
+    ? "The run's events are lost to this page; it is still running: Stop ends it, or reload once it is done."
+    : "The run's events are lost to this page: reload the thread to see where it stands.", "error");
 }
 
 /**
@@ -317,7 +462,7 @@ async function reconcile(cards, generation) {
 function handleEvent(run, event) {
   switch (event.type) {
     case "TEXT_MESSAGE_START":
-      run.texts.set(event.messageId, textBubble(event.messageId));
+      run.texts.set(event.messageId, state.texts.get(event.messageId)?.rewrite() || textBubble(event.messageId));
       break;
     case "TEXT_MESSAGE_CONTENT":
     case "TEXT_MESSAGE_CHUNK": {
@@ -335,9 +480,12 @@ function handleEvent(run, event) {
     case "TEXT_MESSAGE_END":
       speaker.close(event.messageId);
       break;
-    case "TOOL_CALL_START":
-      run.tools.set(event.toolCallId, toolBubble(event.toolCallName));
+    case "TOOL_CALL_START": {
+      const known = run.tools.get(event.toolCallId);
+      if (known) known.args = "";
+      else run.tools.set(event.toolCallId, toolBubble(event.toolCallName));
       break;
+    }
     case "TOOL_CALL_ARGS": {
       const tool = run.tools.get(event.toolCallId);
       if (tool) tool.args += event.delta || "";
@@ -558,8 +706,16 @@ function textBubble(messageId) {
   const content = element.querySelector(".bubble-text");
   let sink = content;   // where streamed text goes: the paragraph, or its unheard part once the caller interrupted
   let cut = false;
-  return {
+  const text = {
     element, message,
+    /** The message streams again from its start (a replayed run): what it showed is cleared. */
+    rewrite() {
+      content.textContent = "";
+      sink = content;
+      cut = false;
+      message.content = "";
+      return text;
+    },
     append(delta) {
       sink.textContent += delta;
       if (!cut) message.content += delta;
@@ -580,6 +736,8 @@ function textBubble(messageId) {
       element.append(h("p", { class: "bubble-heard" }, heard > 0 ? "Heard before the interruption: the highlighted part." : "Interrupted before any of it was heard."));
     },
   };
+  state.texts.set(messageId, text);
+  return text;
 }
 
 function toolBubble(name) {
