@@ -60,7 +60,8 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         {
             var now = _clock.GetUtcNow();
             DropAged(now);
-            if (_runs.ContainsKey(start.Key))
+            // An expired run is not created again while its expiry is remembered: its readers must keep reading Expired.
+            if (_runs.ContainsKey(start.Key) || IsExpired(start.Key, now))
             {
                 return ValueTask.FromResult(false);
             }
@@ -75,9 +76,8 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 throw new InvalidOperationException($"The event log is full of open runs ({_runs.Count} runs, {_totalBytes} bytes); run {start.Key} gets no log.");
             }
 
-            var state = new RunState(new RunLogStart { Key = start.Key, StartedAt = start.StartedAt, Conversation = conversation }, now);
+            var state = new RunState(new RunLogStart { Key = start.Key, StartedAt = start.StartedAt, Conversation = conversation });
             _runs.Add(start.Key, state);
-            _expired.Remove(start.Key);
             _latest[start.Key.Thread] = state;
             AddBytes(state, conversation.Length);
             return ValueTask.FromResult(true);
@@ -142,7 +142,6 @@ public sealed class InMemoryRunEventLog : IRunEventLog
             }
 
             AddBytes(state, bytes);
-            state.LastWriteAt = now;
             if (entries[^1].IsTerminal)
             {
                 Finish(state);
@@ -177,7 +176,6 @@ public sealed class InMemoryRunEventLog : IRunEventLog
             terminal = new RunLogEntry(state.LastId + 1, terminalEvent.ToArray(), IsTerminal: true);
             state.Entries.Add(terminal);
             AddBytes(state, terminal.Event.Length + EntryOverheadBytes);
-            state.LastWriteAt = now;
             Finish(state);
             wake = state.TakeWaiters();
         }
@@ -264,8 +262,8 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         return state;
     }
 
-    private bool IsAged(RunState state, DateTimeOffset now) =>
-        state.Terminal is not null ? state.Start.StartedAt + _options.Retention <= now : state.LastWriteAt + _options.Retention <= now;
+    // Age counts from the run's start for every run, as the contract and the durable logs count it.
+    private bool IsAged(RunState state, DateTimeOffset now) => state.Start.StartedAt + _options.Retention <= now;
 
     private bool IsExpired(RunLogKey key, DateTimeOffset now) =>
         _expired.TryGetValue(key, out var until) && until > now;
@@ -339,7 +337,7 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         Interlocked.Add(ref _totalBytes, bytes);
     }
 
-    private sealed class RunState(RunLogStart start, DateTimeOffset now)
+    private sealed class RunState(RunLogStart start)
     {
         private TaskCompletionSource? _waiters;
 
@@ -350,8 +348,6 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         public long LastId => Entries.Count;
 
         public long Bytes { get; set; }
-
-        public DateTimeOffset LastWriteAt { get; set; } = now;
 
         public RunLogEntry? Terminal { get; set; }
 

@@ -26,9 +26,8 @@ public sealed class InMemoryRunEventLogOptions
     public long MaxTotalBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>
-    /// How long a finished run is kept, counted from its start; an open run is kept while its writer appends, and
-    /// dropped when nothing was appended to it for this long (its writer is gone and nobody finished it). A dropped
-    /// run reads as <see cref="RunLogStatus.Expired"/> for as long again. Default 1 hour.
+    /// How long a run is kept, counted from its start, finished or not (as every log counts it: keep it above the
+    /// runs' maximum duration). A dropped run reads as <see cref="RunLogStatus.Expired"/> for as long again. Default 1 hour.
     /// </summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(1);
 

@@ -190,7 +190,7 @@ public sealed class InMemoryRunEventLogTests
     }
 
     [Fact]
-    public async Task A_finished_run_expires_after_its_retention_and_an_open_one_only_when_its_writer_went_silent()
+    public async Task Every_run_expires_its_retention_after_its_start_finished_or_not()
     {
         var clock = new ManualClock();
         var log = new InMemoryRunEventLog(new InMemoryRunEventLogOptions { Retention = TimeSpan.FromMinutes(10) }, clock);
@@ -198,20 +198,22 @@ public sealed class InMemoryRunEventLogTests
         var open = Key("open");
         await log.CreateAsync(Start(finished, clock.Now));
         await log.FinishAsync(finished, Encoding.UTF8.GetBytes("{}"));
+        clock.Now += TimeSpan.FromMinutes(1);
         await log.CreateAsync(Start(open, clock.Now));
 
-        clock.Now += TimeSpan.FromMinutes(9);
+        clock.Now += TimeSpan.FromMinutes(8);
         await log.AppendAsync(open, [Entry(1)]);
         (await log.ReadAsync(finished, 0, 10)).Status.Should().Be(RunLogStatus.Finished);
         (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(open);
 
-        clock.Now += TimeSpan.FromMinutes(2);
-        (await log.ReadAsync(finished, 0, 10)).Status.Should().Be(RunLogStatus.Expired);
-        (await log.ReadAsync(open, 0, 10)).Status.Should().Be(RunLogStatus.Open, "its writer appended 2 minutes ago");
+        clock.Now += TimeSpan.FromMinutes(1);
+        (await log.ReadAsync(finished, 0, 10)).Status.Should().Be(RunLogStatus.Expired, "it started 10 minutes ago");
+        (await log.ReadAsync(open, 0, 10)).Status.Should().Be(RunLogStatus.Open, "it started 9 minutes ago");
 
-        clock.Now += TimeSpan.FromMinutes(10);
-        (await log.ReadAsync(open, 0, 10)).Status.Should().Be(RunLogStatus.Expired);
+        clock.Now += TimeSpan.FromMinutes(1);
+        (await log.ReadAsync(open, 0, 10)).Status.Should().Be(RunLogStatus.Expired, "an open run ages from its start too, however recently written");
         (await log.GetLatestRunAsync(Thread)).Should().BeNull();
+        (await log.CreateAsync(Start(open, clock.Now))).Should().BeFalse("an expiry is remembered, so the run is not created again");
 
         clock.Now += TimeSpan.FromMinutes(11);
         (await log.ReadAsync(open, 0, 10)).Status.Should().Be(RunLogStatus.Unknown, "an expiry is remembered for one retention");
