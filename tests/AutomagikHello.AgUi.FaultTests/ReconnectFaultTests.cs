@@ -170,6 +170,10 @@ public sealed class KilledWriterReconnectFaultTests(ITestOutputHelper output) : 
         rest.Take(rest.Count - 1).Select(SseFrames.Type).Should().NotContain(["RUN_FINISHED", "RUN_ERROR"]);
         sinceKill.Should().BeLessThan(30, "a reader of a dead run gets its terminal event promptly, not a hang");
 
+        // RUN_WRITER_GONE says the thread is free again: it is, at once (the reader ended the dead lease, as a cancel does).
+        var atTerminal = await AgUiCalls.SlowThreadAsync(other.Client, threadId);
+        ((string?)atTerminal["status"]).Should().Be("idle", "the thread is free when the client is told so: {0}", atTerminal.ToJsonString());
+
         // The terminal event is in the log now: a second reconnect gets the same bytes at once, and so does a whole replay.
         using (var again = await SseFrames.ReconnectAsync(other.Client, Slow, threadId, "r1", lastId))
         {
