@@ -22,6 +22,12 @@ var agUi = builder.Services.AddAgUi(options =>
 
     // How long a run whose end was never recorded (a crash) holds its thread; fault tests shorten it.
     options.LeaseDuration = builder.Configuration.GetValue("Demo:LeaseDuration", options.LeaseDuration);
+
+    // Fault tests only: "X-Demo-Owner: name" makes a request that owner's, to prove another owner's runs stay hidden.
+    if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue("Demo:TestAgents", false))
+    {
+        options.OwnerResolver = context => context.Request.Headers["X-Demo-Owner"] is { Count: 1 } owner ? owner[0] : null;
+    }
 });
 
 if (builder.Environment.IsDevelopment())

@@ -31,6 +31,7 @@ public sealed class TwoInstancesOnRedis : IAsyncLifetime, IDisposable
             ["Demo:Store"] = "redis",
             ["Demo:Redis"] = RedisTestEnvironment.Address!,
             ["Demo:RedisKeyPrefix"] = $"agui-fault-{Guid.NewGuid():N}:",
+            ["Demo:TestAgents"] = "true", // X-Demo-Owner, for another owner's requests
         };
         var starting = new[] { DemoProcess.StartReadyAsync(settings, _temp.Path), DemoProcess.StartReadyAsync(settings, _temp.Path) };
         try

@@ -234,26 +234,34 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
     /// <summary>
     /// Whether the run's writer is gone: its lease was not renewed in time (the instance died), or the run no longer
     /// holds the thread and its log has stayed silent for <see cref="SilenceWithoutLease"/> (a run records its end just
-    /// before its terminal event, so a short silence without a lease is normal).
+    /// before its terminal event, so a short silence without a lease is normal). A lease proven dead is ended here, as
+    /// the cancel endpoint ends it, so the thread is free when the client is told so rather than when the lease lapses;
+    /// its end stays unrecorded for the next begin to judge (claims in doubt).
     /// </summary>
     private async Task<bool> IsWriterGoneAsync(RunLogKey key, TimeSpan silent, CancellationToken cancellationToken)
     {
-        ThreadRecord? record;
         try
         {
-            record = await services.Store.GetAsync(key.Thread, cancellationToken).ConfigureAwait(false);
+            var record = await services.Store.GetAsync(key.Thread, cancellationToken).ConfigureAwait(false);
+            if (record?.Lease is not { } lease || !string.Equals(lease.RunId, key.RunId, StringComparison.Ordinal))
+            {
+                return silent >= SilenceWithoutLease;
+            }
+
+            var now = services.Clock.GetUtcNow();
+            if (now < CancelEndpoint.RenewalOverdueAt(lease, services.Options))
+            {
+                return false;
+            }
+
+            // Ended, already lapsed, or taken by the next run meanwhile: the thread is free either way.
+            await services.Store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = key.Thread, RunId = key.RunId, Update = LeaseUpdate.Expire, Now = now }, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (ThreadStoreUnavailableException)
         {
             return false; // cannot tell; ask again at the next check
         }
-
-        if (record?.Lease is { } lease && string.Equals(lease.RunId, key.RunId, StringComparison.Ordinal))
-        {
-            return services.Clock.GetUtcNow() >= CancelEndpoint.RenewalOverdueAt(lease, services.Options);
-        }
-
-        return silent >= SilenceWithoutLease;
     }
 
     /// <summary>

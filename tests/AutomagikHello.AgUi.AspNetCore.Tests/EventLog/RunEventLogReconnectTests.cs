@@ -101,6 +101,16 @@ public abstract class RunEventLogReconnectTests
         return await response.Content.ReadAsByteArrayAsync();
     }
 
+    /// <summary>Run r1 as another instance begins it at <paramref name="began"/> (a 15 s lease): its log holds RUN_STARTED.</summary>
+    private static async Task<RunLogKey> BeginElsewhereAsync(IThreadStore store, IRunEventLog log, ThreadKey thread, string instanceId, DateTimeOffset began)
+    {
+        (await store.BeginRunAsync(new BeginRunRequest { Key = thread, RunId = "r1", InstanceId = instanceId, LeaseDuration = TimeSpan.FromSeconds(15), Now = began })).Error.Should().BeNull();
+        var key = new RunLogKey(thread, "r1");
+        await log.CreateAsync(new RunLogStart { Key = key, StartedAt = began, Conversation = "{\"messages\":[],\"state\":null}"u8.ToArray() });
+        await log.AppendAsync(key, [new RunLogEntry(1, "{\"type\":\"RUN_STARTED\",\"threadId\":\"t1\",\"runId\":\"r1\"}"u8.ToArray(), false)]);
+        return key;
+    }
+
     private static async Task<string> ProblemText(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.OK ? string.Empty : await response.Content.ReadAsStringAsync();
 
@@ -351,10 +361,7 @@ public abstract class RunEventLogReconnectTests
         var longAgo = DateTimeOffset.UtcNow - TimeSpan.FromMinutes(1);
 
         // A run another instance began a minute ago and never renewed: its lease lapsed, its log stopped mid-way.
-        (await store.BeginRunAsync(new BeginRunRequest { Key = thread, RunId = "r1", InstanceId = "dead", LeaseDuration = TimeSpan.FromSeconds(15), Now = longAgo })).Error.Should().BeNull();
-        var key = new RunLogKey(thread, "r1");
-        await log.CreateAsync(new RunLogStart { Key = key, StartedAt = longAgo, Conversation = "{\"messages\":[],\"state\":null}"u8.ToArray() });
-        await log.AppendAsync(key, [new RunLogEntry(1, "{\"type\":\"RUN_STARTED\",\"threadId\":\"t1\",\"runId\":\"r1\"}"u8.ToArray(), false)]);
+        var key = await BeginElsewhereAsync(store, log, thread, "dead", longAgo);
 
         var started = DateTimeOffset.UtcNow;
         var frames = SseBytes.Frames(SseBytes.WithoutHeartbeats(await ReconnectAsync(host.Client, "t1", "r1", lastEventId: null)));
@@ -368,6 +375,53 @@ public abstract class RunEventLogReconnectTests
         // The thread is free again, as after any dead instance: a new run begins.
         var next = SseBytes.Frames(SseBytes.WithoutHeartbeats(await RunToEndAsync(host.Client, "t1", "r2")));
         ((string?)Data(next[^1])["type"]).Should().Be("RUN_FINISHED");
+    }
+
+    [Fact]
+    public async Task A_reader_that_finds_a_dead_instances_lease_not_yet_lapsed_frees_the_thread_with_its_run_writer_gone()
+    {
+        var log = CreateLog();
+        await using var host = await StartAsync(Chatty, log: log);
+        var store = host.Services.GetRequiredService<IThreadStore>();
+        var thread = new ThreadKey(Agent, "alice", "t1");
+        var began = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(8);
+
+        // Another instance began the run 8 s ago and died: its renewal (due after 5 s) is overdue, its 15 s lease has not lapsed.
+        await BeginElsewhereAsync(store, log, thread, "dead", began);
+
+        var frames = SseBytes.Frames(SseBytes.WithoutHeartbeats(await ReconnectAsync(host.Client, "t1", "r1", lastEventId: null)));
+        ((string?)Data(frames[^1])["code"]).Should().Be(AgUiErrorCodes.RunWriterGone);
+
+        // RUN_WRITER_GONE tells the client the thread is free again: a new run begins now, not when the dead lease lapses.
+        (await store.GetAsync(thread))!.Lease!.ExpiresAt.Should().BeOnOrBefore(DateTimeOffset.UtcNow, "the reader ended the dead instance's lease, as a cancel does");
+        var next = SseBytes.Frames(SseBytes.WithoutHeartbeats(await RunToEndAsync(host.Client, "t1", "r2")));
+        ((string?)Data(next[^1])["type"]).Should().Be("RUN_FINISHED", Encoding.UTF8.GetString(next[^1]));
+    }
+
+    [Fact]
+    public async Task A_reader_leaves_the_lease_of_a_run_whose_instance_renews_it_alone()
+    {
+        var log = CreateLog();
+        await using var host = await StartAsync(Chatty, log: log);
+        var store = host.Services.GetRequiredService<IThreadStore>();
+        var thread = new ThreadKey(Agent, "alice", "t1");
+
+        // Another instance began the run just now: its renewal is not due, so its silence proves nothing.
+        var key = await BeginElsewhereAsync(store, log, thread, "elsewhere", DateTimeOffset.UtcNow);
+
+        // A reader waits through a few writer checks (one a second), then leaves.
+        using (var leave = new CancellationTokenSource(TimeSpan.FromSeconds(2.5)))
+        {
+            var reading = async () =>
+            {
+                using var response = await host.Client.SendAsync(Get(Events("t1", "r1")), HttpCompletionOption.ResponseHeadersRead, leave.Token);
+                await response.Content.ReadAsByteArrayAsync(leave.Token);
+            };
+            await reading.Should().ThrowAsync<OperationCanceledException>();
+        }
+
+        (await store.GetAsync(thread))!.Lease!.RunId.Should().Be("r1", "a live instance's run keeps the thread");
+        (await log.ReadAsync(key, 0, 10)).Status.Should().Be(RunLogStatus.Open);
     }
 
     [Fact]
