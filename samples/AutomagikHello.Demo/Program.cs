@@ -108,6 +108,7 @@ agents.MapAgUi("/assistant", AssistantAgent.Create(app.Configuration, outbox)).W
 agents.MapAgUi("/echo", new EchoAgent()).WithEventLog();
 agents.MapAgUi("/slow", new SlowAgent()).WithEventLog();
 agents.MapAgUi("/bench", new BenchAgent());
+agents.MapAgUi("/bench-logged", new BenchAgent()).WithEventLog(); // the same runs logged: what the log costs (docs/benchmarks.md)
 agents.MapAgUi("/approval", new ApprovalAgent(outbox)).WithCapabilities(toolApprovals).WithEventLog();
 agents.MapAgUi("/approval-parallel", new ApprovalAgent(outbox, emails: 3)).WithCapabilities(toolApprovals).WithEventLog();
 agents.MapAgUi("/form", new FormAgent()).WithCapabilities(new AgentCapabilities().WithInterrupts(InterruptReasons.InputRequired)).WithEventLog();

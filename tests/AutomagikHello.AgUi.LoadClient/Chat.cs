@@ -43,7 +43,7 @@ internal sealed class Chat(string threadId)
         new Chat($"{threadPrefix}-{Guid.NewGuid():N}").NextRun(deltas, holdMs);
 
     /// <summary>Adds the user's next message and returns the run's body.</summary>
-    public byte[] NextRun(int deltas, int holdMs)
+    public byte[] NextRun(int deltas, int holdMs, string? runId = null)
     {
         _turn++;
         Remember(Guid.NewGuid().ToString(), "user", $"Turn {_turn}: find me a quiet hotel near the river for three nights, two guests, under 150 EUR a night.");
@@ -53,7 +53,7 @@ internal sealed class Chat(string threadId)
         {
             json.WriteStartObject();
             json.WriteString("threadId"u8, ThreadId);
-            json.WriteString("runId"u8, Guid.NewGuid().ToString());
+            json.WriteString("runId"u8, runId ?? Guid.NewGuid().ToString());
             json.WriteString("protocolVersion"u8, "1.0");
             json.WritePropertyName("tools"u8);
             json.WriteRawValue(Tools, skipInputValidation: true);

@@ -9,9 +9,21 @@ namespace AutomagikHello.AgUi.LoadClient;
 /// </summary>
 internal sealed record Target(string Name, ServerProcess Server, int? StorePid = null)
 {
-    public Uri Bench { get; } = new(Server.BaseAddress, "/agents/bench");
+    /// <summary>The suffix of a target whose runs go to the demo's logged bench agent (the same agent, event log on).</summary>
+    public const string LoggedSuffix = "-log";
 
-    public Uri Cancel(string threadId) => new(Server.BaseAddress, $"/agents/bench/threads/{threadId}/cancel");
+    /// <summary>Whether the runs go to /agents/bench-logged: the reconnect endpoint answers for them.</summary>
+    public bool Logged => Name.EndsWith(LoggedSuffix, StringComparison.Ordinal);
+
+    /// <summary>The demo's thread store of this target: its name without <see cref="LoggedSuffix"/>.</summary>
+    public static string Store(string name) => name.EndsWith(LoggedSuffix, StringComparison.Ordinal) ? name[..^LoggedSuffix.Length] : name;
+
+    public Uri Bench => new(Server.BaseAddress, Logged ? "/agents/bench-logged" : "/agents/bench");
+
+    public Uri Cancel(string threadId) => new(Bench + $"/threads/{threadId}/cancel");
+
+    /// <summary>The reconnect endpoint of one run of the logged bench agent.</summary>
+    public Uri Events(string threadId, string runId) => new(Bench + $"/threads/{threadId}/runs/{runId}/events");
 
     /// <summary>The demo's voice agent (ours only: the baseline server has none).</summary>
     public Uri Voice { get; } = new(Server.BaseAddress, "/agents/voice");
@@ -264,6 +276,55 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
             Report(target, $"e: {runs} cancels, cancel -> terminal frame p50 {Results.Percentile(latency, 50):F3} ms, p99 {Results.Percentile(latency, 99):F3} ms, max {latency[^1]:F3} ms");
         }
     }
+
+    /// <summary>
+    /// (g) <paramref name="reconnects"/> reconnects, one after another, to finished 100-event runs of the logged bench
+    /// agent (a target with the log on only): a run is streamed to its end, then reconnected to
+    /// <see cref="ReconnectsPerRun"/> times with Last-Event-ID N (N = 0, 12, 25, … 90: from the whole run to its last
+    /// 14 events); timed from the request sent to the first replayed frame. Each replay is checked: every event after N,
+    /// the terminal one last.
+    /// </summary>
+    public async Task ReconnectAsync(Target target, int reconnects, bool record, CancellationToken cancellationToken)
+    {
+        if (!target.Logged)
+        {
+            return;
+        }
+
+        const int total = BenchEvents + FramesAround;
+        var latency = new double[reconnects];
+        var chat = new Chat($"reconnect-{Guid.NewGuid():N}");
+        var cpu = target.Server.ReadCpuTicks();
+        for (var i = 0; i < reconnects; i += ReconnectsPerRun)
+        {
+            var runId = Guid.NewGuid().ToString();
+            await using (var run = await RunStream.OpenAsync(http, target.Bench, chat.NextRun(BenchEvents, 0, runId), 8 * 1024, cancellationToken).ConfigureAwait(false))
+            {
+                await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                Check(target, run.IsValid(total, Terminal.Success), run);
+                chat.Answered(run);
+            }
+
+            for (var k = 0; k < ReconnectsPerRun && i + k < reconnects; k++)
+            {
+                var after = k * (total - 1) / ReconnectsPerRun;
+                await using var replay = await RunStream.ReconnectAsync(http, target.Events(chat.ThreadId, runId), after, 8 * 1024, cancellationToken).ConfigureAwait(false);
+                latency[i + k] = Ms(replay.FirstFrameAt - replay.SentAt);
+                await replay.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                Check(target, replay.Frames == total - after && replay.Terminal == Terminal.Success && !replay.FramesAfterTerminal, replay, $"after {after}");
+            }
+        }
+
+        var cpuTicks = target.Server.ReadCpuTicks() - cpu;
+        if (record)
+        {
+            results.AddSamples(target.Name, Metrics.ReconnectFirstFrame, latency);
+            Array.Sort(latency);
+            Report(target, $"g: {reconnects} reconnects, request -> first replayed frame p50 {Results.Percentile(latency, 50):F3} ms, p99 {Results.Percentile(latency, 99):F3} ms, max {latency[^1]:F3} ms, server CPU {cpuTicks} ticks");
+        }
+    }
+
+    private const int ReconnectsPerRun = 8;
 
     /// <summary>
     /// (f) <paramref name="runs"/> voice barge-ins, one after another: the voice agent speaks (a word a second), and on

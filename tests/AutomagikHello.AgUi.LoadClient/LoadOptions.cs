@@ -9,7 +9,7 @@ internal sealed class LoadOptions
         Usage: AutomagikHello.AgUi.LoadClient [options]
           --modes abcde          modes to run (a long stream, b short runs, c idle streams, d first event, e cancel,
                                  f voice barge-in: the demo's targets only, not in the default; run it with e,
-                                 its baseline)
+                                 its baseline; g reconnect: the -log targets only, not in the default)
           --rounds N             measured rounds; medians (CPU, memory) and pooled percentiles are reported (3)
           --long-events N        events in the long stream (100000)
           --long-streams N       long streams per round, for CPU-time resolution (10)
@@ -18,10 +18,13 @@ internal sealed class LoadOptions
           --idle-streams N       idle open streams in mode c (2000)
           --ttfe-runs N          sequential runs timed in mode d (2000)
           --cancel-runs N        sequential cancels timed in mode e, and barge-ins in mode f (300)
+          --reconnects N         sequential reconnects timed in mode g, 8 to a finished run (2000)
           --targets LIST         servers to measure: baseline (bare Kestrel), and the demo with its thread store
                                  memory, sqlite (the demo's default: a fresh database file per server process,
                                  deleted afterwards), redis (needs --redis) or nostore (Demo:Store=none: the
-                                 thread store off, to show what the store costs) (baseline,memory)
+                                 thread store off, to show what the store costs) (baseline,memory);
+                                 memory-log, sqlite-log, redis-log: that store, runs to the demo's
+                                 /agents/bench-logged (the bench agent with the event log on)
           --redis HOST:PORT      the redis-server of the redis target (a fresh key prefix per server process)
           --redis-pid PID        the redis-server's process: its CPU is reported beside the redis target's
           --json PATH            also write every round's numbers and the targets table as JSON
@@ -48,6 +51,8 @@ internal sealed class LoadOptions
     public int TtfeRuns { get; private set; } = 2_000;
 
     public int CancelRuns { get; private set; } = 300;
+
+    public int Reconnects { get; private set; } = 2_000;
 
     public IReadOnlyList<string> Targets { get; private set; } = ["baseline", "memory"];
 
@@ -88,6 +93,7 @@ internal sealed class LoadOptions
                 case "--idle-streams": options.IdleStreams = Count(10_000); break;
                 case "--ttfe-runs": options.TtfeRuns = Count(100_000); break;
                 case "--cancel-runs": options.CancelRuns = Count(10_000); break;
+                case "--reconnects": options.Reconnects = Count(100_000); break;
                 case "--targets": options.Targets = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--mode-timeout": options.ModeTimeout = TimeSpan.FromSeconds(Count(3_600)); break;
                 case "--redis": options.Redis = Value(); break;
@@ -104,6 +110,7 @@ internal sealed class LoadOptions
                     options.IdleStreams = 200;
                     options.TtfeRuns = 200;
                     options.CancelRuns = 50;
+                    options.Reconnects = 200;
                     break;
                 case "--help" or "-h":
                     Console.WriteLine(Usage);
@@ -116,21 +123,21 @@ internal sealed class LoadOptions
 
         foreach (var mode in options.Modes)
         {
-            if (mode is < 'a' or > 'f')
+            if (mode is < 'a' or > 'g')
             {
-                throw new ArgumentException($"Unknown mode {mode}: a to f.");
+                throw new ArgumentException($"Unknown mode {mode}: a to g.");
             }
         }
 
         foreach (var target in options.Targets)
         {
-            if (target is not ("baseline" or "memory" or "sqlite" or "redis" or "nostore"))
+            if (target is not ("baseline" or "memory" or "sqlite" or "redis" or "nostore" or "memory-log" or "sqlite-log" or "redis-log"))
             {
-                throw new ArgumentException($"Unknown target {target}: baseline, memory, sqlite, redis or nostore.");
+                throw new ArgumentException($"Unknown target {target}: baseline, memory, sqlite, redis, nostore, memory-log, sqlite-log or redis-log.");
             }
         }
 
-        if (options.Targets.Contains("redis") && options.Redis is null)
+        if (options.Targets.Any(t => Target.Store(t) == "redis") && options.Redis is null)
         {
             throw new ArgumentException("The redis target needs --redis HOST:PORT.");
         }

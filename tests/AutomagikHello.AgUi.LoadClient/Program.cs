@@ -54,7 +54,7 @@ if (!string.Equals(configuration, "Release", StringComparison.Ordinal))
 var clockTicks = ClockTicksPerSecond();
 Console.WriteLine($"# Hosting load test, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine($"machine: {Environment.ProcessorCount} CPUs ({CpuModel()}), Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, {RuntimeInformation.FrameworkDescription}, {configuration}, CLK_TCK {clockTicks}");
-Console.WriteLine($"options: targets {string.Join(',', options.Targets)}, modes {options.Modes}, rounds {options.Rounds}, long {options.LongStreams} x {options.LongEvents}, short {options.ShortRuns} x C{options.Concurrency}, idle {options.IdleStreams}, first-event {options.TtfeRuns}, cancel {options.CancelRuns}");
+Console.WriteLine($"options: targets {string.Join(',', options.Targets)}, modes {options.Modes}, rounds {options.Rounds}, long {options.LongStreams} x {options.LongEvents}, short {options.ShortRuns} x C{options.Concurrency}, idle {options.IdleStreams}, first-event {options.TtfeRuns}, cancel {options.CancelRuns}, reconnects {options.Reconnects}");
 var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
 Console.WriteLine($"load average before: {loadBefore}");
 
@@ -112,9 +112,9 @@ try
         var demo = options.OursAssembly ?? ServerAssembly("samples/AutomagikHello.Demo", "AutomagikHello.Demo");
         var server = name == Report.Baseline
             ? ServerProcess.Start(name, options.BaselineAssembly ?? ServerAssembly("tests/AutomagikHello.AgUi.BaselineServer", "AutomagikHello.AgUi.BaselineServer"))
-            : ServerProcess.Start(name, demo, DemoEnvironment(name));
+            : ServerProcess.Start(name, demo, DemoEnvironment(Target.Store(name)));
         servers.Add(server);
-        targets.Add(new Target(name, server, name == "redis" ? options.RedisPid : null));
+        targets.Add(new Target(name, server, Target.Store(name) == "redis" ? options.RedisPid : null));
     }
 
     foreach (var target in targets)
@@ -136,6 +136,11 @@ try
         {
             await modes.VoiceBargeInAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
         }
+
+        if (options.Has('g'))
+        {
+            await modes.ReconnectAsync(target, Math.Min(options.Reconnects, 1_000), false, limit.Token);
+        }
     }
 
     for (var round = 1; round <= options.Rounds; round++)
@@ -156,6 +161,7 @@ try
                     'd' => modes.FirstEventAsync(target, options.TtfeRuns, true, limit.Token),
                     'e' => modes.CancelAsync(target, options.CancelRuns, true, limit.Token),
                     'f' => target.Name != Report.Baseline ? modes.VoiceBargeInAsync(target, options.CancelRuns, true, limit.Token) : Task.CompletedTask,
+                    'g' => modes.ReconnectAsync(target, options.Reconnects, true, limit.Token),
                     _ => throw new ArgumentException($"Unknown mode {mode}."),
                 };
                 await task;

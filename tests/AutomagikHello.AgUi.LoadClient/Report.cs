@@ -67,6 +67,7 @@ internal static class Report
 
         PrintAll(results, options);
         PrintStoreCost(results);
+        PrintLogCost(results, stores);
         if (options.Quick)
         {
             Console.WriteLine("--quick is a smoke test: a few clock ticks of CPU per mode, too few to read the CPU rows.");
@@ -268,6 +269,8 @@ internal static class Report
         Row(results, targets, first, "server CPU per run (µs)", Metrics.FirstEventCpuPerRun, Median, "F1");
         Row(results, targets, cancel, "p50 (ms)", Metrics.CancelToTerminal, P50, "F3");
         Row(results, targets, cancel, "p99 (ms)", Metrics.CancelToTerminal, P99, "F3");
+        Row(results, targets, "(g) reconnect → first replayed frame", "p50 (ms)", Metrics.ReconnectFirstFrame, P50, "F3");
+        Row(results, targets, "(g) reconnect → first replayed frame", "p99 (ms)", Metrics.ReconnectFirstFrame, P99, "F3");
         Console.WriteLine();
     }
 
@@ -313,6 +316,27 @@ internal static class Report
             Console.WriteLine($"(b) server CPU per run, memory store on / off (nostore) by round: {string.Join(", ", ratios)}");
             Console.WriteLine();
         }
+    }
+
+    // The event log's share: each store's logged bench route (X-log) against its log-off one (X), round by round.
+    private static void PrintLogCost(Results results, List<string> stores)
+    {
+        foreach (var logged in stores.Where(s => s.EndsWith(Target.LoggedSuffix, StringComparison.Ordinal)))
+        {
+            var store = Target.Store(logged);
+            foreach (var (label, metric) in new[] { ("(a) server CPU per event", Metrics.LongCpuPerEvent), ("(b) server CPU per 100-event run", Metrics.ShortCpuPerRun), ("(b) runs/s", Metrics.ShortRunsPerSecond), ("(d) server CPU per run", Metrics.FirstEventCpuPerRun) })
+            {
+                var on = results.Values(logged, metric);
+                var off = results.Values(store, metric);
+                if (on.Count > 0 && on.Count == off.Count)
+                {
+                    var ratios = on.Zip(off, (a, b) => a / b).ToList();
+                    Console.WriteLine($"{label}, {store} log on / off by round: {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))} (median {Median(ratios):F2}×)");
+                }
+            }
+        }
+
+        Console.WriteLine();
     }
 
     private static double Median(Results results, string target, string metric) => results.Median(target, metric);

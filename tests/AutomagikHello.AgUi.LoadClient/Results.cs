@@ -24,6 +24,7 @@ internal static class Metrics
     public const string FirstEventCpuPerRun = "d.cpu_us_per_run";
     public const string CancelToTerminal = "e.cancel_to_terminal_ms";
     public const string VoiceBargeIn = "f.barge_in_to_cancelled_ms";
+    public const string ReconnectFirstFrame = "g.reconnect_to_first_frame_ms";
 }
 
 /// <summary>

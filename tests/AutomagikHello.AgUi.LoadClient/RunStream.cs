@@ -86,21 +86,38 @@ internal sealed class RunStream : IAsyncDisposable
             Content = new ByteArrayContent(body),
         };
         request.Content.Headers.ContentType = Json;
-        request.Headers.Accept.Add(EventStream);
+        return await SendAsync(http, request, bufferSize, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Reconnects to a logged run (GET …/events, Last-Event-ID <paramref name="lastEventId"/>) and reads up to its first replayed frame.</summary>
+    public static async Task<RunStream> ReconnectAsync(HttpClient http, Uri events, long lastEventId, int bufferSize, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, events)
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Add("Last-Event-ID", lastEventId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return await SendAsync(http, request, bufferSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<RunStream> SendAsync(HttpClient http, HttpRequestMessage request, int bufferSize, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri;
+        request.Headers.Accept.Add(EventStream);
         var sentAt = Stopwatch.GetTimestamp();
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                throw new InvalidOperationException($"POST {uri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+                throw new InvalidOperationException($"{request.Method} {uri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
             }
 
             var stream = new RunStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), bufferSize, sentAt);
             if (!await stream.ReadFrameAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidOperationException($"POST {uri}: the stream ended before its first frame.");
+                throw new InvalidOperationException($"{request.Method} {uri}: the stream ended before its first frame.");
             }
 
             return stream;
@@ -155,6 +172,12 @@ internal sealed class RunStream : IAsyncDisposable
     /// <summary>Records one frame; false for a comment (a heartbeat).</summary>
     private bool Observe(ReadOnlySpan<byte> frame)
     {
+        // A logged run's events carry an SSE id line first ("id: N\n"): the data line follows it.
+        if (frame.StartsWith("id: "u8) && frame.IndexOf((byte)'\n') is var eol and >= 0)
+        {
+            frame = frame[(eol + 1)..];
+        }
+
         if (!frame.StartsWith("data: "u8))
         {
             return false;
