@@ -56,7 +56,13 @@ public static class RunErrorCodes
         "MALFORMED_REQUEST",
         "BODY_BUFFERS_FULL",
         "NO_ACTIVE_RUN",
-        "AUTHENTICATION_REQUIRED");
+        "AUTHENTICATION_REQUIRED",
+        "RUN_NOT_FOUND",
+        "RUN_EXPIRED",
+        "INVALID_EVENT_ID",
+        "EVENT_LOG_FAILED",
+        "RUN_ABANDONED",
+        "RUN_WRITER_GONE");
 
     /// <summary>Whether <paramref name="code"/> is one the library itself sends, so an agent may not (see <see cref="RunErrorException"/>).</summary>
     internal static bool IsReserved(string code) => Reserved.Contains(code);
