@@ -55,7 +55,17 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
 
         var log = services.EventLog;
         var key = new RunLogKey(thread, runId);
-        var first = await log.ReadAsync(key, after, PageSize, context.RequestAborted).ConfigureAwait(false);
+        RunLogRead first;
+        try
+        {
+            first = await log.ReadAsync(key, after, PageSize, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ThreadStoreUnavailableException)
+        {
+            await AgUiProblem.StoreUnavailable.WriteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         switch (first.Status)
         {
             case RunLogStatus.Unknown:
@@ -91,36 +101,41 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
         }
 
         var log = services.EventLog;
-        if (mapped.EventLog is null || await log.GetLatestRunAsync(thread, context.RequestAborted).ConfigureAwait(false) is not { } start)
-        {
-            await new AgUiProblem(AgUiErrorCodes.RunNotFound, $"No run of thread '{thread.ThreadId}' is kept in an event log here.").WriteAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        ThreadRecord? record;
+        RunLogStart? start = null;
+        ThreadRecord? record = null;
+        ThreadConversation? conversation = null;
+        RunLogRead? read = null;
         try
         {
-            record = await services.Store.GetAsync(thread, context.RequestAborted).ConfigureAwait(false);
+            if (mapped.EventLog is not null && (start = await log.GetLatestRunAsync(thread, context.RequestAborted).ConfigureAwait(false)) is not null)
+            {
+                record = await services.Store.GetAsync(thread, context.RequestAborted).ConfigureAwait(false);
+                conversation = new ThreadConversation(start.Conversation.Span);
+                long after = 0;
+                do
+                {
+                    read = await log.ReadAsync(start.Key, after, PageSize, context.RequestAborted).ConfigureAwait(false);
+                    foreach (var entry in read.Entries)
+                    {
+                        conversation.Apply(entry.Event.Span);
+                        after = entry.Id;
+                    }
+                }
+                while (read.Entries.Count > 0 && after < read.LastId);
+            }
         }
         catch (ThreadStoreUnavailableException)
         {
+            // The thread store or the log's own store is down: nothing was written yet.
             await AgUiProblem.StoreUnavailable.WriteAsync(context).ConfigureAwait(false);
             return;
         }
 
-        var conversation = new ThreadConversation(start.Conversation.Span);
-        long after = 0;
-        RunLogRead read;
-        do
+        if (start is null || conversation is null || read is null)
         {
-            read = await log.ReadAsync(start.Key, after, PageSize, context.RequestAborted).ConfigureAwait(false);
-            foreach (var entry in read.Entries)
-            {
-                conversation.Apply(entry.Event.Span);
-                after = entry.Id;
-            }
+            await new AgUiProblem(AgUiErrorCodes.RunNotFound, $"No run of thread '{thread.ThreadId}' is kept in an event log here.").WriteAsync(context).ConfigureAwait(false);
+            return;
         }
-        while (read.Entries.Count > 0 && after < read.LastId);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";
