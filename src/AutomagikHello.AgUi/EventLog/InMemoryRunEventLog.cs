@@ -126,7 +126,7 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 throw new InvalidOperationException($"The log of run {key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes).");
             }
 
-            if (!MakeRoom(_runs.Count, bytes, keep: state))
+            if (!MakeRoom(_runs.Count, bytes))
             {
                 throw new InvalidOperationException($"The event log is full of open runs ({_totalBytes} bytes); run {key} cannot append.");
             }
@@ -278,13 +278,13 @@ public sealed class InMemoryRunEventLog : IRunEventLog
     }
 
     /// <summary>Drops the oldest finished runs until <paramref name="runs"/> and <paramref name="moreBytes"/> fit; false when only open runs are left.</summary>
-    private bool MakeRoom(int runs, long moreBytes, RunState? keep = null)
+    private bool MakeRoom(int runs, long moreBytes)
     {
         var now = _clock.GetUtcNow();
         while (runs > _options.MaxRuns || _totalBytes + moreBytes > _options.MaxTotalBytes)
         {
             var oldest = _finished.First;
-            if (oldest is null || oldest.Value == keep)
+            if (oldest is null)
             {
                 return false;
             }

@@ -80,15 +80,15 @@ public sealed class RunLogWaiters
                     delay = pollInterval == Timeout.InfiniteTimeSpan || left < pollInterval ? left : pollInterval;
                 }
 
-                using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var sleep = Task.Delay(delay, timer.Token);
-                if (await Task.WhenAny(slot.Woken.Task, sleep).ConfigureAwait(false) == slot.Woken.Task)
+                try
                 {
-                    await timer.CancelAsync().ConfigureAwait(false);
+                    await slot.Woken.Task.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
                     return true;
                 }
-
-                cancellationToken.ThrowIfCancellationRequested();
+                catch (TimeoutException)
+                {
+                    // Nothing woke it within this poll: ask the log again.
+                }
             }
             finally
             {
