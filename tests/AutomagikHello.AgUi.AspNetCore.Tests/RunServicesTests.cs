@@ -1,4 +1,5 @@
 using AutomagikHello.AgUi.AspNetCore.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutomagikHello.AgUi.AspNetCore.Tests;
@@ -70,4 +71,43 @@ public sealed class RunServicesTests
     }
 
     private sealed class Scoped;
+}
+
+/// <summary>The run's services after the run: never another request's, however the server reuses the request object.</summary>
+public sealed class RequestServicesOnFirstUseTests
+{
+    [Fact]
+    public void GetService_AfterEndWithoutEarlierUse_FailsInsteadOfTakingWhateverTheRequestNowHolds()
+    {
+        using var root = new ServiceCollection().AddScoped<Marker>().BuildServiceProvider();
+        using var runScope = root.CreateScope();
+        using var nextRequestScope = root.CreateScope();
+        var context = new DefaultHttpContext { RequestServices = runScope.ServiceProvider };
+        var services = new RequestServicesOnFirstUse(context);
+
+        services.End();
+        context.RequestServices = nextRequestScope.ServiceProvider; // the server reused the request object
+
+        var late = () => services.GetService(typeof(Marker));
+        late.Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
+    public void GetService_TakenDuringTheRun_KeepsTheRunsScopeAfterEnd()
+    {
+        using var root = new ServiceCollection().AddScoped<Marker>().AddKeyedScoped<Marker>("k").BuildServiceProvider();
+        using var runScope = root.CreateScope();
+        using var nextRequestScope = root.CreateScope();
+        var context = new DefaultHttpContext { RequestServices = runScope.ServiceProvider };
+        var services = new RequestServicesOnFirstUse(context);
+
+        var during = services.GetRequiredService(typeof(Marker));
+        services.End();
+        context.RequestServices = nextRequestScope.ServiceProvider;
+
+        services.GetRequiredService(typeof(Marker)).Should().BeSameAs(during).And.BeSameAs(runScope.ServiceProvider.GetRequiredService<Marker>());
+        services.GetRequiredKeyedService(typeof(Marker), "k").Should().BeSameAs(runScope.ServiceProvider.GetRequiredKeyedService<Marker>("k"));
+    }
+
+    private sealed class Marker;
 }
