@@ -25,42 +25,47 @@ internal sealed class RunEndpoint(MappedAgent mapped, AgUiEndpointServices servi
     /// <param name="agentName">The agent's key in the thread store.</param>
     /// <param name="input">The input, when the caller already has it.</param>
     /// <param name="logged">How the run is logged for reconnects, when the agent has an event log.</param>
-    private static async Task RunAsync(HttpContext context, RunPipeline pipeline, RunRequestReader reader, IAgUiAgent agent, string agentName, RunAgentInput? input, AgUiEventLogOptions? logged = null)
+    private static Task RunAsync(HttpContext context, RunPipeline pipeline, RunRequestReader reader, IAgUiAgent agent, string agentName, RunAgentInput? input, AgUiEventLogOptions? logged = null)
     {
         var requestTimestamp = pipeline.Clock.GetTimestamp();
-
-        if (input is null)
+        if (input is not null)
         {
-            RunRequest request;
-            try
-            {
-                request = await reader.ReadAsync(context).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                return; // the client left while sending; nobody to answer
-            }
-            catch (IOException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                return;
-            }
-
-            if (request.Problem is { } problem)
-            {
-                await WriteProblemAsync(context, problem).ConfigureAwait(false);
-                return;
-            }
-
-            input = request.Input!;
+            return reader.CheckAccept(context.Request) is { } notAcceptable
+                ? WriteProblemAsync(context, notAcceptable)
+                : pipeline.ExecuteAsync(context, agent, agentName, input, requestTimestamp, logged: logged);
         }
-        else if (reader.CheckAccept(context.Request) is { } notAcceptable)
+
+        // A body that has arrived with its headers is read at once: the run's task is then the pipeline's own, and no
+        // frame of this method stays alive (and holds memory) for as long as the stream is open.
+        var reading = reader.ReadAsync(context);
+        return reading.IsCompletedSuccessfully
+            ? RunRead(reading.Result, context, pipeline, agent, agentName, requestTimestamp, logged)
+            : ReadThenRunAsync(reading, context, pipeline, agent, agentName, requestTimestamp, logged);
+    }
+
+    private static async Task ReadThenRunAsync(ValueTask<RunRequest> reading, HttpContext context, RunPipeline pipeline, IAgUiAgent agent, string agentName, long requestTimestamp, AgUiEventLogOptions? logged)
+    {
+        RunRequest request;
+        try
         {
-            await WriteProblemAsync(context, notAcceptable).ConfigureAwait(false);
+            request = await reading.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client left while sending; nobody to answer
+        }
+        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+        {
             return;
         }
 
-        await pipeline.ExecuteAsync(context, agent, agentName, input, requestTimestamp, logged: logged).ConfigureAwait(false);
+        await RunRead(request, context, pipeline, agent, agentName, requestTimestamp, logged).ConfigureAwait(false);
     }
+
+    private static Task RunRead(RunRequest request, HttpContext context, RunPipeline pipeline, IAgUiAgent agent, string agentName, long requestTimestamp, AgUiEventLogOptions? logged) =>
+        request.Problem is { } problem
+            ? WriteProblemAsync(context, problem)
+            : pipeline.ExecuteAsync(context, agent, agentName, request.Input!, requestTimestamp, logged: logged);
 
     private static async Task WriteProblemAsync(HttpContext context, AgUiProblem problem)
     {

@@ -35,6 +35,17 @@ internal sealed class PooledBodyBuffer(PendingBodyBudget budget) : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// The whole body as one block of memory, valid until this buffer is disposed: the first chunk itself when the body
+    /// fits in it (no copy), else a copy in one array of its exact size.
+    /// </summary>
+    public ReadOnlyMemory<byte> AsMemory() => _chunks.Count switch
+    {
+        0 => ReadOnlyMemory<byte>.Empty,
+        1 => _chunks[0].AsMemory(0, _usedInLast),
+        _ => ToArray(),
+    };
+
     /// <summary>A copy of the whole body in one array of its exact size, owned by the caller (nothing pooled in it).</summary>
     public byte[] ToArray()
     {

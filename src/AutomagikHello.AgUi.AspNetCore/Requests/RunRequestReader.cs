@@ -51,25 +51,28 @@ internal sealed class RunRequestReader
     /// (this is used) and <c>runId</c> (a new one is made).
     /// </param>
     /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
-    public async Task<RunRequest> ReadAsync(HttpContext context, bool requireEventStream = true, string? routeThreadId = null)
+    public async ValueTask<RunRequest> ReadAsync(HttpContext context, bool requireEventStream = true, string? routeThreadId = null)
     {
         if (requireEventStream && CheckAccept(context.Request) is { } notAcceptable)
         {
             return new RunRequest(null, notAcceptable);
         }
 
-        var body = await ReadJsonBodyAsync(context).ConfigureAwait(false);
-        if (body.Problem is { } problem)
+        var (body, problem) = await ReadJsonBodyAsync(context).ConfigureAwait(false);
+        if (problem is not null)
         {
             return new RunRequest(null, problem);
         }
 
+        // The input keeps copies of its JSON values, nothing of the body: the pooled chunks go back once it is read.
+        using var received = body!;
         RunAgentInputReadResult read;
         try
         {
+            var bytes = received.AsMemory();
             read = routeThreadId is null
-                ? _reader.Read(body.Bytes)
-                : _reader.Read(body.Bytes, routeThreadId, "run_" + Guid.NewGuid().ToString("N"));
+                ? _reader.Read(bytes)
+                : _reader.Read(bytes, routeThreadId, "run_" + Guid.NewGuid().ToString("N"));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or JsonException)
         {
@@ -86,15 +89,16 @@ internal sealed class RunRequestReader
     /// as a run input (415, 413, 503, then 400 with the reader's code and JSON Pointer).
     /// </summary>
     /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
-    public async Task<(DecisionReadResult? Decision, AgUiProblem? Problem)> ReadDecisionAsync(HttpContext context, string interruptId)
+    public async ValueTask<(DecisionReadResult? Decision, AgUiProblem? Problem)> ReadDecisionAsync(HttpContext context, string interruptId)
     {
-        var body = await ReadJsonBodyAsync(context).ConfigureAwait(false);
-        if (body.Problem is { } problem)
+        var (body, problem) = await ReadJsonBodyAsync(context).ConfigureAwait(false);
+        if (problem is not null)
         {
             return (null, problem);
         }
 
-        var read = _reader.ReadDecision(body.Bytes, interruptId);
+        using var received = body!;
+        var read = _reader.ReadDecision(received.AsMemory(), interruptId);
         return (read, Checked(read.Error, read.Warnings));
     }
 
@@ -114,20 +118,23 @@ internal sealed class RunRequestReader
         return Refuse(error.Code, error.Message, error.Path);
     }
 
-    /// <summary>Reads a JSON body within the size limit: 415 when it is not <c>application/json</c>, 413 when too large.</summary>
+    /// <summary>
+    /// Reads a JSON body within the size limit: 415 when it is not <c>application/json</c>, 413 when too large. The
+    /// body is the caller's to dispose (its chunks are pooled and counted against the pending-body budget until then).
+    /// </summary>
     /// <exception cref="OperationCanceledException">The client went away while sending the body.</exception>
-    public async Task<(ReadOnlyMemory<byte> Bytes, AgUiProblem? Problem)> ReadJsonBodyAsync(HttpContext context)
+    private async ValueTask<(PooledBodyBuffer? Body, AgUiProblem? Problem)> ReadJsonBodyAsync(HttpContext context)
     {
         var request = context.Request;
         if (!IsJson(request.ContentType))
         {
-            return (default, Refuse(AgUiErrorCodes.UnsupportedMediaType,
+            return (null, Refuse(AgUiErrorCodes.UnsupportedMediaType,
                 "The body must be application/json (UTF-8)."));
         }
 
         if (request.ContentLength is { } declared && declared > _maxBytes)
         {
-            return (default, TooLarge());
+            return (null, TooLarge());
         }
 
         return await ReadBodyAsync(context).ConfigureAwait(false);
@@ -138,7 +145,7 @@ internal sealed class RunRequestReader
         MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var ranges)
         && ranges.Any(r => r.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase) && (r.Quality ?? 1.0) > 0);
 
-    private async Task<(ReadOnlyMemory<byte> Bytes, AgUiProblem? Problem)> ReadBodyAsync(HttpContext context)
+    private async ValueTask<(PooledBodyBuffer? Body, AgUiProblem? Problem)> ReadBodyAsync(HttpContext context)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeLimit)
         {
@@ -147,8 +154,36 @@ internal sealed class RunRequestReader
         }
 
         // Pooled chunks rented as bytes arrive (a declared Content-Length reserves nothing), counted against the budget
-        // of all bodies still arriving; the body leaves as one exact-size array the input may keep, the chunks go back.
-        using var body = new PooledBodyBuffer(_pendingBodies);
+        // of all bodies still arriving; they go back when the caller has read the body, or here on any refusal.
+        var body = new PooledBodyBuffer(_pendingBodies);
+        AgUiProblem? problem;
+        try
+        {
+            problem = await ReceiveAsync(context, body).ConfigureAwait(false);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+
+        if (problem is null && context.Request.ContentLength is { } expected && body.Length != expected)
+        {
+            problem = Refuse(AgUiErrorCodes.MalformedRequest, "The request body is shorter than its Content-Length.");
+        }
+
+        if (problem is not null)
+        {
+            body.Dispose();
+            return (null, problem);
+        }
+
+        return (body, null);
+    }
+
+    /// <summary>Appends the request body to <paramref name="body"/>; the refusal when it is too large or unreadable.</summary>
+    private async ValueTask<AgUiProblem?> ReceiveAsync(HttpContext context, PooledBodyBuffer body)
+    {
         var reader = context.Request.BodyReader;
         try
         {
@@ -159,7 +194,7 @@ internal sealed class RunRequestReader
                 if (body.Length + buffer.Length > _maxBytes)
                 {
                     reader.AdvanceTo(buffer.End);
-                    return (default, TooLarge());
+                    return TooLarge();
                 }
 
                 var appended = body.TryAppend(buffer);
@@ -167,31 +202,24 @@ internal sealed class RunRequestReader
                 if (!appended)
                 {
                     context.Response.Headers.RetryAfter = "1";
-                    return (default, Refuse(AgUiErrorCodes.BodyBuffersFull,
-                        $"Request bodies still arriving hold {_pendingBodies.Held} bytes, the server's limit; nothing was read. Retry shortly."));
+                    return Refuse(AgUiErrorCodes.BodyBuffersFull,
+                        $"Request bodies still arriving hold {_pendingBodies.Held} bytes, the server's limit; nothing was read. Retry shortly.");
                 }
 
                 if (result.IsCompleted)
                 {
-                    break;
+                    return null;
                 }
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (default, TooLarge());
+            return TooLarge();
         }
         catch (BadHttpRequestException ex)
         {
-            return (default, Refuse(AgUiErrorCodes.MalformedRequest, $"The request body could not be read: {ex.Message}"));
+            return Refuse(AgUiErrorCodes.MalformedRequest, $"The request body could not be read: {ex.Message}");
         }
-
-        if (context.Request.ContentLength is { } expected && body.Length != expected)
-        {
-            return (default, Refuse(AgUiErrorCodes.MalformedRequest, "The request body is shorter than its Content-Length."));
-        }
-
-        return (body.ToArray(), null);
     }
 
     private AgUiProblem TooLarge() => Refuse(InputErrorCodes.TooLarge,

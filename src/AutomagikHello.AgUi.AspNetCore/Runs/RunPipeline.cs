@@ -49,6 +49,7 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
             keepRunning: logged!.KeepRunningAfterDisconnect > TimeSpan.Zero,
             logger,
             context.RequestAborted) : null;
+        var services = new RequestServicesOnFirstUse(context);
         try
         {
             await runner.RunAsync(new RunInvocation
@@ -58,7 +59,7 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
                 Input = input,
                 Owner = owner,
                 User = context.User,
-                Services = context.RequestServices,
+                Services = services,
                 Sink = (IRunEventSink?)logSink ?? sink ?? live!,
                 ReceiverGone = grace?.Token ?? context.RequestAborted,
                 Items = new Dictionary<object, object?> { [AgUiRunHttpExtensions.HttpContextKey] = context },
@@ -73,6 +74,7 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
         }
         finally
         {
+            services.End();
             if (logSink is not null)
             {
                 await logSink.FinishAbandonedAsync().ConfigureAwait(false);

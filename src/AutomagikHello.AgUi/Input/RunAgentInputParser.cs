@@ -536,7 +536,7 @@ internal sealed class RunAgentInputParser
             return null;
         }
 
-        return e;
+        return Kept(e);
     }
 
     private bool OptionalBoolean(JsonElement e)
@@ -564,8 +564,14 @@ internal sealed class RunAgentInputParser
         }
 
         ExpectObject(e, "Expected an object");
-        return e;
+        return Kept(e);
     }
+
+    /// <summary>
+    /// A value the input keeps: a copy of its own, so the input holds neither the body nor the parsed document (whose
+    /// pooled buffers go back when the read returns) and stays what was validated when the body's buffer is reused.
+    /// </summary>
+    private static JsonElement Kept(JsonElement e) => e.Clone();
 
     private string RequiredField(JsonElement? e, string name)
     {
@@ -590,7 +596,7 @@ internal sealed class RunAgentInputParser
         _path.Push(name);
         ExpectObject(value, "Expected an object");
         _path.Pop();
-        return value;
+        return Kept(value);
     }
 
     private T? OptionalField<T>(JsonElement? e, string name, Func<JsonElement, T?> read)

@@ -20,8 +20,8 @@ public sealed class RunAgentInputReader
     }
 
     /// <summary>
-    /// Reads one UTF-8 JSON body. The returned input's JSON values (state, payloads, metadata) reference
-    /// <paramref name="utf8Json"/>'s memory, which must therefore stay unchanged while the input is in use.
+    /// Reads one UTF-8 JSON body. The returned input's JSON values (state, payloads, metadata) are copies: nothing of
+    /// <paramref name="utf8Json"/> is kept, so its memory may be reused as soon as this returns.
     /// </summary>
     public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json) => ReadCore(utf8Json, null, null);
 
@@ -29,7 +29,7 @@ public sealed class RunAgentInputReader
     /// Reads one UTF-8 JSON body that may omit <c>threadId</c> and <c>runId</c> (an endpoint whose route names the
     /// thread): an omitted one takes the value given; a present one is read and checked as usual.
     /// </summary>
-    /// <param name="utf8Json">The body; its memory must stay unchanged while the input is in use.</param>
+    /// <param name="utf8Json">The body; nothing of it is kept (its memory may be reused once this returns).</param>
     /// <param name="threadId">The thread id when the body has none.</param>
     /// <param name="runId">The run id when the body has none.</param>
     public RunAgentInputReadResult Read(ReadOnlyMemory<byte> utf8Json, string threadId, string runId)
@@ -48,7 +48,7 @@ public sealed class RunAgentInputReader
     /// <summary>
     /// Reads one decision on the interrupt <paramref name="interruptId"/> (named elsewhere, e.g. in the URL):
     /// <c>{"status": "resolved" | "cancelled", "payload"?: any, "metadata"?: object, "reapprove"?: boolean}</c>, as
-    /// strictly as <see cref="Read(ReadOnlyMemory{byte})"/> reads a whole input. The entry's JSON values reference <paramref name="utf8Json"/>'s memory.
+    /// strictly as <see cref="Read(ReadOnlyMemory{byte})"/> reads a whole input. The entry's JSON values are copies, as an input's are.
     /// </summary>
     public DecisionReadResult ReadDecision(ReadOnlyMemory<byte> utf8Json, string interruptId)
     {
@@ -71,7 +71,8 @@ public sealed class RunAgentInputReader
         JsonDocument document;
         try
         {
-            // Not disposed: the input's JsonElements live on in the document (its pooled buffer is simply collected).
+            // Disposed once read: the parser copies the values the input keeps (see RunAgentInputParser.Kept), so the
+            // document's pooled buffer goes back to the pool and the input holds nothing of the body.
             document = JsonDocument.Parse(utf8Json, _documentOptions);
         }
         catch (JsonException ex)
@@ -87,6 +88,7 @@ public sealed class RunAgentInputReader
                 : Failed<T>(InputErrorCodes.MalformedJson, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {FirstSentence(ex.Message)}");
         }
 
+        using var parsed = document;
         var parser = new RunAgentInputParser(_options);
         try
         {

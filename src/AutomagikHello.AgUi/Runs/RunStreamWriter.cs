@@ -21,7 +21,6 @@ internal sealed class RunStreamWriter : IDisposable
 
     private readonly IRunEventSink _sink;
     private readonly RunEventQueue _queue;
-    private readonly RunStartedEvent _started;
     private EventSequenceGuard? _guard;
     private readonly RunAgentInput _input;
     private readonly RunHeartbeat _heartbeat;
@@ -50,13 +49,6 @@ internal sealed class RunStreamWriter : IDisposable
         _sink = sink;
         _queue = queue;
         _input = input;
-        _started = new RunStartedEvent
-        {
-            ThreadId = input.ThreadId,
-            RunId = input.RunId,
-            ParentRunId = input.ParentRunId,
-            ProtocolVersion = RunStartedEvent.CurrentProtocolVersion,
-        };
         _heartbeat = heartbeat;
         _logger = logger;
         _flushThreshold = options.FlushThresholdBytes;
@@ -76,12 +68,24 @@ internal sealed class RunStreamWriter : IDisposable
             if (_guard is null)
             {
                 _guard = EventSequenceGuard.For(_input);
-                _guard.Check(_started);
+                _guard.Check(Started());
             }
 
             return _guard;
         }
     }
+
+    /// <summary>
+    /// The run's <c>RUN_STARTED</c>, built when written and again when the guard is created, rather than kept for the
+    /// whole run: a stream waiting for its agent holds as little as it can.
+    /// </summary>
+    private RunStartedEvent Started() => new()
+    {
+        ThreadId = _input.ThreadId,
+        RunId = _input.RunId,
+        ParentRunId = _input.ParentRunId,
+        ProtocolVersion = RunStartedEvent.CurrentProtocolVersion,
+    };
 
     /// <summary>When the agent's first event was written (a <see cref="TimeProvider"/> timestamp), or 0.</summary>
     public long FirstAgentEventTimestamp { get; private set; }
@@ -89,7 +93,7 @@ internal sealed class RunStreamWriter : IDisposable
     public async Task<RunEnd> RunAsync()
     {
         // RUN_STARTED is always valid; the guard sees it when it is created (see Guard).
-        _unflushed += _sink.Write(_started);
+        _unflushed += _sink.Write(Started());
         if (!await FlushAsync().ConfigureAwait(false))
         {
             return Disconnected();
