@@ -28,9 +28,20 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
         var detectorDelay = new List<double>();
         var fileOffset = new List<double>();
         var cancelToAccepted = new List<double>();
+        var parts = new Dictionary<string, List<double>>();
+        void Part(string name, double value) => (parts.TryGetValue(name, out var list) ? list : parts[name] = []).Add(value);
+        var newConnections = 0;
+        JsonObject clock;
+        var timeline = fixture.Server.Timeline;
         await using (var mic = await MicrophonePage.OpenAsync(fixture, TestAudio.Speech))
         {
+            // When the page's stream reader got the chunk holding RUN_FINISHED (before the page parses it).
+            await mic.Page.AddInitScriptAsync(TerminalChunkProbe);
             await mic.Demo.OpenAsync("voice");
+            clock = await CalibrateClockAsync(mic.Page);
+            var offset = (double)clock["offsetMs"]!;
+            var timeOrigin = await mic.Page.EvaluateAsync<double>("() => performance.timeOrigin");
+            double PageTime(double serverMs) => serverMs - offset - timeOrigin;
             // Trial 0 warms up (the server's first cancel, the page's first worklet) and is not counted.
             for (var trial = -1; trial < Trials; trial++)
             {
@@ -60,6 +71,37 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
                 detectorDelay.Add((double)onset["detectedAt"]! - sound);
                 fileOffset.Add(sound - (double)First("listening")["at"]!);
                 cancelToAccepted.Add((double)First("cancel-accepted")["at"]! - cancel);
+
+                // Where the time between cancel sent and terminal received goes (page clock, from the cancel sent).
+                var threadId = mic.Demo.ThreadId;
+                var server = timeline.Cancel(threadId) ?? throw new InvalidOperationException("The server saw no cancel.");
+                var end = timeline.Terminal(threadId) ?? throw new InvalidOperationException("The server sent no RUN_FINISHED.");
+                var entry = JsonNode.Parse(await mic.Page.EvaluateAsync<string>(
+                    "() => { const e = performance.getEntriesByType('resource').filter(r => r.name.endsWith('/cancel')).pop(); return JSON.stringify(e.toJSON()); }"))!;
+                double Rt(string name) => (double)entry[name]! - cancel;
+                Part("sent → fetch start (resource timing)", Rt("fetchStart"));
+                Part("sent → request on the socket (requestStart)", Rt("requestStart"));
+                Part("sent → server: request reached the pipeline", PageTime(server.ArrivedMs) - cancel);
+                Part("requestStart → server arrival", PageTime(server.ArrivedMs) - (double)entry["requestStart"]!);
+                Part("server: cancel arrival → handled (202 written)", server.HandledMs - server.ArrivedMs);
+                Part("server: cancel arrival → RUN_FINISHED flush begins", end.WrittenMs - server.ArrivedMs);
+                Part("server: RUN_FINISHED flush", end.FlushedMs - end.WrittenMs);
+                Part("server: RUN_FINISHED flushed → page received it", terminal - PageTime(end.FlushedMs));
+                var stream = JsonNode.Parse(await mic.Page.EvaluateAsync<string>(
+                    "() => JSON.stringify({ end: performance.getEntriesByType('resource').filter(r => r.name.endsWith('/agents/voice')).pop()?.responseEnd ?? null, chunk: globalThis.aguiTerminalChunks.pop(), cleared: performance.clearResourceTimings() })"))!;
+                var chunk = (double)stream["chunk"]!;
+                Part("server: RUN_FINISHED flushed → page's reader got the chunk", chunk - PageTime(end.FlushedMs));
+                Part("page's reader got the chunk → RUN_FINISHED handled", terminal - chunk);
+                if (stream["end"] is { } streamEnd)
+                {
+                    Part("server: RUN_FINISHED flushed → stream's responseEnd (network service)", (double)streamEnd - PageTime(end.FlushedMs));
+                }
+                Part("server: 202 handled → responseStart (resource timing)", (double)entry["responseStart"]! - PageTime(server.HandledMs));
+                Part("responseEnd → 202 seen by the script", (double)First("cancel-accepted")["at"]! - (double)entry["responseEnd"]!);
+                if (server.RequestOnConnection == 1 || (double)entry["connectEnd"]! > (double)entry["connectStart"]!)
+                {
+                    newConnections++;
+                }
             }
         }
 
@@ -93,6 +135,9 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
             ["cancelSentTo202Ms"] = Summary(cancelToAccepted),
             ["onsetToDetectionMs"] = Summary(detectorDelay),
             ["microphoneOnToSoundMs"] = Summary(fileOffset),
+            ["cancelOnNewConnection"] = newConnections,
+            ["clock"] = clock,
+            ["decomposition"] = new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)Summary(p.Value)))),
             ["falseBargeIns"] = new JsonObject(falseBargeIns.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
         };
         var text = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -101,6 +146,45 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, text);
         falseBargeIns.Values.Should().AllBeEquivalentTo(0);
+    }
+
+    private const string TerminalChunkProbe = @"
+        globalThis.aguiTerminalChunks = [];
+        const read = ReadableStreamDefaultReader.prototype.read;
+        ReadableStreamDefaultReader.prototype.read = function () {
+          return read.call(this).then(result => {
+            if (typeof result.value === 'string' && result.value.includes('""RUN_FINISHED""')) globalThis.aguiTerminalChunks.push(performance.now());
+            return result;
+          });
+        };";
+
+    /// <summary>
+    /// The server's clock against the page's (<c>performance.timeOrigin + performance.now()</c>): pings of
+    /// <see cref="ServerTimeline.ClockPath"/>; the offset from the fastest round trip (the server read its clock between
+    /// the page's two readings, so the error is at most half that round trip).
+    /// </summary>
+    private static async Task<JsonObject> CalibrateClockAsync(Microsoft.Playwright.IPage page)
+    {
+        var pings = JsonNode.Parse(await page.EvaluateAsync<string>(
+            @"async path => {
+                const pings = [];
+                for (let i = 0; i < 40; i++) {
+                  const sent = performance.timeOrigin + performance.now();
+                  const server = Number(await (await fetch(path, { cache: 'no-store' })).text());
+                  const received = performance.timeOrigin + performance.now();
+                  pings.push({ sent, server, received });
+                }
+                return JSON.stringify(pings);
+            }", ServerTimeline.ClockPath))!.AsArray();
+        var samples = pings.Select(p => (Sent: (double)p!["sent"]!, Server: (double)p["server"]!, Received: (double)p["received"]!)).ToList();
+        var best = samples.MinBy(p => p.Received - p.Sent);
+        string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["offsetMs"] = best.Server - ((best.Sent + best.Received) / 2),
+            ["errorBoundMs"] = Ms((best.Received - best.Sent) / 2),
+            ["pingRoundTripMs"] = Summary(samples.Select(p => p.Received - p.Sent).ToList()),
+        };
     }
 
     private static JsonObject Summary(List<double> values)
