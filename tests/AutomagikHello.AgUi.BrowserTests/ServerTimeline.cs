@@ -57,9 +57,11 @@ public sealed class ServerTimeline : IStartupFilter
 
             if (HttpMethods.IsPost(context.Request.Method) && path.EndsWith("/cancel", StringComparison.Ordinal))
             {
+                var threads = ThreadPool.ThreadCount;
+                var pending = ThreadPool.PendingWorkItemCount;
                 await nextMiddleware(context);
                 var threadId = Uri.UnescapeDataString(path.Split('/')[^2]);
-                _cancels.TryAdd(threadId, new CancelTiming(arrived, NowMs(), context.Response.StatusCode, connection, nth));
+                _cancels.TryAdd(threadId, new CancelTiming(arrived, NowMs(), context.Response.StatusCode, connection, nth, threads, pending));
                 return;
             }
 
@@ -88,8 +90,11 @@ public sealed class ServerTimeline : IStartupFilter
         _terminals.TryAdd(threadId, new TerminalTiming(writtenAt, flushedAt, connection));
     }
 
-    /// <summary>A cancel request: reached the pipeline, handled (the 202 written), status, connection, its place on it (1: a new connection).</summary>
-    public sealed record CancelTiming(double ArrivedMs, double HandledMs, int Status, string Connection, int RequestOnConnection);
+    /// <summary>
+    /// A cancel request: reached the pipeline, handled (the 202 written), status, connection, its place on it (1: a new
+    /// connection), and the process's thread pool when it arrived (threads, work items waiting for one).
+    /// </summary>
+    public sealed record CancelTiming(double ArrivedMs, double HandledMs, int Status, string Connection, int RequestOnConnection, int PoolThreads, long PoolPending);
 
     /// <summary>A RUN_FINISHED frame: its flush began (the frame written to Kestrel's pipe) and ended.</summary>
     public sealed record TerminalTiming(double WrittenMs, double FlushedMs, string Connection);

@@ -22,6 +22,24 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
     [HarnessFact]
     public async Task MeasureBargeIn()
     {
+        // The server runs inside the test host, whose test framework keeps three of the process's pool threads blocked
+        // for the whole run (xunit's runner and message bus, vstest's socket loop: seen with dotnet-stack). On a busy
+        // machine the pool then sometimes has no free thread for the cancel and adds one only after about 500 ms
+        // (docs/voice.md). A server process of its own has no such threads; enough spare ones stand in for that.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), completionPorts);
+        try
+        {
+            await MeasureAsync();
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workers, completionPorts);
+        }
+    }
+
+    private async Task MeasureAsync()
+    {
         var onsetToCancel = new List<double>();
         var onsetToTerminal = new List<double>();
         var cancelToTerminal = new List<double>();
@@ -31,6 +49,10 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
         var parts = new Dictionary<string, List<double>>();
         void Part(string name, double value) => (parts.TryGetValue(name, out var list) ? list : parts[name] = []).Add(value);
         var newConnections = 0;
+        // After each trial, the same barge-in without a browser (the browser still open, the same server, the same
+        // moment): what the machine, loopback TCP, Kestrel and the library cost.
+        var withoutBrowser = new List<double>();
+        await HttpClientBargeInAsync(fixture.Server.Http); // warm-up, not counted
         JsonObject clock;
         var timeline = fixture.Server.Timeline;
         await using (var mic = await MicrophonePage.OpenAsync(fixture, TestAudio.Speech))
@@ -79,6 +101,7 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
                 var entry = JsonNode.Parse(await mic.Page.EvaluateAsync<string>(
                     "() => { const e = performance.getEntriesByType('resource').filter(r => r.name.endsWith('/cancel')).pop(); return JSON.stringify(e.toJSON()); }"))!;
                 double Rt(string name) => (double)entry[name]! - cancel;
+                Part("detector's message reached the page → cancel sent", cancel - (double)onset["receivedAt"]!);
                 Part("sent → fetch start (resource timing)", Rt("fetchStart"));
                 Part("sent → request on the socket (requestStart)", Rt("requestStart"));
                 Part("sent → server: request reached the pipeline", PageTime(server.ArrivedMs) - cancel);
@@ -97,7 +120,10 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
                     Part("server: RUN_FINISHED flushed → stream's responseEnd (network service)", (double)streamEnd - PageTime(end.FlushedMs));
                 }
                 Part("server: 202 handled → responseStart (resource timing)", (double)entry["responseStart"]! - PageTime(server.HandledMs));
-                Part("responseEnd → 202 seen by the script", (double)First("cancel-accepted")["at"]! - (double)entry["responseEnd"]!);
+                Part("responseStart → 202 seen by the script", (double)First("cancel-accepted")["at"]! - (double)entry["responseStart"]!);
+                Part("thread pool threads at the cancel's arrival", server.PoolThreads);
+                Part("thread pool work items waiting at the cancel's arrival", server.PoolPending);
+                withoutBrowser.Add(await HttpClientBargeInAsync(fixture.Server.Http));
                 if (server.RequestOnConnection == 1 || (double)entry["connectEnd"]! > (double)entry["connectStart"]!)
                 {
                     newConnections++;
@@ -136,6 +162,7 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
             ["onsetToDetectionMs"] = Summary(detectorDelay),
             ["microphoneOnToSoundMs"] = Summary(fileOffset),
             ["cancelOnNewConnection"] = newConnections,
+            ["httpClientCancelSentToTerminalMs"] = Summary(withoutBrowser),
             ["clock"] = clock,
             ["decomposition"] = new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)Summary(p.Value)))),
             ["falseBargeIns"] = new JsonObject(falseBargeIns.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
@@ -146,6 +173,36 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, text);
         falseBargeIns.Values.Should().AllBeEquivalentTo(0);
+    }
+
+    /// <summary>
+    /// One barge-in from .NET's HttpClient (the SSE stream on one connection, the cancel on another): the voice agent
+    /// speaking, the cancel posted at its first word, timed until RUN_FINISHED(cancelled) is read.
+    /// </summary>
+    private static async Task<double> HttpClientBargeInAsync(HttpClient http)
+    {
+        var threadId = "harness-" + Guid.NewGuid().ToString("N");
+        var body = "{\"threadId\":\"" + threadId + "\",\"runId\":\"r1\",\"messages\":[],\"forwardedProps\":{\"voice\":{\"scenario\":\"barge-in\",\"transcript\":\"tell me everything\"}}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/agents/voice") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var sent = 0L;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (sent == 0 && line.Contains("\"TEXT_MESSAGE_CONTENT\"", StringComparison.Ordinal))
+            {
+                sent = System.Diagnostics.Stopwatch.GetTimestamp();
+                (await http.PostAsync(new Uri($"/agents/voice/threads/{threadId}/cancel", UriKind.Relative), null)).StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+            }
+            else if (line.Contains("\"RUN_FINISHED\"", StringComparison.Ordinal))
+            {
+                line.Should().Contain("cancelled");
+                return System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended without RUN_FINISHED.");
     }
 
     private const string TerminalChunkProbe = @"
