@@ -11,8 +11,9 @@ namespace AutomagikHello.AgUi.BrowserTests;
 /// with <c>AGUI_VOICE_TRIALS=N</c> (at least 20 for docs/voice.md). After one warm-up trial, each trial: a new thread, the agent speaking, the
 /// microphone on (the speech file plays from its start), until the page receives RUN_FINISHED(cancelled). From the
 /// page's voice log: the utterance's sound onset (audio clock) → cancel request sent → terminal frame received. Then the
-/// noise files are played as many times each while the agent speaks, counting barge-ins. Results:
-/// artifacts/test-results/voice-latency.json.
+/// noise files are played as many times each while the agent speaks, counting barge-ins. Each trial's cancel sent →
+/// terminal received is also taken apart (<see cref="ServerTimeline"/>, the page's resource timing, the reader's chunk)
+/// and repeated from .NET's HttpClient on the same server. Results: artifacts/test-results/voice-latency.json.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelper output)
