@@ -29,6 +29,9 @@ public sealed class DemoServer : WebApplicationFactory<Program>
     /// <summary>Cuts the event streams open at the moment (their connections dropped), for the reconnect tests.</summary>
     public StreamCutter Streams { get; } = new();
 
+    /// <summary>When cancels and terminal frames reached and left the server (the voice latency harness).</summary>
+    public ServerTimeline Timeline { get; } = new();
+
     /// <summary>The server's address, such as <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
 
@@ -46,6 +49,8 @@ public sealed class DemoServer : WebApplicationFactory<Program>
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new StaticBundle("/copilotkit", CopilotKitPage.BundleDirectory)));
         // ReconnectPageTests: cuts the open event streams as a dropped network would.
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Streams));
+        // VoiceLatencyHarness: server-side timestamps of each cancel and terminal frame.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Timeline));
     }
 
     protected override void Dispose(bool disposing)

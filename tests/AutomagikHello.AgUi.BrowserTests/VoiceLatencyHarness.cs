@@ -11,8 +11,9 @@ namespace AutomagikHello.AgUi.BrowserTests;
 /// with <c>AGUI_VOICE_TRIALS=N</c> (at least 20 for docs/voice.md). After one warm-up trial, each trial: a new thread, the agent speaking, the
 /// microphone on (the speech file plays from its start), until the page receives RUN_FINISHED(cancelled). From the
 /// page's voice log: the utterance's sound onset (audio clock) → cancel request sent → terminal frame received. Then the
-/// noise files are played as many times each while the agent speaks, counting barge-ins. Results:
-/// artifacts/test-results/voice-latency.json.
+/// noise files are played as many times each while the agent speaks, counting barge-ins. Each trial's cancel sent →
+/// terminal received is also taken apart (<see cref="ServerTimeline"/>, the page's resource timing, the reader's chunk)
+/// and repeated from .NET's HttpClient on the same server. Results: artifacts/test-results/voice-latency.json.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelper output)
@@ -22,15 +23,48 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
     [HarnessFact]
     public async Task MeasureBargeIn()
     {
+        // The server runs inside the test host, whose test framework keeps three of the process's pool threads blocked
+        // for the whole run (xunit's runner and message bus, vstest's socket loop: seen with dotnet-stack). On a busy
+        // machine the pool then sometimes has no free thread for the cancel and adds one only after about 500 ms
+        // (docs/voice.md). A server process of its own has no such threads; enough spare ones stand in for that.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), completionPorts);
+        try
+        {
+            await MeasureAsync();
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workers, completionPorts);
+        }
+    }
+
+    private async Task MeasureAsync()
+    {
         var onsetToCancel = new List<double>();
         var onsetToTerminal = new List<double>();
         var cancelToTerminal = new List<double>();
         var detectorDelay = new List<double>();
         var fileOffset = new List<double>();
         var cancelToAccepted = new List<double>();
+        var parts = new Dictionary<string, List<double>>();
+        void Part(string name, double value) => (parts.TryGetValue(name, out var list) ? list : parts[name] = []).Add(value);
+        var newConnections = 0;
+        // After each trial, the same barge-in without a browser (the browser still open, the same server, the same
+        // moment): what the machine, loopback TCP, Kestrel and the library cost.
+        var withoutBrowser = new List<double>();
+        await HttpClientBargeInAsync(fixture.Server.Http); // warm-up, not counted
+        JsonObject clock;
+        var timeline = fixture.Server.Timeline;
         await using (var mic = await MicrophonePage.OpenAsync(fixture, TestAudio.Speech))
         {
+            // When the page's stream reader got the chunk holding RUN_FINISHED (before the page parses it).
+            await mic.Page.AddInitScriptAsync(TerminalChunkProbe);
             await mic.Demo.OpenAsync("voice");
+            clock = await CalibrateClockAsync(mic.Page);
+            var offset = (double)clock["offsetMs"]!;
+            var timeOrigin = await mic.Page.EvaluateAsync<double>("() => performance.timeOrigin");
+            double PageTime(double serverMs) => serverMs - offset - timeOrigin;
             // Trial 0 warms up (the server's first cancel, the page's first worklet) and is not counted.
             for (var trial = -1; trial < Trials; trial++)
             {
@@ -60,6 +94,41 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
                 detectorDelay.Add((double)onset["detectedAt"]! - sound);
                 fileOffset.Add(sound - (double)First("listening")["at"]!);
                 cancelToAccepted.Add((double)First("cancel-accepted")["at"]! - cancel);
+
+                // Where the time between cancel sent and terminal received goes (page clock, from the cancel sent).
+                var threadId = mic.Demo.ThreadId;
+                var server = timeline.Cancel(threadId) ?? throw new InvalidOperationException("The server saw no cancel.");
+                var end = timeline.Terminal(threadId) ?? throw new InvalidOperationException("The server sent no RUN_FINISHED.");
+                var entry = JsonNode.Parse(await mic.Page.EvaluateAsync<string>(
+                    "() => { const e = performance.getEntriesByType('resource').filter(r => r.name.endsWith('/cancel')).pop(); return JSON.stringify(e.toJSON()); }"))!;
+                double Rt(string name) => (double)entry[name]! - cancel;
+                Part("detector's message reached the page → cancel sent", cancel - (double)onset["receivedAt"]!);
+                Part("sent → fetch start (resource timing)", Rt("fetchStart"));
+                Part("sent → request on the socket (requestStart)", Rt("requestStart"));
+                Part("sent → server: request reached the pipeline", PageTime(server.ArrivedMs) - cancel);
+                Part("requestStart → server arrival", PageTime(server.ArrivedMs) - (double)entry["requestStart"]!);
+                Part("server: cancel arrival → handled (202 written)", server.HandledMs - server.ArrivedMs);
+                Part("server: cancel arrival → RUN_FINISHED flush begins", end.WrittenMs - server.ArrivedMs);
+                Part("server: RUN_FINISHED flush", end.FlushedMs - end.WrittenMs);
+                Part("server: RUN_FINISHED flushed → page received it", terminal - PageTime(end.FlushedMs));
+                var stream = JsonNode.Parse(await mic.Page.EvaluateAsync<string>(
+                    "() => JSON.stringify({ end: performance.getEntriesByType('resource').filter(r => r.name.endsWith('/agents/voice')).pop()?.responseEnd ?? null, chunk: globalThis.aguiTerminalChunks.pop(), cleared: performance.clearResourceTimings() })"))!;
+                var chunk = (double)stream["chunk"]!;
+                Part("server: RUN_FINISHED flushed → page's reader got the chunk", chunk - PageTime(end.FlushedMs));
+                Part("page's reader got the chunk → RUN_FINISHED handled", terminal - chunk);
+                if (stream["end"] is { } streamEnd)
+                {
+                    Part("server: RUN_FINISHED flushed → stream's responseEnd (network service)", (double)streamEnd - PageTime(end.FlushedMs));
+                }
+                Part("server: 202 handled → responseStart (resource timing)", (double)entry["responseStart"]! - PageTime(server.HandledMs));
+                Part("responseStart → 202 seen by the script", (double)First("cancel-accepted")["at"]! - (double)entry["responseStart"]!);
+                Part("thread pool threads at the cancel's arrival", server.PoolThreads);
+                Part("thread pool work items waiting at the cancel's arrival", server.PoolPending);
+                withoutBrowser.Add(await HttpClientBargeInAsync(fixture.Server.Http));
+                if (server.RequestOnConnection == 1 || (double)entry["connectEnd"]! > (double)entry["connectStart"]!)
+                {
+                    newConnections++;
+                }
             }
         }
 
@@ -93,6 +162,10 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
             ["cancelSentTo202Ms"] = Summary(cancelToAccepted),
             ["onsetToDetectionMs"] = Summary(detectorDelay),
             ["microphoneOnToSoundMs"] = Summary(fileOffset),
+            ["cancelOnNewConnection"] = newConnections,
+            ["httpClientCancelSentToTerminalMs"] = Summary(withoutBrowser),
+            ["clock"] = clock,
+            ["decomposition"] = new JsonObject(parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)Summary(p.Value)))),
             ["falseBargeIns"] = new JsonObject(falseBargeIns.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
         };
         var text = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -101,6 +174,75 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, text);
         falseBargeIns.Values.Should().AllBeEquivalentTo(0);
+    }
+
+    /// <summary>
+    /// One barge-in from .NET's HttpClient (the SSE stream on one connection, the cancel on another): the voice agent
+    /// speaking, the cancel posted at its first word, timed until RUN_FINISHED(cancelled) is read.
+    /// </summary>
+    private static async Task<double> HttpClientBargeInAsync(HttpClient http)
+    {
+        var threadId = "harness-" + Guid.NewGuid().ToString("N");
+        var body = "{\"threadId\":\"" + threadId + "\",\"runId\":\"r1\",\"messages\":[],\"forwardedProps\":{\"voice\":{\"scenario\":\"barge-in\",\"transcript\":\"tell me everything\"}}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/agents/voice") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var sent = 0L;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (sent == 0 && line.Contains("\"TEXT_MESSAGE_CONTENT\"", StringComparison.Ordinal))
+            {
+                sent = System.Diagnostics.Stopwatch.GetTimestamp();
+                (await http.PostAsync(new Uri($"/agents/voice/threads/{threadId}/cancel", UriKind.Relative), null)).StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+            }
+            else if (line.Contains("\"RUN_FINISHED\"", StringComparison.Ordinal))
+            {
+                line.Should().Contain("cancelled");
+                return System.Diagnostics.Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            }
+        }
+
+        throw new InvalidOperationException("The stream ended without RUN_FINISHED.");
+    }
+
+    private const string TerminalChunkProbe = @"
+        globalThis.aguiTerminalChunks = [];
+        const read = ReadableStreamDefaultReader.prototype.read;
+        ReadableStreamDefaultReader.prototype.read = function () {
+          return read.call(this).then(result => {
+            if (typeof result.value === 'string' && result.value.includes('""RUN_FINISHED""')) globalThis.aguiTerminalChunks.push(performance.now());
+            return result;
+          });
+        };";
+
+    /// <summary>
+    /// The server's clock against the page's (<c>performance.timeOrigin + performance.now()</c>): pings of
+    /// <see cref="ServerTimeline.ClockPath"/>; the offset from the fastest round trip (the server read its clock between
+    /// the page's two readings, so the error is at most half that round trip).
+    /// </summary>
+    private static async Task<JsonObject> CalibrateClockAsync(Microsoft.Playwright.IPage page)
+    {
+        var pings = JsonNode.Parse(await page.EvaluateAsync<string>(
+            @"async path => {
+                const pings = [];
+                for (let i = 0; i < 40; i++) {
+                  const sent = performance.timeOrigin + performance.now();
+                  const server = Number(await (await fetch(path, { cache: 'no-store' })).text());
+                  const received = performance.timeOrigin + performance.now();
+                  pings.push({ sent, server, received });
+                }
+                return JSON.stringify(pings);
+            }", ServerTimeline.ClockPath))!.AsArray();
+        var samples = pings.Select(p => (Sent: (double)p!["sent"]!, Server: (double)p["server"]!, Received: (double)p["received"]!)).ToList();
+        var best = samples.MinBy(p => p.Received - p.Sent);
+        string Ms(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["offsetMs"] = best.Server - ((best.Sent + best.Received) / 2),
+            ["errorBoundMs"] = Ms((best.Received - best.Sent) / 2),
+            ["pingRoundTripMs"] = Summary(samples.Select(p => p.Received - p.Sent).ToList()),
+        };
     }
 
     private static JsonObject Summary(List<double> values)

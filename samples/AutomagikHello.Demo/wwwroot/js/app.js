@@ -232,19 +232,25 @@ function sendTurn(text, confidence) {
 }
 
 function onStop() {
+  const cancelling = requestCancel();
   cutSpeech();
-  return requestCancel();
+  return cancelling;
 }
 
-/** Posts the cancel endpoint for the thread's active run (Stop, or the caller's voice). */
+/**
+ * Posts the cancel endpoint for the thread's active run (Stop, or the caller's voice). The request leaves before the
+ * page does anything else (fetch starts synchronously, before the first await): the status line, the controls and the
+ * cut speech follow while it travels.
+ */
 async function requestCancel() {
   if ((!state.running && !state.remoteRunning) || state.stopping) return;
   state.stopping = true;
+  logVoice("cancel-sent");
+  const cancelling = cancelRun(state.agent, state.threadId);
   updateControls();
   setStatus("Stopping…");
   try {
-    logVoice("cancel-sent");
-    await cancelRun(state.agent, state.threadId);
+    await cancelling;
     logVoice("cancel-accepted");
     if (state.remoteRunning) {
       state.remoteRunning = false;
@@ -656,12 +662,14 @@ function offerRetry(voice) {
 function onCallerSpeech() {
   if (!speaker.speaking && !state.running) return;
   logVoice("barge-in", { speaking: speaker.speaking, running: state.running });
-  cutSpeech();
+  // The cancel first: the server has the most to do; stopping the speech is local and follows at once.
   requestCancel();
+  cutSpeech();
 }
 
 /** Stops the speech and marks, in each answer it cut, what the caller heard. */
 function cutSpeech() {
+  if (speaker.speaking) logVoice("speech-stopped");
   for (const [id, heard] of speaker.stop()) {
     const text = state.spoken.get(id);
     if (text && heard < text.message.content.length) text.markHeard(heard);
@@ -789,10 +797,11 @@ function setStatus(text, kind) {
   ui.status.classList.toggle("status-error", kind === "error");
 }
 
+// One text node per event: appending costs the same at the 400th line as at the first (rewriting the panel's whole
+// text for every event would grow with it, on the main thread the stream is read on).
 function logEvent(event) {
-  const lines = ui.events.textContent.split("\n");
-  if (lines.length > MAX_EVENT_LINES) ui.events.textContent = lines.slice(-MAX_EVENT_LINES).join("\n");
-  ui.events.textContent += JSON.stringify(event) + "\n";
+  ui.events.append(JSON.stringify(event) + "\n");
+  while (ui.events.childNodes.length > MAX_EVENT_LINES) ui.events.firstChild.remove();
 }
 
 // Follows the conversation while the reader is at its end; leaves the page alone when they scrolled up to read.

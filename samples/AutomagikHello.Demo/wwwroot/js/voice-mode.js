@@ -42,9 +42,10 @@ export function createVoiceMode({ button, panel, label, onOnset, onUtterance, on
       detector = await startDetector({
         onOnset(info) {
           callerSpeaking = true;
-          render();
           logVoice("onset", info);
+          // The page's handler first: a barge-in's cancel request leaves before this panel is redrawn.
           onOnset(info);
+          render();
         },
         onEnd(info) {
           callerSpeaking = false;
