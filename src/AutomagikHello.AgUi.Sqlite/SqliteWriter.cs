@@ -123,19 +123,29 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     }
 
     // One transaction for the batch; every write learns its outcome only after the commit. A failure fails the whole
-    // batch (nothing of it was committed) and closes the connection, which may be mid-transaction.
+    // batch (nothing of it was committed) and closes the connection, which may be mid-transaction. A batch of one
+    // single-statement write (a lone swap: the uncontended case) runs that statement on its own, which SQLite commits
+    // as its own transaction: the same write lock and commit, two statements fewer.
     private void Commit(List<IWrite> batch)
     {
         try
         {
             _session ??= open();
-            _session.Begin();
+            var transaction = batch.Count > 1 || !batch[0].IsOneStatement;
+            if (transaction)
+            {
+                _session.Begin();
+            }
+
             foreach (var write in batch)
             {
                 write.Execute(_session);
             }
 
-            _session.Commit();
+            if (transaction)
+            {
+                _session.Commit();
+            }
         }
         catch (Exception ex)
         {
@@ -161,6 +171,9 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     // caller's code.
     private interface IWrite
     {
+        // Whether Execute runs exactly one statement (so it is atomic on its own).
+        bool IsOneStatement { get; }
+
         void Execute(SqliteSession session);
 
         void Complete();
@@ -173,6 +186,8 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     {
         private bool _written;
 
+        public bool IsOneStatement => true;
+
         public void Execute(SqliteSession session) => _written = session.TrySwap(current, next, json);
 
         public void Complete() => SetResult(_written);
@@ -184,6 +199,8 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
         : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
     {
         private TResult? _result;
+
+        public bool IsOneStatement => false;
 
         public void Execute(SqliteSession session) => _result = step(session, arg);
 
