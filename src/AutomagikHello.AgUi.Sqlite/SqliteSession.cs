@@ -14,6 +14,7 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _remove;
     private readonly SqliteStatement _begin;
     private readonly SqliteStatement _commit;
+    private SqliteStatement? _checkpoint;
     private SqliteRunLogCommands? _runLog;
 
     private SqliteCommand Prepare(string sql, params string[] parameters) => Prepare(_connection, sql, parameters);
@@ -81,6 +82,23 @@ internal sealed class SqliteSession : IDisposable
     /// <summary>Commits the writer's transaction.</summary>
     public void Commit() => _commit.Execute();
 
+    /// <summary>
+    /// Makes this connection's commits leave checkpoints to <see cref="Checkpoint"/>, except past
+    /// <paramref name="backstopPages"/> pages of WAL, where SQLite's own automatic checkpoint still runs.
+    /// </summary>
+    public void DeferCheckpoints(int backstopPages)
+    {
+        using var pragma = _connection.CreateCommand();
+        pragma.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {backstopPages};");
+        pragma.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Copies the WAL's committed pages into the database file as far as no reader still needs them (a passive
+    /// checkpoint: it waits for no lock), so that the next write can start the WAL over.
+    /// </summary>
+    public void Checkpoint() => (_checkpoint ??= new SqliteStatement(_connection, "PRAGMA wal_checkpoint(PASSIVE);")).Execute();
+
     // False when another writer changed the row since it was read as current. json is next, serialised. One statement:
     // outside a transaction it commits on its own.
     public bool TrySwap(ThreadRecord? current, ThreadRecord next, ReadOnlySpan<byte> json)
@@ -111,6 +129,7 @@ internal sealed class SqliteSession : IDisposable
         _remove.Dispose();
         _begin.Dispose();
         _commit.Dispose();
+        _checkpoint?.Dispose();
         _runLog?.Dispose();
         _connection.Dispose();
     }

@@ -14,14 +14,27 @@ namespace AutomagikHello.AgUi.Sqlite;
 /// lock held in this process, and one commit (one flush) serves every write queued behind it. The first caller to
 /// find the writer idle writes its batch on its own thread (no hand-off when there is no contention); writes queued
 /// meanwhile are committed by a thread-pool work item, so that caller returns as soon as its own write committed.
+/// WAL checkpoints are the writer's too, but never on a caller's thread: every <see cref="CheckpointEvery"/> commits
+/// the thread-pool work item checkpoints between batches (SQLite's automatic checkpoint, which runs inside the commit
+/// that crosses its threshold, would make that one caller wait for copying pages and flushing both files).
 /// </remarks>
 internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exception?> failure) : IDisposable
 {
+    /// <summary>
+    /// Commits between two checkpoints: a run's begin or complete writes two WAL pages (the row's and its
+    /// <c>updated_at</c> index entry's), so about SQLite's default of 1,000 pages.
+    /// </summary>
+    internal const int CheckpointEvery = 500;
+
+    // SQLite's own automatic checkpoint stays on past this many WAL pages (40 MB), in case commits run much larger.
+    private const int BackstopPages = 10_000;
+
     private readonly Lock _gate = new();
     private List<IWrite> _queue = [];
     private bool _writing;
     private bool _disposed;
     private SqliteSession? _session;
+    private int _commits; // Since the last checkpoint; like _session, touched only by the one thread writing.
 
     /// <summary>Writes <paramref name="next"/> if the row is still at <paramref name="current"/>'s version.</summary>
     /// <returns>Whether the row was written (false: another writer changed it first).</returns>
@@ -77,17 +90,44 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     }
 
     // Commits batches until the queue is empty. With handOff (the caller's own thread), after the first batch (which
-    // holds the caller's write) any further batch goes to a thread-pool work item, so the caller returns.
+    // holds the caller's write) any further batch, and a checkpoint that is due, go to a thread-pool work item, so the
+    // caller returns.
     private void WriteBatches(bool handOff)
     {
-        while (Next() is { } batch)
+        while (true)
         {
+            if (!handOff && _commits >= CheckpointEvery)
+            {
+                Checkpoint();
+            }
+
+            if (Next() is not { } batch)
+            {
+                return;
+            }
+
             Commit(batch);
-            if (handOff && HasQueued())
+            if (handOff && (_commits >= CheckpointEvery || HasQueued()))
             {
                 ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.WriteBatches(handOff: false), this, preferLocal: false);
                 return;
             }
+        }
+    }
+
+    // A failed checkpoint loses nothing (the pages stay in the WAL): the connection is closed and the next batch opens
+    // another, whose commit surfaces a lasting failure to its callers.
+    private void Checkpoint()
+    {
+        _commits = 0;
+        try
+        {
+            _session?.Checkpoint();
+        }
+        catch (Exception ex) when (failure(ex) is not null)
+        {
+            _session?.Dispose();
+            _session = null;
         }
     }
 
@@ -130,7 +170,12 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     {
         try
         {
-            _session ??= open();
+            if (_session is null)
+            {
+                _session = open();
+                _session.DeferCheckpoints(BackstopPages);
+            }
+
             var transaction = batch.Count > 1 || !batch[0].IsOneStatement;
             if (transaction)
             {
@@ -146,6 +191,8 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
             {
                 _session.Commit();
             }
+
+            _commits++;
         }
         catch (Exception ex)
         {
