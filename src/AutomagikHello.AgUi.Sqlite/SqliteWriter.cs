@@ -116,7 +116,8 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     }
 
     // A failed checkpoint loses nothing (the pages stay in the WAL): the connection is closed and the next batch opens
-    // another, whose commit surfaces a lasting failure to its callers.
+    // another, whose commit surfaces a lasting failure to its callers. Nothing may escape: this runs on a thread-pool
+    // work item, where an exception would end the process.
     private void Checkpoint()
     {
         _commits = 0;
@@ -124,8 +125,9 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
         {
             _session?.Checkpoint();
         }
-        catch (Exception ex) when (failure(ex) is not null)
+        catch (Exception ex)
         {
+            _ = failure(ex); // Logs a SQLite failure as the store logs any.
             _session?.Dispose();
             _session = null;
         }
