@@ -9,11 +9,12 @@ internal sealed class SqliteSession : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _select;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _update;
+    private readonly SqliteStatement _insert;
+    private readonly SqliteStatement _update;
     private readonly SqliteCommand _remove;
-    private readonly SqliteCommand _begin;
-    private readonly SqliteCommand _commit;
+    private readonly SqliteStatement _begin;
+    private readonly SqliteStatement _commit;
+    private SqliteStatement? _checkpoint;
     private SqliteRunLogCommands? _runLog;
 
     private SqliteCommand Prepare(string sql, params string[] parameters) => Prepare(_connection, sql, parameters);
@@ -22,22 +23,21 @@ internal sealed class SqliteSession : IDisposable
     {
         _connection = connection;
         _select = Prepare("SELECT record FROM threads WHERE agent = $agent AND owner = $owner AND thread_id = $thread;", "$agent", "$owner", "$thread");
-        _insert = Prepare(
+        // The writes bind by number (SqliteThreadRow's order): ?1–?3 key, ?4 version, ?5 record, ?6 updated, ?7 lease.
+        _insert = new SqliteStatement(connection,
             "INSERT INTO threads (agent, owner, thread_id, version, record, updated_at, lease_expires_at) " +
-            "VALUES ($agent, $owner, $thread, $version, $record, $updated, $lease) ON CONFLICT (agent, owner, thread_id) DO NOTHING;",
-            "$agent", "$owner", "$thread", "$version", "$record", "$updated", "$lease");
-        _update = Prepare(
-            "UPDATE threads SET version = $version, record = $record, updated_at = $updated, lease_expires_at = $lease " +
-            "WHERE agent = $agent AND owner = $owner AND thread_id = $thread AND version = $expected;",
-            "$agent", "$owner", "$thread", "$version", "$record", "$updated", "$lease", "$expected");
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (agent, owner, thread_id) DO NOTHING;");
+        _update = new SqliteStatement(connection,
+            "UPDATE threads SET version = ?4, record = ?5, updated_at = ?6, lease_expires_at = ?7 " +
+            "WHERE agent = ?1 AND owner = ?2 AND thread_id = ?3 AND version = ?8;");
         _remove = Prepare(
             "DELETE FROM threads WHERE (agent, owner, thread_id) IN (" +
             "SELECT agent, owner, thread_id FROM threads WHERE updated_at < $cutoff AND (lease_expires_at IS NULL OR lease_expires_at <= $now) LIMIT $limit);",
             "$cutoff", "$now", "$limit");
         // The writer's batch: IMMEDIATE takes the write lock at once (waiting up to the busy timeout for another
         // process), so no statement of the batch can fail on a lock half-way.
-        _begin = Prepare("BEGIN IMMEDIATE;");
-        _commit = Prepare("COMMIT;");
+        _begin = new SqliteStatement(connection, "BEGIN IMMEDIATE;");
+        _commit = new SqliteStatement(connection, "COMMIT;");
     }
 
     public static SqliteSession Open(string connectionString, SqliteThreadStoreOptions options)
@@ -77,22 +77,40 @@ internal sealed class SqliteSession : IDisposable
     }
 
     /// <summary>Opens the writer's transaction.</summary>
-    public void Begin() => _begin.ExecuteNonQuery();
+    public void Begin() => _begin.Execute();
 
     /// <summary>Commits the writer's transaction.</summary>
-    public void Commit() => _commit.ExecuteNonQuery();
+    public void Commit() => _commit.Execute();
 
-    // False when another writer changed the row since it was read as current. json is next, serialised.
-    public bool TrySwap(ThreadRecord? current, ThreadRecord next, byte[] json)
+    /// <summary>
+    /// Makes this connection's commits leave checkpoints to <see cref="Checkpoint"/>, except past
+    /// <paramref name="backstopPages"/> pages of WAL, where SQLite's own automatic checkpoint still runs.
+    /// </summary>
+    public void DeferCheckpoints(int backstopPages)
     {
-        var command = current is null ? _insert : _update;
-        SqliteThreadRow.BindRecord(command, next, json);
+        using var pragma = _connection.CreateCommand();
+        pragma.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {backstopPages};");
+        pragma.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Copies the WAL's committed pages into the database file as far as no reader still needs them (a passive
+    /// checkpoint: it waits for no lock), so that the next write can start the WAL over.
+    /// </summary>
+    public void Checkpoint() => (_checkpoint ??= new SqliteStatement(_connection, "PRAGMA wal_checkpoint(PASSIVE);")).Execute();
+
+    // False when another writer changed the row since it was read as current. json is next, serialised. One statement:
+    // outside a transaction it commits on its own.
+    public bool TrySwap(ThreadRecord? current, ThreadRecord next, ReadOnlySpan<byte> json)
+    {
+        var statement = current is null ? _insert : _update;
+        SqliteThreadRow.BindRecord(statement, next, json);
         if (current is not null)
         {
-            command.Parameters[7].Value = current.Version;
+            statement.Bind(8, current.Version);
         }
 
-        return command.ExecuteNonQuery() == 1;
+        return statement.Execute() == 1;
     }
 
     public int RemoveBatch(long cutoff, long now, int limit)
@@ -111,6 +129,7 @@ internal sealed class SqliteSession : IDisposable
         _remove.Dispose();
         _begin.Dispose();
         _commit.Dispose();
+        _checkpoint?.Dispose();
         _runLog?.Dispose();
         _connection.Dispose();
     }

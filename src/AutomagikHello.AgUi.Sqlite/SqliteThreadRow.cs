@@ -18,14 +18,23 @@ internal static class SqliteThreadRow
         command.Parameters[2].Value = key.ThreadId;
     }
 
-    /// <summary>Binds the key and the record (<paramref name="json"/>: it serialised) to parameters 0–6.</summary>
-    public static void BindRecord(SqliteCommand command, ThreadRecord record, byte[] json)
+    /// <summary>Binds the key and the record (<paramref name="json"/>: it serialised) to parameters ?1–?7.</summary>
+    public static void BindRecord(SqliteStatement statement, ThreadRecord record, ReadOnlySpan<byte> json)
     {
-        BindKey(command, record.Key);
-        command.Parameters[3].Value = record.Version;
-        command.Parameters[4].Value = json;
-        command.Parameters[5].Value = record.UpdatedAt.ToUnixTimeMilliseconds();
-        command.Parameters[6].Value = record.Lease is { } lease ? lease.ExpiresAt.ToUnixTimeMilliseconds() : DBNull.Value;
+        statement.Bind(1, record.Key.Agent);
+        statement.Bind(2, record.Key.Owner);
+        statement.Bind(3, record.Key.ThreadId);
+        statement.Bind(4, record.Version);
+        statement.Bind(5, json);
+        statement.Bind(6, record.UpdatedAt.ToUnixTimeMilliseconds());
+        if (record.Lease is { } lease)
+        {
+            statement.Bind(7, lease.ExpiresAt.ToUnixTimeMilliseconds());
+        }
+        else
+        {
+            statement.BindNull(7);
+        }
     }
 
     /// <summary>The record in column 0 of the reader's current row.</summary>

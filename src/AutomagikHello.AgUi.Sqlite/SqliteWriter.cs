@@ -14,14 +14,27 @@ namespace AutomagikHello.AgUi.Sqlite;
 /// lock held in this process, and one commit (one flush) serves every write queued behind it. The first caller to
 /// find the writer idle writes its batch on its own thread (no hand-off when there is no contention); writes queued
 /// meanwhile are committed by a thread-pool work item, so that caller returns as soon as its own write committed.
+/// WAL checkpoints are the writer's too, but never on a caller's thread: every <see cref="CheckpointEvery"/> commits
+/// the thread-pool work item checkpoints between batches (SQLite's automatic checkpoint, which runs inside the commit
+/// that crosses its threshold, would make that one caller wait for copying pages and flushing both files).
 /// </remarks>
 internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exception?> failure) : IDisposable
 {
+    /// <summary>
+    /// Commits between two checkpoints: a run's begin or complete writes two WAL pages (the row's and its
+    /// <c>updated_at</c> index entry's), so about SQLite's default of 1,000 pages.
+    /// </summary>
+    internal const int CheckpointEvery = 500;
+
+    // SQLite's own automatic checkpoint stays on past this many WAL pages (40 MB), in case commits run much larger.
+    private const int BackstopPages = 10_000;
+
     private readonly Lock _gate = new();
     private List<IWrite> _queue = [];
     private bool _writing;
     private bool _disposed;
     private SqliteSession? _session;
+    private int _commits; // Since the last checkpoint; like _session, touched only by the one thread writing.
 
     /// <summary>Writes <paramref name="next"/> if the row is still at <paramref name="current"/>'s version.</summary>
     /// <returns>Whether the row was written (false: another writer changed it first).</returns>
@@ -77,17 +90,46 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     }
 
     // Commits batches until the queue is empty. With handOff (the caller's own thread), after the first batch (which
-    // holds the caller's write) any further batch goes to a thread-pool work item, so the caller returns.
+    // holds the caller's write) any further batch, and a checkpoint that is due, go to a thread-pool work item, so the
+    // caller returns.
     private void WriteBatches(bool handOff)
     {
-        while (Next() is { } batch)
+        while (true)
         {
+            if (!handOff && _commits >= CheckpointEvery)
+            {
+                Checkpoint();
+            }
+
+            if (Next() is not { } batch)
+            {
+                return;
+            }
+
             Commit(batch);
-            if (handOff && HasQueued())
+            if (handOff && (_commits >= CheckpointEvery || HasQueued()))
             {
                 ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.WriteBatches(handOff: false), this, preferLocal: false);
                 return;
             }
+        }
+    }
+
+    // A failed checkpoint loses nothing (the pages stay in the WAL): the connection is closed and the next batch opens
+    // another, whose commit surfaces a lasting failure to its callers. Nothing may escape: this runs on a thread-pool
+    // work item, where an exception would end the process.
+    private void Checkpoint()
+    {
+        _commits = 0;
+        try
+        {
+            _session?.Checkpoint();
+        }
+        catch (Exception ex)
+        {
+            _ = failure(ex); // Logs a SQLite failure as the store logs any.
+            _session?.Dispose();
+            _session = null;
         }
     }
 
@@ -123,19 +165,36 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     }
 
     // One transaction for the batch; every write learns its outcome only after the commit. A failure fails the whole
-    // batch (nothing of it was committed) and closes the connection, which may be mid-transaction.
+    // batch (nothing of it was committed) and closes the connection, which may be mid-transaction. A batch of one
+    // single-statement write (a lone swap: the uncontended case) runs that statement on its own, which SQLite commits
+    // as its own transaction: the same write lock and commit, two statements fewer.
     private void Commit(List<IWrite> batch)
     {
         try
         {
-            _session ??= open();
-            _session.Begin();
+            if (_session is null)
+            {
+                _session = open();
+                _session.DeferCheckpoints(BackstopPages);
+            }
+
+            var transaction = batch.Count > 1 || !batch[0].IsOneStatement;
+            if (transaction)
+            {
+                _session.Begin();
+            }
+
             foreach (var write in batch)
             {
                 write.Execute(_session);
             }
 
-            _session.Commit();
+            if (transaction)
+            {
+                _session.Commit();
+            }
+
+            _commits++;
         }
         catch (Exception ex)
         {
@@ -161,6 +220,9 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     // caller's code.
     private interface IWrite
     {
+        // Whether Execute runs exactly one statement (so it is atomic on its own).
+        bool IsOneStatement { get; }
+
         void Execute(SqliteSession session);
 
         void Complete();
@@ -173,6 +235,8 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     {
         private bool _written;
 
+        public bool IsOneStatement => true;
+
         public void Execute(SqliteSession session) => _written = session.TrySwap(current, next, json);
 
         public void Complete() => SetResult(_written);
@@ -184,6 +248,8 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
         : TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
     {
         private TResult? _result;
+
+        public bool IsOneStatement => false;
 
         public void Execute(SqliteSession session) => _result = step(session, arg);
 

@@ -180,6 +180,49 @@ public sealed class SqliteThreadStoreTests : IDisposable
         begun.Succeeded.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("caf\u00e9-\u00fc\u00df-\u6f22\u5b57-\ud83d\ude00")]
+    [InlineData("lone-\ud800-surrogate")]
+    [InlineData("")]
+    public async Task KeyWithAnyText_WrittenAndThenReadAndUpdatedWithoutARememberedRecord_FindsTheSameRow(string text)
+    {
+        // The writer binds keys itself (UTF-8, as the provider's commands bind them); the reads and the update of a
+        // store that remembers nothing must find the row it wrote, for every string a client can send as an id.
+        var store = _folder.Store(_folder.Options(configure: o => o.CachedRecords = 0));
+        var key = new ThreadKey(text + "-agent", text, text + "-thread");
+
+        await Interrupt(store, key, "r1", "i1");
+        var resumed = await store.BeginRunAsync(Begin(key, "r2", Resolved("i1")));
+        var read = await store.GetAsync(key);
+
+        resumed.Succeeded.Should().BeTrue(resumed.Error?.Message);
+        read!.Version.Should().Be(resumed.Record!.Version);
+        read.Lease!.RunId.Should().Be("r2");
+        Convert.ToInt64(Scalar(store.FilePath, "SELECT COUNT(*) FROM threads;")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ManyWrites_TheWriterCheckpointsTheWal_SoItStartsOverInsteadOfGrowing()
+    {
+        // The writer checkpoints every CheckpointEvery commits (SQLite's own automatic checkpoint only past a far
+        // larger backstop): six times that many single-page-pair commits would leave a WAL of about 6 x 4 MB
+        // without it; with it the WAL is reused from its start after each checkpoint.
+        var store = _folder.Store();
+        const int writes = 6 * SqliteWriter.CheckpointEvery;
+        for (var i = 0; i < writes / 2; i++)
+        {
+            var runId = $"r{i}";
+            (await store.BeginRunAsync(Begin(_key, runId))).Succeeded.Should().BeTrue();
+            (await store.CompleteRunAsync(new CompleteRunRequest { Key = _key, RunId = runId, Completion = RunCompletion.Succeeded, Now = T0 }))
+                .Succeeded.Should().BeTrue();
+        }
+
+        var wal = new FileInfo(store.FilePath + "-wal");
+        var pageSize = Convert.ToInt64(Scalar(store.FilePath, "PRAGMA page_size;"));
+        wal.Length.Should().BeLessThan(2L * 3 * SqliteWriter.CheckpointEvery * (pageSize + 24), "the WAL holds at most about one checkpoint interval of commits");
+        Convert.ToInt64(Scalar(store.FilePath, "SELECT version FROM threads;")).Should().Be(writes);
+    }
+
     [Fact]
     public async Task Write_WhileAnotherConnectionHoldsTheWriteLock_ThrowsUnavailableAndRecoversAfterwards()
     {
