@@ -545,6 +545,34 @@ public abstract class RunEventLogContractTests
     }
 
     [Fact]
+    public async Task GetLatestRun_RunsCreatedOutOfStartOrder_IsTheLastCreated()
+    {
+        var log = CreateLog();
+        var now = DateTimeOffset.UtcNow;
+        await log.CreateAsync(Start("first", now));
+        await log.CreateAsync(Start("second", now - TimeSpan.FromSeconds(10))); // its instance's clock is behind
+
+        (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(Key("second"));
+        (await CreateSecondInstance(log).GetLatestRunAsync(Thread))!.Key.Should().Be(Key("second"));
+    }
+
+    [Fact]
+    public async Task GetLatestRun_LastCreatedRunDropped_IsNone_NotAnOlderRun()
+    {
+        var log = CreateLog();
+        var now = DateTimeOffset.UtcNow;
+        await log.CreateAsync(Start("older", now));
+        await log.CreateAsync(Start("newest", now - Retention - TimeSpan.FromMinutes(1)));
+
+        await ApplyRetentionAsync(log, now);
+
+        (await log.ReadAsync(Key("newest"), 0, 10)).Status.Should().Be(RunLogStatus.Expired);
+        await ShouldHold(log, Key("older"), RunLogStatus.Open);
+        (await log.GetLatestRunAsync(Thread)).Should().BeNull("the older run's log lacks what came after it");
+        (await CreateSecondInstance(log).GetLatestRunAsync(Thread)).Should().BeNull();
+    }
+
+    [Fact]
     public async Task GetLatestRun_NoRunOrAnotherOwner_ReturnsNull()
     {
         var log = CreateLog();

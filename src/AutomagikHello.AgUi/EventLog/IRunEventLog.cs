@@ -44,6 +44,10 @@ public interface IRunEventLog
     /// </returns>
     ValueTask<bool> WaitAsync(RunLogKey key, long afterId, TimeSpan timeout, CancellationToken cancellationToken = default);
 
-    /// <summary>The start of the thread's latest run still in the log, or <see langword="null"/> when none is kept.</summary>
+    /// <summary>
+    /// The start of the thread's latest run: the one whose log was created last (a thread's runs are created in the order
+    /// they run; start times, from the instances' clocks, do not decide). <see langword="null"/> when none is kept, and
+    /// also when that run's log was dropped: an older run's log lacks what came after it, so it is never offered instead.
+    /// </summary>
     ValueTask<RunLogStart?> GetLatestRunAsync(ThreadKey thread, CancellationToken cancellationToken = default);
 }
