@@ -27,19 +27,16 @@ namespace AutomagikHello.AgUi.Redis;
 public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
 {
     // KEYS: state, conversation, latest. ARGV: started, expires, forgotten (when the state hash goes), conversation,
-    // run id. 0 when the run's state exists (nothing changes), else 1. The latest-run pointer moves only forwards in
-    // start time.
+    // run id. 0 when the run's state exists (nothing changes), else 1. The latest-run pointer names the run created
+    // last (Redis orders the creates; start times come from the instances' clocks).
     private const string CreateScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
         redis.call('HSET', KEYS[1], 's', 'o', 'l', 0, 't', ARGV[1], 'x', ARGV[2], 'b', string.len(ARGV[4]))
         redis.call('PEXPIREAT', KEYS[1], ARGV[3])
         redis.call('SET', KEYS[2], ARGV[4])
         redis.call('PEXPIREAT', KEYS[2], ARGV[2])
-        local latest = redis.call('HGET', KEYS[3], 't')
-        if not latest or tonumber(latest) <= tonumber(ARGV[1]) then
-          redis.call('HSET', KEYS[3], 'r', ARGV[5], 't', ARGV[1])
-          redis.call('PEXPIREAT', KEYS[3], ARGV[2])
-        end
+        redis.call('HSET', KEYS[3], 'r', ARGV[5], 't', ARGV[1])
+        redis.call('PEXPIREAT', KEYS[3], ARGV[2])
         return 1
         """;
 

@@ -56,7 +56,7 @@ internal sealed class SqliteRunLogCommands : IDisposable
             $"WHERE r.{RunWhere.Replace(" AND ", " AND r.", StringComparison.Ordinal)} ORDER BY e.last_id;",
             "$agent", "$owner", "$thread", "$run", "$after", "$upto");
         _latest = Prepare(
-            "SELECT run_id, started_at, conversation FROM runs WHERE agent = $agent AND owner = $owner AND thread_id = $thread AND status <> 3 " +
+            "SELECT run_id, started_at, conversation, status FROM runs WHERE agent = $agent AND owner = $owner AND thread_id = $thread " +
             "ORDER BY seq DESC LIMIT 1;",
             "$agent", "$owner", "$thread");
         _oldRuns = Prepare(
@@ -197,7 +197,9 @@ internal sealed class SqliteRunLogCommands : IDisposable
     {
         SqliteThreadRow.BindKey(_latest, thread);
         using var reader = _latest.ExecuteReader();
-        return reader.Read()
+
+        // The run created last, or none when it was dropped (an older run lacks what came after it).
+        return reader.Read() && reader.GetInt64(3) != 3
             ? new RunLogStart
             {
                 Key = new RunLogKey(thread, reader.GetString(0)),

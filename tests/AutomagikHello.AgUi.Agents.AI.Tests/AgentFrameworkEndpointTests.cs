@@ -28,6 +28,8 @@ public abstract class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
     private ChatClientAgent _agent = null!;
     private int _deleted;
     private int _lookups;
+    private int _inTogether;
+    private readonly TaskCompletionSource _bothInTogether = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public async Task InitializeAsync()
     {
@@ -44,6 +46,20 @@ public abstract class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
             AIFunctionFactory.Create(() => Interlocked.Increment(ref _deleted), "deleteEverything", "Deletes everything."),
             AIFunctionFactory.Create((string city) => $"sunny in {city} ({Interlocked.Increment(ref _lookups)})", "weather", "The weather in a city."),
             AIFunctionFactory.Create(() => AgentFrameworkAgUiAgent.CurrentRun?.ThreadId ?? "no run", "whereAmI", "The thread of the run."),
+            AIFunctionFactory.Create(
+                async () =>
+                {
+                    // Returns once two runs are in it at the same time: one run's value cannot hide the other's.
+                    if (Interlocked.Increment(ref _inTogether) == 2)
+                    {
+                        _bothInTogether.TrySetResult();
+                    }
+
+                    await _bothInTogether.Task.WaitAsync(TimeSpan.FromSeconds(20));
+                    return AgentFrameworkAgUiAgent.CurrentRun?.ThreadId ?? "no run";
+                },
+                "whereAmITogether",
+                "The thread of the run, once another run asks too."),
         ];
         _agent = new ChatClientAgent(_model, instructions: "You are a test.", name: "af", tools: tools);
         (_app, _client) = await StartServerAsync();
@@ -227,7 +243,20 @@ public abstract class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
         var events = await PostAsync(Input("t-where", User("u1", "Where am I?")));
 
         ((string)OfType(events, "TOOL_CALL_RESULT").Single()["content"]!).Should().Be("t-where");
-        AgentFrameworkAgUiAgent.CurrentRun.Should().BeNull("the test's own flow is no run");
+    }
+
+    [Fact]
+    public async Task Post_TwoRunsInAServerToolAtOnce_EachReadsItsOwnRun()
+    {
+        _model.Enqueue(Calls(new FunctionCallContent("call_1", "whereAmITogether")));
+        _model.Enqueue(Calls(new FunctionCallContent("call_2", "whereAmITogether")));
+        _model.Enqueue(Text("Here."));
+        _model.Enqueue(Text("Here."));
+
+        var runs = await Task.WhenAll(PostAsync(Input("t-a", User("u1", "Where am I?"))), PostAsync(Input("t-b", User("u1", "Where am I?"))));
+
+        ((string)OfType(runs[0], "TOOL_CALL_RESULT").Single()["content"]!).Should().Be("t-a");
+        ((string)OfType(runs[1], "TOOL_CALL_RESULT").Single()["content"]!).Should().Be("t-b");
     }
 
     [Fact]

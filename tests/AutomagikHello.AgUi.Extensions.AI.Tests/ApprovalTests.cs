@@ -260,7 +260,11 @@ public abstract class ApprovalTests : IAsyncLifetime
         end.Kind.Should().Be(RunEndKind.Error);
         events.OfType<RunErrorEvent>().Single().Code.Should().Be(ThreadErrorCodes.UnknownInterrupt);
         _sent.Should().BeEmpty();
-        interrupt.Id.Should().NotBe(madeUp.Id);
+
+        // The refusal lost nothing: the real interrupt is still pending and its approval runs the tool once.
+        var (after, _) = await _host.RunAsync(agent, Resume("t1", history, Answer(interrupt, """{"approved":true}""")));
+        after.Kind.Should().Be(RunEndKind.Success);
+        _sent.Should().ContainSingle();
     }
 
     [Fact]

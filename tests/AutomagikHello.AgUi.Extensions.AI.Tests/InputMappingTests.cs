@@ -180,6 +180,26 @@ public sealed class InputMappingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_AServerToolInBothChatOptionsAndTools_IsDeclaredOnce()
+    {
+        var model = new RecordingChatClient(Text("ok"));
+        var lookup = AIFunctionFactory.Create((string city) => "sunny", "weather", "The weather.");
+        var again = AIFunctionFactory.Create((string city) => "rain", "weather", "Another tool with the same name.");
+        var other = AIFunctionFactory.Create(() => "12:00", "time", "The time.");
+        var options = new ChatClientAgUiAgentOptions { ChatOptions = new ChatOptions { Tools = [lookup, other] } };
+        options.Tools.Add(lookup);
+        options.Tools.Add(again);
+        var agent = new ChatClientAgUiAgent(model, options);
+
+        await _host.RunAsync(agent, Input([new UserMessage { Id = "u1", Content = "hi" }]));
+
+        // Providers refuse a request naming one tool twice (OpenAI: 400); the first declared is the one served.
+        var tools = model.Requests.Single().Options!.Tools!;
+        tools.Select(t => t.Name).Should().Equal("weather", "time");
+        tools[0].Should().BeSameAs(lookup);
+    }
+
+    [Fact]
     public async Task Run_AssistantToolCallWithArgumentsThatAreNotAnObject_EndsWithInvalidHistoryAndNoModelCall()
     {
         var model = new RecordingChatClient(Text("ok"));

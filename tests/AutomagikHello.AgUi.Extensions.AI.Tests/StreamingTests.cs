@@ -184,17 +184,34 @@ public sealed class StreamingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ServerTool_ReadsCurrentRun_SeesItsOwnRunAndNothingOutsideOne()
+    public async Task ServerTool_ReadsCurrentRun_TwoRunsInTheToolAtOnce_EachSeesItsOwn()
     {
-        string? seenThread = null;
-        var tool = AIFunctionFactory.Create(() => seenThread = ChatClientAgUiAgent.CurrentRun?.ThreadId, "whereAmI");
-        var model = new RecordingChatClient(Calls(new FunctionCallContent("c1", "whereAmI")), Text("ok"));
+        // Both runs are inside the tool together before either reads: one run's value cannot hide the other's.
+        var inTool = 0;
+        var bothIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new System.Collections.Concurrent.ConcurrentBag<(string? Before, string? After)>();
+        var tool = AIFunctionFactory.Create(
+            async () =>
+            {
+                var before = ChatClientAgUiAgent.CurrentRun?.ThreadId;
+                if (Interlocked.Increment(ref inTool) == 2)
+                {
+                    bothIn.TrySetResult();
+                }
+
+                await bothIn.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                seen.Add((before, ChatClientAgUiAgent.CurrentRun?.ThreadId));
+                return "ok";
+            },
+            "whereAmI");
         var options = new ChatClientAgUiAgentOptions();
         options.Tools.Add(tool);
+        ChatClientAgUiAgent Agent() => new(new RecordingChatClient(Calls(new FunctionCallContent("c1", "whereAmI")), Text("ok")), options);
 
-        await _host.RunAsync(new ChatClientAgUiAgent(model, options), Hello("t-current"));
+        await Task.WhenAll(_host.RunAsync(Agent(), Hello("t-a")), _host.RunAsync(Agent(), Hello("t-b")));
 
-        seenThread.Should().Be("t-current");
-        ChatClientAgUiAgent.CurrentRun.Should().BeNull("the run does not leak to its caller");
+        seen.Should().BeEquivalentTo([("t-a", "t-a"), ("t-b", "t-b")], options => options.WithoutStrictOrdering());
+        (await tool.InvokeAsync()).Should().NotBeNull();
+        seen.Should().HaveCount(3).And.Contain((null, null), "a tool invoked outside any run sees none");
     }
 }

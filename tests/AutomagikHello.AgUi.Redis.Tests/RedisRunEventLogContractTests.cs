@@ -18,7 +18,13 @@ public sealed class RedisRunEventLogContractTests : RunEventLogContractTests, ID
 
     protected override IRunEventLog CreateLog() => Log(RedisTestEnvironment.Shared, _keys.NewPrefix());
 
-    protected override IRunEventLog CreateSecondInstance(IRunEventLog log)
+    protected override IRunEventLog CreateLogPollingRarely() => Log(RedisTestEnvironment.Shared, _keys.NewPrefix(), RarePoll);
+
+    protected override IRunEventLog? CreateSecondInstancePollingRarely(IRunEventLog log) => SecondInstance(log, RarePoll);
+
+    protected override IRunEventLog CreateSecondInstance(IRunEventLog log) => SecondInstance(log, pollInterval: null);
+
+    private RedisRunEventLog SecondInstance(IRunEventLog log, TimeSpan? pollInterval)
     {
         string prefix;
         lock (_options)
@@ -32,7 +38,7 @@ public sealed class RedisRunEventLogContractTests : RunEventLogContractTests, ID
             _owned.Add(connection);
         }
 
-        return Log(connection, prefix);
+        return Log(connection, prefix, pollInterval);
     }
 
     public void Dispose()
@@ -45,9 +51,10 @@ public sealed class RedisRunEventLogContractTests : RunEventLogContractTests, ID
         _keys.Dispose();
     }
 
-    private RedisRunEventLog Log(StackExchange.Redis.IConnectionMultiplexer redis, string prefix)
+    private RedisRunEventLog Log(StackExchange.Redis.IConnectionMultiplexer redis, string prefix, TimeSpan? pollInterval = null)
     {
         var options = new RedisThreadStoreOptions { KeyPrefix = prefix, RunLogRetention = Retention };
+        options.RunLogPollInterval = pollInterval ?? options.RunLogPollInterval;
         var log = new RedisRunEventLog(redis, options);
         lock (_owned)
         {

@@ -28,11 +28,19 @@ public sealed class SqliteRunEventLogContractTests : RunEventLogContractTests, I
     protected override async ValueTask ApplyRetentionAsync(IRunEventLog log, DateTimeOffset now) =>
         await ((SqliteRunEventLog)log).RemoveExpiredRunsAsync(now);
 
+    protected override IRunEventLog CreateLogPollingRarely() =>
+        Log(_folder.File($"runs-{Interlocked.Increment(ref _files)}.db"), RarePoll);
+
+    // Another process's appends are seen by polling the file only.
+    protected override IRunEventLog? CreateSecondInstancePollingRarely(IRunEventLog log) => null;
+
     public void Dispose() => _folder.Dispose();
 
-    private SqliteRunEventLog Log(string path)
+    private SqliteRunEventLog Log(string path, TimeSpan? pollInterval = null)
     {
-        var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}", RunLogRetention = Retention });
+        var options = new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}", RunLogRetention = Retention };
+        options.RunLogPollInterval = pollInterval ?? options.RunLogPollInterval;
+        var store = _folder.Store(options);
         var log = new SqliteRunEventLog(store);
         lock (_stores)
         {

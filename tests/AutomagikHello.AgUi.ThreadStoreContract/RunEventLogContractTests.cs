@@ -26,6 +26,26 @@ public abstract class RunEventLogContractTests
     protected virtual IRunEventLog CreateSecondInstance(IRunEventLog log) => log;
 
     /// <summary>
+    /// A new, empty log that looks at its store for writers it cannot hear at most every <see cref="RarePoll"/> (its
+    /// options' longest poll interval), so a wait shorter than that ends with true only when a wake-up reached it.
+    /// Default: <see cref="CreateLog"/> (a log that never polls).
+    /// </summary>
+    protected virtual IRunEventLog CreateLogPollingRarely() => CreateLog();
+
+    /// <summary>
+    /// Another instance over the same logs as <paramref name="log"/> (see <see cref="CreateSecondInstance"/>) polling at
+    /// most every <see cref="RarePoll"/>, or <see langword="null"/> when instances hear each other only by polling.
+    /// Default: the same instance.
+    /// </summary>
+    protected virtual IRunEventLog? CreateSecondInstancePollingRarely(IRunEventLog log) => log;
+
+    /// <summary>The poll interval of <see cref="CreateLogPollingRarely"/>: the longest the logs' options allow.</summary>
+    protected static readonly TimeSpan RarePoll = TimeSpan.FromSeconds(10);
+
+    /// <summary>A wait's timeout well short of <see cref="RarePoll"/>: only a wake-up, not a poll, ends it with true.</summary>
+    private static readonly TimeSpan BeforeAnyPoll = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Applies retention as of <paramref name="now"/> (a sweep, for logs that sweep). Default: nothing, for logs whose
     /// retention needs no call (key TTLs).
     /// </summary>
@@ -387,7 +407,7 @@ public abstract class RunEventLogContractTests
         await log.CreateAsync(Start("r1"));
         await log.AppendAsync(Key("r1"), [Entry(1)]);
 
-        // A minute is far longer than any documented wake-up delay: a missed wake-up fails the test (false).
+        // A log that polls finds the entry by polling too: Wait_ShorterThanThePollInterval_* catch a missed wake-up.
         var waiting = log.WaitAsync(Key("r1"), 1, TimeSpan.FromMinutes(1)).AsTask();
         await Task.Delay(20);
         await log.AppendAsync(Key("r1"), [Entry(2)]);
@@ -422,6 +442,60 @@ public abstract class RunEventLogContractTests
         await log.FinishAsync(Key("r1"), Encoding.UTF8.GetBytes(Event(99)));
 
         (await waiting).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Wait_ShorterThanThePollInterval_IsWokenByTheAppend()
+    {
+        var log = CreateLogPollingRarely();
+        await log.CreateAsync(Start("r1"));
+        await log.AppendAsync(Key("r1"), [Entry(1)]);
+
+        var waiting = log.WaitAsync(Key("r1"), 1, BeforeAnyPoll).AsTask();
+        await Task.Delay(200); // time to register and check first, so the write comes while it waits
+        await log.AppendAsync(Key("r1"), [Entry(2)]);
+
+        (await waiting).Should().BeTrue("the append wakes the waiter; no poll comes before its timeout");
+    }
+
+    [Fact]
+    public async Task Wait_ShorterThanThePollInterval_IsWokenByTheFinish()
+    {
+        var log = CreateLogPollingRarely();
+        await log.CreateAsync(Start("r1"));
+
+        var waiting = log.WaitAsync(Key("r1"), 0, BeforeAnyPoll).AsTask();
+        await Task.Delay(200); // time to register and check first, so the write comes while it waits
+        await log.FinishAsync(Key("r1"), Encoding.UTF8.GetBytes(Event(99)));
+
+        (await waiting).Should().BeTrue("the finish wakes the waiter; no poll comes before its timeout");
+    }
+
+    [Fact]
+    public async Task Wait_ShorterThanThePollInterval_OnAnotherInstance_IsWokenByTheWritersAppend()
+    {
+        var log = CreateLogPollingRarely();
+        if (CreateSecondInstancePollingRarely(log) is not { } reader)
+        {
+            return; // this log's instances hear each other only by polling (documented)
+        }
+
+        await log.CreateAsync(Start("r1"));
+        var waiting = reader.WaitAsync(Key("r1"), 0, BeforeAnyPoll).AsTask();
+        await Task.Delay(200); // time to register and check first, so the write comes while it waits
+        await log.AppendAsync(Key("r1"), [Entry(1)]);
+
+        (await waiting).Should().BeTrue("the append wakes the other instance's waiter; no poll comes before its timeout");
+    }
+
+    [Fact]
+    public async Task Wait_ShorterThanThePollInterval_NothingNew_ReturnsFalse()
+    {
+        var log = CreateLogPollingRarely();
+        await log.CreateAsync(Start("r1"));
+        await log.AppendAsync(Key("r1"), [Entry(1)]);
+
+        (await log.WaitAsync(Key("r1"), 1, TimeSpan.FromMilliseconds(100))).Should().BeFalse();
     }
 
     [Fact]
@@ -468,6 +542,34 @@ public abstract class RunEventLogContractTests
         latest!.Key.Should().Be(Key("r2"));
         latest.StartedAt.ToUnixTimeMilliseconds().Should().Be(startedAt.AddSeconds(1).ToUnixTimeMilliseconds());
         Text(latest.Conversation).Should().Be("""{"messages":[{"id":"m2","role":"user","content":"é ✓"}],"state":{"n":2}}""");
+    }
+
+    [Fact]
+    public async Task GetLatestRun_RunsCreatedOutOfStartOrder_IsTheLastCreated()
+    {
+        var log = CreateLog();
+        var now = DateTimeOffset.UtcNow;
+        await log.CreateAsync(Start("first", now));
+        await log.CreateAsync(Start("second", now - TimeSpan.FromSeconds(10))); // its instance's clock is behind
+
+        (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(Key("second"));
+        (await CreateSecondInstance(log).GetLatestRunAsync(Thread))!.Key.Should().Be(Key("second"));
+    }
+
+    [Fact]
+    public async Task GetLatestRun_LastCreatedRunDropped_IsNone_NotAnOlderRun()
+    {
+        var log = CreateLog();
+        var now = DateTimeOffset.UtcNow;
+        await log.CreateAsync(Start("older", now));
+        await log.CreateAsync(Start("newest", now - Retention - TimeSpan.FromMinutes(1)));
+
+        await ApplyRetentionAsync(log, now);
+
+        (await log.ReadAsync(Key("newest"), 0, 10)).Status.Should().Be(RunLogStatus.Expired);
+        await ShouldHold(log, Key("older"), RunLogStatus.Open);
+        (await log.GetLatestRunAsync(Thread)).Should().BeNull("the older run's log lacks what came after it");
+        (await CreateSecondInstance(log).GetLatestRunAsync(Thread)).Should().BeNull();
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
     /// <summary>How long the log may stay silent, its run no longer holding the thread, before the run is taken as lost.</summary>
     internal static readonly TimeSpan SilenceWithoutLease = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often a waiting reader checks that the run's instance is still there.</summary>
+    /// <summary>How soon a waiting reader asks again after the thread store could not tell whether the run's instance is there.</summary>
     internal static readonly TimeSpan WriterCheckInterval = TimeSpan.FromSeconds(1);
 
     private ILogger Logger => field ??= services.Loggers.CreateLogger<RunEventsEndpoint>();
@@ -174,6 +174,8 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
         var aborted = context.RequestAborted;
         var lastWrite = clock.GetTimestamp();
         var lastProgress = lastWrite;
+        var lastCheck = lastWrite;
+        var checkAfter = TimeSpan.Zero; // the writer is checked when the reader first waits, then when it could be gone
         var heartbeat = services.Options.HeartbeatInterval;
         try
         {
@@ -217,8 +219,23 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
                     continue;
                 }
 
-                if (!await log.WaitAsync(key, after, WriterCheckInterval, aborted).ConfigureAwait(false))
+                // Idle: the log is read again only when it wakes the reader; meanwhile heartbeats, and a look at the
+                // writer's lease when its renewal could be overdue (a few store round trips a minute, not a second).
+                while (true)
                 {
+                    if (clock.GetElapsedTime(lastCheck) >= checkAfter)
+                    {
+                        if (await CheckWriterAsync(key, clock.GetElapsedTime(lastProgress), aborted).ConfigureAwait(false) is not { } next)
+                        {
+                            await log.FinishAsync(key, RunEventLogSink.RunErrorJson(AgUiErrorCodes.RunWriterGone, "The instance running this run is gone; it has no more events. The thread is free again: reload it and run again."), aborted).ConfigureAwait(false);
+                            EventLogMessages.WriterGone(Logger, key.Thread.ThreadId, key.RunId);
+                            break;
+                        }
+
+                        lastCheck = clock.GetTimestamp();
+                        checkAfter = next;
+                    }
+
                     if (clock.GetElapsedTime(lastWrite) >= heartbeat)
                     {
                         output.WriteHeartbeat();
@@ -230,10 +247,12 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
                         lastWrite = clock.GetTimestamp();
                     }
 
-                    if (await IsWriterGoneAsync(key, clock.GetElapsedTime(lastProgress), aborted).ConfigureAwait(false))
+                    var untilCheck = checkAfter - clock.GetElapsedTime(lastCheck);
+                    var untilHeartbeat = heartbeat - clock.GetElapsedTime(lastWrite);
+                    var timeout = untilCheck < untilHeartbeat ? untilCheck : untilHeartbeat;
+                    if (await log.WaitAsync(key, after, timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero, aborted).ConfigureAwait(false))
                     {
-                        await log.FinishAsync(key, RunEventLogSink.RunErrorJson(AgUiErrorCodes.RunWriterGone, "The instance running this run is gone; it has no more events. The thread is free again: reload it and run again."), aborted).ConfigureAwait(false);
-                        EventLogMessages.WriterGone(Logger, key.Thread.ThreadId, key.RunId);
+                        break;
                     }
                 }
 
@@ -247,35 +266,37 @@ internal sealed class RunEventsEndpoint(MappedAgent mapped, ThreadEndpoints thre
     }
 
     /// <summary>
-    /// Whether the run's writer is gone: its lease was not renewed in time (the instance died), or the run no longer
-    /// holds the thread and its log has stayed silent for <see cref="SilenceWithoutLease"/> (a run records its end just
-    /// before its terminal event, so a short silence without a lease is normal). A lease proven dead is ended here, as
-    /// the cancel endpoint ends it, so the thread is free when the client is told so rather than when the lease lapses;
-    /// its end stays unrecorded for the next begin to judge (claims in doubt).
+    /// Checks the run's writer: gone (<see langword="null"/>) when its lease was not renewed in time (the instance died),
+    /// or the run no longer holds the thread and its log has stayed silent for <see cref="SilenceWithoutLease"/> (a run
+    /// records its end just before its terminal event, so a short silence without a lease is normal); otherwise how long
+    /// until it could be gone (its renewal overdue, or that silence reached), when to check again. A lease proven dead is
+    /// ended here, as the cancel endpoint ends it, so the thread is free when the client is told so rather than when the
+    /// lease lapses; its end stays unrecorded for the next begin to judge (claims in doubt).
     /// </summary>
-    private async Task<bool> IsWriterGoneAsync(RunLogKey key, TimeSpan silent, CancellationToken cancellationToken)
+    private async Task<TimeSpan?> CheckWriterAsync(RunLogKey key, TimeSpan silent, CancellationToken cancellationToken)
     {
         try
         {
             var record = await services.Store.GetAsync(key.Thread, cancellationToken).ConfigureAwait(false);
             if (record?.Lease is not { } lease || !string.Equals(lease.RunId, key.RunId, StringComparison.Ordinal))
             {
-                return silent >= SilenceWithoutLease;
+                return silent >= SilenceWithoutLease ? null : SilenceWithoutLease - silent;
             }
 
             var now = services.Clock.GetUtcNow();
-            if (now < CancelEndpoint.RenewalOverdueAt(lease, services.Options))
+            var overdueAt = CancelEndpoint.RenewalOverdueAt(lease, services.Options);
+            if (now < overdueAt)
             {
-                return false;
+                return overdueAt - now;
             }
 
             // Ended, already lapsed, or taken by the next run meanwhile: the thread is free either way.
             await services.Store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = key.Thread, RunId = key.RunId, Update = LeaseUpdate.Expire, Now = now }, cancellationToken).ConfigureAwait(false);
-            return true;
+            return null;
         }
         catch (ThreadStoreUnavailableException)
         {
-            return false; // cannot tell; ask again at the next check
+            return WriterCheckInterval; // cannot tell; ask again soon
         }
     }
 

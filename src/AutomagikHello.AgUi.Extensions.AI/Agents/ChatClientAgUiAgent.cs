@@ -38,11 +38,15 @@ public sealed class ChatClientAgUiAgent : IAgUiAgent
         _chatClient = chatClient;
         _invokesFunctions = chatClient.GetService<FunctionInvokingChatClient>() is not null;
         _options = options ?? new ChatClientAgUiAgentOptions();
-        _serverTools = [.. _options.ChatOptions?.Tools ?? [], .. _options.Tools];
+        // One tool per name (the first listed), as the model is told each name once: providers refuse duplicates.
+        _serverTools = [];
         _toolsByName = new Dictionary<string, AITool>(StringComparer.Ordinal);
-        foreach (var tool in _serverTools)
+        foreach (var tool in ((IEnumerable<AITool>?)_options.ChatOptions?.Tools ?? []).Concat(_options.Tools))
         {
-            _toolsByName.TryAdd(tool.Name, tool);
+            if (_toolsByName.TryAdd(tool.Name, tool))
+            {
+                _serverTools.Add(tool);
+            }
         }
     }
 

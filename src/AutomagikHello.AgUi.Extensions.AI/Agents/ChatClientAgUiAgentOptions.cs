@@ -10,7 +10,7 @@ public sealed class ChatClientAgUiAgentOptions : IModelInputOptions
 
     /// <summary>
     /// The chat options of every request (model, temperature, …), cloned per run. Tools in it are served like
-    /// <see cref="Tools"/>.
+    /// <see cref="Tools"/>; a name listed more than once (here or in both) is declared and served once, as the first.
     /// </summary>
     public ChatOptions? ChatOptions { get; set; }
 

@@ -38,9 +38,16 @@ public interface IRunEventLog
     /// until <paramref name="timeout"/> passes; a reader then reads again. A spurious wake is allowed, a missed one is not
     /// (an entry appended on another instance wakes a waiter here within the implementation's documented delay).
     /// </summary>
-    /// <returns><see langword="false"/> when the timeout passed with nothing new.</returns>
+    /// <returns>
+    /// <see langword="false"/> when the timeout passed and nothing woke the waiter (an entry that an instance sharing the
+    /// log wrote within the last poll may still be there: the next wait or read finds it).
+    /// </returns>
     ValueTask<bool> WaitAsync(RunLogKey key, long afterId, TimeSpan timeout, CancellationToken cancellationToken = default);
 
-    /// <summary>The start of the thread's latest run still in the log, or <see langword="null"/> when none is kept.</summary>
+    /// <summary>
+    /// The start of the thread's latest run: the one whose log was created last (a thread's runs are created in the order
+    /// they run; start times, from the instances' clocks, do not decide). <see langword="null"/> when none is kept, and
+    /// also when that run's log was dropped: an older run's log lacks what came after it, so it is never offered instead.
+    /// </summary>
     ValueTask<RunLogStart?> GetLatestRunAsync(ThreadKey thread, CancellationToken cancellationToken = default);
 }

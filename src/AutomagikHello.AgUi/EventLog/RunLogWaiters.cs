@@ -41,7 +41,10 @@ public sealed class RunLogWaiters
     /// <param name="timeout">How long to wait at most; <see cref="Timeout.InfiniteTimeSpan"/> waits until ready.</param>
     /// <param name="pollInterval">How often to check without a signal; <see cref="Timeout.InfiniteTimeSpan"/> never (every writer signals).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns><see langword="true"/> when a signal came or <paramref name="ready"/> said so; <see langword="false"/> when the timeout passed.</returns>
+    /// <returns>
+    /// <see langword="true"/> when a signal came or <paramref name="ready"/> said so; <see langword="false"/> when the
+    /// timeout passed (<paramref name="ready"/> was last asked at most one poll interval before).
+    /// </returns>
     /// <exception cref="ArgumentOutOfRangeException">A negative timeout or a poll interval that is not positive (other than infinite).</exception>
     public async ValueTask<bool> WaitAsync(
         RunLogKey key, Func<CancellationToken, ValueTask<bool>> ready, TimeSpan timeout, TimeSpan pollInterval, CancellationToken cancellationToken = default)
@@ -69,6 +72,7 @@ public sealed class RunLogWaiters
                 }
 
                 var delay = pollInterval;
+                var last = false;
                 if (timeout != Timeout.InfiniteTimeSpan)
                 {
                     var left = timeout - Stopwatch.GetElapsedTime(started);
@@ -77,13 +81,19 @@ public sealed class RunLogWaiters
                         return false;
                     }
 
-                    delay = pollInterval == Timeout.InfiniteTimeSpan || left < pollInterval ? left : pollInterval;
+                    last = pollInterval == Timeout.InfiniteTimeSpan || left <= pollInterval;
+                    delay = last ? left : pollInterval;
                 }
 
                 try
                 {
                     await slot.Woken.Task.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
                     return true;
+                }
+                catch (TimeoutException) when (last)
+                {
+                    // Timed out: not asking the log again here, as the caller's next wait asks it first anyway.
+                    return false;
                 }
                 catch (TimeoutException)
                 {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomagikHello.AgUi.Sequencing;
@@ -16,6 +17,10 @@ public sealed class ThreadConversation
     private readonly JsonPatchApplier _patches = new();
     private readonly Dictionary<string, JsonObject> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _toolCalls = new(StringComparer.Ordinal);
+
+    // Text still streaming (a message's content, a call's arguments): kept in one builder per node and written to the
+    // node when the messages are read, so a delta costs its own length rather than a copy of everything before it.
+    private readonly Dictionary<JsonObject, (string Property, StringBuilder Text)> _streaming = new(ReferenceEqualityComparer.Instance);
     private JsonArray _messages = [];
     private JsonNode? _state;
     private bool _hasState;
@@ -28,20 +33,27 @@ public sealed class ThreadConversation
     public ThreadConversation(ReadOnlySpan<byte> conversation)
     {
         var start = JsonNode.Parse(conversation) as JsonObject ?? throw new JsonException("The conversation is not a JSON object.");
-        if (start["messages"] is JsonArray messages)
+        if (Take(start, "messages") is JsonArray messages)
         {
             Replace(messages);
         }
 
-        if (start.TryGetPropertyValue("state", out var state) && state is not null)
+        if (Take(start, "state") is { } state)
         {
-            _state = state.DeepClone();
+            _state = state;
             _hasState = true;
         }
     }
 
     /// <summary>The messages so far, as AG-UI 1.0 message objects.</summary>
-    public JsonArray Messages => _messages;
+    public JsonArray Messages
+    {
+        get
+        {
+            WriteStreamed();
+            return _messages;
+        }
+    }
 
     /// <summary>The state so far; <see langword="null"/> when the run had none (or it is JSON null).</summary>
     public JsonNode? State => _state;
@@ -73,18 +85,18 @@ public sealed class ThreadConversation
                 Message(Text(e, "messageId"), Text(e, "role") ?? "assistant", Text(e, "name"));
                 break;
             case "TEXT_MESSAGE_CONTENT" or "REASONING_MESSAGE_CONTENT":
-                AppendContent(Find(Text(e, "messageId")), Text(e, "delta"));
+                Append(Find(Text(e, "messageId")), "content", Text(e, "delta"));
                 break;
             case "TEXT_MESSAGE_CHUNK":
                 _lastTextChunk = Text(e, "messageId") is { } textId ? Message(textId, Text(e, "role") ?? "assistant", Text(e, "name")) : _lastTextChunk;
-                AppendContent(_lastTextChunk, Text(e, "delta"));
+                Append(_lastTextChunk, "content", Text(e, "delta"));
                 break;
             case "REASONING_MESSAGE_START":
                 Message(Text(e, "messageId"), "reasoning", null);
                 break;
             case "REASONING_MESSAGE_CHUNK":
                 _lastReasoningChunk = Text(e, "messageId") is { } reasoningId ? Message(reasoningId, "reasoning", null) : _lastReasoningChunk;
-                AppendContent(_lastReasoningChunk, Text(e, "delta"));
+                Append(_lastReasoningChunk, "content", Text(e, "delta"));
                 break;
             case "TOOL_CALL_START":
                 ToolCall(Text(e, "toolCallId"), Text(e, "toolCallName"), Text(e, "parentMessageId"));
@@ -107,8 +119,9 @@ public sealed class ThreadConversation
             case "TOOL_CALL_RESULT":
                 if (Message(Text(e, "messageId"), Text(e, "role") ?? "tool", null) is { } result)
                 {
+                    WriteStreamed(result);
                     result["toolCallId"] = Text(e, "toolCallId");
-                    result["content"] = e["content"]?.DeepClone();
+                    result["content"] = Take(e, "content");
                 }
 
                 break;
@@ -119,6 +132,7 @@ public sealed class ThreadConversation
                 if (Find(Text(e, "messageId")) is { } activity && e["patch"] is { } activityPatch)
                 {
                     // A patch that does not apply leaves the content as it was.
+                    WriteStreamed(activity);
                     var content = activity["content"];
                     activity["content"] = null; // detached, so the patch may replace its root
                     _patches.TryApply(ref content, Element(activityPatch), requireObject: true);
@@ -127,14 +141,14 @@ public sealed class ThreadConversation
 
                 break;
             case "MESSAGES_SNAPSHOT":
-                if (e["messages"] is JsonArray snapshot)
+                if (Take(e, "messages") is JsonArray snapshot)
                 {
                     Replace(snapshot);
                 }
 
                 break;
             case "STATE_SNAPSHOT":
-                _state = e["snapshot"]?.DeepClone();
+                _state = Take(e, "snapshot");
                 _hasState = true;
                 break;
             case "STATE_DELTA":
@@ -155,7 +169,7 @@ public sealed class ThreadConversation
         writer.WriteStartObject();
         writer.WriteString("type"u8, "MESSAGES_SNAPSHOT"u8);
         writer.WritePropertyName("messages"u8);
-        _messages.WriteTo(writer);
+        Messages.WriteTo(writer);
         writer.WriteEndObject();
     }
 
@@ -187,6 +201,18 @@ public sealed class ThreadConversation
     private static string? Text(JsonObject e, string name) =>
         e[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
+    /// <summary>The property's value detached from the parsed event, so it can join the conversation without a copy.</summary>
+    private static JsonNode? Take(JsonObject e, string name)
+    {
+        if (!e.TryGetPropertyValue(name, out var node))
+        {
+            return null;
+        }
+
+        e.Remove(name);
+        return node;
+    }
+
     private static JsonElement Element(JsonNode node)
     {
         using var document = JsonDocument.Parse(node.ToJsonString());
@@ -195,9 +221,10 @@ public sealed class ThreadConversation
 
     private void Replace(JsonArray messages)
     {
-        _messages = (JsonArray)messages.DeepClone();
+        _messages = messages;
         _byId.Clear();
         _toolCalls.Clear();
+        _streaming.Clear();
         foreach (var node in _messages)
         {
             if (node is not JsonObject message)
@@ -249,14 +276,44 @@ public sealed class ThreadConversation
         return message;
     }
 
-    private static void AppendContent(JsonObject? message, string? delta)
+    /// <summary>Appends to <paramref name="node"/>'s text <paramref name="property"/> (what was not text becomes text).</summary>
+    private void Append(JsonObject? node, string property, string? delta)
     {
-        if (message is null || string.IsNullOrEmpty(delta))
+        if (node is null || string.IsNullOrEmpty(delta))
         {
             return;
         }
 
-        message["content"] = (Text(message, "content") ?? string.Empty) + delta;
+        if (!_streaming.TryGetValue(node, out var streaming))
+        {
+            streaming = (property, new StringBuilder(Text(node, property)));
+            _streaming[node] = streaming;
+            if (!node.ContainsKey(property))
+            {
+                node[property] = string.Empty; // its place among the properties is where the text began
+            }
+        }
+
+        streaming.Text.Append(delta);
+    }
+
+    /// <summary>Writes the text streamed into <paramref name="node"/> to it, before the node is read or set directly.</summary>
+    private void WriteStreamed(JsonObject node)
+    {
+        if (_streaming.Remove(node, out var streaming))
+        {
+            node[streaming.Property] = streaming.Text.ToString();
+        }
+    }
+
+    private void WriteStreamed()
+    {
+        foreach (var (node, streaming) in _streaming)
+        {
+            node[streaming.Property] = streaming.Text.ToString();
+        }
+
+        _streaming.Clear();
     }
 
     private void ToolCall(string? toolCallId, string? name, string? parentMessageId)
@@ -291,7 +348,7 @@ public sealed class ThreadConversation
             return;
         }
 
-        function["arguments"] = (Text(function, "arguments") ?? string.Empty) + delta;
+        Append(function, "arguments", delta);
     }
 
     private void Activity(JsonObject e)
@@ -306,8 +363,9 @@ public sealed class ThreadConversation
         {
             if (replace)
             {
+                WriteStreamed(existing);
                 existing["activityType"] = Text(e, "activityType");
-                existing["content"] = e["content"]?.DeepClone();
+                existing["content"] = Take(e, "content");
             }
 
             return;
@@ -315,6 +373,6 @@ public sealed class ThreadConversation
 
         var activity = Message(id, "activity", null)!;
         activity["activityType"] = Text(e, "activityType");
-        activity["content"] = e["content"]?.DeepClone();
+        activity["content"] = Take(e, "content");
     }
 }

@@ -67,6 +67,24 @@ public sealed class RunLogWaitersTests
     }
 
     [Fact]
+    public async Task WaitAsync_TimeoutShorterThanThePollInterval_AsksTheLogOnce()
+    {
+        var waiters = new RunLogWaiters();
+        var checks = 0;
+
+        // An idle reader waits again at once after a timeout (that wait asks the log first): asking again as this one
+        // gives up would cost a store round trip per wait for nothing.
+        var woken = await waiters.WaitAsync(Key, _ =>
+        {
+            Interlocked.Increment(ref checks);
+            return ValueTask.FromResult(false);
+        }, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1));
+
+        woken.Should().BeFalse();
+        checks.Should().Be(1);
+    }
+
+    [Fact]
     public async Task WaitAsync_ReadyOnlyByPolling_ReturnsTrue()
     {
         var waiters = new RunLogWaiters();

@@ -23,6 +23,9 @@ public sealed class ThreadConversationTests
 
     private static string Messages(ThreadConversation conversation) => conversation.Messages.ToJsonString();
 
+    /// <summary>JSON written as <see cref="Messages"/> writes it (same escaping).</summary>
+    private static string Normal(string json) => JsonNode.Parse(json)!.ToJsonString();
+
     [Fact]
     public void The_start_alone_is_its_messages_and_state()
     {
@@ -153,5 +156,99 @@ public sealed class ThreadConversationTests
         ((string?)e["type"]).Should().Be("MESSAGES_SNAPSHOT");
         e["messages"]!.AsArray().Should().HaveCount(1);
         FluentActions.Invoking(() => new ThreadConversation("[]"u8)).Should().Throw<JsonException>();
+    }
+    [Fact]
+    public void A_mixed_run_read_midway_ends_as_one_read_only_at_the_end()
+    {
+        string[] events =
+        [
+            """{"type":"RUN_STARTED","threadId":"t","runId":"r"}""",
+            """{"type":"TEXT_MESSAGE_START","messageId":"a1","role":"assistant"}""",
+            """{"type":"TEXT_MESSAGE_CONTENT","messageId":"a1","delta":"Let me "}""",
+            """{"type":"TEXT_MESSAGE_CONTENT","messageId":"a1","delta":"check."}""",
+            """{"type":"TEXT_MESSAGE_END","messageId":"a1"}""",
+            """{"type":"TOOL_CALL_START","toolCallId":"c1","toolCallName":"send","parentMessageId":"a1"}""",
+            """{"type":"TOOL_CALL_ARGS","toolCallId":"c1","delta":"{\"to\":"}""",
+            """{"type":"TOOL_CALL_ARGS","toolCallId":"c1","delta":"\"bob\"}"}""",
+            """{"type":"TOOL_CALL_END","toolCallId":"c1"}""",
+            """{"type":"TOOL_CALL_CHUNK","toolCallId":"c2","toolCallName":"f","delta":"{\"a\""}""",
+            """{"type":"TOOL_CALL_CHUNK","delta":":1}"}""",
+            """{"type":"TOOL_CALL_RESULT","messageId":"tr1","toolCallId":"c1","content":"sent"}""",
+            """{"type":"REASONING_MESSAGE_START","messageId":"rm1","role":"reasoning"}""",
+            """{"type":"REASONING_MESSAGE_CONTENT","messageId":"rm1","delta":"hmm "}""",
+            """{"type":"REASONING_MESSAGE_CHUNK","messageId":"rm1","delta":"ok"}""",
+            """{"type":"TEXT_MESSAGE_CHUNK","messageId":"a2","delta":"will be "}""",
+            """{"type":"TOOL_CALL_RESULT","messageId":"a2","toolCallId":"c2","content":"replaced"}""",
+            """{"type":"TEXT_MESSAGE_CHUNK","delta":" and extended"}""",
+            """{"type":"ACTIVITY_SNAPSHOT","messageId":"ac1","activityType":"plan","content":{"steps":1}}""",
+            """{"type":"TEXT_MESSAGE_CONTENT","messageId":"ac1","delta":"text over an activity"}""",
+            """{"type":"ACTIVITY_DELTA","messageId":"ac1","patch":[{"op":"add","path":"/x","value":1}]}""",
+            """{"type":"ACTIVITY_SNAPSHOT","messageId":"ac1","activityType":"plan","content":{"steps":2}}""",
+            """{"type":"TEXT_MESSAGE_CONTENT","messageId":"a1","delta":" more"}""",
+            """{"type":"STATE_SNAPSHOT","snapshot":{"m":[1]}}""",
+            """{"type":"MESSAGES_SNAPSHOT","messages":[{"id":"x","role":"assistant","content":"new ","toolCalls":[{"id":"k1","type":"function","function":{"name":"g","arguments":"{"}}]}]}""",
+            """{"type":"TEXT_MESSAGE_CONTENT","messageId":"x","delta":"text"}""",
+            """{"type":"TOOL_CALL_ARGS","toolCallId":"k1","delta":"}"}""",
+            """{"type":"TEXT_MESSAGE_CONTENT","messageId":"a1","delta":"gone"}""",
+            """{"type":"STATE_DELTA","delta":[{"op":"add","path":"/m/-","value":2}]}""",
+            """{"type":"RUN_FINISHED","threadId":"t","runId":"r"}""",
+        ];
+
+        // Expected as the conversation was built before the builders (each delta copied the whole string).
+        const string BeforeSnapshot = """[{"id":"u1","role":"user","content":"hi"},{"id":"a1","role":"assistant","content":"Let me check. more","toolCalls":[{"id":"c1","type":"function","function":{"name":"send","arguments":"{\"to\":\"bob\"}"}}]},{"id":"c2","role":"assistant","toolCalls":[{"id":"c2","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},{"id":"tr1","role":"tool","toolCallId":"c1","content":"sent"},{"id":"rm1","role":"reasoning","content":"hmm ok"},{"id":"a2","role":"assistant","content":"replaced and extended","toolCallId":"c2"},{"id":"ac1","role":"activity","activityType":"plan","content":{"steps":2}}]""";
+        const string End = """[{"id":"x","role":"assistant","content":"new text","toolCalls":[{"id":"k1","type":"function","function":{"name":"g","arguments":"{}"}}]}]""";
+        var snapshotAt = Array.FindIndex(events, e => e.Contains("MESSAGES_SNAPSHOT", StringComparison.Ordinal));
+
+        var readOnce = Apply(UserOnly, events[..snapshotAt]);
+        Messages(readOnce).Should().Be(Normal(BeforeSnapshot));
+        readOnce = Apply(UserOnly, events);
+        Messages(readOnce).Should().Be(Normal(End));
+        readOnce.State!.ToJsonString().Should().Be("""{"m":[1,2]}""");
+
+        // Reading after every event materialises the open builders each time; later deltas still land.
+        var readEach = new ThreadConversation(Encoding.UTF8.GetBytes(UserOnly));
+        for (var i = 0; i < events.Length; i++)
+        {
+            readEach.Apply(Encoding.UTF8.GetBytes(events[i]));
+            _ = Messages(readEach);
+            if (i == snapshotAt - 1)
+            {
+                Messages(readEach).Should().Be(Normal(BeforeSnapshot));
+            }
+        }
+
+        Messages(readEach).Should().Be(Normal(End));
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            readEach.WriteMessagesSnapshot(writer);
+        }
+
+        JsonNode.Parse(buffer.WrittenSpan)!["messages"]!.ToJsonString().Should().Be(Normal(End));
+    }
+
+    [Fact]
+    public void Many_small_deltas_allocate_in_proportion_to_their_count()
+    {
+        // 10,000 deltas of 4 characters: copying the whole content on each would allocate ~400 MB of strings.
+        var deltas = Enumerable.Range(0, 10_000).Select(i => Encoding.UTF8.GetBytes($$"""{"type":"TEXT_MESSAGE_CONTENT","messageId":"a1","delta":"{{i % 10000:0000}}"}""")).ToArray();
+        var args = Enumerable.Range(0, 10_000).Select(i => Encoding.UTF8.GetBytes($$"""{"type":"TOOL_CALL_ARGS","toolCallId":"c1","delta":"{{i % 10000:0000}}"}""")).ToArray();
+        var conversation = Apply(UserOnly,
+            """{"type":"TEXT_MESSAGE_START","messageId":"a1","role":"assistant"}""",
+            """{"type":"TOOL_CALL_START","toolCallId":"c1","toolCallName":"f","parentMessageId":"a1"}""");
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < deltas.Length; i++)
+        {
+            conversation.Apply(deltas[i]);
+            conversation.Apply(args[i]);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var message = conversation.Messages[1]!;
+
+        ((string?)message["content"]).Should().HaveLength(40_000);
+        ((string?)message["toolCalls"]![0]!["function"]!["arguments"]).Should().HaveLength(40_000).And.EndWith("9999");
+        allocated.Should().BeLessThan(40_000_000, "each of the 20,000 deltas may allocate its parsed event (about 1 KB) but not a copy of the whole content");
     }
 }
