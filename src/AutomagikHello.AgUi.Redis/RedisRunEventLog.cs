@@ -10,8 +10,9 @@ namespace AutomagikHello.AgUi.Redis;
 /// <summary>
 /// Run event logs on Redis Streams, shared by every instance: a reader on any instance reads and tails a run another
 /// instance writes. Each run has a state hash (status, last id, start, expiry, size), its start conversation, and a
-/// stream whose entry ids are the log's own (<c>0-1</c>, <c>0-2</c>, …); the thread's latest run is a small hash beside
-/// them. Create, append, finish and read are each one Lua script, so an append of several entries is atomic, its ids must
+/// stream with one entry per append: its events as one <see cref="RunLogBatch"/> (field <c>b</c>), the entry's id
+/// <c>0-N</c> with N the log id of its last event; the thread's latest run is a small hash beside them. One entry per
+/// append, not per event, because Redis and the client charge mostly per stream entry and per argument. Create, append, finish and read are each one Lua script, so an append of several entries is atomic, its ids must
 /// continue the log, and of a writer's terminal append and any number of finishers exactly one terminal is written.
 /// </summary>
 /// <remarks>
@@ -26,23 +27,34 @@ namespace AutomagikHello.AgUi.Redis;
 /// </remarks>
 public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
 {
-    // KEYS: state, conversation, latest. ARGV: started, expires, forgotten (when the state hash goes), conversation,
-    // run id. 0 when the run's state exists (nothing changes), else 1. The latest-run pointer names the run created
-    // last (Redis orders the creates; start times come from the instances' clocks).
+    // KEYS: state, conversation, latest, stream. ARGV: started, expires, forgotten (when the state hash goes),
+    // conversation, run id, then optionally the first entries: their batch, count, terminal (1: the last is), their
+    // events' bytes, channel, message. 0 when the run's state exists (nothing changes), else 1. The latest-run pointer
+    // names the run created last (Redis orders the creates; start times come from the instances' clocks).
     private const string CreateScript = """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-        redis.call('HSET', KEYS[1], 's', 'o', 'l', 0, 't', ARGV[1], 'x', ARGV[2], 'b', string.len(ARGV[4]))
+        local last, status, bytes = 0, 'o', string.len(ARGV[4])
+        if ARGV[6] then
+          last = tonumber(ARGV[7])
+          bytes = bytes + tonumber(ARGV[9])
+          if ARGV[8] == '1' then status = 'f' end
+          redis.call('XADD', KEYS[4], string.format('0-%d', last), 'b', ARGV[6])
+          redis.call('PEXPIREAT', KEYS[4], ARGV[2])
+        end
+        redis.call('HSET', KEYS[1], 's', status, 'l', last, 't', ARGV[1], 'x', ARGV[2], 'b', bytes)
         redis.call('PEXPIREAT', KEYS[1], ARGV[3])
         redis.call('SET', KEYS[2], ARGV[4])
         redis.call('PEXPIREAT', KEYS[2], ARGV[2])
         redis.call('HSET', KEYS[3], 'r', ARGV[5], 't', ARGV[1])
         redis.call('PEXPIREAT', KEYS[3], ARGV[2])
+        if ARGV[6] then redis.call('PUBLISH', ARGV[10], ARGV[11]) end
         return 1
         """;
 
     // KEYS: state, conversation, stream. ARGV: first id, terminal (1: the last event is), max events, max bytes, channel,
-    // message, then the events. Returns {code, last id as found}: 0 appended, -1 unknown, -2 finished, -3 expired,
-    // -4 ids do not continue, -5 over the run's bounds (the log is dropped).
+    // message, the batch, its event count, its events' bytes. Returns {code, last id as found}: 0 appended, -1 unknown,
+    // -2 finished, -3 expired, -4 ids do not continue, -5 over the run's bounds (the log is dropped). The stream's
+    // expiry is set once, by the append that creates it (it never changes: it counts from the run's start).
     private const string AppendScript = """
         local m = redis.call('HMGET', KEYS[1], 's', 'l', 'x', 'b')
         if not m[1] then return {-1, 0} end
@@ -50,31 +62,23 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
         if m[1] == 'x' or redis.call('EXISTS', KEYS[2]) == 0 then return {-3, last} end
         if m[1] == 'f' then return {-2, last} end
         if tonumber(ARGV[1]) ~= last + 1 then return {-4, last} end
-        local n = #ARGV - 6
-        local bytes = tonumber(m[4])
-        for i = 7, #ARGV do bytes = bytes + string.len(ARGV[i]) end
+        local n = tonumber(ARGV[8])
+        local bytes = tonumber(m[4]) + tonumber(ARGV[9])
         if last + n > tonumber(ARGV[3]) or bytes > tonumber(ARGV[4]) then
           redis.call('DEL', KEYS[2], KEYS[3])
           redis.call('HSET', KEYS[1], 's', 'x')
           redis.call('PUBLISH', ARGV[5], ARGV[6])
           return {-5, last}
         end
-        for i = 7, #ARGV do
-          local id = string.format('0-%d', last + i - 6)
-          if i == #ARGV and ARGV[2] == '1' then
-            redis.call('XADD', KEYS[3], id, 'e', ARGV[i], 't', '1')
-          else
-            redis.call('XADD', KEYS[3], id, 'e', ARGV[i])
-          end
-        end
-        redis.call('PEXPIREAT', KEYS[3], m[3])
+        redis.call('XADD', KEYS[3], string.format('0-%d', last + n), 'b', ARGV[7])
+        if last == 0 then redis.call('PEXPIREAT', KEYS[3], m[3]) end
         redis.call('HSET', KEYS[1], 's', ARGV[2] == '1' and 'f' or 'o', 'l', last + n, 'b', bytes)
         redis.call('PUBLISH', ARGV[5], ARGV[6])
         return {0, last + n}
         """;
 
-    // KEYS: state, conversation, stream. ARGV: terminal event, channel, message. Returns {-1} unknown, {-3} expired,
-    // {0, id} appended, {1, id, event} the terminal already there.
+    // KEYS: state, conversation, stream. ARGV: the terminal event as a batch, channel, message, the event's bytes.
+    // Returns {-1} unknown, {-3} expired, {0, id} appended, {1, id, batch} the batch holding the terminal already there.
     private const string FinishScript = """
         local m = redis.call('HMGET', KEYS[1], 's', 'l', 'x')
         if not m[1] then return {-1} end
@@ -85,16 +89,17 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
           local e = redis.call('XRANGE', KEYS[3], id, id)
           return {1, last, e[1][2][2]}
         end
-        redis.call('XADD', KEYS[3], string.format('0-%d', last + 1), 'e', ARGV[1], 't', '1')
-        redis.call('PEXPIREAT', KEYS[3], m[3])
+        redis.call('XADD', KEYS[3], string.format('0-%d', last + 1), 'b', ARGV[1])
+        if last == 0 then redis.call('PEXPIREAT', KEYS[3], m[3]) end
         redis.call('HSET', KEYS[1], 's', 'f', 'l', last + 1)
-        redis.call('HINCRBY', KEYS[1], 'b', string.len(ARGV[1]))
+        redis.call('HINCRBY', KEYS[1], 'b', ARGV[4])
         redis.call('PUBLISH', ARGV[2], ARGV[3])
         return {0, last + 1}
         """;
 
     // KEYS: state, conversation, stream. ARGV: first id wanted, how many (0: only the state). Returns {status} for an
-    // unknown (0) or expired (3) log, else {status, last id[, entries]} with status 1 open, 2 finished (RunLogStatus).
+    // unknown (0) or expired (3) log, else {status, last id[, entries]} with status 1 open, 2 finished (RunLogStatus):
+    // the stream entries (batches) holding the ids wanted, the first and last possibly holding others too.
     private const string ReadScript = """
         local m = redis.call('HMGET', KEYS[1], 's', 'l')
         if not m[1] then return {0} end
@@ -102,7 +107,13 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
         local status = m[1] == 'f' and 2 or 1
         local last = tonumber(m[2])
         if ARGV[2] == '0' or tonumber(ARGV[1]) > last then return {status, last} end
-        return {status, last, redis.call('XRANGE', KEYS[3], '0-' .. ARGV[1], '+', 'COUNT', ARGV[2])}
+        local upto = math.min(tonumber(ARGV[1]) + tonumber(ARGV[2]) - 1, last)
+        local found = redis.call('XRANGE', KEYS[3], '0-' .. ARGV[1], string.format('0-%d', upto))
+        if upto < last and (#found == 0 or found[#found][1] ~= string.format('0-%d', upto)) then
+          local rest = redis.call('XRANGE', KEYS[3], string.format('0-%d', upto + 1), '+', 'COUNT', 1)
+          if rest[1] then found[#found + 1] = rest[1] end
+        end
+        return {status, last, found}
         """;
 
     private readonly IConnectionMultiplexer _redis;
@@ -110,6 +121,7 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly RedisAvailability _availability;
     private readonly RedisChannel _channel;
+    private readonly RedisValue _channelName;
     private readonly RunLogWaiters _waiters = new();
     private readonly SemaphoreSlim _subscribing = new(1, 1);
     private readonly Action<RedisChannel, RedisValue> _onAnnouncement;
@@ -131,6 +143,7 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _availability = RedisAvailability.For(redis, _logger);
         _channel = RedisKeys.RunLogChannel(options.KeyPrefix);
+        _channelName = _channel.ToString();
         _onAnnouncement = OnAnnouncement;
     }
 
@@ -138,19 +151,46 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
 
     /// <inheritdoc />
     /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
-    public async ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default)
+    public ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default) =>
+        CreateAndAppendAsync(start, [], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One script: one round trip for the creation and the append.</remarks>
+    /// <exception cref="InvalidOperationException">Also when the entries exceed <see cref="RedisThreadStoreOptions.RunLogMaxEvents"/> or, with the conversation, <see cref="RedisThreadStoreOptions.RunLogMaxBytes"/> (nothing is created).</exception>
+    /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
+    public async ValueTask<bool> CreateAndAppendAsync(RunLogStart start, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
+        RunLogChecks.CheckFirstAppend(start.Key, entries);
+        var bytes = EventBytes(entries);
+        if (entries.Count > _options.RunLogMaxEvents || start.Conversation.Length + bytes > _options.RunLogMaxBytes)
+        {
+            throw new InvalidOperationException(
+                $"The event log of run '{start.Key}' would start past its bounds ({_options.RunLogMaxEvents} events, {_options.RunLogMaxBytes} bytes). Nothing was created.");
+        }
+
         var state = RedisKeys.RunLog(_options.KeyPrefix, start.Key);
         var started = start.StartedAt.ToUnixTimeMilliseconds();
         var expires = (start.StartedAt + _options.RunLogRetention).ToUnixTimeMilliseconds();
         var forgotten = (start.StartedAt + _options.RunLogRetention + _options.ExpiredRunMemory).ToUnixTimeMilliseconds();
+        RedisValue[] values = entries.Count == 0
+            ? [started, expires, forgotten, start.Conversation, start.Key.RunId]
+            :
+            [
+                started, expires, forgotten, start.Conversation, start.Key.RunId,
+                RunLogBatch.Encode(entries), entries.Count, entries[^1].IsTerminal ? 1 : 0, bytes, _channelName, Announcement(start.Key),
+            ];
         var created = await EvaluateAsync(
             CreateScript,
-            [state, state + ":c", RedisKeys.LatestRun(_options.KeyPrefix, start.Key.Thread)],
-            [started, expires, forgotten, start.Conversation, start.Key.RunId],
+            [state, state + ":c", RedisKeys.LatestRun(_options.KeyPrefix, start.Key.Thread), state + ":e"],
+            values,
             "creating a run log",
             cancellationToken).ConfigureAwait(false);
+        if ((long)created == 1 && entries.Count > 0)
+        {
+            _waiters.Signal(start.Key);
+        }
+
         return (long)created == 1;
     }
 
@@ -164,19 +204,13 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
             return;
         }
 
+        var bytes = EventBytes(entries);
         var state = RedisKeys.RunLog(_options.KeyPrefix, key);
-        var values = new RedisValue[6 + entries.Count];
-        values[0] = entries[0].Id;
-        values[1] = entries[^1].IsTerminal ? 1 : 0;
-        values[2] = _options.RunLogMaxEvents;
-        values[3] = _options.RunLogMaxBytes;
-        values[4] = _channel.ToString();
-        values[5] = Announcement(key);
-        for (var i = 0; i < entries.Count; i++)
-        {
-            values[6 + i] = entries[i].Event;
-        }
-
+        RedisValue[] values =
+        [
+            entries[0].Id, entries[^1].IsTerminal ? 1 : 0, _options.RunLogMaxEvents, _options.RunLogMaxBytes, _channelName, Announcement(key),
+            RunLogBatch.Encode(entries), entries.Count, bytes,
+        ];
         var result = (RedisResult[])(await EvaluateAsync(AppendScript, Keys(state), values, "appending to a run log", cancellationToken).ConfigureAwait(false))!;
         var code = (long)result[0];
         if (code != 0)
@@ -205,14 +239,21 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
     {
         var state = RedisKeys.RunLog(_options.KeyPrefix, key);
         var result = (RedisResult[])(await EvaluateAsync(
-            FinishScript, Keys(state), [terminalEvent, _channel.ToString(), Announcement(key)], "finishing a run log", cancellationToken).ConfigureAwait(false))!;
+            FinishScript,
+            Keys(state),
+            [RunLogBatch.Encode([new RunLogEntry(1, terminalEvent, true)]), _channelName, Announcement(key), terminalEvent.Length],
+            "finishing a run log",
+            cancellationToken).ConfigureAwait(false))!;
         switch ((long)result[0])
         {
             case 0:
                 _waiters.Signal(key);
                 return new RunLogEntry((long)result[1], terminalEvent, true);
             case 1:
-                return new RunLogEntry((long)result[1], (byte[])result[2]!, true);
+                var last = (long)result[1];
+                var existing = new List<RunLogEntry>(1);
+                Decode(last, (byte[])result[2]!, last - 1, last, last, existing);
+                return existing[0];
             default:
                 return null;
         }
@@ -238,13 +279,13 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
         }
 
         var stream = (RedisResult[])result[2]!;
-        var entries = new RunLogEntry[stream.Length];
-        for (var i = 0; i < stream.Length; i++)
+        var upto = afterId > last - maxEntries ? last : afterId + maxEntries;
+        var entries = new List<RunLogEntry>(Math.Min(maxEntries, (int)Math.Min(upto - afterId, 1024)));
+        foreach (var batch in stream)
         {
-            var entry = (RedisResult[])stream[i]!;
+            var entry = (RedisResult[])batch!;
             var id = long.Parse(((string)entry[0]!).AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture);
-            var fields = (RedisResult[])entry[1]!;
-            entries[i] = new RunLogEntry(id, (byte[])fields[1]!, status == RunLogStatus.Finished && id == last);
+            Decode(id, (byte[])((RedisResult[])entry[1]!)[1]!, afterId, upto, status == RunLogStatus.Finished ? last : 0, entries);
         }
 
         return new RunLogRead { Status = status, Entries = entries, LastId = last };
@@ -315,6 +356,21 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
 
     // The announcement of an append or finish: the run, encoded like a cancel message.
     private static byte[] Announcement(RunLogKey key) => RedisRunCancellationBus.Encode(new RunCancellation(key.Thread, key.RunId));
+
+    private static long EventBytes(IReadOnlyList<RunLogEntry> entries)
+    {
+        long bytes = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            bytes += entries[i].Event.Length;
+        }
+
+        return bytes;
+    }
+
+    // The events of the stream entry (a batch) whose last event has id lastId.
+    private static void Decode(long lastId, byte[] batch, long afterId, long uptoId, long terminalId, List<RunLogEntry> into) =>
+        RunLogBatch.Decode(lastId - RunLogBatch.Count(batch) + 1, batch, afterId, uptoId, terminalId, into);
 
     private static RedisKey[] Keys(string state) => [state, state + ":c", state + ":e"];
 

@@ -45,10 +45,26 @@ public sealed partial class SqliteRunEventLog : IRunEventLog
 
     /// <inheritdoc />
     /// <exception cref="ThreadStoreUnavailableException">The file cannot be written.</exception>
-    public async ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default)
+    public ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default) =>
+        CreateAndAppendAsync(start, [], cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>One statement more in one transaction of the writer: the creation and the append commit together.</remarks>
+    /// <exception cref="ThreadStoreUnavailableException">The file cannot be written.</exception>
+    public async ValueTask<bool> CreateAndAppendAsync(RunLogStart start, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
-        return await _store.WriteAsync(static (s, start) => s.RunLog.Create(start), start, cancellationToken).ConfigureAwait(false);
+        RunLogChecks.CheckFirstAppend(start.Key, entries);
+        var created = await _store.WriteAsync(
+            static (s, arg) => s.RunLog.Create(arg.start) && (arg.entries.Count == 0 || s.RunLog.Append(arg.start.Key, arg.entries, out _) == SqliteRunLogCommands.AppendOutcome.Appended),
+            (start, entries),
+            cancellationToken).ConfigureAwait(false);
+        if (created && entries.Count > 0)
+        {
+            _waiters.Signal(start.Key);
+        }
+
+        return created;
     }
 
     /// <inheritdoc />

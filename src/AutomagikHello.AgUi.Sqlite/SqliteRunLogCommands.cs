@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
@@ -142,9 +141,9 @@ internal sealed class SqliteRunLogCommands : IDisposable
                 return null;
             }
 
-            RunLogEntry? existing = null;
-            Decode(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), last - 1, last, last, (id, utf8) => existing = new RunLogEntry(id, utf8, true));
-            return existing;
+            var existing = new List<RunLogEntry>(1);
+            RunLogBatch.Decode(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), last - 1, last, last, existing);
+            return existing.Count == 1 ? existing[0] : null;
         }
 
         var terminal = new RunLogEntry(last + 1, terminalEvent, true);
@@ -180,8 +179,7 @@ internal sealed class SqliteRunLogCommands : IDisposable
         {
             if (!reader.IsDBNull(2))
             {
-                Decode(reader.GetInt64(2), reader.GetFieldValue<byte[]>(3), afterId, upto, last, (id, utf8) =>
-                    entries.Add(new RunLogEntry(id, utf8, status == RunLogStatus.Finished && id == last)));
+                RunLogBatch.Decode(reader.GetInt64(2), reader.GetFieldValue<byte[]>(3), afterId, Math.Min(upto, last), status == RunLogStatus.Finished ? last : 0, entries);
             }
         }
         while (reader.Read());
@@ -277,45 +275,14 @@ internal sealed class SqliteRunLogCommands : IDisposable
         return reader.Read() ? (reader.GetInt64(0), (RunLogStatus)reader.GetInt64(1), reader.GetInt64(2)) : null;
     }
 
-    // One row for the append: its events one after another, each as a 4-byte little-endian length and its bytes.
+    // One row for the append: its events as one batch (RunLogBatch).
     private void Insert(long seq, IReadOnlyList<RunLogEntry> entries)
     {
-        var size = 0;
-        foreach (var entry in entries)
-        {
-            size = checked(size + sizeof(int) + entry.Event.Length);
-        }
-
-        var blob = new byte[size];
-        var at = 0;
-        foreach (var entry in entries)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(blob.AsSpan(at), entry.Event.Length);
-            entry.Event.Span.CopyTo(blob.AsSpan(at + sizeof(int)));
-            at += sizeof(int) + entry.Event.Length;
-        }
-
         _insertEvents.Parameters[0].Value = seq;
         _insertEvents.Parameters[1].Value = entries[^1].Id;
         _insertEvents.Parameters[2].Value = entries[0].Id;
-        _insertEvents.Parameters[3].Value = blob;
+        _insertEvents.Parameters[3].Value = RunLogBatch.Encode(entries);
         _insertEvents.ExecuteNonQuery();
-    }
-
-    // Hands out the events of one append's row (ids from firstId) with ids in (after, upto], as slices of the blob.
-    private static void Decode(long firstId, byte[] blob, long after, long upto, long last, Action<long, ReadOnlyMemory<byte>> take)
-    {
-        var at = 0;
-        for (var id = firstId; at < blob.Length && id <= upto && id <= last; id++)
-        {
-            var length = BinaryPrimitives.ReadInt32LittleEndian(blob.AsSpan(at));
-            if (id > after)
-            {
-                take(id, blob.AsMemory(at + sizeof(int), length));
-            }
-
-            at += sizeof(int) + length;
-        }
     }
 
     private static void BindRun(SqliteCommand command, RunLogKey key)

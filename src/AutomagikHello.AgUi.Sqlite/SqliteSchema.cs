@@ -29,7 +29,7 @@ internal static partial class SqliteSchema
         """,
         // 2: run event logs (SqliteRunEventLog). One row per run (its start, status and last id; kept as a tombstone,
         // conversation dropped, once expired) and one row per append holding its events (ids first_id..last_id; see
-        // SqliteRunLogCommands for the blob's layout): a row per event cost most of an append. Times are Unix milliseconds; status is the
+        // RunLogBatch for the blob's layout): a row per event cost most of an append. Times are Unix milliseconds; status is the
         // RunLogStatus number (1 open, 2 finished, 3 expired).
         """
         CREATE TABLE runs (

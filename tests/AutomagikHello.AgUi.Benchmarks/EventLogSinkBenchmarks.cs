@@ -18,7 +18,7 @@ namespace AutomagikHello.AgUi.Benchmarks;
 public class EventLogSinkBenchmarks
 {
     private InMemoryRunEventLog _log = null!;
-    private readonly byte[] _conversation = """{"messages":[{"id":"u1","role":"user","content":"hello"}],"state":null}"""u8.ToArray();
+    private readonly RunAgentInput _input = new() { ThreadId = "thread-42", RunId = "run-7", Messages = [new UserMessage { Id = "u1", Content = "hello" }] };
     private AgUiEvent[] _events = [];
     private long _run;
 
@@ -48,8 +48,8 @@ public class EventLogSinkBenchmarks
     public async Task HundredEventRun()
     {
         var live = new SseRunEventSink(PipeWriter.Create(Stream.Null));
-        var start = new RunLogStart { Key = new RunLogKey(new ThreadKey("/agents/bench", "alice", "thread-42"), "run-" + _run++), StartedAt = DateTimeOffset.UtcNow, Conversation = _conversation };
-        IRunEventSink sink = Logged ? new RunEventLogSink(_log, start, live, keepRunning: true, NullLogger.Instance, CancellationToken.None) : live;
+        var key = new RunLogKey(new ThreadKey("/agents/bench", "alice", "thread-42"), "run-" + _run++);
+        IRunEventSink sink = Logged ? new RunEventLogSink(_log, key, DateTimeOffset.UtcNow, _input, live, keepRunning: true, NullLogger.Instance, CancellationToken.None) : live;
         using (sink)
         {
             for (var i = 0; i < _events.Length; i++)

@@ -75,7 +75,7 @@ public sealed class RedisRunEventLogTests : IDisposable
     }
 
     [RedisFact]
-    public async Task Keys_StreamIdsAreTheLogsIds_AndTtlsFollowTheRunsStart()
+    public async Task Keys_OneStreamEntryPerAppend_IdItsLastEvent_AndTtlsFollowTheRunsStart()
     {
         var options = Options();
         var log = new RedisRunEventLog(RedisTestEnvironment.Shared, options);
@@ -83,16 +83,44 @@ public sealed class RedisRunEventLogTests : IDisposable
         var started = DateTimeOffset.UtcNow.AddMinutes(-10);
         await log.CreateAsync(new RunLogStart { Key = key, StartedAt = started, Conversation = "{}"u8.ToArray() });
         await log.AppendAsync(key, [Entry(1), Entry(2)]);
+        await log.AppendAsync(key, [Entry(3)]);
 
         var database = RedisTestEnvironment.Shared.GetDatabase();
         var state = RedisKeys.RunLog(options.KeyPrefix, key);
         var stream = await database.StreamRangeAsync(state + ":e");
-        stream.Select(e => e.Id.ToString()).Should().Equal("0-1", "0-2");
+        stream.Select(e => e.Id.ToString()).Should().Equal("0-2", "0-3");
+        var first = new List<RunLogEntry>();
+        RunLogBatch.Decode(1, (byte[])stream[0]["b"]!, 0, 2, 0, first);
+        first.Select(e => Encoding.UTF8.GetString(e.Event.Span)).Should().Equal(Encoding.UTF8.GetString(Entry(1).Event.Span), Encoding.UTF8.GetString(Entry(2).Event.Span));
         var expires = (started + options.RunLogRetention).ToUnixTimeMilliseconds();
         ((long)await database.ExecuteAsync("PEXPIRETIME", state + ":e")).Should().Be(expires);
         ((long)await database.ExecuteAsync("PEXPIRETIME", state + ":c")).Should().Be(expires);
         ((long)await database.ExecuteAsync("PEXPIRETIME", state)).Should().Be(expires + (long)options.ExpiredRunMemory.TotalMilliseconds);
         ((long)await database.ExecuteAsync("PEXPIRETIME", RedisKeys.LatestRun(options.KeyPrefix, Thread))).Should().Be(expires);
+    }
+
+    [RedisFact]
+    public async Task Read_PagesAcrossAppends_CuttingBatchesAtBothEnds()
+    {
+        var log = new RedisRunEventLog(RedisTestEnvironment.Shared, Options());
+        var key = new RunLogKey(Thread, "pages");
+        await log.CreateAsync(new RunLogStart { Key = key, StartedAt = DateTimeOffset.UtcNow, Conversation = "{}"u8.ToArray() });
+        await log.AppendAsync(key, [Entry(1), Entry(2), Entry(3), Entry(4), Entry(5)]);
+        await log.AppendAsync(key, [Entry(6)]);
+        await log.AppendAsync(key, [Entry(7), Entry(8), Entry(9)]);
+
+        foreach (var (after, max, expected) in new[] { (0L, 2, new long[] { 1, 2 }), (3, 4, [4, 5, 6, 7]), (5, 1, [6]), (6, 100, [7, 8, 9]), (2, 3, [3, 4, 5]), (8, 5, [9]), (9, 5, []) })
+        {
+            var read = await log.ReadAsync(key, after, max);
+            read.Entries.Select(e => e.Id).Should().Equal(expected, $"after {after}, at most {max}");
+            foreach (var entry in read.Entries)
+            {
+                entry.Event.ToArray().Should().Equal(Entry(entry.Id).Event.ToArray());
+                entry.IsTerminal.Should().BeFalse();
+            }
+
+            read.LastId.Should().Be(9);
+        }
     }
 
     [RedisFact]

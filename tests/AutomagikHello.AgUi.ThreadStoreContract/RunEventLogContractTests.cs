@@ -79,6 +79,62 @@ public abstract class RunEventLogContractTests
     }
 
     [Fact]
+    public async Task CreateAndAppend_New_HoldsTheEntriesByteForByte_AndTheNextAppendContinues()
+    {
+        var log = CreateLog();
+
+        (await log.CreateAndAppendAsync(Start("r1"), [Entry(1), Entry(2)])).Should().BeTrue();
+        await log.AppendAsync(Key("r1"), [Entry(3)]);
+
+        var read = await log.ReadAsync(Key("r1"), 0, 100);
+        read.Status.Should().Be(RunLogStatus.Open);
+        read.LastId.Should().Be(3);
+        read.Entries.Select(e => Text(e.Event)).Should().Equal(Event(1), Event(2), Event(3));
+        Text((await log.GetLatestRunAsync(Thread))!.Conversation).Should().Be("""{"messages":[]}""");
+    }
+
+    [Fact]
+    public async Task CreateAndAppend_EndingWithATerminal_FinishesTheLog()
+    {
+        var log = CreateLog();
+
+        (await log.CreateAndAppendAsync(Start("r1"), [Entry(1), Entry(2, terminal: true)])).Should().BeTrue();
+
+        await ShouldHold(log, Key("r1"), RunLogStatus.Finished, 1, 2);
+        var terminal = await log.FinishAsync(Key("r1"), Encoding.UTF8.GetBytes(Event(99)));
+        terminal!.Value.Id.Should().Be(2);
+        Text(terminal.Value.Event).Should().Be(Event(2));
+        var append = async () => await log.AppendAsync(Key("r1"), [Entry(3)]);
+        await append.Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task CreateAndAppend_WhenTheLogExists_ChangesNothing()
+    {
+        var log = CreateLog();
+        await log.CreateAsync(Start("r1", conversation: """{"messages":[],"state":1}"""));
+        await log.AppendAsync(Key("r1"), [Entry(1)]);
+
+        (await log.CreateAndAppendAsync(Start("r1", conversation: """{"messages":[],"state":2}"""), [Entry(1), Entry(2)])).Should().BeFalse();
+
+        await ShouldHold(log, Key("r1"), RunLogStatus.Open, 1);
+        Text((await log.GetLatestRunAsync(Thread))!.Conversation).Should().Be("""{"messages":[],"state":1}""");
+    }
+
+    [Theory]
+    [InlineData(2L, 3L)] // not from 1
+    [InlineData(1L, 3L)] // a gap
+    public async Task CreateAndAppend_IdsNotOneTwoThree_ThrowsAndCreatesNothing(long first, long second)
+    {
+        var log = CreateLog();
+
+        var create = async () => await log.CreateAndAppendAsync(Start("r1"), [Entry(first), Entry(second)]);
+
+        await create.Should().ThrowAsync<InvalidOperationException>();
+        (await log.ReadAsync(Key("r1"), 0, 10)).Status.Should().Be(RunLogStatus.Unknown);
+    }
+
+    [Fact]
     public async Task Append_IdsContinue_ReadReturnsTheEventsInOrderByteForByte()
     {
         var log = CreateLog();

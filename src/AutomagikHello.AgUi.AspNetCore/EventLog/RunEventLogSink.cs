@@ -12,9 +12,10 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// A run's event sink that logs every accepted event for reconnects and fans it out to the live SSE response: each
 /// event gets the next id (1, 2, 3, …), its JSON is written once, framed as <c>id: N</c> + <c>data:</c> for the live
 /// client and appended to the <see cref="IRunEventLog"/> at each flush, before the live client gets it (so an id a
-/// client saw is always in the log). The log is created at the first flush (<c>RUN_STARTED</c>); a run the thread
-/// store refused is not logged (its stream still carries an id). Memory per running run: the JSON of the events not yet flushed (up to the flush threshold plus one
-/// event), beside the SSE buffer of the live response.
+/// client saw is always in the log). The log is created at the first flush (<c>RUN_STARTED</c>), with the run's
+/// conversation serialized then; a run the thread store refused is not logged (its stream still carries an id, and
+/// its conversation is never serialized). Memory per running run: none between flushes; during a batch, the JSON of
+/// its events in a <see cref="RunFrameBuffer"/> taken from the thread's cache (like the live response's frames).
 /// </summary>
 /// <remarks>
 /// When the live client is gone and <paramref name="keepRunning"/>, flushing still succeeds: the run goes on into the
@@ -24,17 +25,19 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// </remarks>
 internal sealed class RunEventLogSink(
     IRunEventLog log,
-    RunLogStart start,
+    RunLogKey key,
+    DateTimeOffset startedAt,
+    RunAgentInput input,
     SseRunEventSink live,
     bool keepRunning,
     ILogger logger,
     CancellationToken liveAborted) : IRunEventSink
 {
-    private const int RetainedBytes = 64 * 1024;
-
-    private ArrayBufferWriter<byte> _json = new(4 * 1024);
-    private SseEventWriter? _writer;
+    // The JSON of the events written since the last flush, and where each sits in it; the entries handed to the log
+    // are rebuilt from these at each flush (the buffer may have moved as it grew) in a list the sink reuses.
+    private RunFrameBuffer? _json;
     private readonly List<(long Id, int Offset, int Length, bool Terminal)> _pending = [];
+    private readonly List<RunLogEntry> _entries = [];
     private long _lastId;
     private bool _created;
     private bool _broken;
@@ -54,11 +57,11 @@ internal sealed class RunEventLogSink(
             _refused = true;
         }
 
-        var writer = _writer ??= new SseEventWriter(_json);
-        var offset = _json.WrittenCount;
-        var length = writer.WriteEventJson(agUiEvent);
+        var json = _json ??= RunFrameBuffer.Rent();
+        var offset = json.Written.Length;
+        var length = json.Sse.WriteEventJson(agUiEvent);
         _pending.Add((id, offset, length, agUiEvent is RunFinishedEvent or RunErrorEvent));
-        return LiveGone ? length : live.WriteFrame(id, _json.WrittenSpan.Slice(offset, length));
+        return LiveGone ? length : live.WriteFrame(id, json.Written.Slice(offset, length));
     }
 
     public int WriteHeartbeat() => LiveGone ? 0 : live.WriteHeartbeat();
@@ -82,7 +85,7 @@ internal sealed class RunEventLogSink(
         }
 
         LiveGone = true;
-        EventLogMessages.RunOutlivesClient(logger, start.Key.Thread.ThreadId, start.Key.RunId);
+        EventLogMessages.RunOutlivesClient(logger, key.Thread.ThreadId, key.RunId);
         return true;
     }
 
@@ -104,7 +107,7 @@ internal sealed class RunEventLogSink(
 
     public void Dispose()
     {
-        _writer?.Dispose();
+        ReturnJson();
         live.Dispose();
     }
 
@@ -117,56 +120,60 @@ internal sealed class RunEventLogSink(
 
         if (!_broken && !_refused)
         {
+            var written = _json!.WrittenMemory;
+            foreach (var (id, offset, length, terminal) in _pending)
+            {
+                _entries.Add(new RunLogEntry(id, written.Slice(offset, length), terminal));
+            }
+
             try
             {
-                if (!_created)
+                if (_created)
                 {
+                    await log.AppendAsync(key, _entries).ConfigureAwait(false);
+                }
+                else
+                {
+                    // The log is created with the run's first events: one write for both.
                     _created = true;
-                    if (!await log.CreateAsync(start).ConfigureAwait(false))
+                    if (!await log.CreateAndAppendAsync(new RunLogStart { Key = key, StartedAt = startedAt, Conversation = Conversation(input) }, _entries).ConfigureAwait(false))
                     {
                         // Another run with this id has a log (a client re-sent a run id): it is not this stream's.
                         _broken = true;
                         _created = false;
-                        EventLogMessages.EventLogTaken(logger, start.Key.Thread.ThreadId, start.Key.RunId);
+                        EventLogMessages.EventLogTaken(logger, key.Thread.ThreadId, key.RunId);
                     }
                 }
 
-                if (!_broken)
-                {
-                    var written = _json.WrittenMemory;
-                    var entries = new RunLogEntry[_pending.Count];
-                    for (var i = 0; i < entries.Length; i++)
-                    {
-                        var (id, offset, length, terminal) = _pending[i];
-                        entries[i] = new RunLogEntry(id, written.Slice(offset, length), terminal);
-                    }
-
-                    await log.AppendAsync(start.Key, entries).ConfigureAwait(false);
-                    _terminalLogged = entries[^1].IsTerminal;
-                }
+                _terminalLogged = !_broken && _pending[^1].Terminal;
             }
 #pragma warning disable CA1031 // Whatever the log throws, the live stream goes on; the log is finished as failed.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
                 _broken = true;
-                EventLogMessages.EventLogFailed(logger, ex, start.Key.Thread.ThreadId, start.Key.RunId);
+                EventLogMessages.EventLogFailed(logger, ex, key.Thread.ThreadId, key.RunId);
                 if (_created)
                 {
                     await FinishQuietlyAsync(AgUiErrorCodes.EventLogFailed, "The run's event log could not keep its events; its live stream went on. Reload the thread to see how it ended.").ConfigureAwait(false);
                 }
             }
+            finally
+            {
+                _entries.Clear();
+            }
         }
 
         _pending.Clear();
-        if (_json.Capacity > RetainedBytes)
+        ReturnJson();
+    }
+
+    private void ReturnJson()
+    {
+        if (_json is { } json)
         {
-            _json = new ArrayBufferWriter<byte>(4 * 1024);
-            _writer?.Reset(_json);
-        }
-        else
-        {
-            _json.ResetWrittenCount();
+            _json = null;
+            RunFrameBuffer.Return(json);
         }
     }
 
@@ -174,14 +181,14 @@ internal sealed class RunEventLogSink(
     {
         try
         {
-            await log.FinishAsync(start.Key, RunErrorJson(code, message)).ConfigureAwait(false);
+            await log.FinishAsync(key, RunErrorJson(code, message)).ConfigureAwait(false);
             _terminalLogged = true;
         }
 #pragma warning disable CA1031 // The log is already failing; the reader's writer-gone check is the last resort.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            EventLogMessages.EventLogFailed(logger, ex, start.Key.Thread.ThreadId, start.Key.RunId);
+            EventLogMessages.EventLogFailed(logger, ex, key.Thread.ThreadId, key.RunId);
         }
     }
 

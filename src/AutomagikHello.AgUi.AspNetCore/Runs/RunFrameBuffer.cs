@@ -7,7 +7,8 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// Where a <see cref="RunStreamWriter"/> frames a batch of events before it hands the batch to the response in one
 /// write: an <see cref="SseEventWriter"/> over a growable buffer. Writing each frame straight into the server's
 /// response writer costs several buffer requests per event (Kestrel takes a lock for each); one copy per flush is
-/// cheaper. Cached one per thread and held by a stream only while it writes, so an idle stream holds none.
+/// cheaper. Cached two per thread (a logged stream writes a batch into two: the live frames and the log's JSON) and
+/// held by a stream only while it writes, so an idle stream holds none.
 /// </summary>
 internal sealed class RunFrameBuffer : IDisposable
 {
@@ -18,6 +19,9 @@ internal sealed class RunFrameBuffer : IDisposable
 
     [ThreadStatic]
     private static RunFrameBuffer? ThreadCached;
+
+    [ThreadStatic]
+    private static RunFrameBuffer? ThreadCachedSecond;
 
     private ArrayBufferWriter<byte> _buffer;
 
@@ -33,20 +37,28 @@ internal sealed class RunFrameBuffer : IDisposable
     /// <summary>The frames written since the buffer was taken.</summary>
     public ReadOnlySpan<byte> Written => _buffer.WrittenSpan;
 
+    /// <summary>The frames written since the buffer was taken, as memory (valid until the next write or the return).</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.WrittenMemory;
+
     /// <summary>Takes this thread's cached buffer, or a new one.</summary>
     public static RunFrameBuffer Rent()
     {
-        var buffer = ThreadCached;
-        if (buffer is null)
+        if (ThreadCached is { } buffer)
         {
-            return new RunFrameBuffer();
+            ThreadCached = null;
+            return buffer;
         }
 
-        ThreadCached = null;
-        return buffer;
+        if (ThreadCachedSecond is { } second)
+        {
+            ThreadCachedSecond = null;
+            return second;
+        }
+
+        return new RunFrameBuffer();
     }
 
-    /// <summary>Empties <paramref name="buffer"/> and caches it on this thread (or drops it when one is cached).</summary>
+    /// <summary>Empties <paramref name="buffer"/> and caches it on this thread (or drops it when two are cached).</summary>
     public static void Return(RunFrameBuffer buffer)
     {
         if (buffer._buffer.Capacity > RetainedBytes)
@@ -62,6 +74,10 @@ internal sealed class RunFrameBuffer : IDisposable
         if (ThreadCached is null)
         {
             ThreadCached = buffer;
+        }
+        else if (ThreadCachedSecond is null)
+        {
+            ThreadCachedSecond = buffer;
         }
         else
         {

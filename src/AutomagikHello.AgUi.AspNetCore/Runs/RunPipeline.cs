@@ -44,7 +44,9 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
         using var grace = live is not null && logged is not null ? new DisconnectGrace(logged.KeepRunningAfterDisconnect, runner.Clock, context.RequestAborted) : null;
         var logSink = grace is not null ? new RunEventLogSink(
             eventLog,
-            new RunLogStart { Key = new RunLogKey(new ThreadKey(agentName, owner, input.ThreadId), input.RunId), StartedAt = runner.Clock.GetUtcNow(), Conversation = RunEventLogSink.Conversation(input) },
+            new RunLogKey(new ThreadKey(agentName, owner, input.ThreadId), input.RunId),
+            runner.Clock.GetUtcNow(),
+            input,
             live!,
             keepRunning: logged!.KeepRunningAfterDisconnect > TimeSpan.Zero,
             logger,

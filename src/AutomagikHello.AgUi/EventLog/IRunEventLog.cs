@@ -15,6 +15,27 @@ public interface IRunEventLog
     ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Creates the run's log with its first entries (ids from 1) in one step: what <see cref="CreateAsync"/> then
+    /// <see cref="AppendAsync"/> do, as one write where the store allows (the built-in logs do), so that a run's start
+    /// costs one commit or round trip, not two. Nothing is created or appended when the log already exists.
+    /// </summary>
+    /// <remarks>The default implementation calls the two methods one after the other.</remarks>
+    /// <returns><see langword="false"/> when a log for this run already exists (nothing changes).</returns>
+    /// <exception cref="InvalidOperationException">The entries do not start at id 1 or are not consecutive, a terminal entry is not the last, or they exceed the log's bounds for one run (nothing is created).</exception>
+    async ValueTask<bool> CreateAndAppendAsync(RunLogStart start, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        RunLogChecks.CheckFirstAppend(start.Key, entries);
+        if (!await CreateAsync(start, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await AppendAsync(start.Key, entries, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
     /// Appends entries to an open log, in order. Their ids continue the log's (the first is the last id + 1, then
     /// consecutive); a terminal entry can only be the last, and finishes the log.
     /// </summary>

@@ -5,8 +5,9 @@ namespace AutomagikHello.AgUi.EventLog;
 /// <summary>
 /// An <see cref="IRunEventLog"/> in this process's memory: for one instance (a client reconnecting to another instance
 /// finds nothing; use the SQLite or Redis log there), lost on restart, bounded per run and in total as
-/// <see cref="InMemoryRunEventLogOptions"/> says. Appends copy what they keep. A waiter is woken by the append itself,
-/// never by polling. Thread-safe.
+/// <see cref="InMemoryRunEventLogOptions"/> says. Appends copy what they keep, into memory rented from the shared array
+/// pool and given back when the run is dropped (so kept runs are not garbage for the collector to promote); reads copy
+/// what they return. A waiter is woken by the append itself, never by polling. Thread-safe.
 /// </summary>
 public sealed class InMemoryRunEventLog : IRunEventLog
 {
@@ -52,9 +53,15 @@ public sealed class InMemoryRunEventLog : IRunEventLog
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The log is full of open runs, or the conversation alone exceeds <see cref="InMemoryRunEventLogOptions.MaxBytesPerRun"/>.</exception>
-    public ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default)
+    public ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default) =>
+        CreateAndAppendAsync(start, [], cancellationToken);
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">Also when the log is full of open runs, or the conversation and the entries exceed the bounds of one run.</exception>
+    public ValueTask<bool> CreateAndAppendAsync(RunLogStart start, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
+        RunLogChecks.CheckFirstAppend(start.Key, entries);
         var conversation = start.Conversation.ToArray();
         lock (_gate)
         {
@@ -71,7 +78,13 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 throw new InvalidOperationException($"The run's conversation ({conversation.Length} bytes) exceeds the log's MaxBytesPerRun ({_options.MaxBytesPerRun}).");
             }
 
-            if (!MakeRoom(_runs.Count + 1, conversation.Length))
+            var bytes = EntryBytes(entries);
+            if (entries.Count > _options.MaxEntriesPerRun || conversation.Length + bytes > _options.MaxBytesPerRun)
+            {
+                throw new InvalidOperationException($"The log of run {start.Key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes); it was not created.");
+            }
+
+            if (!MakeRoom(_runs.Count + 1, conversation.Length + bytes))
             {
                 throw new InvalidOperationException($"The event log is full of open runs ({_runs.Count} runs, {_totalBytes} bytes); run {start.Key} gets no log.");
             }
@@ -80,6 +93,7 @@ public sealed class InMemoryRunEventLog : IRunEventLog
             _runs.Add(start.Key, state);
             _latest[start.Key.Thread] = state;
             AddBytes(state, conversation.Length);
+            Store(state, entries, bytes);
             return ValueTask.FromResult(true);
         }
     }
@@ -99,12 +113,11 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         {
             var now = _clock.GetUtcNow();
             var state = Find(key, now) ?? throw new InvalidOperationException($"The log of run {key} is unknown or expired.");
-            if (state.Terminal is not null)
+            if (state.Finished)
             {
                 throw new InvalidOperationException($"The log of run {key} is finished.");
             }
 
-            long bytes = 0;
             for (var i = 0; i < entries.Count; i++)
             {
                 var entry = entries[i];
@@ -117,11 +130,11 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 {
                     throw new InvalidOperationException($"The terminal entry {entry.Id} of run {key} is not the last appended.");
                 }
-
-                bytes += entry.Event.Length + EntryOverheadBytes;
             }
 
-            if (state.Entries.Count + entries.Count > _options.MaxEntriesPerRun || state.Bytes + bytes > _options.MaxBytesPerRun)
+            var bytes = EntryBytes(entries);
+
+            if (state.Events.Count + entries.Count > _options.MaxEntriesPerRun || state.Bytes + bytes > _options.MaxBytesPerRun)
             {
                 throw new InvalidOperationException($"The log of run {key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes).");
             }
@@ -131,22 +144,7 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 throw new InvalidOperationException($"The event log is full of open runs ({_totalBytes} bytes); run {key} cannot append.");
             }
 
-            // One copy per append, not per event: the entries share one array (fewer, larger objects to collect).
-            var copy = new byte[bytes - (entries.Count * EntryOverheadBytes)];
-            var offset = 0;
-            foreach (var entry in entries)
-            {
-                entry.Event.Span.CopyTo(copy.AsSpan(offset));
-                state.Entries.Add(entry with { Event = copy.AsMemory(offset, entry.Event.Length) });
-                offset += entry.Event.Length;
-            }
-
-            AddBytes(state, bytes);
-            if (entries[^1].IsTerminal)
-            {
-                Finish(state);
-            }
-
+            Store(state, entries, bytes);
             wake = state.TakeWaiters();
         }
 
@@ -167,15 +165,15 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 return ValueTask.FromResult<RunLogEntry?>(null);
             }
 
-            if (state.Terminal is { } existing)
+            if (state.Finished)
             {
-                return ValueTask.FromResult<RunLogEntry?>(existing);
+                return ValueTask.FromResult<RunLogEntry?>(state.Events.Read(state.Events.Count - 1, 1, finished: true)[0]);
             }
 
             // Always admitted, past the bounds if need be: a reader must get its terminal event.
-            terminal = new RunLogEntry(state.LastId + 1, terminalEvent.ToArray(), IsTerminal: true);
-            state.Entries.Add(terminal);
-            AddBytes(state, terminal.Event.Length + EntryOverheadBytes);
+            state.Events.Add(terminalEvent.Span);
+            terminal = new RunLogEntry(state.LastId, terminalEvent, IsTerminal: true);
+            AddBytes(state, terminalEvent.Length + EntryOverheadBytes);
             Finish(state);
             wake = state.TakeWaiters();
         }
@@ -199,12 +197,12 @@ public sealed class InMemoryRunEventLog : IRunEventLog
             }
 
             // Ids are 1, 2, 3, …: the entry after afterId sits at index afterId.
-            var from = (int)Math.Min(afterId, state.Entries.Count);
-            var count = Math.Min(maxEntries, state.Entries.Count - from);
+            var from = (int)Math.Min(afterId, state.Events.Count);
+            var count = Math.Min(maxEntries, state.Events.Count - from);
             return ValueTask.FromResult(new RunLogRead
             {
-                Status = state.Terminal is null ? RunLogStatus.Open : RunLogStatus.Finished,
-                Entries = count == 0 ? [] : state.Entries.GetRange(from, count),
+                Status = state.Finished ? RunLogStatus.Finished : RunLogStatus.Open,
+                Entries = state.Events.Read(from, count, state.Finished),
                 LastId = state.LastId,
             });
         }
@@ -216,7 +214,7 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         Task changed;
         lock (_gate)
         {
-            if (Find(key, _clock.GetUtcNow()) is not { } state || state.Terminal is not null || state.LastId > afterId)
+            if (Find(key, _clock.GetUtcNow()) is not { } state || state.Finished || state.LastId > afterId)
             {
                 return true;
             }
@@ -311,6 +309,7 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         }
 
         AddBytes(state, -state.Bytes);
+        state.Events.Release();
         _expired[key] = now + _options.Retention;
         _expiredOrder.Enqueue(key);
         while (_expiredOrder.Count > _options.MaxRuns && _expiredOrder.TryDequeue(out var forgotten))
@@ -325,9 +324,36 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         state.TakeWaiters()?.TrySetResult();
     }
 
+    // What entries count against the bounds.
+    private static long EntryBytes(IReadOnlyList<RunLogEntry> entries)
+    {
+        long bytes = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            bytes += entries[i].Event.Length + EntryOverheadBytes;
+        }
+
+        return bytes;
+    }
+
+    // Keeps admitted entries (checked, bounds made room for); the run is finished when the last is terminal.
+    private void Store(RunState state, IReadOnlyList<RunLogEntry> entries, long bytes)
+    {
+        for (var i = 0; i < entries.Count; i++)
+        {
+            state.Events.Add(entries[i].Event.Span);
+        }
+
+        AddBytes(state, bytes);
+        if (entries.Count > 0 && entries[^1].IsTerminal)
+        {
+            Finish(state);
+        }
+    }
+
     private void Finish(RunState state)
     {
-        state.Terminal = state.Entries[^1];
+        state.Finished = true;
         state.FinishedNode = _finished.AddLast(state);
     }
 
@@ -343,13 +369,14 @@ public sealed class InMemoryRunEventLog : IRunEventLog
 
         public RunLogStart Start { get; } = start;
 
-        public List<RunLogEntry> Entries { get; } = [];
+        public PooledRunEvents Events { get; } = new();
 
-        public long LastId => Entries.Count;
+        public long LastId => Events.Count;
 
         public long Bytes { get; set; }
 
-        public RunLogEntry? Terminal { get; set; }
+        /// <summary>Whether the last event is the run's terminal one.</summary>
+        public bool Finished { get; set; }
 
         public LinkedListNode<RunState>? FinishedNode { get; set; }
 

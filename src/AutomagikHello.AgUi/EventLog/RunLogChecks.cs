@@ -31,6 +31,20 @@ public static class RunLogChecks
         }
     }
 
+    /// <summary>Checks the first entries of a log for <see cref="IRunEventLog.CreateAndAppendAsync"/>: as <see cref="CheckAppend"/>, and the first id is 1.</summary>
+    /// <param name="key">The run, for the message.</param>
+    /// <param name="entries">The entries (may be empty: only the creation).</param>
+    /// <exception cref="InvalidOperationException">The ids are not 1, 2, 3, …, or a terminal entry is not the last.</exception>
+    public static void CheckFirstAppend(RunLogKey key, IReadOnlyList<RunLogEntry> entries)
+    {
+        CheckAppend(key, entries);
+        if (entries.Count > 0 && entries[0].Id != 1)
+        {
+            throw new InvalidOperationException(
+                $"The first entries of the event log of run '{key}' must start at id 1, not {entries[0].Id}. Nothing was created.");
+        }
+    }
+
     /// <summary>Checks the arguments of <see cref="IRunEventLog.ReadAsync"/>.</summary>
     /// <param name="afterId">The id after which to read: 0 or more.</param>
     /// <param name="maxEntries">How many entries at most: 1 or more.</param>

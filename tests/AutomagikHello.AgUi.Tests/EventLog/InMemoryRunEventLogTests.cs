@@ -23,6 +23,29 @@ public sealed class InMemoryRunEventLogTests
     private static string Text(RunLogEntry entry) => Encoding.UTF8.GetString(entry.Event.Span);
 
     [Fact]
+    public async Task A_read_outlives_its_run_being_dropped_and_its_memory_reused()
+    {
+        // MaxRuns 1: creating the next run drops the finished one, whose pooled segments the next run may reuse.
+        var log = new InMemoryRunEventLog(new InMemoryRunEventLogOptions { MaxRuns = 1 });
+        var large = "{\"delta\":\"" + new string('a', 6_000) + "\"}"; // larger than a segment
+        await log.CreateAndAppendAsync(Start(Key("r1")), [Entry(1, "{\"n\":1}"), Entry(2, large), Entry(3, "{\"n\":3}", terminal: true)]);
+        var read = await log.ReadAsync(Key("r1"), 0, 10);
+
+        for (var run = 2; run <= 20; run++)
+        {
+            var key = Key("r" + run);
+            await log.CreateAndAppendAsync(Start(key), [Entry(1, "{\"z\":" + run + "}"), Entry(2, "{\"delta\":\"" + new string('z', 6_000) + "\"}")]);
+            await log.AppendAsync(key, [Entry(3, "{\"z\":3}", terminal: true)]);
+        }
+
+        (await log.ReadAsync(Key("r1"), 0, 10)).Status.Should().BeOneOf(RunLogStatus.Expired, RunLogStatus.Unknown);
+        read.Entries.Select(Text).Should().Equal("{\"n\":1}", large, "{\"n\":3}");
+        read.Entries.Select(e => e.IsTerminal).Should().Equal(false, false, true);
+        var last = await log.ReadAsync(Key("r20"), 1, 10);
+        last.Entries.Select(Text).Should().Equal("{\"delta\":\"" + new string('z', 6_000) + "\"}", "{\"z\":3}");
+    }
+
+    [Fact]
     public async Task Reads_back_what_was_appended_in_pages_and_copies_it()
     {
         var log = new InMemoryRunEventLog();
