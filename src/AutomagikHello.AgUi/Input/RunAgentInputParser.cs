@@ -505,11 +505,19 @@ internal sealed class RunAgentInputParser
 
     private string RequiredString(JsonElement e) => RequiredString(e, "Expected a string");
 
-    // A thread or run id: an empty one would name a thread no URL can address.
+    // A thread or run id: an empty one would name a thread no URL can address, and one with U+0000 a key that stores
+    // disagree on (SQLite's text functions stop at it).
     private string RequiredId(JsonElement e)
     {
         var id = RequiredString(e);
-        return id.Length > 0 ? id : throw Reject(InputErrorCodes.InvalidValue, "An id must not be empty.");
+        if (id.Length == 0)
+        {
+            throw Reject(InputErrorCodes.InvalidValue, "An id must not be empty.");
+        }
+
+        return id.Contains('\0', StringComparison.Ordinal)
+            ? throw Reject(InputErrorCodes.InvalidValue, "An id must not contain U+0000.")
+            : id;
     }
 
     private string RequiredString(JsonElement e, string expectation) =>

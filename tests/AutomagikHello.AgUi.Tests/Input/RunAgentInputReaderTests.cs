@@ -170,12 +170,25 @@ public sealed class RunAgentInputReaderTests
     [Theory]
     [InlineData("""{"threadId":"","runId":"r","messages":[]}""", "/threadId")]
     [InlineData("""{"threadId":"t","runId":"","messages":[]}""", "/runId")]
+    // U+0000 in an id: SQLite's text functions stop at it, so "t\u0000x" and "t" could name one thread or none.
+    [InlineData("""{"threadId":"t\u0000x","runId":"r","messages":[]}""", "/threadId")]
+    [InlineData("""{"threadId":"t","runId":"\u0000","messages":[]}""", "/runId")]
     public void Read_EmptyThreadOrRunId_ReportsInvalidValue(string json, string path)
     {
         var result = Read(json);
 
         result.Error!.Code.Should().Be(InputErrorCodes.InvalidValue);
         result.Error.Path.Should().Be(path);
+    }
+
+    [Theory]
+    [InlineData("""{"threadId":"t\u0001x","runId":"r\u00e9","messages":[]}""")]
+    [InlineData("""{"threadId":"t x","runId":"\u4e2d\ud83d\ude00","messages":[]}""")]
+    public void Read_IdWithOtherCharacters_IsAccepted(string json)
+    {
+        var result = Read(json);
+
+        result.Succeeded.Should().BeTrue(result.Error?.ToString());
     }
 
     [Fact]
