@@ -109,5 +109,29 @@ public sealed class RequestServicesOnFirstUseTests
         services.GetRequiredKeyedService(typeof(Marker), "k").Should().BeSameAs(runScope.ServiceProvider.GetRequiredKeyedService<Marker>("k"));
     }
 
+    [Fact]
+    public void GetService_FirstUseFromManyThreadsAtOnce_GivesEveryOneTheSameScope()
+    {
+        using var root = new ServiceCollection().AddScoped<Marker>().BuildServiceProvider();
+        var scopes = root.GetRequiredService<IServiceScopeFactory>();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            // The request's services created on first use, as ASP.NET Core's own feature does (unsynchronised).
+            var context = new DefaultHttpContext { ServiceScopeFactory = scopes };
+            var services = new RequestServicesOnFirstUse(context);
+            using var start = new Barrier(4);
+            var seen = new object?[4];
+            var threads = Enumerable.Range(0, 4).Select(i => new Thread(() =>
+            {
+                start.SignalAndWait();
+                seen[i] = services.GetService(typeof(Marker));
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            seen.Should().AllSatisfy(m => m.Should().BeSameAs(seen[0]), $"attempt {attempt}: one run, one scope");
+        }
+    }
+
     private sealed class Marker;
 }

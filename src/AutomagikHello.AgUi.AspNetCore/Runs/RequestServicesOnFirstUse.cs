@@ -15,11 +15,20 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// </remarks>
 internal sealed class RequestServicesOnFirstUse(HttpContext context) : IKeyedServiceProvider, ISupportRequiredService
 {
+    // The request's own getter creates its scope unsynchronised, and a run's tools may call in parallel: one lock makes
+    // the first use one scope, and orders it against End (after which the request object may serve another request).
+    private readonly Lock _gate = new();
     private IServiceProvider? _services;
-    private volatile bool _ended;
+    private bool _ended;
 
     /// <summary>The run is over: from now on only a provider already taken is used.</summary>
-    public void End() => _ended = true;
+    public void End()
+    {
+        lock (_gate)
+        {
+            _ended = true;
+        }
+    }
 
     public object? GetService(Type serviceType) => Services().GetService(serviceType);
 
@@ -31,13 +40,21 @@ internal sealed class RequestServicesOnFirstUse(HttpContext context) : IKeyedSer
 
     private IServiceProvider Services()
     {
-        if (_services is { } services)
+        if (Volatile.Read(ref _services) is { } services)
         {
             return services;
         }
 
-        ObjectDisposedException.ThrowIf(_ended, this);
-        return _services = context.RequestServices;
+        lock (_gate)
+        {
+            if (_services is null)
+            {
+                ObjectDisposedException.ThrowIf(_ended, this);
+                Volatile.Write(ref _services, context.RequestServices);
+            }
+
+            return _services!;
+        }
     }
 
     private IKeyedServiceProvider Keyed() => Services() as IKeyedServiceProvider
