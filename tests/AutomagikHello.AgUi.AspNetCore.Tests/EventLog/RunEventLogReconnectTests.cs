@@ -352,6 +352,38 @@ public abstract class RunEventLogReconnectTests
     }
 
     [Fact]
+    public async Task A_run_whose_first_write_is_past_the_logs_bounds_is_410_and_the_thread_reloads_as_404_not_as_its_older_run()
+    {
+        await using var host = await StartAsync(Chatty, log: new InMemoryRunEventLog(new InMemoryRunEventLogOptions { MaxBytesPerRun = 16 * 1024 }));
+        await RunToEndAsync(host.Client, "t1", "r1");
+
+        // r2's conversation alone (its user message) is past the log's bound for one run.
+        using var request = Sse.RunRequest(Agent, RunInputs.Json("t1", "r2", text: new string('w', 20_000)));
+        request.Headers.Add("X-Owner", "alice");
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var live = SseBytes.Frames(SseBytes.WithoutHeartbeats(await response.Content.ReadAsByteArrayAsync()));
+        ((string?)Data(live[^1])["type"]).Should().Be("RUN_FINISHED", "the live client still gets the whole run");
+
+        using (var reconnect = await host.Client.SendAsync(Get(Events("t1", "r2"))))
+        {
+            await ShouldBeProblemAsync(reconnect, HttpStatusCode.Gone, AgUiErrorCodes.RunExpired);
+        }
+
+        using var reload = new HttpRequestMessage(HttpMethod.Get, $"{Agent}/threads/t1/messages");
+        reload.Headers.Add("X-Owner", "alice");
+        using var reloaded = await host.Client.SendAsync(reload);
+        await ShouldBeProblemAsync(reloaded, HttpStatusCode.NotFound, AgUiErrorCodes.RunNotFound);
+
+        // The negative case: a later run that fits is the thread's latest again.
+        await RunToEndAsync(host.Client, "t1", "r3");
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"{Agent}/threads/t1/messages");
+        again.Headers.Add("X-Owner", "alice");
+        using var found = await host.Client.SendAsync(again);
+        found.StatusCode.Should().Be(HttpStatusCode.OK);
+        ((string?)(await found.Content.ReadFromJsonAsync<JsonObject>())!["runId"]).Should().Be("r3");
+    }
+
+    [Fact]
     public async Task A_reader_finishes_the_log_of_a_run_whose_instance_died_with_a_coded_run_error_promptly()
     {
         var log = CreateLog();
