@@ -51,6 +51,18 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
         return 1
         """;
 
+    // KEYS: state, latest. ARGV: started, expires, forgotten, run id. A run whose first write is past the run's bounds gets
+    // no log but is still the thread's newest: its state reads as dropped and the latest-run pointer names it (so it has
+    // no conversation, and no older run stands in for it). 0 when the run's state exists (nothing changes), else 1.
+    private const string RefuseScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+        redis.call('HSET', KEYS[1], 's', 'x', 'l', 0, 't', ARGV[1], 'x', ARGV[2], 'b', 0)
+        redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+        redis.call('HSET', KEYS[2], 'r', ARGV[4], 't', ARGV[1])
+        redis.call('PEXPIREAT', KEYS[2], ARGV[2])
+        return 1
+        """;
+
     // KEYS: state, conversation, stream. ARGV: first id, terminal (1: the last event is), max events, max bytes, channel,
     // message, the batch, its event count, its events' bytes. Returns {code, last id as found}: 0 appended, -1 unknown,
     // -2 finished, -3 expired, -4 ids do not continue, -5 over the run's bounds (the log is dropped). The stream's
@@ -156,23 +168,31 @@ public sealed partial class RedisRunEventLog : IRunEventLog, IAsyncDisposable
 
     /// <inheritdoc />
     /// <remarks>One script: one round trip for the creation and the append.</remarks>
-    /// <exception cref="InvalidOperationException">Also when the entries exceed <see cref="RedisThreadStoreOptions.RunLogMaxEvents"/> or, with the conversation, <see cref="RedisThreadStoreOptions.RunLogMaxBytes"/> (nothing is created).</exception>
+    /// <exception cref="InvalidOperationException">Also when the entries exceed <see cref="RedisThreadStoreOptions.RunLogMaxEvents"/> or, with the conversation, <see cref="RedisThreadStoreOptions.RunLogMaxBytes"/>: the run then gets no log, reads as expired, and leaves its thread with no latest run.</exception>
     /// <exception cref="ThreadStoreUnavailableException">Redis is unreachable or did not answer in time.</exception>
     public async ValueTask<bool> CreateAndAppendAsync(RunLogStart start, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
         RunLogChecks.CheckFirstAppend(start.Key, entries);
         var bytes = EventBytes(entries);
-        if (entries.Count > _options.RunLogMaxEvents || start.Conversation.Length + bytes > _options.RunLogMaxBytes)
-        {
-            throw new InvalidOperationException(
-                $"The event log of run '{start.Key}' would start past its bounds ({_options.RunLogMaxEvents} events, {_options.RunLogMaxBytes} bytes). Nothing was created.");
-        }
-
         var state = RedisKeys.RunLog(_options.KeyPrefix, start.Key);
         var started = start.StartedAt.ToUnixTimeMilliseconds();
         var expires = (start.StartedAt + _options.RunLogRetention).ToUnixTimeMilliseconds();
         var forgotten = (start.StartedAt + _options.RunLogRetention + _options.ExpiredRunMemory).ToUnixTimeMilliseconds();
+        if (entries.Count > _options.RunLogMaxEvents || start.Conversation.Length + bytes > _options.RunLogMaxBytes)
+        {
+            var refused = await EvaluateAsync(
+                RefuseScript,
+                [state, RedisKeys.LatestRun(_options.KeyPrefix, start.Key.Thread)],
+                [started, expires, forgotten, start.Key.RunId],
+                "refusing a run log",
+                cancellationToken).ConfigureAwait(false);
+            return (long)refused == 0
+                ? false
+                : throw new InvalidOperationException(
+                    $"The event log of run '{start.Key}' would start past its bounds ({_options.RunLogMaxEvents} events, {_options.RunLogMaxBytes} bytes). It gets no log: it reads as expired, and its thread has no latest run.");
+        }
+
         RedisValue[] values = entries.Count == 0
             ? [started, expires, forgotten, start.Conversation, start.Key.RunId]
             :

@@ -153,6 +153,39 @@ public sealed class RedisRunEventLogTests : IDisposable
         (await log.ReadAsync(key, 0, 10)).Status.Should().Be(RunLogStatus.Expired);
     }
 
+    [RedisTheory]
+    [InlineData("conversation")]
+    [InlineData("events")]
+    [InlineData("bytes")]
+    public async Task CreateAndAppend_FirstWritePastTheRunsBounds_ReadsExpiredAndTheThreadHasNoLatestRun(string past)
+    {
+        var log = new RedisRunEventLog(RedisTestEnvironment.Shared, Options(o => { o.RunLogMaxBytes = 2048; o.RunLogMaxEvents = 3; }));
+        var older = new RunLogKey(Thread, "older");
+        await log.CreateAndAppendAsync(new RunLogStart { Key = older, StartedAt = DateTimeOffset.UtcNow, Conversation = "{}"u8.ToArray() }, [Entry(1), new RunLogEntry(2, "{}"u8.ToArray(), true)]);
+        var key = new RunLogKey(Thread, "newest");
+        var conversation = past == "conversation" ? new byte[3000] : "{}"u8.ToArray();
+        IReadOnlyList<RunLogEntry> entries = past switch
+        {
+            "events" => [Entry(1), Entry(2), Entry(3), Entry(4)],
+            "bytes" => [new RunLogEntry(1, new byte[3000], false)],
+            _ => [Entry(1)],
+        };
+
+        var create = async () => await log.CreateAndAppendAsync(new RunLogStart { Key = key, StartedAt = DateTimeOffset.UtcNow, Conversation = conversation }, entries);
+
+        await create.Should().ThrowAsync<InvalidOperationException>();
+        (await log.ReadAsync(key, 0, 10)).Status.Should().Be(RunLogStatus.Expired);
+        (await log.GetLatestRunAsync(Thread)).Should().BeNull("the older run lacks the newest one");
+        (await log.FinishAsync(key, "{}"u8.ToArray())).Should().BeNull();
+        (await log.CreateAsync(new RunLogStart { Key = key, StartedAt = DateTimeOffset.UtcNow, Conversation = "{}"u8.ToArray() })).Should().BeFalse();
+        (await log.ReadAsync(older, 0, 10)).Status.Should().Be(RunLogStatus.Finished);
+
+        // Within the bounds, the next run is the latest again.
+        var next = new RunLogKey(Thread, "next");
+        (await log.CreateAndAppendAsync(new RunLogStart { Key = next, StartedAt = DateTimeOffset.UtcNow, Conversation = "{}"u8.ToArray() }, [Entry(1), Entry(2), Entry(3)])).Should().BeTrue();
+        (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(next);
+    }
+
     [Fact]
     public async Task Unreachable_EveryOperationThrowsThreadStoreUnavailable()
     {

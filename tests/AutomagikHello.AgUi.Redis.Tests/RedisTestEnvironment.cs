@@ -113,6 +113,18 @@ public sealed class RedisFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs Redis: skipped like <see cref="RedisFactAttribute"/>.</summary>
+public sealed class RedisTheoryAttribute : TheoryAttribute
+{
+    public RedisTheoryAttribute()
+    {
+        if (RedisTestEnvironment.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
 /// <summary>
 /// Marks a test class whose tests (inherited ones included, such as the shared contract's plain facts) need Redis:
 /// <see cref="RedisAwareTestFramework"/> reports them skipped, with the reason, where <see cref="RedisFactAttribute"/>

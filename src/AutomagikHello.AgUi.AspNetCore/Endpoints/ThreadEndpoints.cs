@@ -148,7 +148,7 @@ internal sealed class ThreadEndpoints(MappedAgent mapped, AgUiEndpointServices s
         }
 
         var sink = new RunSummarySink(services.Options.MaxSummaryTextBytes);
-        await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, sink).ConfigureAwait(false);
+        await pipeline.ExecuteAsync(context, mapped.Agent, mapped.Name, input, requestTimestamp, sink, mapped.EventLog).ConfigureAwait(false);
         if (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK || !sink.ReceivedAny)
         {
             return; // the pipeline answered a problem itself (401, 503)

@@ -9,9 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
-/// A run's event sink that logs every accepted event for reconnects and fans it out to the live SSE response: each
-/// event gets the next id (1, 2, 3, …), its JSON is written once, framed as <c>id: N</c> + <c>data:</c> for the live
-/// client and appended to the <see cref="IRunEventLog"/> at each flush, before the live client gets it (so an id a
+/// A run's event sink that logs every accepted event for reconnects and fans it out to the live receiver (the SSE
+/// response, or the JSON resume endpoint's summary): each event gets the next id (1, 2, 3, …), its JSON is written once,
+/// framed as <c>id: N</c> + <c>data:</c> for a live SSE client and appended to the <see cref="IRunEventLog"/> at each flush, before the live client gets it (so an id a
 /// client saw is always in the log). The log is created at the first flush (<c>RUN_STARTED</c>), with the run's
 /// conversation serialized then; a run the thread store refused is not logged (its stream still carries an id, and
 /// its conversation is never serialized). Memory per running run: none between flushes; during a batch, the JSON of
@@ -28,7 +28,7 @@ internal sealed class RunEventLogSink(
     RunLogKey key,
     DateTimeOffset startedAt,
     RunAgentInput input,
-    SseRunEventSink live,
+    ILoggedRunReceiver live,
     bool keepRunning,
     ILogger logger,
     CancellationToken liveAborted) : IRunEventSink
@@ -61,7 +61,7 @@ internal sealed class RunEventLogSink(
         var offset = json.Written.Length;
         var length = json.Sse.WriteEventJson(agUiEvent);
         _pending.Add((id, offset, length, agUiEvent is RunFinishedEvent or RunErrorEvent));
-        return LiveGone ? length : live.WriteFrame(id, json.Written.Slice(offset, length));
+        return LiveGone ? length : live.WriteLogged(id, agUiEvent, json.Written.Slice(offset, length));
     }
 
     public int WriteHeartbeat() => LiveGone ? 0 : live.WriteHeartbeat();

@@ -29,7 +29,7 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
     /// <param name="input">The validated input.</param>
     /// <param name="requestTimestamp">When the request reached the library (a <see cref="Clock"/> timestamp).</param>
     /// <param name="sink">Where the events go instead of the SSE response (the JSON resume endpoint's summary).</param>
-    /// <param name="logged">How the SSE stream is logged for reconnects (<see cref="RunEventLogSink"/>), or <see langword="null"/>.</param>
+    /// <param name="logged">How the run is logged for reconnects and reloads (<see cref="RunEventLogSink"/>), or <see langword="null"/>. Only an SSE run may outlive its client.</param>
     public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, long requestTimestamp, IRunEventSink? sink = null, AgUiEventLogOptions? logged = null)
     {
         if (owners.Resolve(context) is not { } owner)
@@ -39,16 +39,18 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
             return;
         }
 
-        // A logged SSE run gets ids and may outlive its client (until the grace fires the receiver-gone signal).
+        // A logged SSE run gets ids and may outlive its client (until the grace fires the receiver-gone signal); a logged
+        // summary run is logged alike (a reload then shows it) and stops with its request, as unlogged runs do.
         var live = sink is null ? new SseRunEventSink(context.Response.BodyWriter, context) : null;
+        var receiver = logged is null ? null : live ?? sink as ILoggedRunReceiver;
         using var grace = live is not null && logged is not null ? new DisconnectGrace(logged.KeepRunningAfterDisconnect, runner.Clock, context.RequestAborted) : null;
-        var logSink = grace is not null ? new RunEventLogSink(
+        var logSink = receiver is not null ? new RunEventLogSink(
             eventLog,
             new RunLogKey(new ThreadKey(agentName, owner, input.ThreadId), input.RunId),
             runner.Clock.GetUtcNow(),
             input,
-            live!,
-            keepRunning: logged!.KeepRunningAfterDisconnect > TimeSpan.Zero,
+            receiver,
+            keepRunning: grace is not null && logged!.KeepRunningAfterDisconnect > TimeSpan.Zero,
             logger,
             context.RequestAborted) : null;
         var services = new RequestServicesOnFirstUse(context);

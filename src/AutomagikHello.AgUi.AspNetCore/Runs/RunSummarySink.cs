@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// <see cref="AgUiOptions.MaxSummaryTextBytes"/>. Past the limit the run goes on (stopping it would fail the run
 /// half-way and leave its answers in doubt); the text so far stays and the summary says it was truncated.
 /// </summary>
-internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
+internal sealed class RunSummarySink(int maxTextBytes) : ILoggedRunReceiver
 {
     /// <summary>What a message costs against the limit besides its text, so that empty messages are bounded too.</summary>
     internal const int MessageOverheadBytes = 16;
@@ -60,6 +60,8 @@ internal sealed class RunSummarySink(int maxTextBytes) : IRunEventSink
 
         return 0;
     }
+
+    public int WriteLogged(long id, AgUiEvent agUiEvent, ReadOnlySpan<byte> eventJson) => Write(agUiEvent);
 
     public int WriteHeartbeat() => 0;
 

@@ -11,7 +11,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// the sink opens the event stream (status, headers, no buffering) at the first event and completes the response after
 /// the terminal one.
 /// </summary>
-internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = null) : IRunEventSink
+internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = null) : ILoggedRunReceiver
 {
     private RunFrameBuffer? _frames;
     private bool _opened;
@@ -30,6 +30,8 @@ internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = 
         Open();
         return Frames.Sse.WriteFrame(id, eventJson);
     }
+
+    public int WriteLogged(long id, AgUiEvent agUiEvent, ReadOnlySpan<byte> eventJson) => WriteFrame(id, eventJson);
 
     public int WriteHeartbeat() => Frames.Sse.WriteHeartbeat();
 

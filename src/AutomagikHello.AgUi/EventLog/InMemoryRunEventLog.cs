@@ -57,7 +57,7 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         CreateAndAppendAsync(start, [], cancellationToken);
 
     /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">Also when the log is full of open runs, or the conversation and the entries exceed the bounds of one run.</exception>
+    /// <exception cref="InvalidOperationException">Also when the log is full of open runs, or the conversation and the entries exceed the bounds of one run: the run then gets no log, reads as expired, and leaves its thread with no latest run.</exception>
     public ValueTask<bool> CreateAndAppendAsync(RunLogStart start, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
@@ -75,18 +75,18 @@ public sealed class InMemoryRunEventLog : IRunEventLog
 
             if (conversation.Length > _options.MaxBytesPerRun)
             {
-                throw new InvalidOperationException($"The run's conversation ({conversation.Length} bytes) exceeds the log's MaxBytesPerRun ({_options.MaxBytesPerRun}).");
+                throw Refuse(start.Key, now, $"The run's conversation ({conversation.Length} bytes) exceeds the log's MaxBytesPerRun ({_options.MaxBytesPerRun}).");
             }
 
             var bytes = EntryBytes(entries);
             if (entries.Count > _options.MaxEntriesPerRun || conversation.Length + bytes > _options.MaxBytesPerRun)
             {
-                throw new InvalidOperationException($"The log of run {start.Key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes); it was not created.");
+                throw Refuse(start.Key, now, $"The log of run {start.Key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes); it was not created.");
             }
 
             if (!MakeRoom(_runs.Count + 1, conversation.Length + bytes))
             {
-                throw new InvalidOperationException($"The event log is full of open runs ({_runs.Count} runs, {_totalBytes} bytes); run {start.Key} gets no log.");
+                throw Refuse(start.Key, now, $"The event log is full of open runs ({_runs.Count} runs, {_totalBytes} bytes); run {start.Key} gets no log.");
             }
 
             var state = new RunState(new RunLogStart { Key = start.Key, StartedAt = start.StartedAt, Conversation = conversation });
@@ -266,6 +266,17 @@ public sealed class InMemoryRunEventLog : IRunEventLog
     private bool IsExpired(RunLogKey key, DateTimeOffset now) =>
         _expired.TryGetValue(key, out var until) && until > now;
 
+    /// <summary>
+    /// A run that gets no log is still the thread's newest: it reads as dropped (Expired), and the thread has no latest
+    /// run, as when a run's log is dropped later, so an older run never stands in for it on a reload.
+    /// </summary>
+    private InvalidOperationException Refuse(RunLogKey key, DateTimeOffset now, string message)
+    {
+        _latest.Remove(key.Thread);
+        RememberExpired(key, now);
+        return new InvalidOperationException(message);
+    }
+
     /// <summary>Drops the finished runs past their retention, oldest first (the rest are found lazily by <see cref="Find"/>).</summary>
     private void DropAged(DateTimeOffset now)
     {
@@ -310,6 +321,15 @@ public sealed class InMemoryRunEventLog : IRunEventLog
 
         AddBytes(state, -state.Bytes);
         state.Events.Release();
+        RememberExpired(key, now);
+
+        // A waiter reads again and finds the run expired.
+        state.TakeWaiters()?.TrySetResult();
+    }
+
+    // A dropped run reads Expired for a retention, and at most MaxRuns such runs are remembered.
+    private void RememberExpired(RunLogKey key, DateTimeOffset now)
+    {
         _expired[key] = now + _options.Retention;
         _expiredOrder.Enqueue(key);
         while (_expiredOrder.Count > _options.MaxRuns && _expiredOrder.TryDequeue(out var forgotten))
@@ -319,9 +339,6 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 _expired.Remove(forgotten);
             }
         }
-
-        // A waiter reads again and finds the run expired.
-        state.TakeWaiters()?.TrySetResult();
     }
 
     // What entries count against the bounds.

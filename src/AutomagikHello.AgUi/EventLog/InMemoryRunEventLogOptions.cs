@@ -18,7 +18,7 @@ public sealed class InMemoryRunEventLogOptions
 
     /// <summary>
     /// The most runs kept. Past it, the oldest finished runs are dropped first; when every run kept is still open, a
-    /// new run gets no log (its creation fails) rather than an open run losing its own. Default 1,000.
+    /// new run gets no log (its creation fails; it reads as expired) rather than an open run losing its own. Default 1,000.
     /// </summary>
     public int MaxRuns { get; set; } = 1_000;
 

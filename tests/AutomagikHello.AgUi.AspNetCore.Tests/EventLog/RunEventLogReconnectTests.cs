@@ -212,7 +212,8 @@ public abstract class RunEventLogReconnectTests
         var rests = await Task.WhenAll(readers);
 
         agentCancelled.Should().BeFalse("the run outlived its client");
-        rests[1].Should().Equal(rests[0], "every reader gets the same bytes");
+        // Heartbeats come on each reader's own timer, so only the events are compared.
+        SseBytes.WithoutHeartbeats(rests[1]).Should().Equal(SseBytes.WithoutHeartbeats(rests[0]), "every reader gets the same event bytes");
         var frames = SseBytes.Frames(SseBytes.WithoutHeartbeats(rests[0]));
         frames.Select(f => (string?)Data(f)["type"]).Should().Equal("TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED");
         ((string?)Data(frames[0])["delta"]).Should().Be("after");
@@ -349,6 +350,103 @@ public abstract class RunEventLogReconnectTests
         await RunToEndAsync(host.Client, "t2", "r2");
         using var response = await host.Client.SendAsync(Get(Events("t1", "r1")));
         await ShouldBeProblemAsync(response, HttpStatusCode.Gone, AgUiErrorCodes.RunExpired);
+    }
+
+    [Fact]
+    public async Task A_run_whose_first_write_is_past_the_logs_bounds_is_410_and_the_thread_reloads_as_404_not_as_its_older_run()
+    {
+        await using var host = await StartAsync(Chatty, log: new InMemoryRunEventLog(new InMemoryRunEventLogOptions { MaxBytesPerRun = 16 * 1024 }));
+        await RunToEndAsync(host.Client, "t1", "r1");
+
+        // r2's conversation alone (its user message) is past the log's bound for one run.
+        using var request = Sse.RunRequest(Agent, RunInputs.Json("t1", "r2", text: new string('w', 20_000)));
+        request.Headers.Add("X-Owner", "alice");
+        using var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var live = SseBytes.Frames(SseBytes.WithoutHeartbeats(await response.Content.ReadAsByteArrayAsync()));
+        ((string?)Data(live[^1])["type"]).Should().Be("RUN_FINISHED", "the live client still gets the whole run");
+
+        using (var reconnect = await host.Client.SendAsync(Get(Events("t1", "r2"))))
+        {
+            await ShouldBeProblemAsync(reconnect, HttpStatusCode.Gone, AgUiErrorCodes.RunExpired);
+        }
+
+        using var reload = new HttpRequestMessage(HttpMethod.Get, $"{Agent}/threads/t1/messages");
+        reload.Headers.Add("X-Owner", "alice");
+        using var reloaded = await host.Client.SendAsync(reload);
+        await ShouldBeProblemAsync(reloaded, HttpStatusCode.NotFound, AgUiErrorCodes.RunNotFound);
+
+        // The negative case: a later run that fits is the thread's latest again.
+        await RunToEndAsync(host.Client, "t1", "r3");
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"{Agent}/threads/t1/messages");
+        again.Headers.Add("X-Owner", "alice");
+        using var found = await host.Client.SendAsync(again);
+        found.StatusCode.Should().Be(HttpStatusCode.OK);
+        ((string?)(await found.Content.ReadFromJsonAsync<JsonObject>())!["runId"]).Should().Be("r3");
+    }
+
+    [Fact]
+    public async Task A_run_of_the_JSON_resume_endpoint_is_logged_and_is_what_a_reload_returns_and_a_refused_one_is_not()
+    {
+        await using var host = await StartAsync(async (run, cancellationToken) =>
+        {
+            var resumed = run.Input.Resume is { Count: > 0 };
+            var message = await run.StartTextMessageAsync(resumed ? "a2" : "a1");
+            await message.AppendAsync(resumed ? "Sent." : "Send it?");
+            await message.EndAsync();
+            return resumed ? AgentOutcome.Success() : AgentOutcome.Interrupt(new Interrupt { Id = "i1", Reason = "confirm", Message = "Send it?" });
+        });
+        await RunToEndAsync(host.Client, "t1", "r1");
+
+        using (var resumed = await host.Client.SendAsync(JsonResume("r2")))
+        {
+            resumed.StatusCode.Should().Be(HttpStatusCode.OK, await ProblemText(resumed));
+            var summary = (await resumed.Content.ReadFromJsonAsync<JsonObject>())!;
+            ((string?)summary["outcome"]).Should().Be("success");
+        }
+
+        var reload = await ReloadAsync(host.Client);
+        ((string?)reload["runId"]).Should().Be("r2");
+        ((bool?)reload["running"]).Should().BeFalse();
+        var messages = reload["messages"]!["messages"]!.AsArray();
+        ((string?)messages[^1]!["id"]).Should().Be("a2");
+        ((string?)messages[^1]!["content"]).Should().Be("Sent.");
+        ((string?)reload["thread"]!["status"]).Should().Be("idle");
+
+        var replay = SseBytes.Frames(SseBytes.WithoutHeartbeats(await ReconnectAsync(host.Client, "t1", "r2", lastEventId: null)));
+        replay.Select(frame => (string?)Data(frame)["type"]).Should().Equal("RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED");
+
+        // The negative case: a resume the store refuses (its interrupt is already answered) never began, so it is not
+        // logged and the thread's latest run is still r2.
+        using (var refused = await host.Client.SendAsync(JsonResume("r3")))
+        {
+            refused.IsSuccessStatusCode.Should().BeFalse();
+        }
+
+        ((string?)(await ReloadAsync(host.Client))["runId"]).Should().Be("r2");
+        using var none = await host.Client.SendAsync(Get(Events("t1", "r3")));
+        await ShouldBeProblemAsync(none, HttpStatusCode.NotFound, AgUiErrorCodes.RunNotFound);
+
+        static HttpRequestMessage JsonResume(string runId)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"{Agent}/threads/t1/resume")
+            {
+                Content = new StringContent(
+                    $$$"""{"runId":"{{{runId}}}","messages":[{"id":"m1","role":"user","content":"hello"}],"resume":[{"interruptId":"i1","status":"resolved","payload":{"approved":true}}]}""",
+                    Encoding.UTF8,
+                    "application/json"),
+            };
+            request.Headers.Add("X-Owner", "alice");
+            return request;
+        }
+
+        static async Task<JsonObject> ReloadAsync(HttpClient client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Agent}/threads/t1/messages");
+            request.Headers.Add("X-Owner", "alice");
+            using var response = await client.SendAsync(request);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, await ProblemText(response));
+            return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        }
     }
 
     [Fact]

@@ -172,6 +172,56 @@ public sealed class InMemoryRunEventLogTests
         (await log.FinishAsync(key, Encoding.UTF8.GetBytes("{\"type\":\"RUN_ERROR\"}")))!.Value.Id.Should().Be(3);
     }
 
+    [Theory]
+    [InlineData("conversation")]
+    [InlineData("entries")]
+    [InlineData("bytes")]
+    public async Task A_run_whose_first_write_is_past_its_bounds_reads_expired_and_the_thread_has_no_latest_run(string past)
+    {
+        var log = new InMemoryRunEventLog(new InMemoryRunEventLogOptions { MaxEntriesPerRun = 3, MaxBytesPerRun = 4096 });
+        await log.CreateAndAppendAsync(Start(Key("older")), [Entry(1), Entry(2, terminal: true)]);
+        var start = Start(Key("newest"));
+        IReadOnlyList<RunLogEntry> entries = [Entry(1)];
+        switch (past)
+        {
+            case "conversation":
+                start = new RunLogStart { Key = start.Key, StartedAt = start.StartedAt, Conversation = Encoding.UTF8.GetBytes("{\"messages\":[],\"state\":\"" + new string('c', 5000) + "\"}") };
+                break;
+            case "entries":
+                entries = [Entry(1), Entry(2), Entry(3), Entry(4)];
+                break;
+            default:
+                entries = [Entry(1, "{\"delta\":\"" + new string('b', 5000) + "\"}")];
+                break;
+        }
+
+        await FluentActions.Awaiting(() => log.CreateAndAppendAsync(start, entries).AsTask()).Should().ThrowAsync<InvalidOperationException>();
+
+        // The newest run has no log, so the older one must not stand in for the thread: it lacks the newest run.
+        (await log.ReadAsync(Key("newest"), 0, 10)).Status.Should().Be(RunLogStatus.Expired);
+        (await log.GetLatestRunAsync(Thread)).Should().BeNull();
+        (await log.FinishAsync(Key("newest"), Encoding.UTF8.GetBytes("{}"))).Should().BeNull();
+        (await log.CreateAsync(Start(Key("newest")))).Should().BeFalse("its expiry is remembered");
+        await FluentActions.Awaiting(() => log.AppendAsync(Key("newest"), [Entry(1)]).AsTask()).Should().ThrowAsync<InvalidOperationException>();
+        (await log.ReadAsync(Key("older"), 0, 10)).Status.Should().Be(RunLogStatus.Finished, "the older run itself is kept");
+
+        // A later run of the thread is its latest again.
+        await log.CreateAsync(Start(Key("next")));
+        (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(Key("next"));
+    }
+
+    [Fact]
+    public async Task A_run_whose_first_write_fits_is_the_latest_run()
+    {
+        var log = new InMemoryRunEventLog(new InMemoryRunEventLogOptions { MaxEntriesPerRun = 3, MaxBytesPerRun = 4096 });
+        await log.CreateAndAppendAsync(Start(Key("older")), [Entry(1), Entry(2, terminal: true)]);
+
+        (await log.CreateAndAppendAsync(Start(Key("newest")), [Entry(1), Entry(2), Entry(3)])).Should().BeTrue();
+
+        (await log.ReadAsync(Key("newest"), 0, 10)).Status.Should().Be(RunLogStatus.Open);
+        (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(Key("newest"));
+    }
+
     [Fact]
     public async Task Past_MaxRuns_the_oldest_finished_run_is_dropped_first_and_reads_as_expired()
     {
@@ -190,7 +240,8 @@ public sealed class InMemoryRunEventLogTests
 
         // Only open runs left: a new run gets no log rather than an open run losing its own.
         await FluentActions.Awaiting(() => log.CreateAsync(Start(Key("fourth"))).AsTask()).Should().ThrowAsync<InvalidOperationException>();
-        (await log.ReadAsync(Key("fourth"), 0, 10)).Status.Should().Be(RunLogStatus.Unknown);
+        (await log.ReadAsync(Key("fourth"), 0, 10)).Status.Should().Be(RunLogStatus.Expired, "its events are not kept");
+        (await log.GetLatestRunAsync(Thread)).Should().BeNull("the thread's newest run has no log");
     }
 
     [Fact]
