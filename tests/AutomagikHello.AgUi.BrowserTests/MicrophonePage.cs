@@ -46,6 +46,9 @@ public sealed class MicrophonePage : IAsyncDisposable
 
     public IPage Page => Demo.Page;
 
+    /// <summary>The page's own chromium (the voice latency harness traces it).</summary>
+    public IBrowser Browser => _browser;
+
     /// <summary>The RunAgentInputs the page posted to the voice agent, in order.</summary>
     public IReadOnlyList<JsonNode> RunInputs => [.. _runInputs];
 

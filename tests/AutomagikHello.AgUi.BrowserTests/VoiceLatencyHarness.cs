@@ -65,6 +65,11 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
             var offset = (double)clock["offsetMs"]!;
             var timeOrigin = await mic.Page.EvaluateAsync<double>("() => performance.timeOrigin");
             double PageTime(double serverMs) => serverMs - offset - timeOrigin;
+            // AGUI_VOICE_TRACE=FILE: a chromium performance trace of the counted trials (the renderer's main thread, its
+            // network loading and IPC), to see what the page does between cancel sent and terminal received.
+            var tracePath = Environment.GetEnvironmentVariable("AGUI_VOICE_TRACE");
+            Microsoft.Playwright.ICDPSession? trace = null;
+            var traceDone = new TaskCompletionSource<string>();
             // Trial 0 warms up (the server's first cancel, the page's first worklet) and is not counted.
             for (var trial = -1; trial < Trials; trial++)
             {
@@ -80,6 +85,18 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
                 var log = (await mic.VoiceLogAsync()).Skip(before).Select(e => e!).ToList();
                 if (trial < 0)
                 {
+                    if (!string.IsNullOrEmpty(tracePath))
+                    {
+                        await mic.Page.EvaluateAsync(TraceMarks);
+                        trace = await mic.Browser.NewBrowserCDPSessionAsync();
+                        trace.Event("Tracing.tracingComplete").OnEvent += (_, e) => traceDone.TrySetResult(e!.Value.GetProperty("stream").GetString()!);
+                        await trace.SendAsync("Tracing.start", new()
+                        {
+                            ["transferMode"] = "ReturnAsStream",
+                            ["traceConfig"] = new Dictionary<string, object> { ["includedCategories"] = TraceCategories },
+                        });
+                    }
+
                     continue;
                 }
 
@@ -129,6 +146,26 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
                 {
                     newConnections++;
                 }
+            }
+
+            if (trace is not null)
+            {
+                await trace.SendAsync("Tracing.end");
+                var handle = await traceDone.Task;
+                await using var file = File.Create(tracePath!);
+                for (;;)
+                {
+                    var read = (await trace.SendAsync("IO.read", new() { ["handle"] = handle, ["size"] = 1 << 20 }))!.Value;
+                    var data = read.GetProperty("data").GetString()!;
+                    var bytes = read.TryGetProperty("base64Encoded", out var b64) && b64.GetBoolean() ? Convert.FromBase64String(data) : System.Text.Encoding.UTF8.GetBytes(data);
+                    await file.WriteAsync(bytes);
+                    if (read.GetProperty("eof").GetBoolean())
+                    {
+                        break;
+                    }
+                }
+
+                await trace.SendAsync("IO.close", new() { ["handle"] = handle });
             }
         }
 
@@ -205,6 +242,20 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
 
         throw new InvalidOperationException("The stream ended without RUN_FINISHED.");
     }
+
+    private static readonly string[] TraceCategories =
+    [
+        "toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink.user_timing",
+        "loading", "mojom", "ipc", "net", "netlog", "renderer.scheduler", "disabled-by-default-devtools.timeline.frame",
+    ];
+
+    // Only when tracing: a user-timing mark for each voice log entry and each chunk the stream reader gets.
+    private const string TraceMarks = @"() => {
+        const push = aguiVoiceLog.push;
+        aguiVoiceLog.push = function (entry) { performance.mark('voice:' + entry.type); return push.call(this, entry); };
+        const chunks = aguiTerminalChunks.push;
+        aguiTerminalChunks.push = function (at) { performance.mark('voice:terminal-chunk'); return chunks.call(this, at); };
+      }";
 
     private const string TerminalChunkProbe = @"
         globalThis.aguiTerminalChunks = [];

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using static Microsoft.Playwright.Assertions;
 
 namespace AutomagikHello.AgUi.BrowserTests;
@@ -56,6 +57,46 @@ public sealed class VoiceModeTests(BrowserFixture fixture)
         fixture.Server.Timeline.Count($"/agents/voice/threads/{demo.ThreadId}/cancel").Should().Be(1);
         log.Single(e => (string?)e!["type"] == "run-finished" && (string?)e["outcome"] == "cancelled").Should().NotBeNull();
         await demo.ScreenshotAsync("voice-mode-barge-in");
+        demo.Errors.Should().BeEmpty();
+    }
+
+    [VoiceFact]
+    public async Task BargeIn_HoldsThePagesRedraws_UntilTheCancelledRunHasEnded()
+    {
+        await using var mic = await MicrophonePage.OpenAsync(fixture, TestAudio.Speech);
+        var demo = mic.Demo;
+        await demo.StartAsync("voice", FirstTurn);
+        await mic.ExpectAgentSpeakingAsync();
+        // Every change to what the barge-in redraws (the status line, the Stop button, the voice panel's state), with
+        // the page's performance.now() at which it was made (a mutation observer runs at the end of the changing task).
+        await demo.Page.EvaluateAsync(@"() => {
+            globalThis.redraws = [];
+            const observer = new MutationObserver(records => {
+              for (const r of records) redraws.push({ at: performance.now(), what: (r.target.id || r.target.parentNode?.id || r.target.nodeName) + ' ' + (r.attributeName || r.type) });
+            });
+            observer.observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true });
+            observer.observe(document.getElementById('stop'), { attributes: true });
+            observer.observe(document.getElementById('voice-panel'), { attributes: true, attributeFilter: ['data-agent-speaking', 'data-caller-speaking'] });
+          }");
+
+        await mic.StartListeningAsync();
+        await Expect(demo.Said("Stopped: the run was cancelled.")).ToBeVisibleAsync();
+        await Expect(mic.Microphone).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(demo.Page.Locator(".bubble-assistant mark.heard")).ToHaveCountAsync(1);
+        await mic.ExpectAgentSpeakingAsync(false);
+        await Expect(demo.Page.Locator("#stop")).ToBeDisabledAsync();
+
+        var log = await mic.VoiceLogAsync();
+        double At(string type) => (double)log.First(e => (string?)e!["type"] == type)!["at"]!;
+        var cancelSent = At("cancel-sent");
+        var runFinished = At("run-finished");
+        var holdMax = await demo.Page.EvaluateAsync<double>("async () => (await import('/js/draw-gate.js')).HOLD_MAX_MS");
+        var redraws = JsonNode.Parse(await demo.Page.EvaluateAsync<string>("() => JSON.stringify(redraws)"))!.AsArray()
+            .Select(r => (At: (double)r!["at"]!, What: (string?)r["what"])).ToList();
+        redraws.Should().Contain(r => r.At > cancelSent, "the barge-in redraws the status line, the controls and the panel");
+        // Between the cancel leaving and RUN_FINISHED handled nothing was redrawn, unless the terminal event took longer
+        // than the hold's limit.
+        redraws.Where(r => r.At > cancelSent && r.At < runFinished && r.At < cancelSent + holdMax).Should().BeEmpty();
         demo.Errors.Should().BeEmpty();
     }
 

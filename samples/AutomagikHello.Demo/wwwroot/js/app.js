@@ -5,6 +5,7 @@
 import { h } from "./dom.js";
 import { cancelRun, decideInterrupt, getThread, getThreadMessages, HttpProblem, newId, reconnectRun, runAgent } from "./agui.js";
 import { createInterruptCard } from "./cards.js";
+import { draw, holdDrawing, releaseDrawing } from "./draw-gate.js";
 import { watchDecisions } from "./hold-watch.js";
 import { createSpeaker } from "./speaker.js";
 import { createVoicePanel, nextAttempt, RETRYABLE_VOICE_CODES } from "./voice.js";
@@ -66,6 +67,7 @@ async function init() {
 
 /** Switches to an agent and a thread (a new one when threadId is null); restores a saved thread's pending interrupts. */
 async function startConversation(agentId, threadId) {
+  releaseDrawing();
   state.generation += 1;
   const generation = state.generation;
   // Leaving a conversation mid-run drops its stream (for the server, a client disconnect).
@@ -239,16 +241,20 @@ function onStop() {
 
 /**
  * Posts the cancel endpoint for the thread's active run (Stop, or the caller's voice). The request leaves before the
- * page does anything else (fetch starts synchronously, before the first await): the status line, the controls and the
- * cut speech follow while it travels.
+ * page does anything else (fetch starts synchronously, before the first await). While a stream of ours is open, the
+ * redraws (status line, controls, the cut speech's marking) wait for its terminal event (draw-gate.js), so nothing
+ * but that event's handling is on the main thread when it arrives.
  */
 async function requestCancel() {
   if ((!state.running && !state.remoteRunning) || state.stopping) return;
   state.stopping = true;
   logVoice("cancel-sent");
   const cancelling = cancelRun(state.agent, state.threadId);
-  updateControls();
-  setStatus("Stopping…");
+  if (state.running) holdDrawing();
+  draw(() => {
+    updateControls();
+    setStatus("Stopping…");
+  });
   try {
     await cancelling;
     logVoice("cancel-accepted");
@@ -259,10 +265,10 @@ async function requestCancel() {
     }
   } catch (error) {
     // NO_ACTIVE_RUN: the run ended on its own meanwhile.
-    setStatus(error instanceof HttpProblem && error.code === "NO_ACTIVE_RUN" ? "The run had already ended." : `Stop failed: ${error.message}`);
+    draw(() => setStatus(error instanceof HttpProblem && error.code === "NO_ACTIVE_RUN" ? "The run had already ended." : `Stop failed: ${error.message}`));
   } finally {
     state.stopping = false;
-    updateControls();
+    draw(updateControls);
   }
 }
 
@@ -374,6 +380,7 @@ async function streamRun(runId, open, { voice = null, answeredCards = [], resuma
     note(error instanceof HttpProblem ? `The server refused the run (HTTP ${error.status}) ${error.message}` : `The connection failed: ${error.message}`, "error");
     run.terminal = "error";
   } finally {
+    releaseDrawing();
     if (generation === state.generation) {
       state.running = false;
       state.abort = null;
@@ -510,10 +517,12 @@ function handleEvent(run, event) {
     case "RUN_FINISHED":
       run.terminal = "finished";
       logVoice("run-finished", { runId: event.runId, outcome: event.outcome?.type || "success" });
+      releaseDrawing();
       finish(run, event.outcome || { type: "success" });
       break;
     case "RUN_ERROR":
       run.terminal = "error";
+      releaseDrawing();
       for (const text of run.texts.values()) text.element.classList.add("cut");
       note(["Run error", event.code ? [" ", h("strong", { class: "error-code" }, event.code)] : "", ": ", event.message], "error");
       setStatus("The run failed.", "error");
@@ -667,15 +676,19 @@ function onCallerSpeech() {
   cutSpeech();
 }
 
-/** Stops the speech and marks, in each answer it cut, what the caller heard. */
+/** Stops the speech at once and marks, in each answer it cut, what the caller heard (a redraw: see draw-gate.js). */
 function cutSpeech() {
   if (speaker.speaking) logVoice("speech-stopped");
-  for (const [id, heard] of speaker.stop()) {
-    const text = state.spoken.get(id);
-    if (text && heard < text.message.content.length) text.markHeard(heard);
-  }
+  const heard = speaker.stop();
+  const spoken = state.spoken;
   state.spoken = new Map();
-  saveHistory();
+  draw(() => {
+    for (const [id, characters] of heard) {
+      const text = spoken.get(id);
+      if (text && characters < text.message.content.length) text.markHeard(characters);
+    }
+    saveHistory();
+  });
 }
 
 /** A complete utterance: the recogniser's transcript and confidence, or (transcript null) the typed one. */

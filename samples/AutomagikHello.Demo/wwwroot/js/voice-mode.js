@@ -2,6 +2,7 @@
 // browser's Web Speech API where it exists. Without a recogniser the message box holds the transcript: the end of an
 // utterance sends what is typed there. The page (app.js) decides what an onset means (barge-in or a new turn).
 
+import { draw } from "./draw-gate.js";
 import { startDetector } from "./vad.js";
 
 // Recogniser errors after which it will not work in this browser session: the typed transcript takes over.
@@ -43,9 +44,10 @@ export function createVoiceMode({ button, panel, label, onOnset, onUtterance, on
         onOnset(info) {
           callerSpeaking = true;
           logVoice("onset", info);
-          // The page's handler first: a barge-in's cancel request leaves before this panel is redrawn.
+          // The page's handler first: a barge-in's cancel request leaves before this panel is redrawn, and the redraw
+          // waits for the cancelled run's end (draw-gate.js).
           onOnset(info);
-          render();
+          draw(render);
         },
         onEnd(info) {
           callerSpeaking = false;
@@ -133,7 +135,7 @@ export function createVoiceMode({ button, panel, label, onOnset, onUtterance, on
     get recognises() { return recognition !== null; },
     setAgentSpeaking(speaking) {
       agentSpeaking = speaking;
-      render();
+      draw(render);
     },
     stop() {
       if (listening) stop();
