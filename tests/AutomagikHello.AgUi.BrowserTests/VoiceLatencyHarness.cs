@@ -78,8 +78,14 @@ public sealed class VoiceLatencyHarness(BrowserFixture fixture, ITestOutputHelpe
                 await mic.ExpectAgentSpeakingAsync();
                 var before = (await mic.VoiceLogAsync()).Count;
                 await mic.StartListeningAsync();
+                // While a barge-in is measured the harness only polls the page's log, a cheap script on a 100 ms timer:
+                // a locator's visibility check forces style and layout on the page's main thread (Playwright retries it
+                // every 100-1000 ms), work a real page never does, which landed inside the measured interval.
+                await mic.Page.WaitForFunctionAsync(
+                    "n => aguiVoiceLog.slice(n).some(e => e.type === 'run-finished' && e.outcome === 'cancelled')",
+                    before,
+                    new() { PollingInterval = 100, Timeout = 30_000 });
                 await Expect(mic.Demo.Said("Stopped: the run was cancelled.")).ToBeVisibleAsync();
-                await mic.Page.WaitForFunctionAsync("n => aguiVoiceLog.slice(n).some(e => e.type === 'run-finished' && e.outcome === 'cancelled')", before);
                 await mic.StopListeningAsync();
                 await mic.Page.WaitForFunctionAsync("n => aguiVoiceLog.slice(n).some(e => e.type === 'cancel-accepted')", before);
                 var log = (await mic.VoiceLogAsync()).Skip(before).Select(e => e!).ToList();
