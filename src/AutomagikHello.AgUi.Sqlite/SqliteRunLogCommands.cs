@@ -38,7 +38,7 @@ internal sealed class SqliteRunLogCommands : IDisposable
         _create = new SqliteStatement(
             connection,
             "INSERT INTO runs (agent, owner, thread_id, run_id, started_at, conversation, status, last_id, bytes) " +
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, 0, ?7) ON CONFLICT DO NOTHING;");
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING RETURNING seq;");
         _state = Prepare($"SELECT seq, status, last_id FROM runs WHERE {RunWhere};", "$agent", "$owner", "$thread", "$run");
         // The append's check and its update in one statement: it changes the row only if the log is open and the first
         // id continues it (else the state is read again for the reason, which is rare).
@@ -83,28 +83,38 @@ internal sealed class SqliteRunLogCommands : IDisposable
         NotContinuing,
     }
 
-    public bool Create(RunLogStart start)
+    /// <summary>
+    /// Creates the run's log holding <paramref name="entries"/> (checked before: ids from 1, consecutive, a terminal
+    /// only last): the run's row as it is after them, and their row. False when the run has a log (nothing changes).
+    /// </summary>
+    public bool Create(RunLogStart start, IReadOnlyList<RunLogEntry> entries)
     {
         BindRun(_create, start.Key);
         _create.Bind(5, start.StartedAt.ToUnixTimeMilliseconds());
         _create.Bind(6, start.Conversation.Span);
-        _create.Bind(7, start.Conversation.Length);
-        return _create.Execute() == 1;
+        _create.Bind(7, (long)(entries.Count > 0 && entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open));
+        _create.Bind(8, entries.Count > 0 ? entries[^1].Id : 0);
+        _create.Bind(9, start.Conversation.Length + Bytes(entries));
+        if (_create.ExecuteInt64() is not { } seq)
+        {
+            return false;
+        }
+
+        if (entries.Count > 0)
+        {
+            Insert(seq, entries);
+        }
+
+        return true;
     }
 
     /// <summary>Appends if the log is open and the entries continue it; <paramref name="lastId"/> is the log's last id as found.</summary>
     public AppendOutcome Append(RunLogKey key, IReadOnlyList<RunLogEntry> entries, out long lastId)
     {
-        long bytes = 0;
-        foreach (var entry in entries)
-        {
-            bytes += entry.Event.Length;
-        }
-
         BindRun(_advance, key);
         _advance.Bind(5, entries[^1].Id);
         _advance.Bind(6, (long)(entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open));
-        _advance.Bind(7, bytes);
+        _advance.Bind(7, Bytes(entries));
         _advance.Bind(8, entries[0].Id - 1);
         if (_advance.ExecuteInt64() is { } seq)
         {
@@ -278,6 +288,17 @@ internal sealed class SqliteRunLogCommands : IDisposable
         BindRun(_state, key);
         using var reader = _state.ExecuteReader();
         return reader.Read() ? (reader.GetInt64(0), (RunLogStatus)reader.GetInt64(1), reader.GetInt64(2)) : null;
+    }
+
+    private static long Bytes(IReadOnlyList<RunLogEntry> entries)
+    {
+        long bytes = 0;
+        foreach (var entry in entries)
+        {
+            bytes += entry.Event.Length;
+        }
+
+        return bytes;
     }
 
     // One row for the append: its events as one batch (RunLogBatch).
