@@ -49,14 +49,14 @@ public sealed partial class SqliteRunEventLog : IRunEventLog
         CreateAndAppendAsync(start, [], cancellationToken);
 
     /// <inheritdoc />
-    /// <remarks>One statement more in one transaction of the writer: the creation and the append commit together.</remarks>
+    /// <remarks>One transaction of the writer: the run's row is inserted as it is after the entries (one statement), and the entries' row.</remarks>
     /// <exception cref="ThreadStoreUnavailableException">The file cannot be written.</exception>
     public async ValueTask<bool> CreateAndAppendAsync(RunLogStart start, IReadOnlyList<RunLogEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
         RunLogChecks.CheckFirstAppend(start.Key, entries);
         var created = await _store.WriteAsync(
-            static (s, arg) => s.RunLog.Create(arg.start) && (arg.entries.Count == 0 || s.RunLog.Append(arg.start.Key, arg.entries, out _) == SqliteRunLogCommands.AppendOutcome.Appended),
+            static (s, arg) => s.RunLog.Create(arg.start, arg.entries),
             (start, entries),
             cancellationToken).ConfigureAwait(false);
         if (created && entries.Count > 0)

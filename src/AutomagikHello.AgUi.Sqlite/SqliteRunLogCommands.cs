@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Data.Sqlite;
@@ -8,7 +7,9 @@ namespace AutomagikHello.AgUi.Sqlite;
 /// <summary>
 /// The run event log's prepared statements on one connection (tables <c>runs</c> and <c>run_events</c>, schema 2). The
 /// writes run inside the writer's transaction, which holds SQLite's write lock from its start (<c>BEGIN IMMEDIATE</c>),
-/// so a write's checks and its changes are one atomic step, across processes too.
+/// so a write's checks and its changes are one atomic step, across processes too. The statements of every run's
+/// writes (create, append) are <see cref="SqliteStatement"/>s, bound by position (?1–?4 the run's key); the rest,
+/// rare or read-only, are prepared commands.
 /// </summary>
 internal sealed class SqliteRunLogCommands : IDisposable
 {
@@ -16,10 +17,10 @@ internal sealed class SqliteRunLogCommands : IDisposable
 
 
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _create;
+    private readonly SqliteStatement _create;
     private readonly SqliteCommand _state;
-    private readonly SqliteCommand _insertEvents;
-    private readonly SqliteCommand _advance;
+    private readonly SqliteStatement _insertEvents;
+    private readonly SqliteStatement _advance;
     private readonly SqliteCommand _finish;
     private readonly SqliteCommand _event;
     private readonly SqliteCommand _read;
@@ -34,18 +35,19 @@ internal sealed class SqliteRunLogCommands : IDisposable
     public SqliteRunLogCommands(SqliteConnection connection)
     {
         _connection = connection;
-        _create = Prepare(
+        _create = new SqliteStatement(
+            connection,
             "INSERT INTO runs (agent, owner, thread_id, run_id, started_at, conversation, status, last_id, bytes) " +
-            "VALUES ($agent, $owner, $thread, $run, $started, $conversation, 1, 0, $bytes) ON CONFLICT DO NOTHING;",
-            "$agent", "$owner", "$thread", "$run", "$started", "$conversation", "$bytes");
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING RETURNING seq;");
         _state = Prepare($"SELECT seq, status, last_id FROM runs WHERE {RunWhere};", "$agent", "$owner", "$thread", "$run");
         // The append's check and its update in one statement: it changes the row only if the log is open and the first
         // id continues it (else the state is read again for the reason, which is rare).
-        _advance = Prepare(
-            $"UPDATE runs SET last_id = $last, status = $status, bytes = bytes + $bytes WHERE {RunWhere} AND status = 1 AND last_id = $expected RETURNING seq;",
-            "$agent", "$owner", "$thread", "$run", "$last", "$status", "$bytes", "$expected");
+        _advance = new SqliteStatement(
+            connection,
+            "UPDATE runs SET last_id = ?5, status = ?6, bytes = bytes + ?7 " +
+            "WHERE agent = ?1 AND owner = ?2 AND thread_id = ?3 AND run_id = ?4 AND status = 1 AND last_id = ?8 RETURNING seq;");
         _finish = Prepare("UPDATE runs SET last_id = $last, status = 2, bytes = bytes + $bytes WHERE seq = $seq;", "$seq", "$last", "$bytes");
-        _insertEvents = Prepare("INSERT INTO run_events (seq, last_id, first_id, events) VALUES ($seq, $last, $first, $events);", "$seq", "$last", "$first", "$events");
+        _insertEvents = new SqliteStatement(connection, "INSERT INTO run_events (seq, last_id, first_id, events) VALUES (?1, ?2, ?3, ?4);");
         _event = Prepare("SELECT first_id, events FROM run_events WHERE seq = $seq AND last_id = $id;", "$seq", "$id");
 
         // One statement, so the run's row and its events come from one snapshot (LastId is never behind the entries):
@@ -54,9 +56,12 @@ internal sealed class SqliteRunLogCommands : IDisposable
             "SELECT r.status, r.last_id, e.first_id, e.events FROM runs r LEFT JOIN run_events e ON e.seq = r.seq AND e.last_id > $after AND e.first_id <= $upto " +
             $"WHERE r.{RunWhere.Replace(" AND ", " AND r.", StringComparison.Ordinal)} ORDER BY e.last_id;",
             "$agent", "$owner", "$thread", "$run", "$after", "$upto");
+        // The thread's highest seq, from the key's own index (which holds seq as the row id): the thread's entries there
+        // are read, no row. A second index by (thread, seq) would make this one lookup, but cost every run's creation
+        // a page write more.
         _latest = Prepare(
-            "SELECT run_id, started_at, conversation, status FROM runs WHERE agent = $agent AND owner = $owner AND thread_id = $thread " +
-            "ORDER BY seq DESC LIMIT 1;",
+            "SELECT run_id, started_at, conversation, status FROM runs WHERE seq = " +
+            "(SELECT max(seq) FROM runs WHERE agent = $agent AND owner = $owner AND thread_id = $thread);",
             "$agent", "$owner", "$thread");
         _oldRuns = Prepare(
             "SELECT seq, agent, owner, thread_id, run_id, bytes FROM runs WHERE started_at < $cutoff AND status <> 3 ORDER BY started_at LIMIT $limit;",
@@ -78,30 +83,40 @@ internal sealed class SqliteRunLogCommands : IDisposable
         NotContinuing,
     }
 
-    public bool Create(RunLogStart start)
+    /// <summary>
+    /// Creates the run's log holding <paramref name="entries"/> (checked before: ids from 1, consecutive, a terminal
+    /// only last): the run's row as it is after them, and their row. False when the run has a log (nothing changes).
+    /// </summary>
+    public bool Create(RunLogStart start, IReadOnlyList<RunLogEntry> entries)
     {
         BindRun(_create, start.Key);
-        _create.Parameters[4].Value = start.StartedAt.ToUnixTimeMilliseconds();
-        _create.Parameters[5].Value = Blob(start.Conversation);
-        _create.Parameters[6].Value = (long)start.Conversation.Length;
-        return _create.ExecuteNonQuery() == 1;
+        _create.Bind(5, start.StartedAt.ToUnixTimeMilliseconds());
+        _create.Bind(6, start.Conversation.Span);
+        _create.Bind(7, (long)(entries.Count > 0 && entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open));
+        _create.Bind(8, entries.Count > 0 ? entries[^1].Id : 0);
+        _create.Bind(9, start.Conversation.Length + Bytes(entries));
+        if (_create.ExecuteInt64() is not { } seq)
+        {
+            return false;
+        }
+
+        if (entries.Count > 0)
+        {
+            Insert(seq, entries);
+        }
+
+        return true;
     }
 
     /// <summary>Appends if the log is open and the entries continue it; <paramref name="lastId"/> is the log's last id as found.</summary>
     public AppendOutcome Append(RunLogKey key, IReadOnlyList<RunLogEntry> entries, out long lastId)
     {
-        long bytes = 0;
-        foreach (var entry in entries)
-        {
-            bytes += entry.Event.Length;
-        }
-
         BindRun(_advance, key);
-        _advance.Parameters[4].Value = entries[^1].Id;
-        _advance.Parameters[5].Value = (long)(entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open);
-        _advance.Parameters[6].Value = bytes;
-        _advance.Parameters[7].Value = entries[0].Id - 1;
-        if (_advance.ExecuteScalar() is long seq)
+        _advance.Bind(5, entries[^1].Id);
+        _advance.Bind(6, (long)(entries[^1].IsTerminal ? RunLogStatus.Finished : RunLogStatus.Open));
+        _advance.Bind(7, Bytes(entries));
+        _advance.Bind(8, entries[0].Id - 1);
+        if (_advance.ExecuteInt64() is { } seq)
         {
             lastId = entries[0].Id - 1;
             Insert(seq, entries);
@@ -237,7 +252,7 @@ internal sealed class SqliteRunLogCommands : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _create, _state, _insertEvents, _advance, _finish, _event, _read, _latest, _oldRuns, _totalBytes, _finishedRuns, _dropEvents, _tombstone, _forget })
+        foreach (var command in new IDisposable[] { _create, _state, _insertEvents, _advance, _finish, _event, _read, _latest, _oldRuns, _totalBytes, _finishedRuns, _dropEvents, _tombstone, _forget })
         {
             command.Dispose();
         }
@@ -275,14 +290,33 @@ internal sealed class SqliteRunLogCommands : IDisposable
         return reader.Read() ? (reader.GetInt64(0), (RunLogStatus)reader.GetInt64(1), reader.GetInt64(2)) : null;
     }
 
+    private static long Bytes(IReadOnlyList<RunLogEntry> entries)
+    {
+        long bytes = 0;
+        foreach (var entry in entries)
+        {
+            bytes += entry.Event.Length;
+        }
+
+        return bytes;
+    }
+
     // One row for the append: its events as one batch (RunLogBatch).
     private void Insert(long seq, IReadOnlyList<RunLogEntry> entries)
     {
-        _insertEvents.Parameters[0].Value = seq;
-        _insertEvents.Parameters[1].Value = entries[^1].Id;
-        _insertEvents.Parameters[2].Value = entries[0].Id;
-        _insertEvents.Parameters[3].Value = RunLogBatch.Encode(entries);
-        _insertEvents.ExecuteNonQuery();
+        _insertEvents.Bind(1, seq);
+        _insertEvents.Bind(2, entries[^1].Id);
+        _insertEvents.Bind(3, entries[0].Id);
+        _insertEvents.Bind(4, RunLogBatch.Encode(entries));
+        _insertEvents.Execute();
+    }
+
+    private static void BindRun(SqliteStatement statement, RunLogKey key)
+    {
+        statement.Bind(1, key.Thread.Agent);
+        statement.Bind(2, key.Thread.Owner);
+        statement.Bind(3, key.Thread.ThreadId);
+        statement.Bind(4, key.RunId);
     }
 
     private static void BindRun(SqliteCommand command, RunLogKey key)
@@ -292,8 +326,4 @@ internal sealed class SqliteRunLogCommands : IDisposable
     }
 
     private SqliteCommand Prepare(string sql, params string[] parameters) => SqliteSession.Prepare(_connection, sql, parameters);
-
-    // The blob's array itself when it is a whole array (no copy), else a copy.
-    private static byte[] Blob(ReadOnlyMemory<byte> utf8) =>
-        MemoryMarshal.TryGetArray(utf8, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : utf8.ToArray();
 }

@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.Sqlite;
 internal static partial class SqliteSchema
 {
     /// <summary>The schema version this code creates and understands; recorded in the <c>schema_version</c> table.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     // Schema scripts by version: Migrations[v - 1] turns version v - 1 into version v.
     private static readonly string[] Migrations =
@@ -55,6 +55,11 @@ internal static partial class SqliteSchema
             events BLOB NOT NULL,
             PRIMARY KEY (seq, last_id)
         );
+        """,
+        // 3: a run's creation writes one index page fewer. The thread's latest run is found through the key's unique
+        // index (max seq among the thread's entries); runs_thread only served that.
+        """
+        DROP INDEX IF EXISTS runs_thread;
         """,
     ];
 

@@ -60,10 +60,33 @@ internal sealed class SqliteStatement : IDisposable
     /// <exception cref="SqliteException">The statement failed (a lock wait past the busy timeout included).</exception>
     public int Execute()
     {
+        Run(out _);
+        return raw.sqlite3_changes(_db);
+    }
+
+    /// <summary>
+    /// Runs the statement to completion and answers the first column of its first row as an integer (a
+    /// <c>RETURNING</c> clause's), or <see langword="null"/> when it returned no row; the bindings stay.
+    /// </summary>
+    /// <exception cref="SqliteException">The statement failed (a lock wait past the busy timeout included).</exception>
+    public long? ExecuteInt64()
+    {
+        Run(out var first);
+        return first;
+    }
+
+    // Steps to the end (a RETURNING statement makes its changes at the first step and returns buffered rows), keeping
+    // column 0 of the first row.
+    private void Run(out long? first)
+    {
+        first = null;
         int rc;
         try
         {
-            rc = raw.sqlite3_step(_statement);
+            while ((rc = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+            {
+                first ??= raw.sqlite3_column_int64(_statement, 0);
+            }
         }
         finally
         {
@@ -71,12 +94,10 @@ internal sealed class SqliteStatement : IDisposable
             raw.sqlite3_reset(_statement);
         }
 
-        if (rc != raw.SQLITE_DONE && rc != raw.SQLITE_ROW)
+        if (rc != raw.SQLITE_DONE)
         {
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
-
-        return raw.sqlite3_changes(_db);
     }
 
     public void Dispose() => _statement.Dispose();

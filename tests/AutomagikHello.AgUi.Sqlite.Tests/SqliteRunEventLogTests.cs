@@ -100,21 +100,48 @@ public sealed class SqliteRunEventLogTests : IDisposable
     public async Task Initialize_SchemaOneFile_AddsTheRunTablesAndKeepsTheThreads()
     {
         var path = _folder.File("v1.db");
-        Execute(path, """
-            CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, updated_at TEXT NOT NULL);
-            INSERT INTO schema_version VALUES (1, 1, '2026-11-25T00:00:00Z');
-            CREATE TABLE threads (agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL, version INTEGER NOT NULL, record BLOB NOT NULL,
-                updated_at INTEGER NOT NULL, lease_expires_at INTEGER NULL, PRIMARY KEY (agent, owner, thread_id)) WITHOUT ROWID;
-            CREATE INDEX threads_updated_at ON threads (updated_at);
+        Execute(path, SchemaOne(1) + """
             INSERT INTO threads VALUES ('a', 'o', 't', 1, x'7B7D', 0, NULL);
             """);
         var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
 
         await store.InitializeAsync();
 
-        Scalar(path, "SELECT version FROM schema_version;").Should().Be(2L);
+        Scalar(path, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
         Scalar(path, "SELECT count(*) FROM threads;").Should().Be(1L);
         (await new SqliteRunEventLog(store).CreateAsync(Start("r1", DateTimeOffset.UtcNow))).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Initialize_SchemaTwoFile_DropsTheThreadIndexAndKeepsTheRuns()
+    {
+        var path = _folder.File("v2.db");
+        Execute(path, SchemaOne(2) + """
+            CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL,
+                run_id TEXT NOT NULL, started_at INTEGER NOT NULL, conversation BLOB NULL, status INTEGER NOT NULL, last_id INTEGER NOT NULL,
+                bytes INTEGER NOT NULL, expired_at INTEGER NULL, UNIQUE (agent, owner, thread_id, run_id));
+            CREATE INDEX runs_thread ON runs (agent, owner, thread_id, seq);
+            CREATE INDEX runs_started_at ON runs (started_at);
+            CREATE TABLE run_events (seq INTEGER NOT NULL, last_id INTEGER NOT NULL, first_id INTEGER NOT NULL, events BLOB NOT NULL, PRIMARY KEY (seq, last_id));
+            """);
+        var old = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
+        Execute(path, "UPDATE schema_version SET version = 3;"); // so the store below opens the file as it is (schema 2's tables)
+        await old.InitializeAsync();
+        var oldLog = new SqliteRunEventLog(old);
+        (await oldLog.CreateAndAppendAsync(Start("z-first", DateTimeOffset.UtcNow), [Entry(1)])).Should().BeTrue();
+        (await oldLog.CreateAndAppendAsync(Start("a-second", DateTimeOffset.UtcNow), [Entry(1), Entry(2)])).Should().BeTrue();
+        old.Dispose();
+        Execute(path, "UPDATE schema_version SET version = 2;");
+        var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
+
+        await store.InitializeAsync();
+
+        Scalar(path, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
+        Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'runs_thread';").Should().Be(0L);
+        var log = new SqliteRunEventLog(store);
+        (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(Key("a-second"), "the run created last, whatever its id's order");
+        (await log.ReadAsync(Key("z-first"), 0, 10)).Entries.Select(e => e.Id).Should().Equal(1);
+        (await log.ReadAsync(Key("a-second"), 0, 10)).Entries.Select(e => e.Id).Should().Equal(1, 2);
     }
 
     [Fact]
@@ -168,6 +195,16 @@ public sealed class SqliteRunEventLogTests : IDisposable
         var store = _folder.Store(_folder.Options($"runs-{Guid.NewGuid():N}.db", configure));
         return (new SqliteRunEventLog(store), store);
     }
+
+    // Schema 1's tables (threads), in a file marked as the given version.
+    private static string SchemaOne(int version) => $"""
+        CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, updated_at TEXT NOT NULL);
+        INSERT INTO schema_version VALUES (1, {version}, '2026-11-25T00:00:00Z');
+        CREATE TABLE threads (agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL, version INTEGER NOT NULL, record BLOB NOT NULL,
+            updated_at INTEGER NOT NULL, lease_expires_at INTEGER NULL, PRIMARY KEY (agent, owner, thread_id)) WITHOUT ROWID;
+        CREATE INDEX threads_updated_at ON threads (updated_at);
+
+        """;
 
     private static RunLogKey Key(string runId) => new(Thread, runId);
 
