@@ -27,7 +27,8 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     /// </summary>
     internal const int CheckpointEvery = 1_000;
 
-    // SQLite's own automatic checkpoint stays on past this many WAL pages (40 MB), in case commits run much larger.
+    // SQLite's own automatic checkpoint stays on past this many WAL pages (40 MB): the WAL starts over only after a
+    // checkpoint that copied all of it, which one running beside writes that never pause never does.
     private const int BackstopPages = 10_000;
 
     private readonly Lock _gate = new();
