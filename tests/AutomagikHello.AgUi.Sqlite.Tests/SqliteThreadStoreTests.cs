@@ -216,8 +216,8 @@ public sealed class SqliteThreadStoreTests : IDisposable
                 .Succeeded.Should().BeTrue();
         }
 
+        await store.LastCheckpoint; // Before looking: a second checkpoint while one runs is refused (frames: -1).
         var framesBefore = WalFrames(store.FilePath);
-        await store.LastCheckpoint;
         (await store.BeginRunAsync(Begin(_key, "last"))).Succeeded.Should().BeTrue();
 
         framesBefore.Should().BeGreaterThanOrEqualTo(SqliteWriter.CheckpointEvery, "each commit appended a frame until then");
