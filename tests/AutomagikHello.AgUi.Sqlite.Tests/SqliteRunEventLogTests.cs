@@ -112,7 +112,7 @@ public sealed class SqliteRunEventLogTests : IDisposable
 
         await store.InitializeAsync();
 
-        Scalar(path, "SELECT version FROM schema_version;").Should().Be((long)SqliteThreadStore.SchemaVersion);
+        Scalar(path, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
         Scalar(path, "SELECT count(*) FROM threads;").Should().Be(1L);
         (await new SqliteRunEventLog(store).CreateAsync(Start("r1", DateTimeOffset.UtcNow))).Should().BeTrue();
     }

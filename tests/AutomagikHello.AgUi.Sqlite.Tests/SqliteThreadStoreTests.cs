@@ -298,7 +298,7 @@ public sealed class SqliteThreadStoreTests : IDisposable
 
         await store.InitializeAsync();
 
-        Scalar(path, "SELECT version FROM schema_version;").Should().Be(3L);
+        Scalar(path, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
         Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'threads_updated_at';").Should().Be(0L);
         Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'threads_updated_hour';").Should().Be(1L);
         Scalar(path, "SELECT count(*) FROM threads WHERE updated_hour = updated_at / 3600000;").Should().Be(3L);
