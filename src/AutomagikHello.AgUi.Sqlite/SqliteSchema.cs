@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.Sqlite;
 internal static partial class SqliteSchema
 {
     /// <summary>The schema version this code creates and understands; recorded in the <c>schema_version</c> table.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     // Schema scripts by version: Migrations[v - 1] turns version v - 1 into version v.
     private static readonly string[] Migrations =
@@ -60,6 +60,15 @@ internal static partial class SqliteSchema
         // index (max seq among the thread's entries); runs_thread only served that.
         """
         DROP INDEX IF EXISTS runs_thread;
+        """,
+        // 4: retention's index on the hour of updated_at (SqliteThreadRow.HourMs) instead of updated_at itself: a
+        // write within the row's hour leaves the index alone, so a commit writes one WAL page (the row's) instead of
+        // two. Retention still compares the exact updated_at.
+        $$"""
+        ALTER TABLE threads ADD COLUMN updated_hour INTEGER NOT NULL DEFAULT 0;
+        UPDATE threads SET updated_hour = updated_at / {{SqliteThreadRow.HourMs}};
+        DROP INDEX threads_updated_at;
+        CREATE INDEX threads_updated_hour ON threads (updated_hour);
         """,
     ];
 

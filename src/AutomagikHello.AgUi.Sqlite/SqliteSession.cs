@@ -11,6 +11,7 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteCommand _select;
     private readonly SqliteStatement _insert;
     private readonly SqliteStatement _update;
+    private readonly SqliteStatement _updateHour;
     private readonly SqliteCommand _remove;
     private readonly SqliteStatement _begin;
     private readonly SqliteStatement _commit;
@@ -24,15 +25,21 @@ internal sealed class SqliteSession : IDisposable
         _connection = connection;
         _select = Prepare("SELECT record FROM threads WHERE agent = $agent AND owner = $owner AND thread_id = $thread;", "$agent", "$owner", "$thread");
         // The writes bind by number (SqliteThreadRow's order): ?1–?3 key, ?4 version, ?5 record, ?6 updated, ?7 lease.
+        var hour = string.Create(CultureInfo.InvariantCulture, $"?6 / {SqliteThreadRow.HourMs}");
         _insert = new SqliteStatement(connection,
-            "INSERT INTO threads (agent, owner, thread_id, version, record, updated_at, lease_expires_at) " +
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (agent, owner, thread_id) DO NOTHING;");
-        _update = new SqliteStatement(connection,
-            "UPDATE threads SET version = ?4, record = ?5, updated_at = ?6, lease_expires_at = ?7 " +
-            "WHERE agent = ?1 AND owner = ?2 AND thread_id = ?3 AND version = ?8;");
+            "INSERT INTO threads (agent, owner, thread_id, version, record, updated_at, lease_expires_at, updated_hour) " +
+            $"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {hour}) ON CONFLICT (agent, owner, thread_id) DO NOTHING;");
+        // Two updates: one that moves the row's updated_hour (and so its index entry), and the usual one, within the
+        // row's hour, that leaves the column out of its SET: SQLite rewrites the entry of any indexed column it sets,
+        // even to the same value, which would write the index's page to the WAL on every commit.
+        const string update = "UPDATE threads SET version = ?4, record = ?5, updated_at = ?6, lease_expires_at = ?7";
+        const string expected = " WHERE agent = ?1 AND owner = ?2 AND thread_id = ?3 AND version = ?8;";
+        _update = new SqliteStatement(connection, update + expected);
+        _updateHour = new SqliteStatement(connection, $"{update}, updated_hour = {hour}{expected}");
         _remove = Prepare(
             "DELETE FROM threads WHERE (agent, owner, thread_id) IN (" +
-            "SELECT agent, owner, thread_id FROM threads WHERE updated_at < $cutoff AND (lease_expires_at IS NULL OR lease_expires_at <= $now) LIMIT $limit);",
+            string.Create(CultureInfo.InvariantCulture, $"SELECT agent, owner, thread_id FROM threads WHERE updated_hour <= $cutoff / {SqliteThreadRow.HourMs} AND updated_at < $cutoff ") +
+            "AND (lease_expires_at IS NULL OR lease_expires_at <= $now) LIMIT $limit);",
             "$cutoff", "$now", "$limit");
         // The writer's batch: IMMEDIATE takes the write lock at once (waiting up to the busy timeout for another
         // process), so no statement of the batch can fail on a lock half-way.
@@ -95,15 +102,17 @@ internal sealed class SqliteSession : IDisposable
 
     /// <summary>
     /// Copies the WAL's committed pages into the database file as far as no reader still needs them (a passive
-    /// checkpoint: it waits for no lock), so that the next write can start the WAL over.
+    /// checkpoint: it waits for no lock, and writers on other connections go on meanwhile), so that the next write
+    /// can start the WAL over.
     /// </summary>
     public void Checkpoint() => (_checkpoint ??= new SqliteStatement(_connection, "PRAGMA wal_checkpoint(PASSIVE);")).Execute();
 
     // False when another writer changed the row since it was read as current. json is next, serialised. One statement:
-    // outside a transaction it commits on its own.
+    // outside a transaction it commits on its own. An update that matches current's version finds the row written
+    // from current, so current's hour is the row's updated_hour.
     public bool TrySwap(ThreadRecord? current, ThreadRecord next, ReadOnlySpan<byte> json)
     {
-        var statement = current is null ? _insert : _update;
+        var statement = current is null ? _insert : SqliteThreadRow.SameHour(current, next) ? _update : _updateHour;
         SqliteThreadRow.BindRecord(statement, next, json);
         if (current is not null)
         {
@@ -126,6 +135,7 @@ internal sealed class SqliteSession : IDisposable
         _select.Dispose();
         _insert.Dispose();
         _update.Dispose();
+        _updateHour.Dispose();
         _remove.Dispose();
         _begin.Dispose();
         _commit.Dispose();

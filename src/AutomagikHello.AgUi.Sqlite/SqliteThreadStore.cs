@@ -37,6 +37,8 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private volatile bool _initialized;
     private volatile bool _disposed;
+    private int _checkpointing; // 1 while a checkpoint runs: one at a time.
+    private Task _checkpoint = Task.CompletedTask;
 
     /// <summary>Creates the store; no file is touched until <see cref="InitializeAsync"/> or the first operation.</summary>
     /// <param name="options">The settings, validated here.</param>
@@ -57,7 +59,7 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
         _connectionString = builder.ToString();
         _path = Path.GetFullPath(builder.DataSource);
         _pool = new SqliteSessionPool(_connectionString, options);
-        _writer = new SqliteWriter(() => SqliteSession.Open(_connectionString, _options), Failure);
+        _writer = new SqliteWriter(() => SqliteSession.Open(_connectionString, _options), Failure, StartCheckpoint);
     }
 
     private static SqliteThreadStoreOptions Validated(SqliteThreadStoreOptions options)
@@ -201,6 +203,42 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
         }
 
         return await _writer.WriteAsync(step, arg).ConfigureAwait(false);
+    }
+
+    /// <summary>The last WAL checkpoint the writer asked for (completed when none runs); it never fails.</summary>
+    internal Task LastCheckpoint => Volatile.Read(ref _checkpoint);
+
+    // The writer's request for a WAL checkpoint: run on the thread pool and a pooled connection, so the writer goes on
+    // committing meanwhile (a passive checkpoint takes no lock a writer waits for). While one runs, another request
+    // is dropped: the next one comes CheckpointEvery commits later.
+    private void StartCheckpoint()
+    {
+        if (Interlocked.Exchange(ref _checkpointing, 1) == 0)
+        {
+            Volatile.Write(ref _checkpoint, Task.Run(CheckpointAsync));
+        }
+    }
+
+    // A failed checkpoint loses nothing (the pages stay in the WAL; a failure of the file is logged as any and the
+    // writes surface it to their callers). Nothing may escape: nobody awaits this task.
+    private async Task CheckpointAsync()
+    {
+        try
+        {
+            await OnSessionAsync(static (session, _) =>
+            {
+                session.Checkpoint();
+                return true;
+            }, false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A failure of the file was logged (Failure); otherwise the store was disposed meanwhile.
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
     }
 
     // Runs one synchronous SQLite step, mapping the provider's failures to the store's exception.

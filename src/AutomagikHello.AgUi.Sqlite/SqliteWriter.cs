@@ -14,19 +14,21 @@ namespace AutomagikHello.AgUi.Sqlite;
 /// lock held in this process, and one commit (one flush) serves every write queued behind it. The first caller to
 /// find the writer idle writes its batch on its own thread (no hand-off when there is no contention); writes queued
 /// meanwhile are committed by a thread-pool work item, so that caller returns as soon as its own write committed.
-/// WAL checkpoints are the writer's too, but never on a caller's thread: every <see cref="CheckpointEvery"/> commits
-/// the thread-pool work item checkpoints between batches (SQLite's automatic checkpoint, which runs inside the commit
-/// that crosses its threshold, would make that one caller wait for copying pages and flushing both files).
+/// Every <see cref="CheckpointEvery"/> commits the writer asks for a WAL checkpoint (<c>checkpointDue</c>), which
+/// runs on another connection while the writer goes on committing: neither a caller's commit nor the writes queued
+/// behind a checkpoint wait for its copying and flushes (SQLite's automatic checkpoint runs inside the commit that
+/// crosses its threshold; a checkpoint on the writer's own connection would hold up every write queued meanwhile).
 /// </remarks>
-internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exception?> failure) : IDisposable
+internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exception?> failure, Action checkpointDue) : IDisposable
 {
     /// <summary>
-    /// Commits between two checkpoints: a run's begin or complete writes two WAL pages (the row's and its
-    /// <c>updated_at</c> index entry's), so about SQLite's default of 1,000 pages.
+    /// Commits between two checkpoints: a run's begin or complete writes one WAL page (the row's; two in the hour a
+    /// row's retention index entry moves), so about SQLite's default of 1,000 pages.
     /// </summary>
-    internal const int CheckpointEvery = 500;
+    internal const int CheckpointEvery = 1_000;
 
-    // SQLite's own automatic checkpoint stays on past this many WAL pages (40 MB), in case commits run much larger.
+    // SQLite's own automatic checkpoint stays on past this many WAL pages (40 MB): the WAL starts over only after a
+    // checkpoint that copied all of it, which one running beside writes that never pause never does.
     private const int BackstopPages = 10_000;
 
     private readonly Lock _gate = new();
@@ -34,7 +36,7 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     private bool _writing;
     private bool _disposed;
     private SqliteSession? _session;
-    private int _commits; // Since the last checkpoint; like _session, touched only by the one thread writing.
+    private int _commits; // Since the last checkpoint was asked for; like _session, touched only by the one thread writing.
 
     /// <summary>Writes <paramref name="next"/> if the row is still at <paramref name="current"/>'s version.</summary>
     /// <returns>Whether the row was written (false: another writer changed it first).</returns>
@@ -90,46 +92,17 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
     }
 
     // Commits batches until the queue is empty. With handOff (the caller's own thread), after the first batch (which
-    // holds the caller's write) any further batch, and a checkpoint that is due, go to a thread-pool work item, so the
-    // caller returns.
+    // holds the caller's write) any further batch goes to a thread-pool work item, so the caller returns.
     private void WriteBatches(bool handOff)
     {
-        while (true)
+        while (Next() is { } batch)
         {
-            if (!handOff && _commits >= CheckpointEvery)
-            {
-                Checkpoint();
-            }
-
-            if (Next() is not { } batch)
-            {
-                return;
-            }
-
             Commit(batch);
-            if (handOff && (_commits >= CheckpointEvery || HasQueued()))
+            if (handOff && HasQueued())
             {
                 ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.WriteBatches(handOff: false), this, preferLocal: false);
                 return;
             }
-        }
-    }
-
-    // A failed checkpoint loses nothing (the pages stay in the WAL): the connection is closed and the next batch opens
-    // another, whose commit surfaces a lasting failure to its callers. Nothing may escape: this runs on a thread-pool
-    // work item, where an exception would end the process.
-    private void Checkpoint()
-    {
-        _commits = 0;
-        try
-        {
-            _session?.Checkpoint();
-        }
-        catch (Exception ex)
-        {
-            _ = failure(ex); // Logs a SQLite failure as the store logs any.
-            _session?.Dispose();
-            _session = null;
         }
     }
 
@@ -207,6 +180,12 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
             }
 
             return;
+        }
+
+        if (_commits >= CheckpointEvery)
+        {
+            _commits = 0;
+            checkpointDue(); // Only starts it (it neither throws nor waits); before the answers, so they happen after.
         }
 
         foreach (var write in batch)

@@ -125,7 +125,7 @@ public sealed class SqliteRunEventLogTests : IDisposable
             CREATE TABLE run_events (seq INTEGER NOT NULL, last_id INTEGER NOT NULL, first_id INTEGER NOT NULL, events BLOB NOT NULL, PRIMARY KEY (seq, last_id));
             """);
         var old = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
-        Execute(path, "UPDATE schema_version SET version = 3;"); // so the store below opens the file as it is (schema 2's tables)
+        Execute(path, $"UPDATE schema_version SET version = {SqliteThreadStore.SchemaVersion};"); // so the store below opens the file as it is (schema 2's tables)
         await old.InitializeAsync();
         var oldLog = new SqliteRunEventLog(old);
         (await oldLog.CreateAndAppendAsync(Start("z-first", DateTimeOffset.UtcNow), [Entry(1)])).Should().BeTrue();

@@ -202,14 +202,13 @@ public sealed class SqliteThreadStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task ManyWrites_TheWriterCheckpointsTheWal_SoItStartsOverInsteadOfGrowing()
+    public async Task ManyWrites_TheWalIsCheckpointedOnAnotherConnection_SoTheNextWriteStartsItOver()
     {
-        // The writer checkpoints every CheckpointEvery commits (SQLite's own automatic checkpoint only past a far
-        // larger backstop): six times that many single-page-pair commits would leave a WAL of about 6 x 4 MB
-        // without it; with it the WAL is reused from its start after each checkpoint.
+        // Every CheckpointEvery commits the writer has the WAL checkpointed beside it (SQLite's own automatic
+        // checkpoint only past a far larger backstop); once that checkpoint copied everything, the next write starts
+        // the WAL over instead of appending: the WAL then holds that write's frames only.
         var store = _folder.Store();
-        const int writes = 6 * SqliteWriter.CheckpointEvery;
-        for (var i = 0; i < writes / 2; i++)
+        for (var i = 0; i < SqliteWriter.CheckpointEvery / 2; i++)
         {
             var runId = $"r{i}";
             (await store.BeginRunAsync(Begin(_key, runId))).Succeeded.Should().BeTrue();
@@ -217,10 +216,126 @@ public sealed class SqliteThreadStoreTests : IDisposable
                 .Succeeded.Should().BeTrue();
         }
 
-        var wal = new FileInfo(store.FilePath + "-wal");
-        var pageSize = Convert.ToInt64(Scalar(store.FilePath, "PRAGMA page_size;"));
-        wal.Length.Should().BeLessThan(2L * 3 * SqliteWriter.CheckpointEvery * (pageSize + 24), "the WAL holds at most about one checkpoint interval of commits");
-        Convert.ToInt64(Scalar(store.FilePath, "SELECT version FROM threads;")).Should().Be(writes);
+        await store.LastCheckpoint; // Before looking: a second checkpoint while one runs is refused (frames: -1).
+        var framesBefore = WalFrames(store.FilePath);
+        (await store.BeginRunAsync(Begin(_key, "last"))).Succeeded.Should().BeTrue();
+
+        framesBefore.Should().BeGreaterThanOrEqualTo(SqliteWriter.CheckpointEvery, "each commit appended a frame until then");
+        WalFrames(store.FilePath).Should().Be(1, "the write after the checkpoint started the WAL over");
+        Convert.ToInt64(Scalar(store.FilePath, "SELECT version FROM threads;")).Should().Be(SqliteWriter.CheckpointEvery + 1);
+    }
+
+    [Fact]
+    public async Task Write_WithinTheRowsHour_AppendsOnePageToTheWal()
+    {
+        // Retention's index holds the hour of updated_at, so a write within the hour leaves the index's page alone.
+        var store = _folder.Store();
+        (await store.BeginRunAsync(Begin(_key, "r1"))).Succeeded.Should().BeTrue();
+        Execute(store.FilePath, "PRAGMA wal_checkpoint(TRUNCATE);");
+
+        (await store.CompleteRunAsync(new CompleteRunRequest { Key = _key, RunId = "r1", Completion = RunCompletion.Succeeded, Now = T0.AddMinutes(59) }))
+            .Succeeded.Should().BeTrue();
+
+        WalFrames(store.FilePath).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Write_IntoAnotherHour_MovesTheRowsRetentionHour()
+    {
+        var store = _folder.Store(_folder.Options(configure: o => o.Retention = TimeSpan.FromHours(1)));
+        (await store.BeginRunAsync(Begin(_key, "r1"))).Succeeded.Should().BeTrue();
+        Execute(store.FilePath, "PRAGMA wal_checkpoint(TRUNCATE);");
+
+        (await store.CompleteRunAsync(new CompleteRunRequest { Key = _key, RunId = "r1", Completion = RunCompletion.Succeeded, Now = T0.AddHours(3) }))
+            .Succeeded.Should().BeTrue();
+
+        WalFrames(store.FilePath).Should().Be(2, "the row's page and the index's");
+        Scalar(store.FilePath, "SELECT updated_hour = updated_at / 3600000 FROM threads;").Should().Be(1L);
+        (await store.RemoveExpiredThreadsAsync(T0.AddHours(3.5))).Should().Be(0, "written half an hour ago");
+        (await store.RemoveExpiredThreadsAsync(T0.AddHours(4).AddMilliseconds(1))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task RemoveExpiredThreads_WrittenTwiceInOneHour_ComparesTheExactLastWrite()
+    {
+        var store = _folder.Store(_folder.Options(configure: o => o.Retention = TimeSpan.FromHours(1)));
+        (await store.BeginRunAsync(Begin(_key, "r1", now: T0.AddMinutes(10)))).Succeeded.Should().BeTrue();
+        (await store.CompleteRunAsync(new CompleteRunRequest { Key = _key, RunId = "r1", Completion = RunCompletion.Succeeded, Now = T0.AddMinutes(50) }))
+            .Succeeded.Should().BeTrue();
+
+        (await store.RemoveExpiredThreadsAsync(T0.AddMinutes(110))).Should().Be(0, "the last write was 60 minutes before, not more");
+        (await store.RemoveExpiredThreadsAsync(T0.AddMinutes(110).AddMilliseconds(1))).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Initialize_SchemaTwoFile_IndexesRetentionByHourAndKeepsTheThreads()
+    {
+        // A file as schema version 2 left it (retention's index on updated_at), with a thread whose interrupt waits,
+        // one idle for three hours and one with a live lease.
+        var memory = new InMemoryThreadStore();
+        await Interrupt(memory, _key, "r1", "i1");
+        var written = (await memory.GetAsync(_key))!;
+        var record = ThreadRecordSerializer.Serialize(written);
+        var path = _folder.File("v2.db");
+        Execute(path, """
+            CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, updated_at TEXT NOT NULL);
+            INSERT INTO schema_version VALUES (1, 2, '2026-12-01T00:00:00Z');
+            CREATE TABLE threads (agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL, version INTEGER NOT NULL, record BLOB NOT NULL,
+                updated_at INTEGER NOT NULL, lease_expires_at INTEGER NULL, PRIMARY KEY (agent, owner, thread_id)) WITHOUT ROWID;
+            CREATE INDEX threads_updated_at ON threads (updated_at);
+            CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL,
+                run_id TEXT NOT NULL, started_at INTEGER NOT NULL, conversation BLOB NULL, status INTEGER NOT NULL, last_id INTEGER NOT NULL,
+                bytes INTEGER NOT NULL, expired_at INTEGER NULL, UNIQUE (agent, owner, thread_id, run_id));
+            CREATE INDEX runs_thread ON runs (agent, owner, thread_id, seq);
+            CREATE INDEX runs_started_at ON runs (started_at);
+            CREATE TABLE run_events (seq INTEGER NOT NULL, last_id INTEGER NOT NULL, first_id INTEGER NOT NULL, events BLOB NOT NULL, PRIMARY KEY (seq, last_id));
+            """);
+        var t0 = T0.ToUnixTimeMilliseconds();
+        Insert(path, _key, written.Version, record, t0, lease: null);
+        Insert(path, _key with { ThreadId = "idle" }, written.Version, record, t0 - (3 * 3_600_000), lease: null);
+        Insert(path, _key with { ThreadId = "leased" }, written.Version, record, t0 - (3 * 3_600_000), lease: t0 + 3_600_000);
+        var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}", Retention = TimeSpan.FromHours(1) });
+
+        await store.InitializeAsync();
+
+        Scalar(path, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
+        Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'threads_updated_at';").Should().Be(0L);
+        Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'threads_updated_hour';").Should().Be(1L);
+        Scalar(path, "SELECT count(*) FROM threads WHERE updated_hour = updated_at / 3600000;").Should().Be(3L);
+        (await store.RemoveExpiredThreadsAsync(T0.AddMinutes(30))).Should().Be(1, "only the idle thread is past retention");
+        (await store.GetAsync(_key with { ThreadId = "idle" })).Should().BeNull();
+        (await store.GetAsync(_key with { ThreadId = "leased" })).Should().NotBeNull();
+        var resumed = await store.BeginRunAsync(Begin(_key, "r2", now: T0.AddMinutes(1), lease: null, Resolved("i1")));
+        resumed.Succeeded.Should().BeTrue(resumed.Error?.Message);
+        (await store.GetAsync(_key))!.Lease!.RunId.Should().Be("r2");
+    }
+
+    private static void Insert(string path, ThreadKey key, long version, byte[] record, long updatedAt, long? lease)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO threads VALUES ($agent, $owner, $thread, $version, $record, $updated, $lease);";
+        command.Parameters.AddWithValue("$agent", key.Agent);
+        command.Parameters.AddWithValue("$owner", key.Owner);
+        command.Parameters.AddWithValue("$thread", key.ThreadId);
+        command.Parameters.AddWithValue("$version", version);
+        command.Parameters.AddWithValue("$record", record);
+        command.Parameters.AddWithValue("$updated", updatedAt);
+        command.Parameters.AddWithValue("$lease", (object?)lease ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    // Frames in the WAL since it last started over (not the file's size: a WAL that starts over is overwritten in place).
+    private static long WalFrames(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);"; // busy, frames in the WAL, frames checkpointed
+        using var reader = command.ExecuteReader();
+        reader.Read().Should().BeTrue();
+        return reader.GetInt64(1);
     }
 
     [Fact]
