@@ -125,13 +125,20 @@ public sealed class SqliteRunEventLogTests : IDisposable
             CREATE TABLE run_events (seq INTEGER NOT NULL, last_id INTEGER NOT NULL, first_id INTEGER NOT NULL, events BLOB NOT NULL, PRIMARY KEY (seq, last_id));
             """);
         var old = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
-        Execute(path, $"UPDATE schema_version SET version = {SqliteThreadStore.SchemaVersion};"); // so the store below opens the file as it is (schema 2's tables)
+        Execute(path, "UPDATE schema_version SET version = 3;"); // so the store below keeps schema 2's run tables (only migration 4, of threads, runs)
         await old.InitializeAsync();
         var oldLog = new SqliteRunEventLog(old);
         (await oldLog.CreateAndAppendAsync(Start("z-first", DateTimeOffset.UtcNow), [Entry(1)])).Should().BeTrue();
         (await oldLog.CreateAndAppendAsync(Start("a-second", DateTimeOffset.UtcNow), [Entry(1), Entry(2)])).Should().BeTrue();
         old.Dispose();
-        Execute(path, "UPDATE schema_version SET version = 2;");
+
+        // Back to schema 2 exactly: migration 4's change to the threads table undone.
+        Execute(path, """
+            DROP INDEX threads_updated_hour;
+            ALTER TABLE threads DROP COLUMN updated_hour;
+            CREATE INDEX threads_updated_at ON threads (updated_at);
+            UPDATE schema_version SET version = 2;
+            """);
         var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
 
         await store.InitializeAsync();
