@@ -98,6 +98,45 @@ public sealed class RunEventQueueTests
         (await next.WaitAsync(TimeSpan.FromSeconds(5))).Should().BeFalse("nothing more can come");
     }
 
+    [Fact]
+    public async Task Queue_GrowsInOrderAcrossItsWrap_AndDropsWhatIsLeftWhenSealed()
+    {
+        // Each round's queue grows through pooled buffers that earlier rounds gave back at their seal: a queue reads
+        // its own events in order, never one left in a reused buffer.
+        var next = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            using var cancellation = new CancellationTokenSource();
+            var queue = new RunEventQueue(cancellation);
+            var expected = next;
+            for (var i = 0; i < 10; i++)
+            {
+                await queue.EnqueueAsync(Content(next++));
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                queue.TryRead(out var read).Should().BeTrue();
+                ((TextMessageContentEvent)read).Delta.Should().Be(Content(expected++).Delta);
+            }
+
+            for (var i = 0; i < 40; i++)
+            {
+                await queue.EnqueueAsync(Content(next++)); // wraps the first buffer, then grows twice
+            }
+
+            for (var i = 0; i < 30; i++)
+            {
+                queue.TryRead(out var read).Should().BeTrue();
+                ((TextMessageContentEvent)read).Delta.Should().Be(Content(expected++).Delta);
+            }
+
+            queue.Seal();
+            queue.TryRead(out _).Should().BeFalse("nothing is read after the seal; the 15 still queued are dropped");
+            (await queue.WaitToReadAsync()).Should().BeFalse();
+        }
+    }
+
     private static TextMessageContentEvent Content(int i) =>
         new() { MessageId = "m", Delta = i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace AutomagikHello.AgUi.Input;
 
@@ -8,27 +9,31 @@ namespace AutomagikHello.AgUi.Input;
 /// </summary>
 internal sealed class JsonPointerPath
 {
-    private readonly List<(string? Name, int Index)> _segments = new(8);
+    // A property is kept as itself and its name only decoded when a path is rendered (an error or a warning), so a
+    // body read without one builds no string per property name. Rendering must happen while its document is alive.
+    private readonly List<(string? Name, JsonProperty Property, int Index)> _segments = new(8);
 
-    public void Push(string name) => _segments.Add((name, -1));
+    public void Push(string name) => _segments.Add((name, default, -1));
 
-    public void Push(int index) => _segments.Add((null, index));
+    public void Push(JsonProperty property) => _segments.Add((null, property, -2));
+
+    public void Push(int index) => _segments.Add((null, default, index));
 
     public void Pop() => _segments.RemoveAt(_segments.Count - 1);
 
     public string Render(string? child = null)
     {
         var builder = new StringBuilder();
-        foreach (var (name, index) in _segments)
+        foreach (var (name, property, index) in _segments)
         {
             builder.Append('/');
-            if (name is null)
+            if (index >= 0)
             {
                 builder.Append(index);
             }
             else
             {
-                AppendEscaped(builder, name);
+                AppendEscaped(builder, name ?? property.Name);
             }
         }
 

@@ -34,9 +34,9 @@ internal enum MessageField
 
 /// <summary>
 /// A message's properties collected before its role is known (the discriminator may come last), then checked
-/// against the role's allowed set.
+/// against the role's allowed set. A struct: one per message read, on the reader's stack.
 /// </summary>
-internal sealed class MessageFields
+internal struct MessageFields
 {
     public static readonly MessageField[] All = Enum.GetValues<MessageField>()[1..];
 

@@ -44,7 +44,7 @@ internal sealed class RunAgentInputParser
         List<ResumeEntry>? resume = null;
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             if (p.NameEquals("threadId"u8)) threadId = RequiredId(p.Value);
             else if (p.NameEquals("runId"u8)) runId = RequiredId(p.Value);
             else if (p.NameEquals("messages"u8)) messages = ReadMessages(p.Value);
@@ -52,8 +52,8 @@ internal sealed class RunAgentInputParser
             else if (p.NameEquals("parentRunId"u8)) parentRunId = OptionalString(p.Value);
             else if (p.NameEquals("state"u8)) state = OptionalAny(p.Value);
             else if (p.NameEquals("forwardedProps"u8)) forwardedProps = OptionalAny(p.Value);
-            else if (p.NameEquals("tools"u8)) tools = OptionalArray(p.Value, ReadTool);
-            else if (p.NameEquals("context"u8)) context = OptionalArray(p.Value, ReadContext);
+            else if (p.NameEquals("tools"u8)) tools = OptionalArray(p.Value, static (parser, x) => parser.ReadTool(x));
+            else if (p.NameEquals("context"u8)) context = OptionalArray(p.Value, static (parser, x) => parser.ReadContext(x));
             else if (p.NameEquals("resume"u8)) resume = ReadResume(p.Value);
             else Unknown(p, InputNames);
             _path.Pop();
@@ -87,7 +87,7 @@ internal sealed class RunAgentInputParser
             throw Reject(InputErrorCodes.TooManyMessages, $"The input carries {count} messages; the limit is {_options.MaxMessages}.");
         }
 
-        return ReadArray(e, ReadMessage, count);
+        return ReadArray(e, static (parser, x) => parser.ReadMessage(x), count);
     }
 
     private Message ReadMessage(JsonElement e)
@@ -96,7 +96,7 @@ internal sealed class RunAgentInputParser
         var fields = new MessageFields();
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             var field = MessageFields.Identify(p);
             if (field == MessageField.None)
             {
@@ -121,12 +121,12 @@ internal sealed class RunAgentInputParser
             ?? throw Reject(InputErrorCodes.InvalidValue, $"Unknown message role '{role}'; expected developer, system, assistant, user, tool, activity or reasoning.");
         _path.Pop();
 
-        StripFieldsNotAllowed(fields, kind);
+        StripFieldsNotAllowed(ref fields, kind);
         var id = RequiredField(fields.Id, "id");
-        var subagentRunId = OptionalField(fields.SubagentRunId, "subagentRunId", OptionalString);
-        var metadata = OptionalField(fields.Metadata, "metadata", OptionalObject);
-        var name = OptionalField(fields.Name, "name", OptionalString);
-        var encryptedValue = OptionalField(fields.EncryptedValue, "encryptedValue", OptionalString);
+        var subagentRunId = OptionalField(fields.SubagentRunId, "subagentRunId", static (parser, x) => parser.OptionalString(x));
+        var metadata = OptionalField(fields.Metadata, "metadata", static (parser, x) => parser.OptionalObject(x));
+        var name = OptionalField(fields.Name, "name", static (parser, x) => parser.OptionalString(x));
+        var encryptedValue = OptionalField(fields.EncryptedValue, "encryptedValue", static (parser, x) => parser.OptionalString(x));
         return kind switch
         {
             MessageKind.Developer => new DeveloperMessage
@@ -141,8 +141,8 @@ internal sealed class RunAgentInputParser
             },
             MessageKind.Assistant => new AssistantMessage
             {
-                Id = id, Content = OptionalField(fields.Content, "content", OptionalString),
-                ToolCalls = OptionalField(fields.ToolCalls, "toolCalls", v => OptionalArray(v, ReadToolCall)),
+                Id = id, Content = OptionalField(fields.Content, "content", static (parser, x) => parser.OptionalString(x)),
+                ToolCalls = OptionalField(fields.ToolCalls, "toolCalls", static (parser, v) => parser.OptionalArray(v, static (inner, x) => inner.ReadToolCall(x))),
                 Name = name, EncryptedValue = encryptedValue, SubagentRunId = subagentRunId, Metadata = metadata,
             },
             MessageKind.User => new UserMessage
@@ -153,7 +153,7 @@ internal sealed class RunAgentInputParser
             MessageKind.Tool => new ToolMessage
             {
                 Id = id, Content = RequiredContent(fields.Content), ToolCallId = RequiredField(fields.ToolCallId, "toolCallId"),
-                Error = OptionalField(fields.Error, "error", OptionalString), EncryptedValue = encryptedValue,
+                Error = OptionalField(fields.Error, "error", static (parser, x) => parser.OptionalString(x)), EncryptedValue = encryptedValue,
                 SubagentRunId = subagentRunId, Metadata = metadata,
             },
             MessageKind.Activity => new ActivityMessage
@@ -169,7 +169,7 @@ internal sealed class RunAgentInputParser
         };
     }
 
-    private void StripFieldsNotAllowed(MessageFields fields, MessageKind kind)
+    private void StripFieldsNotAllowed(ref MessageFields fields, MessageKind kind)
     {
         var notAllowed = fields.Present & ~MessageFields.AllowedFor(kind);
         if (notAllowed == MessageField.None)
@@ -198,7 +198,7 @@ internal sealed class RunAgentInputParser
         MessageContent result = e.ValueKind switch
         {
             JsonValueKind.String => MessageContent.FromText(e.GetString()!),
-            JsonValueKind.Array => MessageContent.FromParts(ReadArray(e, ReadContentPart, e.GetArrayLength())),
+            JsonValueKind.Array => MessageContent.FromParts(ReadArray(e, static (parser, x) => parser.ReadContentPart(x), e.GetArrayLength())),
             _ => throw Reject(InputErrorCodes.WrongType, $"Content must be a string or an array of content parts, found {Describe(e)}."),
         };
         _path.Pop();
@@ -214,7 +214,7 @@ internal sealed class RunAgentInputParser
         JsonElement? sourceElement = null, textElement = null;
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             if (p.NameEquals("type"u8)) type = RequiredString(p.Value);
             else if (p.NameEquals("id"u8)) id = OptionalString(p.Value);
             else if (p.NameEquals("metadata"u8)) metadata = OptionalAny(p.Value);
@@ -274,7 +274,7 @@ internal sealed class RunAgentInputParser
         var hasProvider = false;
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             if (p.NameEquals("type"u8)) type = RequiredString(p.Value);
             else if (p.NameEquals("value"u8)) value = RequiredString(p.Value);
             else if (p.NameEquals("mimeType"u8)) mimeType = OptionalString(p.Value);
@@ -320,7 +320,7 @@ internal sealed class RunAgentInputParser
         JsonElement? metadata = null;
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             if (p.NameEquals("id"u8)) id = RequiredString(p.Value);
             else if (p.NameEquals("type"u8)) type = RequiredString(p.Value);
             else if (p.NameEquals("function"u8)) function = ReadFunctionCall(p.Value);
@@ -345,7 +345,7 @@ internal sealed class RunAgentInputParser
         string? name = null, arguments = null;
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             if (p.NameEquals("name"u8)) name = RequiredString(p.Value);
             else if (p.NameEquals("arguments"u8)) arguments = RequiredString(p.Value, "Arguments must be the raw JSON text as a string");
             else Unknown(p, FunctionCallNames);
@@ -362,7 +362,7 @@ internal sealed class RunAgentInputParser
         JsonElement? parameters = null, metadata = null;
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             if (p.NameEquals("name"u8)) name = RequiredString(p.Value);
             else if (p.NameEquals("description"u8)) description = RequiredString(p.Value);
             else if (p.NameEquals("parameters"u8)) parameters = OptionalAny(p.Value);
@@ -380,7 +380,7 @@ internal sealed class RunAgentInputParser
         string? description = null, value = null;
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             if (p.NameEquals("description"u8)) description = RequiredString(p.Value);
             else if (p.NameEquals("value"u8)) value = RequiredString(p.Value);
             else Unknown(p, ContextNames);
@@ -404,7 +404,7 @@ internal sealed class RunAgentInputParser
                 _path.Pop();
                 return [entry];
             case JsonValueKind.Array:
-                return ReadArray(e, x => ReadResumeEntry(x, legacyObject: false), e.GetArrayLength());
+                return ReadArray(e, static (parser, x) => parser.ReadResumeEntry(x, legacyObject: false), e.GetArrayLength());
             default:
                 throw Reject(InputErrorCodes.WrongType, $"Expected an array of resume entries, found {Describe(e)}.");
         }
@@ -430,7 +430,7 @@ internal sealed class RunAgentInputParser
         JsonElement? payload = null, metadata = null;
         foreach (var p in e.EnumerateObject())
         {
-            _path.Push(p.Name);
+            _path.Push(p);
             if (decisionFor is null && p.NameEquals("interruptId"u8)) interruptId = legacyObject ? OptionalString(p.Value) : RequiredString(p.Value);
             else if (p.NameEquals("status"u8)) status = ReadStatus(p.Value);
             else if (p.NameEquals("payload"u8)) payload = OptionalAny(p.Value);
@@ -473,7 +473,7 @@ internal sealed class RunAgentInputParser
         throw Reject(InputErrorCodes.WrongType, $"Expected the string 'resolved' or 'cancelled', found {Describe(e)}.");
     }
 
-    private List<T>? OptionalArray<T>(JsonElement e, Func<JsonElement, T> readItem)
+    private List<T>? OptionalArray<T>(JsonElement e, Func<RunAgentInputParser, JsonElement, T> readItem)
     {
         if (e.ValueKind == JsonValueKind.Null)
         {
@@ -489,14 +489,14 @@ internal sealed class RunAgentInputParser
         return ReadArray(e, readItem, e.GetArrayLength());
     }
 
-    private List<T> ReadArray<T>(JsonElement e, Func<JsonElement, T> readItem, int count)
+    private List<T> ReadArray<T>(JsonElement e, Func<RunAgentInputParser, JsonElement, T> readItem, int count)
     {
         var items = new List<T>(count);
         var index = 0;
         foreach (var item in e.EnumerateArray())
         {
             _path.Push(index++);
-            items.Add(readItem(item));
+            items.Add(readItem(this, item));
             _path.Pop();
         }
 
@@ -607,7 +607,7 @@ internal sealed class RunAgentInputParser
         return Kept(value);
     }
 
-    private T? OptionalField<T>(JsonElement? e, string name, Func<JsonElement, T?> read)
+    private T? OptionalField<T>(JsonElement? e, string name, Func<RunAgentInputParser, JsonElement, T?> read)
     {
         if (e is not { } value)
         {
@@ -615,7 +615,7 @@ internal sealed class RunAgentInputParser
         }
 
         _path.Push(name);
-        var result = read(value);
+        var result = read(this, value);
         _path.Pop();
         return result;
     }

@@ -16,7 +16,9 @@ public sealed class RunAgentInputReader
     public RunAgentInputReader(RunAgentInputReaderOptions? options = null)
     {
         _options = options ?? new RunAgentInputReaderOptions();
-        _documentOptions = new JsonDocumentOptions { MaxDepth = RunAgentInputReaderOptions.MaxDepth, AllowDuplicateProperties = false };
+        // Repeated properties are the finder's to refuse (exact and case variants, with their path): the parser's own
+        // check would be a second pass over every object for the exact ones only.
+        _documentOptions = new JsonDocumentOptions { MaxDepth = RunAgentInputReaderOptions.MaxDepth };
     }
 
     /// <summary>
@@ -82,7 +84,7 @@ public sealed class RunAgentInputReader
                 return Failed<T>(InputErrorCodes.TooDeep, $"The body nests deeper than {RunAgentInputReaderOptions.MaxDepth} levels.");
             }
 
-            // The parser refuses repeated properties without saying where; the finder says where.
+            // Malformed, unless a repeated property came first: that is reported as such, as for a well-formed body.
             return FindDuplicate(utf8Json.Span) is { } repeated
                 ? (null, repeated, [])
                 : Failed<T>(InputErrorCodes.MalformedJson, $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {FirstSentence(ex.Message)}");
@@ -92,7 +94,7 @@ public sealed class RunAgentInputReader
         var parser = new RunAgentInputParser(_options);
         try
         {
-            // The parser only catches exact repeats; case variants need the finder.
+            // Exact repeats and case variants, at any depth.
             if (DuplicatePropertyFinder.Find(utf8Json.Span) is { } duplicate)
             {
                 return (null, duplicate, []);

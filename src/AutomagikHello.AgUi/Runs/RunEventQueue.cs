@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Tasks.Sources;
 
 namespace AutomagikHello.AgUi.Runs;
@@ -235,6 +236,12 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
             }
 
             _closed = true;
+
+            // Nothing reads after the seal: what is still queued is dropped and the buffer goes back to the pool.
+            ReturnItems();
+            _items = [];
+            _head = 0;
+            _count = 0;
             refused = _blockedWriters is { Count: > 0 } blocked ? [.. blocked] : [];
             _blockedWriters?.Clear();
             wakeReader = TakeWaitingReader();
@@ -278,16 +285,27 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
         return true;
     }
 
+    private void ReturnItems()
+    {
+        if (_items.Length > 0)
+        {
+            Array.Clear(_items);
+            ArrayPool<AgUiEvent>.Shared.Return(_items);
+        }
+    }
+
     private void Push(AgUiEvent agUiEvent)
     {
         if (_count == _items.Length)
         {
-            var grown = new AgUiEvent[Math.Min(Math.Max(_items.Length * 2, InitialBufferLength), Capacity)];
+            // Pooled (a 100-event run would otherwise allocate four buffers on its way to 128); given back cleared.
+            var grown = ArrayPool<AgUiEvent>.Shared.Rent(Math.Min(Math.Max(_items.Length * 2, InitialBufferLength), Capacity));
             for (var i = 0; i < _count; i++)
             {
                 grown[i] = _items[(_head + i) % _items.Length];
             }
 
+            ReturnItems();
             _items = grown;
             _head = 0;
         }

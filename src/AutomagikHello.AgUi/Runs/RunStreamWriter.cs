@@ -144,12 +144,13 @@ internal sealed class RunStreamWriter : IDisposable
     }
 
     /// <summary>Checks and writes one agent event; returns the run's end when the event ends it.</summary>
-    private async ValueTask<RunEnd?> WriteAgentEventAsync(AgUiEvent agUiEvent)
+    /// <remarks>Not an async method: an event that needs no flush (most of them) completes without a state machine.</remarks>
+    private ValueTask<RunEnd?> WriteAgentEventAsync(AgUiEvent agUiEvent)
     {
         if (Guard.Check(agUiEvent) is { } violation)
         {
             RunLog.ProtocolViolation(_logger, violation.Rule, _input.ThreadId, _input.RunId, violation.Message);
-            return await FailAsync(RunErrorCodes.ProtocolViolation, _includeExceptionDetails ? violation.ToString() : ProtocolViolationMessage).ConfigureAwait(false);
+            return FailOnEventAsync(_includeExceptionDetails ? violation.ToString() : ProtocolViolationMessage);
         }
 
         if (FirstAgentEventTimestamp == 0)
@@ -163,13 +164,14 @@ internal sealed class RunStreamWriter : IDisposable
         }
 
         _unflushed += _sink.Write(agUiEvent);
-        if (_unflushed >= _flushThreshold && !await FlushAsync().ConfigureAwait(false))
-        {
-            return Disconnected();
-        }
-
-        return null;
+        return _unflushed >= _flushThreshold ? FlushOnThresholdAsync() : default;
     }
+
+    private async ValueTask<RunEnd?> FailOnEventAsync(string message) =>
+        await FailAsync(RunErrorCodes.ProtocolViolation, message).ConfigureAwait(false);
+
+    private async ValueTask<RunEnd?> FlushOnThresholdAsync() =>
+        await FlushAsync().ConfigureAwait(false) ? null : Disconnected();
 
     private async Task<RunEnd> FinishAsync(AgentCompletion completion)
     {

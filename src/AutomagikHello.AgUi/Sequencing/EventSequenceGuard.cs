@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace AutomagikHello.AgUi.Sequencing;
 
 /// <summary>
@@ -52,15 +54,33 @@ public sealed partial class EventSequenceGuard
     }
 
     private EventSequenceGuard(EventSequenceGuardOptions options, KeyValuePair<string, string>[] historyFrontendCalls)
+        : this(
+            options.ExpectedThreadId,
+            options.ExpectedRunId,
+            options.FrontendToolNames is { } names ? new HashSet<string>(names, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal),
+            options.HistoryMessageIds is { Count: > 0 } ids ? new HashSet<string>(ids, StringComparer.Ordinal) : null,
+            options.InitialState,
+            historyFrontendCalls)
     {
-        _run = new RunLifecycle(options.ExpectedThreadId, options.ExpectedRunId);
-        _frontendToolNames = options.FrontendToolNames is { } names ? new HashSet<string>(names, StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
-        _historyMessageIds = options.HistoryMessageIds is { Count: > 0 } ids ? new HashSet<string>(ids, StringComparer.Ordinal) : null;
+    }
+
+    // Takes the sets as they are (the caller built them for this guard alone).
+    private EventSequenceGuard(
+        string? threadId,
+        string? runId,
+        HashSet<string> frontendToolNames,
+        HashSet<string>? historyMessageIds,
+        JsonElement? initialState,
+        KeyValuePair<string, string>[] historyFrontendCalls)
+    {
+        _run = new RunLifecycle(threadId, runId);
+        _frontendToolNames = frontendToolNames;
+        _historyMessageIds = historyMessageIds;
         _textMessages = new StreamItemTracker(StreamItemKind.TextMessage, openRule: SequenceRule.TextMessageOpenedOnce, continueRule: SequenceRule.TextMessageContinuedWhileOpen, _historyMessageIds);
         _toolCalls = new StreamItemTracker(StreamItemKind.ToolCall, openRule: SequenceRule.ToolCallOpenedOnce, continueRule: SequenceRule.ToolCallContinuedWhileOpen, historyIds: null);
         _reasoningMessages = new StreamItemTracker(StreamItemKind.ReasoningMessage, openRule: SequenceRule.ReasoningMessageOpen, continueRule: SequenceRule.ReasoningMessageOpen, _historyMessageIds);
         _reasoningSpans = new StreamItemTracker(StreamItemKind.ReasoningSpan, openRule: SequenceRule.ReasoningSpanOpen, continueRule: SequenceRule.ReasoningSpanOpen, historyIds: null);
-        _state = new StateTracker(options.InitialState);
+        _state = new StateTracker(initialState);
         _historyFrontendCalls = historyFrontendCalls;
         SeedFrontendCalls();
     }
@@ -93,32 +113,25 @@ public sealed partial class EventSequenceGuard
             toolNames.Add(tool.Name);
         }
 
-        var messageIds = new List<string>(input.Messages.Count);
-        var frontendCalls = new List<KeyValuePair<string, string>>();
+        // Built once, straight into the sets the guard keeps (a guard is created for every run).
+        var messageIds = input.Messages.Count > 0 ? new HashSet<string>(input.Messages.Count, StringComparer.Ordinal) : null;
+        List<KeyValuePair<string, string>>? frontendCalls = null;
         foreach (var message in input.Messages)
         {
-            messageIds.Add(message.Id);
+            messageIds!.Add(message.Id);
             if (message is AssistantMessage { ToolCalls: { } calls })
             {
                 foreach (var call in calls)
                 {
                     if (toolNames.Contains(call.Function.Name))
                     {
-                        frontendCalls.Add(new KeyValuePair<string, string>(call.Id, call.Function.Name));
+                        (frontendCalls ??= []).Add(new KeyValuePair<string, string>(call.Id, call.Function.Name));
                     }
                 }
             }
         }
 
-        var options = new EventSequenceGuardOptions
-        {
-            ExpectedThreadId = input.ThreadId,
-            ExpectedRunId = input.RunId,
-            FrontendToolNames = toolNames,
-            HistoryMessageIds = messageIds,
-            InitialState = input.State,
-        };
-        return new EventSequenceGuard(options, [.. frontendCalls]);
+        return new EventSequenceGuard(input.ThreadId, input.RunId, toolNames, messageIds, input.State, frontendCalls is null ? [] : [.. frontendCalls]);
     }
 
     /// <summary>
