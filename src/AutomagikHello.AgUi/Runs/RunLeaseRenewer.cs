@@ -40,7 +40,7 @@ internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
         _queue = queue;
         _recorder = recorder;
         _logger = logger;
-        _dueAt = _clock.GetTimestamp() + ticker.ToTimestamp(_interval);
+        Schedule(_interval);
         ticker.Add(this);
     }
 
@@ -126,7 +126,16 @@ internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
         }
     }
 
-    private void Schedule(TimeSpan due) => Volatile.Write(ref _dueAt, _clock.GetTimestamp() + _ticker.ToTimestamp(due));
+    /// <summary>
+    /// The next renewal comes due one tick before <paramref name="due"/>, so the tick (at most one period late) renews
+    /// no later than the interval: a cancel or a reader treats a lease not renewed by its renewal interval plus a
+    /// second as its owner's death, and a late tick must not eat that second.
+    /// </summary>
+    private void Schedule(TimeSpan due)
+    {
+        var early = due - _ticker.Period;
+        Volatile.Write(ref _dueAt, _clock.GetTimestamp() + _ticker.ToTimestamp(early > TimeSpan.Zero ? early : TimeSpan.Zero));
+    }
 
     public void Dispose()
     {

@@ -1,10 +1,15 @@
+using System.Security.Claims;
 using AutomagikHello.AgUi.Runs;
+using AutomagikHello.AgUi.Threads;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AutomagikHello.AgUi.Tests.Runs;
 
 /// <summary>
 /// The runner's shared tick: every listed heartbeat is asked for a ping when its stream was silent for its interval
-/// (once per interval) and an entry taken off is never ticked again. The tick is driven by hand on a clock the test moves; the timer's period is an hour, so it never fires.
+/// (once per interval), a lease is renewed no later than its renewal interval although the tick may come a period
+/// late, and an entry taken off is never ticked again. The tick is driven by hand on a clock the test moves; the timer's period is an hour, so it never fires.
 /// </summary>
 public sealed class RunTickerTests
 {
@@ -99,5 +104,56 @@ public sealed class RunTickerTests
         RunTicker.PeriodFor(new AgUiRunnerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(150) }).Should().Be(TimeSpan.FromMilliseconds(37.5));
         RunTicker.PeriodFor(new AgUiRunnerOptions { LeaseDuration = TimeSpan.FromMilliseconds(600) }).Should().Be(TimeSpan.FromMilliseconds(50), "renewal every 200 ms");
         RunTicker.PeriodFor(new AgUiRunnerOptions { HeartbeatInterval = TimeSpan.FromTicks(1) }).Should().Be(TimeSpan.FromMilliseconds(1));
+    }
+
+    /// <summary>An in-memory store that reports each lease renewal.</summary>
+    private sealed class RenewalWatchingStore : IThreadStore
+    {
+        private readonly InMemoryThreadStore _inner = new();
+
+        public TaskCompletionSource Renewed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
+
+        public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default) => _inner.BeginRunAsync(request, cancellationToken);
+
+        public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default) => _inner.CompleteRunAsync(request, cancellationToken);
+
+        public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default) => _inner.RecordDecisionAsync(request, cancellationToken);
+
+        public async ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
+        {
+            var result = await _inner.UpdateLeaseAsync(request, cancellationToken);
+            Renewed.TrySetResult();
+            return result;
+        }
+    }
+
+    [Fact]
+    public async Task Tick_LeaseRenewer_RenewsOneTickBeforeTheIntervalSoALateTickIsNeverLate()
+    {
+        var clock = new ManualClock();
+        var period = TimeSpan.FromSeconds(1);
+        var ticker = new RunTicker(clock, period);
+        var options = new AgUiRunnerOptions(); // renewal every 5 s
+        var store = new RenewalWatchingStore();
+        var key = new ThreadKey("voice", "alice", "t1");
+        var begin = await store.BeginRunAsync(new BeginRunRequest { Key = key, RunId = "r1", InstanceId = "here", LeaseDuration = options.LeaseDuration, Now = DateTimeOffset.UtcNow });
+        var queue = NewQueue();
+        var run = new AgUiRun(new RunAgentInput { ThreadId = "t1", RunId = "r1", Messages = [] }, queue, null, new ClaimsPrincipal(), new ServiceCollection().BuildServiceProvider(), CancellationToken.None);
+        var recorder = new ThreadRunRecorder(store, key, run, clock, NullLogger.Instance);
+        using var renewer = new RunLeaseRenewer(store, key, begin.Record!.Lease!, options, ticker, queue, recorder, NullLogger.Instance);
+
+        clock.Advance(options.RenewalInterval - period - TimeSpan.FromMilliseconds(1));
+        renewer.Tick(clock.GetTimestamp());
+        await Task.Delay(50);
+        store.Renewed.Task.IsCompleted.Should().BeFalse("not yet due");
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        renewer.Tick(clock.GetTimestamp());
+        await store.Renewed.Task.WaitAsync(TimeSpan.FromSeconds(10)); // due a period early: a tick up to a period late still renews by the interval
+        ticker.Count.Should().Be(1);
+        renewer.Dispose();
+        ticker.Count.Should().Be(0, "a stopped run leaves the tick");
     }
 }
