@@ -92,11 +92,13 @@ app.UseStaticFiles(new StaticFileOptions
 
 app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = DemoHealthReport.WriteAsync });
 app.MapOpenApi(); // /openapi/v1.json
-app.UseSwaggerUI(options =>
+// Only /swagger requests pass through Swagger UI's middleware: it awaits the rest of the pipeline, so on every other
+// request (a held run's stream, for its whole length) it would keep an async frame alive.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger => swagger.UseSwaggerUI(options =>
 {
     options.RoutePrefix = "swagger";
     options.SwaggerEndpoint("/openapi/v1.json", "AutomagikHello demo");
-});
+}));
 
 var outbox = app.Services.GetRequiredService<EmailOutbox>();
 // Capabilities tell a frontend which interrupts to expect (GET /agents/{name}/capabilities).

@@ -152,6 +152,49 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task Runs_SeveralHeldAtOnce_EachRenewsItsLeaseOnTheSharedTickAndAStoppedOneLeavesIt()
+    {
+        var agent = new GatedAgent();
+        await using var host = await StartAsync(agent);
+        var ticker = host.Services.GetRequiredService<AgUiRunner>().Ticker;
+        var store = host.Services.GetRequiredService<IThreadStore>();
+        using var first = await StartRunAsync(host);
+        using var second = await StartRunAsync(host);
+        using var third = await StartRunAsync(host);
+        ticker.Count.Should().Be(6, "each live run lists its heartbeat and its lease renewal");
+
+        await Task.Delay(ShortLease * 2.5); // well past the leases they began with
+        foreach (var running in new[] { first, second, third })
+        {
+            (await store.GetAsync(Key(running.Thread)))!.Lease!.ExpiresAt.Should().BeAfter(running.Lease.ExpiresAt, "every live run renewed its lease");
+        }
+
+        var (status, _) = await CancelAsync(host, second.Thread);
+        status.Should().Be(HttpStatusCode.Accepted);
+        ((string?)(await second.Events.WaitAsync(Patience))[^1]["outcome"]!["type"]).Should().Be("cancelled");
+        (await WaitForTickerCountAsync(ticker, 4)).Should().Be(4, "the cancelled run left the tick");
+        var renewed = (await store.GetAsync(Key(first.Thread)))!.Lease!.ExpiresAt;
+        await Task.Delay(ShortLease * 1.5);
+        (await store.GetAsync(Key(first.Thread)))!.Lease!.ExpiresAt.Should().BeAfter(renewed, "the others still renew after one left");
+
+        agent.Release.SetResult();
+        await first.Events.WaitAsync(Patience);
+        await third.Events.WaitAsync(Patience);
+        (await WaitForTickerCountAsync(ticker, 0)).Should().Be(0, "ended runs leave nothing on the tick");
+    }
+
+    private static async Task<int> WaitForTickerCountAsync(RunTicker ticker, int expected)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (ticker.Count != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        return ticker.Count;
+    }
+
+    [Fact]
     public async Task Run_WhoseLeaseAnotherRunTook_EndsWithLeaseLostAndRecordsNothing()
     {
         var agent = new GatedAgent();

@@ -82,7 +82,7 @@ public sealed class RunStreamWriterTests
 
     private static async Task<RunEnd> RunWriterAsync(CountingPipeWriter output, RunEventQueue queue, AgUiOptions options)
     {
-        using var heartbeat = new RunHeartbeat(queue, TimeProvider.System, TimeSpan.FromMinutes(1));
+        using var heartbeat = new RunHeartbeat(queue, new RunTicker(TimeProvider.System, TimeSpan.FromMinutes(1)), TimeSpan.FromMinutes(1));
         using var writer = new RunStreamWriter(new SseRunEventSink(output), queue, Input, heartbeat, NullLogger.Instance, options, TimeProvider.System, CancellationToken.None);
         return await writer.RunAsync();
     }

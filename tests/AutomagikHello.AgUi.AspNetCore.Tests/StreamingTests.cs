@@ -103,16 +103,19 @@ public sealed class StreamingTests
         return types;
     }
 
+    /// <summary>A host whose agent is silent for 700 ms, with a 150 ms heartbeat.</summary>
+    private static Task<TestHost> StartSilentAgentAsync() => TestHost.StartAsync(
+        async (run, cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(700), cancellationToken);
+            return AgentOutcome.Success();
+        },
+        options => options.HeartbeatInterval = TimeSpan.FromMilliseconds(150));
+
     [Fact]
     public async Task Run_IdleGapLongerThanTheHeartbeat_WritesPingComments()
     {
-        await using var host = await TestHost.StartAsync(
-            async (run, cancellationToken) =>
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(700), cancellationToken);
-                return AgentOutcome.Success();
-            },
-            options => options.HeartbeatInterval = TimeSpan.FromMilliseconds(150));
+        await using var host = await StartSilentAgentAsync();
         using var request = Sse.RunRequest(Path, RunInputs.Json());
 
         using var response = await host.Client.SendAsync(request);
@@ -123,6 +126,21 @@ public sealed class StreamingTests
         frames.Should().OnlyContain(f => f == ": ping" || f.StartsWith("data: "));
         (await Sse.ReadAllAsync(new HttpResponseMessage { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(text)) }))
             .Types().Should().Equal("RUN_STARTED", "RUN_FINISHED");
+    }
+
+    [Fact]
+    public async Task Run_SeveralIdleStreamsAtOnce_EachGetsItsPings()
+    {
+        await using var host = await StartSilentAgentAsync();
+
+        var texts = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ =>
+        {
+            using var request = Sse.RunRequest(Path, RunInputs.Json(RunInputs.NewThreadId(), "r1"));
+            using var response = await host.Client.SendAsync(request);
+            return Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+        }));
+
+        texts.Should().AllSatisfy(text => CountPings(text).Should().BeInRange(2, 5, "the shared tick pings every silent stream, not only one"));
     }
 
     [Fact]

@@ -66,7 +66,7 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
                 Services = services,
                 Sink = (IRunEventSink?)logSink ?? sink ?? live!,
                 ReceiverGone = grace?.Token ?? context.RequestAborted,
-                Items = new Dictionary<object, object?> { [AgUiRunHttpExtensions.HttpContextKey] = context },
+                Items = new RequestRunItems(context),
                 ReceivedTimestamp = requestTimestamp,
                 Origin = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText,
             }).ConfigureAwait(false);

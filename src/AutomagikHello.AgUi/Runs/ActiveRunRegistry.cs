@@ -12,9 +12,12 @@ namespace AutomagikHello.AgUi.Runs;
 /// </summary>
 internal sealed class ActiveRunRegistry : IDisposable
 {
-    private readonly Dictionary<RunKey, List<ActiveRun>> _runs = [];
-    private readonly Dictionary<ThreadKey, List<ActiveRun>> _byThread = [];
+    // Each value is the oldest run under its key; the others follow it through ActiveRun's links (almost always none),
+    // so a held run costs its ActiveRun and two dictionary entries, no lists.
+    private readonly Dictionary<RunKey, ActiveRun> _runs = [];
+    private readonly Dictionary<ThreadKey, ActiveRun> _byThread = [];
     private readonly Lock _gate = new();
+    private int _count;
     private readonly CancellationTokenRegistration _stopping;
 
     public ActiveRunRegistry(IHostApplicationLifetime? lifetime = null)
@@ -32,13 +35,7 @@ internal sealed class ActiveRunRegistry : IDisposable
         {
             lock (_gate)
             {
-                var count = 0;
-                foreach (var runs in _runs.Values)
-                {
-                    count += runs.Count;
-                }
-
-                return count;
+                return _count;
             }
         }
     }
@@ -55,11 +52,13 @@ internal sealed class ActiveRunRegistry : IDisposable
         var run = new ActiveRun(this, new RunKey(agent, owner, threadId), agentName is null ? null : new ThreadKey(agentName, owner, threadId), runId, queue);
         lock (_gate)
         {
-            Add(_runs, run.Key, run);
+            Append(_runs, run.Key, run, static r => ref r.NextUnderKey);
             if (run.ThreadKey is { } threadKey)
             {
-                Add(_byThread, threadKey, run);
+                Append(_byThread, threadKey, run, static r => ref r.NextOnThread);
             }
+
+            _count++;
         }
 
         return run;
@@ -75,12 +74,12 @@ internal sealed class ActiveRunRegistry : IDisposable
         ActiveRun[] runs;
         lock (_gate)
         {
-            if (!_byThread.TryGetValue(key, out var list))
+            if (!_byThread.TryGetValue(key, out var first))
             {
                 return [];
             }
 
-            runs = [.. list];
+            runs = ToArray(first, static r => ref r.NextOnThread);
         }
 
         List<string>? stopped = null;
@@ -95,16 +94,75 @@ internal sealed class ActiveRunRegistry : IDisposable
         return (IReadOnlyList<string>?)stopped ?? [];
     }
 
-    private static void Add<TKey>(Dictionary<TKey, List<ActiveRun>> index, TKey key, ActiveRun run)
+    private delegate ref ActiveRun? Link(ActiveRun run);
+
+    private static void Append<TKey>(Dictionary<TKey, ActiveRun> index, TKey key, ActiveRun run, Link next)
         where TKey : notnull
     {
-        if (!index.TryGetValue(key, out var runs))
+        if (!index.TryGetValue(key, out var last))
         {
-            runs = new List<ActiveRun>(1);
-            index.Add(key, runs);
+            index.Add(key, run);
+            return;
         }
 
-        runs.Add(run);
+        while (next(last) is { } later)
+        {
+            last = later;
+        }
+
+        next(last) = run;
+    }
+
+    private static void Unlink<TKey>(Dictionary<TKey, ActiveRun> index, TKey key, ActiveRun run, Link next)
+        where TKey : notnull
+    {
+        if (!index.TryGetValue(key, out var first))
+        {
+            return;
+        }
+
+        if (ReferenceEquals(first, run))
+        {
+            if (next(run) is { } second)
+            {
+                index[key] = second;
+            }
+            else
+            {
+                index.Remove(key);
+            }
+
+            next(run) = null;
+            return;
+        }
+
+        for (var previous = first; next(previous) is { } current; previous = current)
+        {
+            if (ReferenceEquals(current, run))
+            {
+                next(previous) = next(run);
+                next(run) = null;
+                return;
+            }
+        }
+    }
+
+    private static ActiveRun[] ToArray(ActiveRun first, Link next)
+    {
+        var count = 0;
+        for (ActiveRun? run = first; run is not null; run = next(run))
+        {
+            count++;
+        }
+
+        var runs = new ActiveRun[count];
+        var i = 0;
+        for (ActiveRun? run = first; run is not null; run = next(run))
+        {
+            runs[i++] = run;
+        }
+
+        return runs;
     }
 
     /// <summary>Stops every active run of <paramref name="agent"/> on <paramref name="owner"/>'s thread <paramref name="threadId"/>.</summary>
@@ -114,12 +172,12 @@ internal sealed class ActiveRunRegistry : IDisposable
         ActiveRun[] runs;
         lock (_gate)
         {
-            if (!_runs.TryGetValue(new RunKey(agent, owner, threadId), out var list))
+            if (!_runs.TryGetValue(new RunKey(agent, owner, threadId), out var first))
             {
                 return [];
             }
 
-            runs = [.. list];
+            runs = ToArray(first, static r => ref r.NextUnderKey);
         }
 
         var stopped = new List<string>(runs.Length);
@@ -139,9 +197,9 @@ internal sealed class ActiveRunRegistry : IDisposable
         List<ActiveRun> all = [];
         lock (_gate)
         {
-            foreach (var runs in _runs.Values)
+            foreach (var first in _runs.Values)
             {
-                all.AddRange(runs);
+                all.AddRange(ToArray(first, static r => ref r.NextUnderKey));
             }
         }
 
@@ -155,14 +213,17 @@ internal sealed class ActiveRunRegistry : IDisposable
     {
         lock (_gate)
         {
-            if (_runs.TryGetValue(run.Key, out var runs) && runs.Remove(run) && runs.Count == 0)
+            if (run.Removed)
             {
-                _runs.Remove(run.Key);
+                return;
             }
 
-            if (run.ThreadKey is { } threadKey && _byThread.TryGetValue(threadKey, out var byThread) && byThread.Remove(run) && byThread.Count == 0)
+            run.Removed = true;
+            _count--;
+            Unlink(_runs, run.Key, run, static r => ref r.NextUnderKey);
+            if (run.ThreadKey is { } threadKey)
             {
-                _byThread.Remove(threadKey);
+                Unlink(_byThread, threadKey, run, static r => ref r.NextOnThread);
             }
         }
     }
@@ -194,6 +255,15 @@ internal sealed class ActiveRun : IDisposable
     public string RunId { get; }
 
     public RunEventQueue Queue { get; }
+
+    /// <summary>The next run under the same <see cref="Key"/> (the registry's, under its lock).</summary>
+    internal ActiveRun? NextUnderKey;
+
+    /// <summary>The next run on the same <see cref="ThreadKey"/> (the registry's, under its lock).</summary>
+    internal ActiveRun? NextOnThread;
+
+    /// <summary>Whether the registry let go of it (a second dispose is a no-op).</summary>
+    internal bool Removed;
 
     public void Dispose() => _registry.Remove(this);
 }

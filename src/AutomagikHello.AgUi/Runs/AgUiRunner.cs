@@ -24,6 +24,7 @@ public sealed partial class AgUiRunner
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly IThreadStore _store;
+    private readonly RunTicker _ticker;
 
     internal AgUiRunner(
         IOptions<AgUiRunnerOptions> options,
@@ -39,7 +40,11 @@ public sealed partial class AgUiRunner
         _metrics = metrics;
         _logger = logger;
         _clock = clock;
+        _ticker = new RunTicker(clock, RunTicker.PeriodFor(_options));
     }
+
+    /// <summary>The shared tick of this runner's live runs (heartbeats, lease renewals).</summary>
+    internal RunTicker Ticker => _ticker;
 
     /// <summary>The clock runs are timed with.</summary>
     public TimeProvider Clock => _clock;
@@ -112,11 +117,11 @@ public sealed partial class AgUiRunner
         using var deadline = _options.MaxRunDuration is { } maxDuration
             ? _clock.CreateTimer(static state => ((RunEventQueue)state!).TryStop(RunStopReason.MaxDuration), queue, maxDuration, Timeout.InfiniteTimeSpan)
             : null;
-        using var heartbeat = new RunHeartbeat(queue, _clock, _options.HeartbeatInterval);
+        using var heartbeat = new RunHeartbeat(queue, _ticker, _options.HeartbeatInterval);
         var run = new AgUiRun(input, queue, begin.Answers, invocation.User, invocation.Services, runCancellation.Token, invocation.Items);
         var recorder = new ThreadRunRecorder(_store, key, run, _clock, _logger);
         using var writer = new RunStreamWriter(output, queue, input, heartbeat, _logger, _options, _clock, invocation.ReceiverGone, recorder);
-        using var renewer = begin.Record?.Lease is { } lease ? new RunLeaseRenewer(_store, key, lease, _options, _clock, queue, recorder, _logger) : null;
+        using var renewer = begin.Record?.Lease is { } lease ? new RunLeaseRenewer(_store, key, lease, _options, _ticker, queue, recorder, _logger) : null;
 
         RunLog.RunStarted(_logger, input.ThreadId, input.RunId);
         _metrics.StreamOpened();

@@ -2,48 +2,41 @@ namespace AutomagikHello.AgUi.Runs;
 
 /// <summary>
 /// Asks for a <c>: ping</c> comment when a stream has been silent for the heartbeat interval. The stream writer
-/// reports each flush through <see cref="MarkActivity"/> (one timestamp write); the timer wakes once per interval at
-/// most and re-arms for the rest of the gap, so a busy stream never pings.
+/// reports each flush through <see cref="MarkActivity"/> (one timestamp write); the runner's shared
+/// <see cref="RunTicker"/> looks at the gap on each tick and asks at most once per interval, so a busy stream never
+/// pings and a held one keeps no timer of its own.
 /// </summary>
-internal sealed class RunHeartbeat : IDisposable
+internal sealed class RunHeartbeat : RunTicker.Entry, IDisposable
 {
     private readonly RunEventQueue _queue;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _interval;
-    private readonly ITimer _timer;
+    private readonly RunTicker _ticker;
+    private readonly long _interval;
     private long _lastActivity;
+    private long _lastRequest;
 
-    public RunHeartbeat(RunEventQueue queue, TimeProvider time, TimeSpan interval)
+    public RunHeartbeat(RunEventQueue queue, RunTicker ticker, TimeSpan interval)
     {
         _queue = queue;
-        _time = time;
-        _interval = interval;
-        _lastActivity = time.GetTimestamp();
-        _timer = time.CreateTimer(static state => ((RunHeartbeat)state!).OnTick(), this, interval, Timeout.InfiniteTimeSpan);
+        _ticker = ticker;
+        _interval = ticker.ToTimestamp(interval);
+        _lastActivity = ticker.Clock.GetTimestamp();
+        _lastRequest = _lastActivity;
+        ticker.Add(this);
     }
 
     /// <summary>Records that bytes just went out.</summary>
-    public void MarkActivity() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+    public void MarkActivity() => Volatile.Write(ref _lastActivity, _ticker.Clock.GetTimestamp());
 
-    private void OnTick()
+    public override void Tick(long now)
     {
-        var idle = _time.GetElapsedTime(Volatile.Read(ref _lastActivity));
-        var due = _interval - idle;
-        if (due <= TimeSpan.FromMilliseconds(1))
+        // Silent for an interval since the last bytes and since the last ask (a ping not yet written is not asked twice).
+        var since = Math.Max(Volatile.Read(ref _lastActivity), _lastRequest);
+        if (now - since >= _interval)
         {
+            _lastRequest = now;
             _queue.RequestHeartbeat();
-            due = _interval;
-        }
-
-        try
-        {
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The stream ended meanwhile.
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose() => _ticker.Remove(this);
 }

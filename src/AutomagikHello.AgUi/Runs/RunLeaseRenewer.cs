@@ -4,13 +4,13 @@ using Microsoft.Extensions.Logging;
 namespace AutomagikHello.AgUi.Runs;
 
 /// <summary>
-/// Keeps a live run's lease on its thread: renews it every renewal interval on a timer of its own (one store write
-/// per interval, nothing on the event path), so the lease can be short and a dead process's thread is free soon after.
+/// Keeps a live run's lease on its thread: renews it every renewal interval, when the runner's shared
+/// <see cref="RunTicker"/> finds it due (one store write per interval, nothing on the event path, no timer of its own), so the lease can be short and a dead process's thread is free soon after.
 /// It stops the run when the lease is gone (<see cref="RunStopReason.LeaseLost"/>), when the store stayed unreachable
 /// until the lease lapsed (<see cref="RunStopReason.LeaseLapsed"/>: the run keeps going through a shorter outage), and
 /// when a cancel from another process flagged the lease (<see cref="RunStopReason.CancelRequested"/>).
 /// </summary>
-internal sealed class RunLeaseRenewer : IDisposable
+internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
 {
     private readonly IThreadStore _store;
     private readonly ThreadKey _key;
@@ -18,14 +18,16 @@ internal sealed class RunLeaseRenewer : IDisposable
     private readonly TimeSpan _duration;
     private readonly TimeSpan _interval;
     private readonly TimeProvider _clock;
+    private readonly RunTicker _ticker;
     private readonly RunEventQueue _queue;
     private readonly ThreadRunRecorder _recorder;
     private readonly ILogger _logger;
-    private readonly ITimer _timer;
     private DateTimeOffset _expiresAt;
+    private long _dueAt;
+    private volatile bool _renewing;
     private volatile bool _disposed;
 
-    public RunLeaseRenewer(IThreadStore store, ThreadKey key, RunLease lease, AgUiRunnerOptions options, TimeProvider clock, RunEventQueue queue, ThreadRunRecorder recorder, ILogger logger)
+    public RunLeaseRenewer(IThreadStore store, ThreadKey key, RunLease lease, AgUiRunnerOptions options, RunTicker ticker, RunEventQueue queue, ThreadRunRecorder recorder, ILogger logger)
     {
         _store = store;
         _key = key;
@@ -33,14 +35,40 @@ internal sealed class RunLeaseRenewer : IDisposable
         _expiresAt = lease.ExpiresAt;
         _duration = options.LeaseDuration;
         _interval = options.RenewalInterval;
-        _clock = clock;
+        _clock = ticker.Clock;
+        _ticker = ticker;
         _queue = queue;
         _recorder = recorder;
         _logger = logger;
-        _timer = clock.CreateTimer(static state => _ = ((RunLeaseRenewer)state!).RenewAsync(), this, _interval, Timeout.InfiniteTimeSpan);
+        Schedule(_interval);
+        ticker.Add(this);
+    }
+
+    public override void Tick(long now)
+    {
+        if (_renewing || now < Volatile.Read(ref _dueAt))
+        {
+            return;
+        }
+
+        // On the pool, not on the tick: a store write must not hold up the other runs' ticks.
+        _renewing = true;
+        ThreadPool.UnsafeQueueUserWorkItem(static renewer => _ = renewer.RenewAsync(), this, preferLocal: false);
     }
 
     private async Task RenewAsync()
+    {
+        try
+        {
+            await RenewOnceAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _renewing = false;
+        }
+    }
+
+    private async Task RenewOnceAsync()
     {
         // Once the end is being recorded the lease is the recorder's business: a renewal would only race it.
         if (_disposed || _recorder.HasRecorded)
@@ -98,21 +126,20 @@ internal sealed class RunLeaseRenewer : IDisposable
         }
     }
 
+    /// <summary>
+    /// The next renewal comes due one tick before <paramref name="due"/>, so the tick (at most one period late) renews
+    /// no later than the interval: a cancel or a reader treats a lease not renewed by its renewal interval plus a
+    /// second as its owner's death, and a late tick must not eat that second.
+    /// </summary>
     private void Schedule(TimeSpan due)
     {
-        try
-        {
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The run ended meanwhile.
-        }
+        var early = due - _ticker.Period;
+        Volatile.Write(ref _dueAt, _clock.GetTimestamp() + _ticker.ToTimestamp(early > TimeSpan.Zero ? early : TimeSpan.Zero));
     }
 
     public void Dispose()
     {
         _disposed = true;
-        _timer.Dispose();
+        _ticker.Remove(this);
     }
 }
