@@ -12,7 +12,8 @@ public class AgUiRunnerOptions
 {
     /// <summary>
     /// How long a stream may stay silent before the server writes the SSE comment <c>: ping</c>, so proxies and
-    /// clients do not time an idle run out. Default 15 seconds; must be positive.
+    /// clients do not time an idle run out (one shared tick checks every stream, so the ping comes up to a quarter of the
+    /// shortest of this and the renewal interval, at most a second, after the interval). Default 15 seconds; must be positive.
     /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
