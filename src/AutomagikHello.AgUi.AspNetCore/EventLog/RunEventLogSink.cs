@@ -61,7 +61,9 @@ internal sealed class RunEventLogSink(
         var offset = json.Written.Length;
         var length = json.Sse.WriteEventJson(agUiEvent);
         _pending.Add((id, offset, length, agUiEvent is RunFinishedEvent or RunErrorEvent));
-        return LiveGone ? length : live.WriteLogged(id, agUiEvent, json.Written.Slice(offset, length));
+        // What the sink holds unsent is at least the event's JSON, kept for the log's next append, even when the live
+        // receiver holds nothing (the JSON resume summary): the count is what makes the writer flush.
+        return LiveGone ? length : Math.Max(live.WriteLogged(id, agUiEvent, json.Written.Slice(offset, length)), length);
     }
 
     public int WriteHeartbeat() => LiveGone ? 0 : live.WriteHeartbeat();

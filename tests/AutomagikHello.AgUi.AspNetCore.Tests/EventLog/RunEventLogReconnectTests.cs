@@ -450,6 +450,53 @@ public abstract class RunEventLogReconnectTests
     }
 
     [Fact]
+    public async Task A_run_of_the_JSON_resume_endpoint_is_logged_as_it_goes_not_only_at_its_end()
+    {
+        var log = CreateLog();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await StartAsync(async (run, cancellationToken) =>
+        {
+            if (run.Input.Resume is not { Count: > 0 })
+            {
+                return AgentOutcome.Interrupt(new Interrupt { Id = "i1", Reason = "confirm", Message = "Go?" });
+            }
+
+            var message = await run.StartTextMessageAsync("a2");
+            await message.AppendAsync("working");
+            await gate.Task.WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
+            await message.EndAsync();
+            return AgentOutcome.Success();
+        }, log: log);
+        await RunToEndAsync(host.Client, "t1", "r1");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Agent}/threads/t1/resume")
+        {
+            Content = new StringContent(
+                """{"runId":"r2","messages":[],"resume":[{"interruptId":"i1","status":"resolved","payload":{"approved":true}}]}""",
+                Encoding.UTF8,
+                "application/json"),
+        };
+        request.Headers.Add("X-Owner", "alice");
+        var resuming = host.Client.SendAsync(request);
+
+        // While the agent waits, what it sent so far (RUN_STARTED, TEXT_MESSAGE_START, TEXT_MESSAGE_CONTENT) is in the log.
+        var key = new RunLogKey(new ThreadKey(Agent, "alice", "t1"), "r2");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        long logged = 0;
+        while (logged < 3 && DateTime.UtcNow < deadline)
+        {
+            logged = (await log.ReadAsync(key, 0, 10)).LastId;
+            await Task.Delay(20);
+        }
+
+        gate.SetResult();
+        using var resumed = await resuming;
+        resumed.StatusCode.Should().Be(HttpStatusCode.OK);
+        logged.Should().Be(3, "each batch is logged when it is flushed, as for a streamed run");
+        (await log.ReadAsync(key, 0, 10)).Status.Should().Be(RunLogStatus.Finished);
+    }
+
+    [Fact]
     public async Task A_reader_finishes_the_log_of_a_run_whose_instance_died_with_a_coded_run_error_promptly()
     {
         var log = CreateLog();
