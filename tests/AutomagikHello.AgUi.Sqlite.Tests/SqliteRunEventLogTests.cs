@@ -116,14 +116,7 @@ public sealed class SqliteRunEventLogTests : IDisposable
     public async Task Initialize_SchemaTwoFile_DropsTheThreadIndexAndKeepsTheRuns()
     {
         var path = _folder.File("v2.db");
-        Execute(path, SchemaOne(2) + """
-            CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL,
-                run_id TEXT NOT NULL, started_at INTEGER NOT NULL, conversation BLOB NULL, status INTEGER NOT NULL, last_id INTEGER NOT NULL,
-                bytes INTEGER NOT NULL, expired_at INTEGER NULL, UNIQUE (agent, owner, thread_id, run_id));
-            CREATE INDEX runs_thread ON runs (agent, owner, thread_id, seq);
-            CREATE INDEX runs_started_at ON runs (started_at);
-            CREATE TABLE run_events (seq INTEGER NOT NULL, last_id INTEGER NOT NULL, first_id INTEGER NOT NULL, events BLOB NOT NULL, PRIMARY KEY (seq, last_id));
-            """);
+        Execute(path, SchemaOne(2) + SchemaTwoRunTables);
         var old = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
         Execute(path, "UPDATE schema_version SET version = 3;"); // so the store below keeps schema 2's run tables (only migration 4, of threads, runs)
         await old.InitializeAsync();

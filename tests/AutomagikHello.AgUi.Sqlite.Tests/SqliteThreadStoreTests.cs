@@ -283,13 +283,7 @@ public sealed class SqliteThreadStoreTests : IDisposable
             CREATE TABLE threads (agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL, version INTEGER NOT NULL, record BLOB NOT NULL,
                 updated_at INTEGER NOT NULL, lease_expires_at INTEGER NULL, PRIMARY KEY (agent, owner, thread_id)) WITHOUT ROWID;
             CREATE INDEX threads_updated_at ON threads (updated_at);
-            CREATE TABLE runs (seq INTEGER PRIMARY KEY AUTOINCREMENT, agent TEXT NOT NULL, owner TEXT NOT NULL, thread_id TEXT NOT NULL,
-                run_id TEXT NOT NULL, started_at INTEGER NOT NULL, conversation BLOB NULL, status INTEGER NOT NULL, last_id INTEGER NOT NULL,
-                bytes INTEGER NOT NULL, expired_at INTEGER NULL, UNIQUE (agent, owner, thread_id, run_id));
-            CREATE INDEX runs_thread ON runs (agent, owner, thread_id, seq);
-            CREATE INDEX runs_started_at ON runs (started_at);
-            CREATE TABLE run_events (seq INTEGER NOT NULL, last_id INTEGER NOT NULL, first_id INTEGER NOT NULL, events BLOB NOT NULL, PRIMARY KEY (seq, last_id));
-            """);
+            """ + SchemaTwoRunTables);
         var t0 = T0.ToUnixTimeMilliseconds();
         Insert(path, _key, written.Version, record, t0, lease: null);
         Insert(path, _key with { ThreadId = "idle" }, written.Version, record, t0 - (3 * 3_600_000), lease: null);
