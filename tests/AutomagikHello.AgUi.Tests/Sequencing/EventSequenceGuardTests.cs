@@ -156,11 +156,17 @@ public sealed class EventSequenceGuardTests
         ];
         RunContent(guard, content, 1_000);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        RunContent(guard, content, 10_000);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The fewest bytes of three rounds: the runtime may allocate once on this thread while the loop is being
+        // re-jitted (tiering, on-stack replacement); a per-event allocation shows in every round (50,000 events each).
+        var fewest = long.MaxValue;
+        for (var round = 0; round < 3; round++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            RunContent(guard, content, 10_000);
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
-        allocated.Should().Be(0);
+        fewest.Should().Be(0);
     }
 
     [Fact]
