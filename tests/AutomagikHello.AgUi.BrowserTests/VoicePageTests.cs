@@ -97,6 +97,35 @@ public sealed class VoicePageTests(BrowserFixture fixture) : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task DrawGate_AHeldRedrawThatThrows_IsReported_AndTheOthersStillRun()
+    {
+        await _demo.OpenAsync("voice");
+
+        var ran = await _demo.Page.EvaluateAsync<string[]>("""
+            async () => {
+              const gate = await import('/js/draw-gate.js');
+              const ran = [];
+              gate.holdDrawing();
+              gate.draw(() => ran.push('first'));
+              gate.draw(() => { throw new Error('redraw failed on purpose'); });
+              gate.draw(() => ran.push('third'));
+              const whileHeld = ran.length;
+              gate.releaseDrawing();
+              return [String(whileHeld), ...ran];
+            }
+            """);
+
+        ran.Should().Equal("0", "first", "third");
+        // reportError reaches the page's error listeners as an uncaught error would; its CDP event may trail the result.
+        for (var i = 0; i < 50 && _demo.Errors.Count == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        _demo.Errors.Should().ContainSingle().Which.Should().Contain("redraw failed on purpose");
+    }
+
+    [BrowserFact]
     public async Task BargeIn_StopWhileSpeaking_ShowsCancelled_AndTheNextTurnSpeaksFully()
     {
         await _demo.OpenAsync("voice");

@@ -27,5 +27,12 @@ export function releaseDrawing() {
   const { jobs, timer } = held;
   held = null;
   clearTimeout(timer);
-  for (const job of jobs) job();
+  for (const job of jobs) {
+    // One redraw that throws must not cost the others theirs: the error is reported as an uncaught one would be.
+    try {
+      job();
+    } catch (error) {
+      reportError(error);
+    }
+  }
 }
