@@ -290,7 +290,7 @@ run_e2e_tests() {
   local results rc=0
   results="$PWD/$E2E_RESULTS"
   log "node --test ($E2E_DIR)"
-  (cd "$E2E_DIR" && node --test --test-timeout=120000 \
+  (cd "$E2E_DIR" && node --test --test-timeout=300000 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=junit --test-reporter-destination="$results" \
     test/*.test.mjs) || rc=$?
