@@ -46,7 +46,9 @@ internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
 
     public override void Tick(long now)
     {
-        if (_renewing || now < Volatile.Read(ref _dueAt))
+        // Once the end is being recorded no renewal will run (RenewOnceAsync returns at once), so none is queued:
+        // the due time stays in the past from then on, and each tick would queue an empty work item.
+        if (_renewing || now < Volatile.Read(ref _dueAt) || _disposed || _recorder.HasRecorded)
         {
             return;
         }
