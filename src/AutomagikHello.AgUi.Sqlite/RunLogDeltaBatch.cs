@@ -7,7 +7,7 @@ namespace AutomagikHello.AgUi.Sqlite;
 /// How the SQLite log stores one append's events (<c>run_events.layout</c> 1): each event as what differs from the
 /// event before it. A run's events repeat each other (a text message's content events differ only in their delta, after
 /// some 70 bytes of type and message id), and every page a run's row spills into costs a write to the WAL and another at
-/// the checkpoint: a 100-event run's 8 KB of JSON took two overflow pages; as deltas it fits in its row.
+/// the checkpoint: a 100-event run's 10 KB of JSON took two overflow pages; as deltas (0.7 KB) it fits in its row.
 /// </summary>
 /// <remarks>
 /// Layout: the events' total JSON length, then per event three numbers and some bytes: how many bytes it shares with
