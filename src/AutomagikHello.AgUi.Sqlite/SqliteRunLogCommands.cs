@@ -1,3 +1,4 @@
+using System.Buffers;
 using AutomagikHello.AgUi.EventLog;
 using AutomagikHello.AgUi.Threads;
 using Microsoft.Data.Sqlite;
@@ -5,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace AutomagikHello.AgUi.Sqlite;
 
 /// <summary>
-/// The run event log's prepared statements on one connection (tables <c>runs</c> and <c>run_events</c>, schema 2). The
+/// The run event log's prepared statements on one connection (tables <c>runs</c> and <c>run_events</c>, schema 5). The
 /// writes run inside the writer's transaction, which holds SQLite's write lock from its start (<c>BEGIN IMMEDIATE</c>),
 /// so a write's checks and its changes are one atomic step, across processes too. The statements of every run's
 /// writes (create, append) are <see cref="SqliteStatement"/>s, bound by position (?1–?4 the run's key); the rest,
@@ -47,13 +48,13 @@ internal sealed class SqliteRunLogCommands : IDisposable
             "UPDATE runs SET last_id = ?5, status = ?6, bytes = bytes + ?7 " +
             "WHERE agent = ?1 AND owner = ?2 AND thread_id = ?3 AND run_id = ?4 AND status = 1 AND last_id = ?8 RETURNING seq;");
         _finish = Prepare("UPDATE runs SET last_id = $last, status = 2, bytes = bytes + $bytes WHERE seq = $seq;", "$seq", "$last", "$bytes");
-        _insertEvents = new SqliteStatement(connection, "INSERT INTO run_events (seq, last_id, first_id, events) VALUES (?1, ?2, ?3, ?4);");
-        _event = Prepare("SELECT first_id, events FROM run_events WHERE seq = $seq AND last_id = $id;", "$seq", "$id");
+        _insertEvents = new SqliteStatement(connection, $"INSERT INTO run_events (seq, last_id, first_id, events, layout) VALUES (?1, ?2, ?3, ?4, {RunLogDeltaBatch.Layout});");
+        _event = Prepare("SELECT first_id, events, layout FROM run_events WHERE seq = $seq AND last_id = $id;", "$seq", "$id");
 
         // One statement, so the run's row and its events come from one snapshot (LastId is never behind the entries):
         // the appends whose ids overlap the page.
         _read = Prepare(
-            "SELECT r.status, r.last_id, e.first_id, e.events FROM runs r LEFT JOIN run_events e ON e.seq = r.seq AND e.last_id > $after AND e.first_id <= $upto " +
+            "SELECT r.status, r.last_id, e.first_id, e.events, e.layout FROM runs r LEFT JOIN run_events e ON e.seq = r.seq AND e.last_id > $after AND e.first_id <= $upto " +
             $"WHERE r.{RunWhere.Replace(" AND ", " AND r.", StringComparison.Ordinal)} ORDER BY e.last_id;",
             "$agent", "$owner", "$thread", "$run", "$after", "$upto");
         // The thread's highest seq, from the key's own index (which holds seq as the row id): the thread's entries there
@@ -157,7 +158,7 @@ internal sealed class SqliteRunLogCommands : IDisposable
             }
 
             var existing = new List<RunLogEntry>(1);
-            RunLogBatch.Decode(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), last - 1, last, last, existing);
+            Decode(reader.GetInt64(2), reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), last - 1, last, last, existing);
             return existing.Count == 1 ? existing[0] : null;
         }
 
@@ -194,7 +195,7 @@ internal sealed class SqliteRunLogCommands : IDisposable
         {
             if (!reader.IsDBNull(2))
             {
-                RunLogBatch.Decode(reader.GetInt64(2), reader.GetFieldValue<byte[]>(3), afterId, Math.Min(upto, last), status == RunLogStatus.Finished ? last : 0, entries);
+                Decode(reader.GetInt64(4), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3), afterId, Math.Min(upto, last), status == RunLogStatus.Finished ? last : 0, entries);
             }
         }
         while (reader.Read());
@@ -301,14 +302,40 @@ internal sealed class SqliteRunLogCommands : IDisposable
         return bytes;
     }
 
-    // One row for the append: its events as one batch (RunLogBatch).
+    // One row for the append: its events as one batch, each event as what differs from the one before (RunLogDeltaBatch),
+    // encoded into a pooled buffer (SQLite copies what is bound).
     private void Insert(long seq, IReadOnlyList<RunLogEntry> entries)
     {
         _insertEvents.Bind(1, seq);
         _insertEvents.Bind(2, entries[^1].Id);
         _insertEvents.Bind(3, entries[0].Id);
-        _insertEvents.Bind(4, RunLogBatch.Encode(entries));
+        var buffer = ArrayPool<byte>.Shared.Rent(RunLogDeltaBatch.MaxLength(entries));
+        try
+        {
+            _insertEvents.Bind(4, buffer.AsSpan(0, RunLogDeltaBatch.Encode(entries, buffer)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         _insertEvents.Execute();
+    }
+
+    // A row's events by its layout: 1 as RunLogDeltaBatch writes them, 0 as RunLogBatch does (rows written before schema 5).
+    private static void Decode(long layout, long firstId, byte[] batch, long afterId, long uptoId, long terminalId, List<RunLogEntry> into)
+    {
+        switch (layout)
+        {
+            case RunLogDeltaBatch.Layout:
+                RunLogDeltaBatch.Decode(firstId, batch, afterId, uptoId, terminalId, into);
+                break;
+            case 0:
+                RunLogBatch.Decode(firstId, batch, afterId, uptoId, terminalId, into);
+                break;
+            default:
+                throw new FormatException($"A SQLite run log row has layout {layout}, which this version does not know.");
+        }
     }
 
     private static void BindRun(SqliteStatement statement, RunLogKey key)

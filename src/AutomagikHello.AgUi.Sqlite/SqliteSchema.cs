@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.Sqlite;
 internal static partial class SqliteSchema
 {
     /// <summary>The schema version this code creates and understands; recorded in the <c>schema_version</c> table.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     // Schema scripts by version: Migrations[v - 1] turns version v - 1 into version v.
     private static readonly string[] Migrations =
@@ -69,6 +69,12 @@ internal static partial class SqliteSchema
         UPDATE threads SET updated_hour = updated_at / {{SqliteThreadRow.HourMs}};
         DROP INDEX threads_updated_at;
         CREATE INDEX threads_updated_hour ON threads (updated_hour);
+        """,
+        // 5: how a run_events row holds its events: 0 as RunLogBatch (every row before this version), 1 as
+        // RunLogDeltaBatch (each event as what differs from the one before: a run's events fit its row instead of
+        // spilling into overflow pages). Adding the column rewrites no row.
+        """
+        ALTER TABLE run_events ADD COLUMN layout INTEGER NOT NULL DEFAULT 0;
         """,
     ];
 

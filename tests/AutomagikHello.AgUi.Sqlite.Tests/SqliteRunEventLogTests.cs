@@ -116,32 +116,51 @@ public sealed class SqliteRunEventLogTests : IDisposable
     public async Task Initialize_SchemaTwoFile_DropsTheThreadIndexAndKeepsTheRuns()
     {
         var path = _folder.File("v2.db");
-        Execute(path, SchemaOne(2) + SchemaTwoRunTables);
-        var old = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
-        Execute(path, "UPDATE schema_version SET version = 3;"); // so the store below keeps schema 2's run tables (only migration 4, of threads, runs)
-        await old.InitializeAsync();
-        var oldLog = new SqliteRunEventLog(old);
-        (await oldLog.CreateAndAppendAsync(Start("z-first", DateTimeOffset.UtcNow), [Entry(1)])).Should().BeTrue();
-        (await oldLog.CreateAndAppendAsync(Start("a-second", DateTimeOffset.UtcNow), [Entry(1), Entry(2)])).Should().BeTrue();
-        old.Dispose();
-
-        // Back to schema 2 exactly: migration 4's change to the threads table undone.
-        Execute(path, """
-            DROP INDEX threads_updated_hour;
-            ALTER TABLE threads DROP COLUMN updated_hour;
-            CREATE INDEX threads_updated_at ON threads (updated_at);
-            UPDATE schema_version SET version = 2;
-            """);
+        Execute(path, SchemaOne(2) + SchemaTwoRunTables + OldRuns());
         var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
 
         await store.InitializeAsync();
 
         Scalar(path, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
         Scalar(path, "SELECT count(*) FROM sqlite_master WHERE name = 'runs_thread';").Should().Be(0L);
-        var log = new SqliteRunEventLog(store);
-        (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(Key("a-second"), "the run created last, whatever its id's order");
-        (await log.ReadAsync(Key("z-first"), 0, 10)).Entries.Select(e => e.Id).Should().Equal(1);
-        (await log.ReadAsync(Key("a-second"), 0, 10)).Entries.Select(e => e.Id).Should().Equal(1, 2);
+        await OldRunsReadAsWritten(store);
+    }
+
+    [Fact]
+    public async Task Initialize_SchemaFourFile_ReadsItsRowsAndWritesNewOnesAsDeltas()
+    {
+        // A file as schema 4 left it: the tables this version creates, less run_events' layout column, with rows
+        // whose events are in RunLogBatch's layout.
+        var path = _folder.File("v4.db");
+        var created = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
+        await created.InitializeAsync();
+        created.Dispose();
+        Execute(path, "ALTER TABLE run_events DROP COLUMN layout; UPDATE schema_version SET version = 4;" + OldRuns());
+        var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
+
+        await store.InitializeAsync();
+
+        Scalar(path, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
+        await OldRunsReadAsWritten(store);
+    }
+
+    [Fact]
+    public async Task Append_TextMessageRun_KeepsItsEventsInLessThanAPage()
+    {
+        var (log, store) = Log();
+        var messageId = Guid.NewGuid().ToString("N");
+        var events = Enumerable.Range(2, 100)
+            .Select(i => new RunLogEntry(i, Encoding.UTF8.GetBytes($$"""{"type":"TEXT_MESSAGE_CONTENT","messageId":"{{messageId}}","delta":"token{{i}} "}"""), false))
+            .ToList();
+        await log.CreateAndAppendAsync(Start("r1", DateTimeOffset.UtcNow), [Entry(1)]);
+
+        await log.AppendAsync(Key("r1"), events);
+
+        events.Sum(e => e.Event.Length).Should().BeGreaterThan(8_000);
+        Scalar(store.FilePath, "SELECT length(events) FROM run_events WHERE last_id = 101;").Should().BeOfType<long>()
+            .Which.Should().BeLessThan(1_200, "each event is stored as what differs from the one before: no overflow page");
+        (await log.ReadAsync(Key("r1"), 1, 200)).Entries.Select(e => e.Event.ToArray())
+            .Should().BeEquivalentTo(events.Select(e => e.Event.ToArray()), o => o.WithStrictOrdering());
     }
 
     [Fact]
@@ -205,6 +224,35 @@ public sealed class SqliteRunEventLogTests : IDisposable
         CREATE INDEX threads_updated_at ON threads (updated_at);
 
         """;
+
+    // Two runs of Thread as an older version wrote them: "z-first" (finished) and, created after it, "a-second" (open),
+    // their events in RunLogBatch's layout.
+    private static string OldRuns()
+    {
+        static string Batch(params long[] ids) => Convert.ToHexString(RunLogBatch.Encode(ids.Select(Entry).ToList()));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return $"""
+            INSERT INTO runs (seq, agent, owner, thread_id, run_id, started_at, conversation, status, last_id, bytes) VALUES
+                (1, 'chat', 'alice', 'thread-1', 'z-first', {now}, x'7B7D', 2, 1, 30),
+                (2, 'chat', 'alice', 'thread-1', 'a-second', {now}, x'7B7D', 1, 2, 60);
+            INSERT INTO run_events (seq, last_id, first_id, events) VALUES (1, 1, 1, x'{Batch(1)}'), (2, 2, 1, x'{Batch(1, 2)}');
+            """;
+    }
+
+    // The runs OldRuns wrote read back byte for byte, and the open one goes on with rows in the delta layout.
+    private static async Task OldRunsReadAsWritten(SqliteThreadStore store)
+    {
+        var log = new SqliteRunEventLog(store);
+        (await log.GetLatestRunAsync(Thread))!.Key.Should().Be(Key("a-second"), "the run created last, whatever its id's order");
+        var first = await log.ReadAsync(Key("z-first"), 0, 10);
+        first.Entries.Select(e => (e.Id, Encoding.UTF8.GetString(e.Event.Span), e.IsTerminal)).Should().Equal((1L, """{"type":"CUSTOM","n":1}""", true));
+
+        await log.AppendAsync(Key("a-second"), [Entry(3), Entry(4)]);
+
+        Scalar(store.FilePath, "SELECT group_concat(layout) FROM (SELECT layout FROM run_events WHERE seq = 2 ORDER BY last_id);").Should().Be("0,1");
+        (await log.ReadAsync(Key("a-second"), 0, 10)).Entries.Select(e => Encoding.UTF8.GetString(e.Event.Span))
+            .Should().Equal(new long[] { 1, 2, 3, 4 }.Select(id => Encoding.UTF8.GetString(Entry(id).Event.Span)));
+    }
 
     private static RunLogKey Key(string runId) => new(Thread, runId);
 
