@@ -6,6 +6,7 @@ using AutomagikHello.AgUi.Input;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -124,9 +125,12 @@ public sealed class MappingTests
     [Fact]
     public async Task AgUiRun_User_IsTheRequestsPrincipal()
     {
+        ClaimsPrincipal? requestUser = null, runUser = null;
         await using var host = await TestHost.StartAsync(
             app => app.MapAgUi("/agents/me", async (run, _) =>
             {
+                requestUser = run.GetHttpContext()!.User;
+                runUser = run.User;
                 await run.SendTextMessageAsync(run.User.Identity?.Name ?? "anonymous");
                 return AgentOutcome.Success();
             }),
@@ -139,6 +143,32 @@ public sealed class MappingTests
 
         var said = (string?)(await Sse.ReadAllAsync(response)).Single(e => (string)e["type"]! == "TEXT_MESSAGE_CONTENT")["delta"];
         said.Should().Be("bob");
+        runUser.Should().BeSameAs(requestUser);
+    }
+
+    [Fact]
+    public async Task AgUiRun_User_OfAnAnonymousCaller_IsMadeOnlyWhenTheAgentReadsIt()
+    {
+        ClaimsPrincipal? madeBeforeRead = null, first = null, second = null;
+        await using var host = await TestHost.StartAsync(app => app.MapAgUi("/agents/anonymous", async (run, _) =>
+        {
+            // Nothing read HttpContext.User on the way in (it makes a principal on first read): the owner was resolved
+            // from the authentication feature, which nobody set.
+            madeBeforeRead = run.GetHttpContext()!.Features.Get<IHttpAuthenticationFeature>()?.User;
+            first = run.User;
+            second = run.User;
+            await run.SendTextMessageAsync("hi");
+            return AgentOutcome.Success();
+        }));
+
+        var stream = await Sse.RunAsync(host.Client, "/agents/anonymous", RunInputs.Json());
+
+        stream.Types.Should().EndWith("RUN_FINISHED");
+        madeBeforeRead.Should().BeNull();
+        first.Should().NotBeNull();
+        first!.Identity!.IsAuthenticated.Should().BeFalse();
+        first.Claims.Should().BeEmpty();
+        second.Should().BeSameAs(first);
     }
 
     [Fact]

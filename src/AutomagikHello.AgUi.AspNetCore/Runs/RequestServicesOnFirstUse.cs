@@ -17,14 +17,14 @@ internal sealed class RequestServicesOnFirstUse(HttpContext context) : IKeyedSer
 {
     // The request's own getter creates its scope unsynchronised, and a run's tools may call in parallel: one lock makes
     // the first use one scope, and orders it against End (after which the request object may serve another request).
-    private readonly Lock _gate = new();
+    // The lock is this object (private to the run; no Lock object more under every held stream).
     private IServiceProvider? _services;
     private bool _ended;
 
     /// <summary>The run is over: from now on only a provider already taken is used.</summary>
     public void End()
     {
-        lock (_gate)
+        lock (this)
         {
             _ended = true;
         }
@@ -45,7 +45,7 @@ internal sealed class RequestServicesOnFirstUse(HttpContext context) : IKeyedSer
             return services;
         }
 
-        lock (_gate)
+        lock (this)
         {
             if (_services is null)
             {

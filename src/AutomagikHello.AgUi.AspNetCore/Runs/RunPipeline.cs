@@ -30,15 +30,44 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
     /// <param name="requestTimestamp">When the request reached the library (a <see cref="Clock"/> timestamp).</param>
     /// <param name="sink">Where the events go instead of the SSE response (the JSON resume endpoint's summary).</param>
     /// <param name="logged">How the run is logged for reconnects and reloads (<see cref="RunEventLogSink"/>), or <see langword="null"/>. Only an SSE run may outlive its client.</param>
-    public async Task ExecuteAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, long requestTimestamp, IRunEventSink? sink = null, AgUiEventLogOptions? logged = null)
+    public Task ExecuteAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, long requestTimestamp, IRunEventSink? sink = null, AgUiEventLogOptions? logged = null)
     {
         if (owners.Resolve(context) is not { } owner)
         {
-            await new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Runs on this server require an authenticated caller.")
-                .WriteAsync(context).ConfigureAwait(false);
-            return;
+            return new AgUiProblem(AgUiErrorCodes.AuthenticationRequired, "Runs on this server require an authenticated caller.").WriteAsync(context);
         }
 
+        if (sink is null && logged is null)
+        {
+            // The common run: SSE, not logged; the sink ends the services when the runner disposes it, after the agent.
+            var services = new RequestServicesOnFirstUse(context);
+            var stream = new SseRunEventSink(context.Response.BodyWriter, context, services);
+            var streaming = runner.RunAsync(Invocation(context, agent, agentName, input, owner, requestTimestamp, services, stream, context.RequestAborted));
+
+            // A stream that has opened was begun by the store (at once, as the in-memory store does): no 503 can come any
+            // more, so the run's own task is returned and no frame of this class waits under the held stream.
+            return stream.Opened ? streaming : AnswerStoreUnavailableAsync(streaming, context, input.ThreadId);
+        }
+
+        return ExecuteLoggedOrIntoSinkAsync(context, agent, agentName, input, owner, requestTimestamp, sink, logged);
+    }
+
+    /// <summary>Waits for a run whose begin is still under way: a store that cannot begin it is answered with 503.</summary>
+    private async Task AnswerStoreUnavailableAsync(Task<RunEnd> streaming, HttpContext context, string threadId)
+    {
+        try
+        {
+            await streaming.ConfigureAwait(false);
+        }
+        catch (ThreadStoreUnavailableException ex)
+        {
+            RunLog.StoreUnavailable(logger, ex, threadId);
+            await AgUiProblem.StoreUnavailable.WriteAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ExecuteLoggedOrIntoSinkAsync(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, string owner, long requestTimestamp, IRunEventSink? sink, AgUiEventLogOptions? logged)
+    {
         // A logged SSE run gets ids and may outlive its client (until the grace fires the receiver-gone signal); a logged
         // summary run is logged alike (a reload then shows it) and stops with its request, as unlogged runs do.
         var live = sink is null ? new SseRunEventSink(context.Response.BodyWriter, context) : null;
@@ -56,20 +85,8 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
         var services = new RequestServicesOnFirstUse(context);
         try
         {
-            await runner.RunAsync(new RunInvocation
-            {
-                Agent = agent,
-                AgentName = agentName,
-                Input = input,
-                Owner = owner,
-                User = context.User,
-                Services = services,
-                Sink = (IRunEventSink?)logSink ?? sink ?? live!,
-                ReceiverGone = grace?.Token ?? context.RequestAborted,
-                Items = new RequestRunItems(context),
-                ReceivedTimestamp = requestTimestamp,
-                Origin = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText,
-            }).ConfigureAwait(false);
+            await runner.RunAsync(Invocation(
+                context, agent, agentName, input, owner, requestTimestamp, services, (IRunEventSink?)logSink ?? sink ?? live!, grace?.Token ?? context.RequestAborted)).ConfigureAwait(false);
         }
         catch (ThreadStoreUnavailableException ex)
         {
@@ -85,4 +102,21 @@ internal sealed class RunPipeline(AgUiRunner runner, ThreadOwnerResolver owners,
             }
         }
     }
+
+    private static RunInvocation Invocation(HttpContext context, IAgUiAgent agent, string agentName, RunAgentInput input, string owner, long requestTimestamp, RequestServicesOnFirstUse services, IRunEventSink sink, CancellationToken receiverGone) => new()
+    {
+        Agent = agent,
+        AgentName = agentName,
+        Input = input,
+        Owner = owner,
+
+        // Null for a caller nobody authenticated: the run makes its anonymous principal only if the agent reads it.
+        User = ThreadOwnerResolver.AuthenticatedUser(context),
+        Services = services,
+        Sink = sink,
+        ReceiverGone = receiverGone,
+        Items = new RequestRunItems(context),
+        ReceivedTimestamp = requestTimestamp,
+        Origin = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText,
+    };
 }

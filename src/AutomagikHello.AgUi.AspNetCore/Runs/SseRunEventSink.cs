@@ -9,12 +9,16 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// The SSE response as a run's event sink: events are framed into a <see cref="RunFrameBuffer"/> (taken when the first
 /// frame of a batch is written) and handed to the response in one write when the writer flushes. Given the request,
 /// the sink opens the event stream (status, headers, no buffering) at the first event and completes the response after
-/// the terminal one.
+/// the terminal one. Given the run's services, it ends them when disposed: the runner disposes its sink last, once the
+/// agent has returned.
 /// </summary>
-internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = null) : ILoggedRunReceiver
+internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = null, RequestServicesOnFirstUse? services = null) : ILoggedRunReceiver
 {
     private RunFrameBuffer? _frames;
     private bool _opened;
+
+    /// <summary>Whether the event stream has started (its first event was written).</summary>
+    public bool Opened => _opened;
 
     private RunFrameBuffer Frames => _frames ??= RunFrameBuffer.Rent();
 
@@ -80,6 +84,7 @@ internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = 
 
     public void Dispose()
     {
+        services?.End();
         if (_frames is { } frames)
         {
             _frames = null;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace AutomagikHello.AgUi.AspNetCore;
@@ -19,7 +20,7 @@ internal sealed class ThreadOwnerResolver(IOptions<AgUiOptions> options)
     /// <summary>The owner of the request's threads, or <see langword="null"/> when the caller must authenticate first.</summary>
     public string? Resolve(HttpContext context)
     {
-        var owner = _options.OwnerResolver is { } custom ? custom(context) : DefaultOwner(context.User);
+        var owner = _options.OwnerResolver is { } custom ? custom(context) : AuthenticatedUser(context) is { } user ? DefaultOwner(user) : null;
         if (!string.IsNullOrEmpty(owner))
         {
             // A user id that happens to start with ':' must not be able to become the anonymous scope.
@@ -28,6 +29,14 @@ internal sealed class ThreadOwnerResolver(IOptions<AgUiOptions> options)
 
         return _options.RequireAuthenticatedOwner ? null : Anonymous;
     }
+
+    /// <summary>
+    /// The request's user when something authenticated it (set <c>HttpContext.User</c>); otherwise <see langword="null"/>.
+    /// Reading <c>HttpContext.User</c> of a request nobody authenticated would make (and the request keep, for as
+    /// long as its stream is open) an empty principal only to find it anonymous.
+    /// </summary>
+    public static ClaimsPrincipal? AuthenticatedUser(HttpContext context) =>
+        context is DefaultHttpContext ? context.Features.Get<IHttpAuthenticationFeature>()?.User : context.User;
 
     private static string? DefaultOwner(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated == true

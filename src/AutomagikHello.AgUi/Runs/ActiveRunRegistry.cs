@@ -49,7 +49,7 @@ internal sealed class ActiveRunRegistry : IDisposable
     /// <param name="agentName">The agent's name in thread keys, for cancels by <see cref="ThreadKey"/>; none when <see langword="null"/>.</param>
     public ActiveRun Register(object agent, string owner, string threadId, string runId, RunEventQueue queue, string? agentName = null)
     {
-        var run = new ActiveRun(this, new RunKey(agent, owner, threadId), agentName is null ? null : new ThreadKey(agentName, owner, threadId), runId, queue);
+        var run = new ActiveRun(this, new RunKey(agent, owner, threadId), agentName, runId, queue);
         lock (_gate)
         {
             Append(_runs, run.Key, run, static r => ref r.NextUnderKey);
@@ -238,11 +238,14 @@ internal sealed class ActiveRun : IDisposable
 {
     private readonly ActiveRunRegistry _registry;
 
-    internal ActiveRun(ActiveRunRegistry registry, ActiveRunRegistry.RunKey key, ThreadKey? threadKey, string runId, RunEventQueue queue)
+    // The agent's name only: the thread key is made from it and Key when asked (a held run keeps one string, not a key).
+    private readonly string? _agentName;
+
+    internal ActiveRun(ActiveRunRegistry registry, ActiveRunRegistry.RunKey key, string? agentName, string runId, RunEventQueue queue)
     {
         _registry = registry;
         Key = key;
-        ThreadKey = threadKey;
+        _agentName = agentName;
         RunId = runId;
         Queue = queue;
     }
@@ -250,7 +253,7 @@ internal sealed class ActiveRun : IDisposable
     public ActiveRunRegistry.RunKey Key { get; }
 
     /// <summary>The run's thread in the store, when registered with the agent's name.</summary>
-    public ThreadKey? ThreadKey { get; }
+    public ThreadKey? ThreadKey => _agentName is null ? null : new ThreadKey(_agentName, Key.Owner, Key.ThreadId);
 
     public string RunId { get; }
 

@@ -20,12 +20,13 @@ namespace AutomagikHello.AgUi;
 public sealed partial class AgUiRun
 {
     private readonly RunEventQueue _queue;
+    private ClaimsPrincipal? _user;
 
     internal AgUiRun(
         RunAgentInput input,
         RunEventQueue queue,
         IReadOnlyList<ResumeAnswer>? resume,
-        ClaimsPrincipal user,
+        ClaimsPrincipal? user,
         IServiceProvider services,
         CancellationToken cancellationToken,
         IDictionary<object, object?>? items = null)
@@ -33,7 +34,7 @@ public sealed partial class AgUiRun
         Input = input;
         _queue = queue;
         Resume = resume ?? [];
-        User = user;
+        _user = user;
         Services = services;
         CancellationToken = cancellationToken;
         Items = items ?? new Dictionary<object, object?>();
@@ -60,8 +61,17 @@ public sealed partial class AgUiRun
     /// <summary>The host's services (for HTTP: scoped to the request).</summary>
     public IServiceProvider Services { get; }
 
-    /// <summary>The user the run is for (for HTTP: the request's authenticated user).</summary>
-    public ClaimsPrincipal User { get; }
+    /// <summary>
+    /// The user the run is for (for HTTP: the request's authenticated user); for a caller nobody authenticated, an
+    /// unauthenticated principal, made when first read (the same one on every read).
+    /// </summary>
+    public ClaimsPrincipal User => Volatile.Read(ref _user) ?? Anonymous();
+
+    private ClaimsPrincipal Anonymous()
+    {
+        Interlocked.CompareExchange(ref _user, new ClaimsPrincipal(new ClaimsIdentity()), null);
+        return _user;
+    }
 
     /// <summary>
     /// Fires when the run must stop; the token also given to <see cref="IAgUiAgent.RunAsync"/>, for code that has the

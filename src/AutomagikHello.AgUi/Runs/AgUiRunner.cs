@@ -54,18 +54,16 @@ public sealed partial class AgUiRunner
     /// <exception cref="ThreadStoreUnavailableException">
     /// The store could not begin the run: nothing was written to the sink and nothing changed (HTTP answers 503).
     /// </exception>
-    public async Task<RunEnd> RunAsync(RunInvocation invocation)
+    public Task<RunEnd> RunAsync(RunInvocation invocation)
     {
         var input = invocation.Input;
-        var key = new ThreadKey(invocation.AgentName, invocation.Owner, input.ThreadId);
-        var output = invocation.Sink;
-        BeginRunResult begin;
+        ValueTask<BeginRunResult> beginning;
         try
         {
-            begin = await _store.BeginRunAsync(
+            beginning = _store.BeginRunAsync(
                 new BeginRunRequest
                 {
-                    Key = key,
+                    Key = new ThreadKey(invocation.AgentName, invocation.Owner, input.ThreadId),
                     RunId = input.RunId,
                     Resume = input.Resume,
                     InstanceId = _options.InstanceId,
@@ -73,117 +71,192 @@ public sealed partial class AgUiRunner
                     Now = _clock.GetUtcNow(),
                     Mode = _options.ResumeValidation,
                 },
-                invocation.ReceiverGone).ConfigureAwait(false);
+                invocation.ReceiverGone);
+        }
+#pragma warning disable CA1031 // Not caught: handed to the caller in the task, as an async method would.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            invocation.Sink.Dispose();
+            return Task.FromException<RunEnd>(ex);
+        }
+
+        // A store that began the run at once (the in-memory one) leaves no frame of this method waiting under a held
+        // stream: the task returned is the run's own.
+        return beginning.IsCompletedSuccessfully ? Begun(invocation, beginning.Result) : BeginThenRunAsync(invocation, beginning);
+    }
+
+    private async Task<RunEnd> BeginThenRunAsync(RunInvocation invocation, ValueTask<BeginRunResult> beginning)
+    {
+        BeginRunResult begin;
+        try
+        {
+            begin = await beginning.ConfigureAwait(false);
         }
         catch
         {
-            output.Dispose();
+            invocation.Sink.Dispose();
             throw;
         }
 
+        return await Begun(invocation, begin).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The run once the store has begun it: a refusal's stream, or the run's objects made and the run held by
+    /// <see cref="HoldAsync"/>, whose frame alone stays alive (with what it names) while the stream is open.
+    /// </summary>
+    private Task<RunEnd> Begun(RunInvocation invocation, BeginRunResult begin)
+    {
+        var input = invocation.Input;
         foreach (var warning in begin.Warnings)
         {
             RunLog.ResumeWarning(_logger, input.ThreadId, warning);
         }
 
-        using var activity = AgUiTelemetry.ActivitySource.StartActivity(AgUiTelemetry.RunActivityName, ActivityKind.Internal);
+        if (begin.Error is { } refused)
+        {
+            return RefuseAsync(invocation, refused);
+        }
+
+        var key = new ThreadKey(invocation.AgentName, invocation.Owner, input.ThreadId);
+        var runCancellation = new CancellationTokenSource();
+        var queue = new RunEventQueue(runCancellation);
+        var receiverGone = invocation.ReceiverGone.UnsafeRegister(static state => ((RunEventQueue)state!).TryStop(RunStopReason.ClientDisconnected), queue);
+        var deadline = _options.MaxRunDuration is { } maxDuration
+            ? _clock.CreateTimer(static state => ((RunEventQueue)state!).TryStop(RunStopReason.MaxDuration), queue, maxDuration, Timeout.InfiniteTimeSpan)
+            : null;
+        var heartbeat = new RunHeartbeat(queue, _ticker, _options.HeartbeatInterval);
+        var run = new AgUiRun(input, queue, begin.Answers, invocation.User, invocation.Services, runCancellation.Token, invocation.Items);
+        var recorder = new ThreadRunRecorder(_store, key, run, _clock, _logger);
+        var writer = new RunStreamWriter(invocation.Sink, queue, input, heartbeat, _logger, _options, _clock, invocation.ReceiverGone, recorder);
+        var renewer = begin.Record?.Lease is { } lease ? new RunLeaseRenewer(lease, _options, _ticker, queue, recorder) : null;
+        var registration = _registry.Register(invocation.Agent, invocation.Owner, input.ThreadId, input.RunId, queue, invocation.AgentName);
+        return HoldAsync(invocation.Agent, run, writer, registration, runCancellation, receiverGone, deadline, heartbeat, renewer, invocation.ReceivedTimestamp, invocation.Origin);
+    }
+
+    /// <summary>The held run: writes the stream, runs the agent, records the end; disposes what <see cref="Begun"/> made.</summary>
+    private async Task<RunEnd> HoldAsync(
+        IAgUiAgent agent,
+        AgUiRun run,
+        RunStreamWriter writer,
+        ActiveRun registration,
+        CancellationTokenSource runCancellation,
+        CancellationTokenRegistration receiverGone,
+        ITimer? deadline,
+        RunHeartbeat heartbeat,
+        RunLeaseRenewer? renewer,
+        long receivedTimestamp,
+        string? origin)
+    {
+        // Read through run and writer, not kept in locals, and disposed by name, not by using statements: every local
+        // (and every using's hidden copy) alive across an await is a field of this frame, kept while the stream is open.
+        try
+        {
+            using var activity = StartActivity(run.Input, origin);
+            RunLog.RunStarted(_logger, run.ThreadId, run.RunId);
+            _metrics.StreamOpened();
+            var end = new RunEnd(RunEndKind.Aborted, StopReason: RunStopReason.ClientDisconnected);
+            Task agentRunning;
+            try
+            {
+                try
+                {
+                    var writing = writer.RunAsync();
+                    agentRunning = RunAgentAsync(agent, run, writer.Queue, run.CancellationToken);
+                    end = await writing.ConfigureAwait(false);
+                }
+                finally
+                {
+                    registration.Dispose();
+                }
+
+                if (end.Kind != RunEndKind.Aborted)
+                {
+                    await writer.CompleteAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // Should the writer itself have failed, the agent must not run on: stop it (a no-op once the stream ended).
+                writer.Queue.TryStop(RunStopReason.Ended);
+
+                // A dropped client (no terminal event) fails the run: the thread is free, its claims are in doubt.
+                if (!writer.Recorder.HasRecorded)
+                {
+                    await writer.Recorder.RecordAsync(RunEndKind.Aborted.ToCompletion(), null).ConfigureAwait(false);
+                }
+
+                _metrics.StreamClosed();
+                if (writer.FirstAgentEventTimestamp != 0)
+                {
+                    _metrics.FirstEvent(_clock.GetElapsedTime(receivedTimestamp, writer.FirstAgentEventTimestamp));
+                }
+
+                _metrics.RunEnded(end, _clock.GetElapsedTime(receivedTimestamp));
+                AgUiMetrics.Tag(activity, end, writer.Queue.Completion?.Exception);
+                RunLog.RunEnded(_logger, run.ThreadId, run.RunId, end.Kind.ToWireName());
+            }
+
+            // The stream is over; the agent's token is cancelled unless it already returned. Wait for it, so nothing of
+            // this run outlives the call (the agent may still touch the host's request until it returns).
+            await agentRunning.ConfigureAwait(false);
+            if (end.Kind != RunEndKind.Error && writer.Queue.StopReason != RunStopReason.None && writer.Queue.Completion?.Exception is { } late)
+            {
+                RunLog.AgentFailedAfterStop(_logger, late, run.ThreadId, run.RunId);
+            }
+
+            return end;
+        }
+        finally
+        {
+            renewer?.Dispose();
+            writer.Dispose();
+            heartbeat.Dispose();
+            deadline?.Dispose();
+            receiverGone.Dispose();
+            runCancellation.Dispose();
+        }
+    }
+
+    /// <summary>The run's span (started inside the run's own async method, so it is the agent's current activity and no caller's).</summary>
+    private static Activity? StartActivity(RunAgentInput input, string? origin)
+    {
+        var activity = AgUiTelemetry.ActivitySource.StartActivity(AgUiTelemetry.RunActivityName, ActivityKind.Internal);
         if (activity is not null)
         {
             activity.SetTag("agui.thread.id", input.ThreadId);
             activity.SetTag("agui.run.id", input.RunId);
-            if (invocation.Origin is { } endpoint)
+            if (origin is not null)
             {
-                activity.SetTag("agui.endpoint", endpoint);
+                activity.SetTag("agui.endpoint", origin);
             }
         }
 
-        if (begin.Error is { } refused)
+        return activity;
+    }
+
+    /// <summary>A run the thread store refused: the stream holds one <c>RUN_ERROR</c> carrying the code (HTTP 200).</summary>
+    private async Task<RunEnd> RefuseAsync(RunInvocation invocation, ThreadStoreError refused)
+    {
+        var input = invocation.Input;
+        using var activity = StartActivity(input, invocation.Origin);
+        RunLog.RunRefused(_logger, input.ThreadId, input.RunId, refused.Code, refused.Message);
+        using (var output = invocation.Sink)
         {
-            RunLog.RunRefused(_logger, input.ThreadId, input.RunId, refused.Code, refused.Message);
-            using (output)
-            {
-                await RefuseAsync(output, refused, invocation.ReceiverGone).ConfigureAwait(false);
-            }
+            output.Write(new RunErrorEvent { Code = refused.Code, Message = refused.Message });
 
-            var refusal = new RunEnd(RunEndKind.Error, refused.Code);
-            _metrics.RunEnded(refusal, _clock.GetElapsedTime(invocation.ReceivedTimestamp));
-            AgUiMetrics.Tag(activity, refusal);
-            return refusal;
-        }
-
-        using var runCancellation = new CancellationTokenSource();
-        var queue = new RunEventQueue(runCancellation);
-        using var receiverGone = invocation.ReceiverGone.UnsafeRegister(static state => ((RunEventQueue)state!).TryStop(RunStopReason.ClientDisconnected), queue);
-        using var deadline = _options.MaxRunDuration is { } maxDuration
-            ? _clock.CreateTimer(static state => ((RunEventQueue)state!).TryStop(RunStopReason.MaxDuration), queue, maxDuration, Timeout.InfiniteTimeSpan)
-            : null;
-        using var heartbeat = new RunHeartbeat(queue, _ticker, _options.HeartbeatInterval);
-        var run = new AgUiRun(input, queue, begin.Answers, invocation.User, invocation.Services, runCancellation.Token, invocation.Items);
-        var recorder = new ThreadRunRecorder(_store, key, run, _clock, _logger);
-        using var writer = new RunStreamWriter(output, queue, input, heartbeat, _logger, _options, _clock, invocation.ReceiverGone, recorder);
-        using var renewer = begin.Record?.Lease is { } lease ? new RunLeaseRenewer(_store, key, lease, _options, _ticker, queue, recorder, _logger) : null;
-
-        RunLog.RunStarted(_logger, input.ThreadId, input.RunId);
-        _metrics.StreamOpened();
-        var end = new RunEnd(RunEndKind.Aborted, StopReason: RunStopReason.ClientDisconnected);
-        Task agentRunning;
-        try
-        {
-            using (_registry.Register(invocation.Agent, invocation.Owner, input.ThreadId, input.RunId, queue, invocation.AgentName))
-            {
-                var writing = writer.RunAsync();
-                agentRunning = RunAgentAsync(invocation.Agent, run, queue, runCancellation.Token);
-                end = await writing.ConfigureAwait(false);
-            }
-
-            if (end.Kind != RunEndKind.Aborted)
+            // A client that left saw nothing; the refusal changed nothing.
+            if (await output.FlushAsync(invocation.ReceiverGone).ConfigureAwait(false))
             {
                 await output.CompleteAsync().ConfigureAwait(false);
             }
         }
-        finally
-        {
-            // Should the writer itself have failed, the agent must not run on: stop it (a no-op once the stream ended).
-            queue.TryStop(RunStopReason.Ended);
 
-            // A dropped client (no terminal event) fails the run: the thread is free, its claims are in doubt.
-            if (!recorder.HasRecorded)
-            {
-                await recorder.RecordAsync(RunEndKind.Aborted.ToCompletion(), null).ConfigureAwait(false);
-            }
-
-            _metrics.StreamClosed();
-            if (writer.FirstAgentEventTimestamp != 0)
-            {
-                _metrics.FirstEvent(_clock.GetElapsedTime(invocation.ReceivedTimestamp, writer.FirstAgentEventTimestamp));
-            }
-
-            _metrics.RunEnded(end, _clock.GetElapsedTime(invocation.ReceivedTimestamp));
-            AgUiMetrics.Tag(activity, end, queue.Completion?.Exception);
-            RunLog.RunEnded(_logger, input.ThreadId, input.RunId, end.Kind.ToWireName());
-        }
-
-        // The stream is over; the agent's token is cancelled unless it already returned. Wait for it, so nothing of
-        // this run outlives the call (the agent may still touch the host's request until it returns).
-        await agentRunning.ConfigureAwait(false);
-        if (end.Kind != RunEndKind.Error && queue.StopReason != RunStopReason.None && queue.Completion?.Exception is { } late)
-        {
-            RunLog.AgentFailedAfterStop(_logger, late, input.ThreadId, input.RunId);
-        }
-
-        return end;
-    }
-
-    /// <summary>A run the thread store refused: the stream holds one <c>RUN_ERROR</c> carrying the code (HTTP 200).</summary>
-    private static async Task RefuseAsync(IRunEventSink output, ThreadStoreError error, CancellationToken receiverGone)
-    {
-        output.Write(new RunErrorEvent { Code = error.Code, Message = error.Message });
-        if (!await output.FlushAsync(receiverGone).ConfigureAwait(false))
-        {
-            return; // the client left; the refusal changed nothing
-        }
-
-        await output.CompleteAsync().ConfigureAwait(false);
+        var refusal = new RunEnd(RunEndKind.Error, refused.Code);
+        _metrics.RunEnded(refusal, _clock.GetElapsedTime(invocation.ReceivedTimestamp));
+        AgUiMetrics.Tag(activity, refusal);
+        return refusal;
     }
 
     private static async Task RunAgentAsync(IAgUiAgent agent, AgUiRun run, RunEventQueue queue, CancellationToken cancellationToken)

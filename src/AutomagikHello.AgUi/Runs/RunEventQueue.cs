@@ -21,10 +21,10 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
     private const int ResumeWritersAt = Capacity / 2;
     private const int InitialBufferLength = 16;
 
-    private readonly Lock _gate = new();
     private readonly CancellationTokenSource _runCancellation;
 
-    // A ring buffer of the queued events; _head is the oldest. Guarded by _gate, like every field below.
+    // A ring buffer of the queued events; _head is the oldest. Guarded by locking the queue itself (a private type
+    // nobody else locks; a Lock object more would be 40 bytes more under every held stream), like every field below.
     private AgUiEvent[] _items = [];
     private int _head;
     private int _count;
@@ -65,7 +65,7 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
 
         BlockedWriter? blocked = null;
         bool wakeReader;
-        lock (_gate)
+        lock (this)
         {
             if (_closed)
             {
@@ -120,7 +120,7 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
     /// <summary>Takes the oldest queued event, if any (the reader only).</summary>
     public bool TryRead(out AgUiEvent agUiEvent)
     {
-        lock (_gate)
+        lock (this)
         {
             if (_count == 0)
             {
@@ -155,7 +155,7 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
     /// <returns>Whether events may still come.</returns>
     public ValueTask<bool> WaitToReadAsync()
     {
-        lock (_gate)
+        lock (this)
         {
             if (_count > 0 || _signalled || _closed)
             {
@@ -228,7 +228,7 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
         Interlocked.CompareExchange(ref _stopReason, (int)RunStopReason.Ended, (int)RunStopReason.None);
         BlockedWriter[] refused;
         bool wakeReader;
-        lock (_gate)
+        lock (this)
         {
             if (_closed)
             {
@@ -261,7 +261,7 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
     /// <summary>Wakes the reader, or leaves it a signal when it is busy.</summary>
     private void Wake()
     {
-        lock (_gate)
+        lock (this)
         {
             if (!TakeWaitingReader())
             {

@@ -21,8 +21,12 @@ public sealed class RunInvocation
     /// <summary>The owner of the thread (its key in the store), already resolved by the host.</summary>
     public required string Owner { get; init; }
 
-    /// <summary>The user the agent sees.</summary>
-    public required ClaimsPrincipal User { get; init; }
+    /// <summary>
+    /// The user the agent sees; <see langword="null"/> for a caller nobody authenticated, whose run's
+    /// <see cref="AgUiRun.User"/> is then an unauthenticated principal made when first read (a held run of an
+    /// anonymous caller keeps none).
+    /// </summary>
+    public ClaimsPrincipal? User { get; init; }
 
     /// <summary>The services the agent sees (the request's scope, for HTTP).</summary>
     public required IServiceProvider Services { get; init; }

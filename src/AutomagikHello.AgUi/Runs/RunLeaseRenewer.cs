@@ -1,5 +1,4 @@
 using AutomagikHello.AgUi.Threads;
-using Microsoft.Extensions.Logging;
 
 namespace AutomagikHello.AgUi.Runs;
 
@@ -12,35 +11,24 @@ namespace AutomagikHello.AgUi.Runs;
 /// </summary>
 internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
 {
-    private readonly IThreadStore _store;
-    private readonly ThreadKey _key;
-    private readonly string _runId;
-    private readonly TimeSpan _duration;
-    private readonly TimeSpan _interval;
-    private readonly TimeProvider _clock;
+    // The store, the thread, the run and the logger are the recorder's (a held run keeps each reference once).
+    private readonly AgUiRunnerOptions _options;
     private readonly RunTicker _ticker;
     private readonly RunEventQueue _queue;
     private readonly ThreadRunRecorder _recorder;
-    private readonly ILogger _logger;
     private DateTimeOffset _expiresAt;
     private long _dueAt;
     private volatile bool _renewing;
     private volatile bool _disposed;
 
-    public RunLeaseRenewer(IThreadStore store, ThreadKey key, RunLease lease, AgUiRunnerOptions options, RunTicker ticker, RunEventQueue queue, ThreadRunRecorder recorder, ILogger logger)
+    public RunLeaseRenewer(RunLease lease, AgUiRunnerOptions options, RunTicker ticker, RunEventQueue queue, ThreadRunRecorder recorder)
     {
-        _store = store;
-        _key = key;
-        _runId = lease.RunId;
         _expiresAt = lease.ExpiresAt;
-        _duration = options.LeaseDuration;
-        _interval = options.RenewalInterval;
-        _clock = ticker.Clock;
+        _options = options;
         _ticker = ticker;
         _queue = queue;
         _recorder = recorder;
-        _logger = logger;
-        Schedule(_interval);
+        Schedule(_options.RenewalInterval);
         ticker.Add(this);
     }
 
@@ -81,23 +69,23 @@ internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
         ThreadStoreWriteResult result;
         try
         {
-            result = await _store.UpdateLeaseAsync(
-                new UpdateLeaseRequest { Key = _key, RunId = _runId, Update = LeaseUpdate.Renew, Duration = _duration, Now = _clock.GetUtcNow() },
+            result = await _recorder.Store.UpdateLeaseAsync(
+                new UpdateLeaseRequest { Key = _recorder.Key, RunId = _recorder.RunId, Update = LeaseUpdate.Renew, Duration = _options.LeaseDuration, Now = _ticker.Clock.GetUtcNow() },
                 CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The store is unreachable (or failing): the run keeps its lease until it lapses, then stops.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            var left = _expiresAt - _clock.GetUtcNow();
-            RunLog.LeaseRenewalFailed(_logger, ex, _key.ThreadId, _runId, Math.Max(0, left.TotalSeconds));
+            var left = _expiresAt - _ticker.Clock.GetUtcNow();
+            RunLog.LeaseRenewalFailed(_recorder.Logger, ex, _recorder.Key.ThreadId, _recorder.RunId, Math.Max(0, left.TotalSeconds));
             if (left <= TimeSpan.Zero)
             {
                 Stop(RunStopReason.LeaseLapsed);
             }
             else
             {
-                Schedule(left < _interval ? left : _interval);
+                Schedule(left < _options.RenewalInterval ? left : _options.RenewalInterval);
             }
 
             return;
@@ -105,7 +93,7 @@ internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
 
         if (result.Record?.Lease is not { } lease)
         {
-            RunLog.LeaseLost(_logger, _key.ThreadId, _runId, result.Error?.Message ?? "the lease is gone");
+            RunLog.LeaseLost(_recorder.Logger, _recorder.Key.ThreadId, _recorder.RunId, result.Error?.Message ?? "the lease is gone");
             Stop(RunStopReason.LeaseLost);
             return;
         }
@@ -117,7 +105,7 @@ internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
             return;
         }
 
-        Schedule(_interval);
+        Schedule(_options.RenewalInterval);
     }
 
     private void Stop(RunStopReason reason)
@@ -136,7 +124,7 @@ internal sealed class RunLeaseRenewer : RunTicker.Entry, IDisposable
     private void Schedule(TimeSpan due)
     {
         var early = due - _ticker.Period;
-        Volatile.Write(ref _dueAt, _clock.GetTimestamp() + _ticker.ToTimestamp(early > TimeSpan.Zero ? early : TimeSpan.Zero));
+        Volatile.Write(ref _dueAt, _ticker.Clock.GetTimestamp() + _ticker.ToTimestamp(early > TimeSpan.Zero ? early : TimeSpan.Zero));
     }
 
     public void Dispose()

@@ -87,6 +87,15 @@ internal sealed class RunStreamWriter : IDisposable
         ProtocolVersion = RunStartedEvent.CurrentProtocolVersion,
     };
 
+    /// <summary>The queue this writer reads.</summary>
+    public RunEventQueue Queue => _queue;
+
+    /// <summary>What records the run's end in the thread store (the runner's writers always have one).</summary>
+    public ThreadRunRecorder Recorder => _recorder ?? throw new InvalidOperationException("This writer records nothing.");
+
+    /// <summary>Completes the sink's response once the terminal event is written.</summary>
+    public ValueTask CompleteAsync() => _sink.CompleteAsync();
+
     /// <summary>When the agent's first event was written (a <see cref="TimeProvider"/> timestamp), or 0.</summary>
     public long FirstAgentEventTimestamp { get; private set; }
 

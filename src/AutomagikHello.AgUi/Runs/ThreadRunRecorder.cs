@@ -16,6 +16,18 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, AgUiR
     private int _recorded;
 
     /// <summary>Whether the run's end was recorded (or its recording attempted).</summary>
+    /// <summary>The run's thread store.</summary>
+    public IThreadStore Store => store;
+
+    /// <summary>The run's thread.</summary>
+    public ThreadKey Key => key;
+
+    /// <summary>The run's id.</summary>
+    public string RunId => run.RunId;
+
+    /// <summary>Where the run's store problems are logged.</summary>
+    public ILogger Logger => logger;
+
     public bool HasRecorded => Volatile.Read(ref _recorded) != 0;
 
     /// <summary>

@@ -142,7 +142,7 @@ public sealed class RunTickerTests
         var queue = NewQueue();
         var run = new AgUiRun(new RunAgentInput { ThreadId = "t1", RunId = "r1", Messages = [] }, queue, null, new ClaimsPrincipal(), new ServiceCollection().BuildServiceProvider(), CancellationToken.None);
         var recorder = new ThreadRunRecorder(store, key, run, clock, NullLogger.Instance);
-        using var renewer = new RunLeaseRenewer(store, key, begin.Record!.Lease!, options, ticker, queue, recorder, NullLogger.Instance);
+        using var renewer = new RunLeaseRenewer(begin.Record!.Lease!, options, ticker, queue, recorder);
 
         clock.Advance(options.RenewalInterval - period - TimeSpan.FromMilliseconds(1));
         renewer.Tick(clock.GetTimestamp());
