@@ -58,7 +58,9 @@ public sealed class SqliteThreadStoreOptions
     /// the write is still conditional on its version, and another instance having written since costs one failed
     /// write and a load. Memory: at most this many records (about the size of each thread's JSON, typically 1–2 KB),
     /// least recently used dropped first. A record is used only within half of <see cref="Retention"/> of its last
-    /// change (clock skew between instances must stay below that). Default 1,000; at most <see cref="MaxCachedRecords"/>.
+    /// change (clock skew between instances must stay below that). With remembered records on, a write to a thread not
+    /// remembered is first tried as an insert (a new chat's first begin reads nothing); one that exists costs a failed
+    /// insert and then a load. Default 1,000; at most <see cref="MaxCachedRecords"/>.
     /// </summary>
     public int CachedRecords { get; set; } = 1_000;
 
