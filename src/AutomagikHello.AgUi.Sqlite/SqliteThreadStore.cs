@@ -49,6 +49,10 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
     {
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        // A new thread's first begin inserts without reading first: the read would take a pooled connection (opening
+        // one more under a burst of new chats) and fill its page cache with the pages around a key that is not there.
+        // A thread that exists but is not remembered pays one failed INSERT on the writer instead (no WAL frame).
+        GuessesUnrememberedThreadsNew = true;
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
         {
             // The store keeps its own open connections (with prepared statements); the provider's pool would only

@@ -31,6 +31,37 @@ public sealed class SqliteThreadStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task NewThreadsFirstBegin_TakesNoReadConnection_ANotRememberedThreadIsLoadedAfterItsFailedInsert()
+    {
+        var other = _folder.Store();
+        (await other.BeginRunAsync(Begin(_key, "r1"))).Succeeded.Should().BeTrue();
+        var store = _folder.Store(_folder.Options(configure: o => o.MaxConnections = 1));
+        await store.InitializeAsync();
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var holding = Task.Run(async () => await store.OnSessionAsync((_, gates) =>
+        {
+            gates.entered.Set();
+            gates.release.Wait();
+            return true;
+        }, (entered, release), CancellationToken.None));
+        entered.Wait();
+
+        // The only read connection is held: a new thread's begin must not need it (the guard only stops a hang).
+        var fresh = await store.BeginRunAsync(Begin(_key with { ThreadId = "new" }, "n1")).AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+        var existing = store.BeginRunAsync(Begin(_key, "r2")).AsTask();
+        var existingBeforeRelease = existing.IsCompleted;
+        release.Set();
+        await holding;
+        var refused = await existing;
+
+        fresh.Succeeded.Should().BeTrue(fresh.Error?.Message);
+        existingBeforeRelease.Should().BeFalse("a thread that exists is answered only on its loaded row");
+        refused.Error!.Code.Should().Be(ThreadErrorCodes.ThreadBusy);
+        (await other.GetAsync(_key))!.Lease!.RunId.Should().Be("r1");
+    }
+
+    [Fact]
     public async Task TwoStoresOnOneFile_HundredConcurrentResumes_ExactlyOneWins_Repeated()
     {
         var a = _folder.Store();

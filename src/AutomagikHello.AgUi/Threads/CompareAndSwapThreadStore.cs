@@ -69,6 +69,16 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
         _cache = cachedRecords > 0 && cacheWindow > TimeSpan.Zero ? new ThreadRecordCache(cachedRecords, cacheWindow) : null;
     }
 
+    /// <summary>
+    /// Whether a write to a thread this instance remembers no record of is first tried as if the thread were new (the
+    /// swap against <see langword="null"/>, an insert), loading only when that swap fails or the transition refuses,
+    /// as for a stale remembered record. A new thread's first begin then costs no load; a thread that exists but is not
+    /// remembered (written by another instance, or dropped from the remembered records) costs one failed insert before
+    /// its load. For a store whose failed insert costs less than a load; ignored without remembered records (every
+    /// write would then guess). Default <see langword="false"/>.
+    /// </summary>
+    protected bool GuessesUnrememberedThreadsNew { get; init; }
+
     /// <inheritdoc />
     public abstract ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default);
 
@@ -148,8 +158,9 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
         activity?.SetTag("agui.store", _storeName);
         try
         {
+            // remembered: current is a guess (the record this instance last saw, or null guessed new), to be checked.
             var current = _cache?.Get(key, now);
-            var remembered = current is not null;
+            var remembered = current is not null || (_cache is not null && GuessesUnrememberedThreadsNew);
             if (!remembered)
             {
                 current = await LoadRememberedAsync(key, cancellationToken).ConfigureAwait(false);
@@ -162,7 +173,7 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
                 {
                     if (remembered)
                     {
-                        // A refusal or no-op is an answer about the record as it is now: never given on a remembered one.
+                        // A refusal or no-op is an answer about the record as it is now: never given on a guessed one.
                         remembered = false;
                         current = await LoadRememberedAsync(key, cancellationToken).ConfigureAwait(false);
                         attempt--;
@@ -197,7 +208,8 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
 
                 if (remembered)
                 {
-                    // Another instance wrote since this one remembered the record: load, as without a cache.
+                    // Another instance wrote since this one remembered the record (or created the thread guessed new):
+                    // load, as without a cache.
                     remembered = false;
                     _cache!.Remove(key);
                     attempt--;

@@ -116,6 +116,65 @@ public sealed class RememberedRecordTests
     }
 
     [Fact]
+    public async Task GuessingNew_ANewThreadsFirstRun_WritesWithoutLoading()
+    {
+        var a = new CountingStore(new(), cachedRecords: 16) { GuessNew = true };
+
+        await RunAsync(a, "r1");
+
+        a.Loads.Should().Be(0);
+        a.Swaps.Should().Be(2);
+        a.FailedSwaps.Should().Be(0);
+        (await a.GetAsync(Key))!.Version.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task GuessingNew_AThreadAnotherInstanceCreated_OneFailedInsertThenALoad_AndTheBeginSeesItsLease()
+    {
+        var threads = new ConcurrentDictionary<ThreadKey, ThreadRecord>();
+        var a = new CountingStore(threads, cachedRecords: 16) { GuessNew = true };
+        var b = new CountingStore(threads, cachedRecords: 16);
+        (await b.BeginRunAsync(Begin("r1", T0))).Succeeded.Should().BeTrue();
+
+        var begun = await a.BeginRunAsync(Begin("r2", T0));
+
+        begun.Succeeded.Should().BeFalse();
+        begun.Error!.Code.Should().Be(ThreadErrorCodes.ThreadBusy);
+        a.FailedSwaps.Should().Be(1);
+        a.Loads.Should().Be(1);
+        threads[Key].Lease!.RunId.Should().Be("r1");
+    }
+
+    [Fact]
+    public async Task GuessingNew_ARefusalOnTheGuess_IsCheckedOnALoadedRecord()
+    {
+        var threads = new ConcurrentDictionary<ThreadKey, ThreadRecord>();
+        var a = new CountingStore(threads, cachedRecords: 16) { GuessNew = true };
+        var b = new CountingStore(threads, cachedRecords: 16);
+        (await b.BeginRunAsync(Begin("r1", T0))).Succeeded.Should().BeTrue();
+
+        // On no record the complete is refused; the thread exists, with r1's lease, so it must complete.
+        var completed = await a.CompleteRunAsync(Complete("r1"));
+
+        completed.Succeeded.Should().BeTrue(completed.Error?.Message);
+        a.Loads.Should().Be(1);
+        a.FailedSwaps.Should().Be(0);
+        threads[Key].Lease.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task GuessingNew_WithoutRememberedRecords_IsIgnored_EveryWriteLoadsFirst()
+    {
+        var a = new CountingStore(new(), cachedRecords: 0) { GuessNew = true };
+
+        await RunAsync(a, "r1");
+        await RunAsync(a, "r2");
+
+        a.Loads.Should().Be(4);
+        a.FailedSwaps.Should().Be(0);
+    }
+
+    [Fact]
     public void Cache_HoldsAtMostItsCapacity_DroppingTheLeastRecentlyUsed()
     {
         var cache = new ThreadRecordCache(capacity: 2, window: TimeSpan.FromDays(1));
@@ -168,6 +227,11 @@ public sealed class RememberedRecordTests
         private readonly Lock _gate = new();
 
         public int Loads { get; private set; }
+
+        public bool GuessNew
+        {
+            init => GuessesUnrememberedThreadsNew = value;
+        }
 
         public int Swaps { get; private set; }
 
