@@ -34,9 +34,12 @@ public sealed class RedisThreadStoreOptions
     /// the write is still conditional on its version, and another instance having written since costs one failed
     /// write and a load. Memory: at most this many records (about the size of each thread's JSON, typically 1–2 KB),
     /// least recently used dropped first. A record is used only within half of <see cref="Retention"/> of its last
-    /// change (clock skew between instances must stay below that). Default 1,000; at most <see cref="MaxCachedRecords"/>.
+    /// change (clock skew between instances must stay below that). Keep it above the runs an instance holds at once:
+    /// every held run renews its lease every few seconds, and with more held runs than remembered records the least
+    /// recently used order drops each thread just before its renewal, so every renewal loads its record first (a
+    /// second round trip). Default 10,000; at most <see cref="MaxCachedRecords"/>.
     /// </summary>
-    public int CachedRecords { get; set; } = 1_000;
+    public int CachedRecords { get; set; } = 10_000;
 
     /// <summary>
     /// How long a run's event log (<see cref="RedisRunEventLog"/>) is kept, counted from the run's start (its keys expire
