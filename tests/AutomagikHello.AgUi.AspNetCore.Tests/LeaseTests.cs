@@ -35,29 +35,19 @@ public sealed class LeaseTests
     }
 
     /// <summary>Delegates to an in-memory store; renewals can be made to fail as if the store were unreachable.</summary>
-    private sealed class FlakyRenewalStore : IThreadStore
+    private sealed class FlakyRenewalStore : DelegatingThreadStore
     {
-        private readonly InMemoryThreadStore _inner = new();
-
         /// <summary>How many renewals fail from now on (int.MaxValue: all of them).</summary>
         public int FailingRenewals;
 
-        public ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
-
-        public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default) => _inner.BeginRunAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default) => _inner.CompleteRunAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default) => _inner.RecordDecisionAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
+        public override ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
         {
             if (request.Update == LeaseUpdate.Renew && Interlocked.Decrement(ref FailingRenewals) >= 0)
             {
                 throw new ThreadStoreUnavailableException("test: the store is unreachable");
             }
 
-            return _inner.UpdateLeaseAsync(request, cancellationToken);
+            return Inner.UpdateLeaseAsync(request, cancellationToken);
         }
     }
 

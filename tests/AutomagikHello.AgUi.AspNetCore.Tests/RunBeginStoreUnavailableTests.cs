@@ -49,24 +49,14 @@ public sealed class RunBeginStoreUnavailableTests
         services: services => services.AddSingleton<IThreadStore>(store));
 
     /// <summary>An in-memory store whose begin fails, or goes asynchronous first, as told.</summary>
-    private sealed class BeginStore : IThreadStore
+    private sealed class BeginStore : DelegatingThreadStore
     {
-        private readonly InMemoryThreadStore _inner = new();
-
         public bool Fails { get; init; }
 
         public bool Yields { get; init; }
 
-        public ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
-
-        public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default) =>
+        public override ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default) =>
             Yields ? BeginAfterYieldingAsync(request, cancellationToken) : Begin(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default) => _inner.CompleteRunAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default) => _inner.RecordDecisionAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default) => _inner.UpdateLeaseAsync(request, cancellationToken);
 
         private async ValueTask<BeginRunResult> BeginAfterYieldingAsync(BeginRunRequest request, CancellationToken cancellationToken)
         {
@@ -75,6 +65,6 @@ public sealed class RunBeginStoreUnavailableTests
         }
 
         private ValueTask<BeginRunResult> Begin(BeginRunRequest request, CancellationToken cancellationToken) =>
-            Fails ? throw new ThreadStoreUnavailableException("test: the store is unreachable") : _inner.BeginRunAsync(request, cancellationToken);
+            Fails ? throw new ThreadStoreUnavailableException("test: the store is unreachable") : Inner.BeginRunAsync(request, cancellationToken);
     }
 }
