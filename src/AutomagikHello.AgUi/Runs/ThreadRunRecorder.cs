@@ -15,7 +15,6 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, AgUiR
     private string? _chunkToolCallId;
     private int _recorded;
 
-    /// <summary>Whether the run's end was recorded (or its recording attempted).</summary>
     /// <summary>The run's thread store.</summary>
     public IThreadStore Store => store;
 
@@ -28,6 +27,7 @@ internal sealed class ThreadRunRecorder(IThreadStore store, ThreadKey key, AgUiR
     /// <summary>Where the run's store problems are logged.</summary>
     public ILogger Logger => logger;
 
+    /// <summary>Whether the run's end was recorded (or its recording attempted).</summary>
     public bool HasRecorded => Volatile.Read(ref _recorded) != 0;
 
     /// <summary>
