@@ -36,7 +36,7 @@ internal static class AgUiEndpointDescriptors
         var threads = new ThreadEndpoints(mapped, resolved);
         RequestDelegate capabilities = new CapabilitiesEndpoint(mapped, resolved).HandleAsync;
         var runEvents = new RunEventsEndpoint(mapped, threads, resolved);
-        RequestDelegate events = runEvents.HandleAsync;
+        RequestDelegate events = ClientDisconnect.Quiet(runEvents.HandleAsync);
         return
         [
             new("Run", HttpMethods.Post, string.Empty, run, run.Method, "Run the agent",
@@ -49,17 +49,17 @@ internal static class AgUiEndpointDescriptors
                         new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgUiEvent), [EventStream]))
                     .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status406NotAcceptable, StatusCodes.Status413PayloadTooLarge,
                         StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable)),
-            new("Cancel", HttpMethods.Post, $"{Thread}/cancel", new CancelEndpoint(mapped, resolved).HandleAsync, ApiShapes.Thread, "Cancel the thread's active run",
+            new("Cancel", HttpMethods.Post, $"{Thread}/cancel", ClientDisconnect.Quiet(new CancelEndpoint(mapped, resolved).HandleAsync), ApiShapes.Thread, "Cancel the thread's active run",
                 "Stops every active run of this agent on the thread (barge-in). Each stream closes its open items and ends with RUN_FINISHED outcome cancelled.",
                 endpoint => endpoint
                     .WithMetadata(ApiShapes.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(CancelRunResponse), [Json]))
                     .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable)),
-            new("Thread", HttpMethods.Get, Thread, threads.GetAsync, ApiShapes.Thread, "Get a thread",
+            new("Thread", HttpMethods.Get, Thread, ClientDisconnect.Quiet(threads.GetAsync), ApiShapes.Thread, "Get a thread",
                 "The thread's status (idle, running, interrupted), its pending interrupts with any recorded decisions, the last run id and a version (also the ETag). Another owner's thread is not found.",
                 endpoint => endpoint
                     .WithMetadata(ApiShapes.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ThreadView), [Json]))
                     .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable)),
-            new("Decide", HttpMethods.Post, $"{Thread}/interrupts/{{{ThreadEndpoints.InterruptIdRouteValue}}}", threads.DecideAsync, ApiShapes.Decision, "Record a decision on an interrupt",
+            new("Decide", HttpMethods.Post, $"{Thread}/interrupts/{{{ThreadEndpoints.InterruptIdRouteValue}}}", ClientDisconnect.Quiet(threads.DecideAsync), ApiShapes.Decision, "Record a decision on an interrupt",
                 "Records one decision ({status, payload?, metadata?}) out of band, validated like a resume entry; the same decision again is a no-op. Recorded decisions count toward the next resume's coverage.",
                 endpoint => endpoint
                     .WithMetadata(
@@ -68,7 +68,7 @@ internal static class AgUiEndpointDescriptors
                         new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(ThreadView), [Json]))
                     .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
                         StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable)),
-            new("Resume", HttpMethods.Post, $"{Thread}/resume", threads.ResumeAsync, ApiShapes.Thread, "Resume the thread",
+            new("Resume", HttpMethods.Post, $"{Thread}/resume", ClientDisconnect.Quiet(threads.ResumeAsync), ApiShapes.Thread, "Resume the thread",
                 "Runs the agent with a RunAgentInput body without threadId (runId optional). With Accept: text/event-stream it streams (a refused resume is a stream holding one RUN_ERROR); otherwise it answers a JSON run summary, or problem+json 409/422 with the code when the resume is refused before the run begins.",
                 endpoint => endpoint
                     .WithMetadata(
@@ -82,12 +82,12 @@ internal static class AgUiEndpointDescriptors
                 endpoint => endpoint
                     .WithMetadata(ApiShapes.ThreadIdParameter, ApiShapes.RunIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgUiEvent), [EventStream]))
                     .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status410Gone)),
-            new("Messages", HttpMethods.Get, $"{Thread}/messages", runEvents.MessagesAsync, ApiShapes.Thread, "Reload a thread's conversation",
+            new("Messages", HttpMethods.Get, $"{Thread}/messages", ClientDisconnect.Quiet(runEvents.MessagesAsync), ApiShapes.Thread, "Reload a thread's conversation",
                 "For an agent mapped with an event log: the thread's conversation rebuilt from its latest run kept in the log (its input messages and state, then its events), as a MESSAGES_SNAPSHOT event and the last STATE_SNAPSHOT, with the thread view (pending interrupts). No run kept, or another owner's thread: 404.",
                 endpoint => endpoint
                     .WithMetadata(ApiShapes.ThreadIdParameter, new ProducesResponseTypeMetadata(StatusCodes.Status200OK, type: null, [Json]))
                     .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable)),
-            new("Capabilities", HttpMethods.Get, "/capabilities", capabilities, capabilities.Method, "Get the agent's capabilities",
+            new("Capabilities", HttpMethods.Get, "/capabilities", ClientDisconnect.Quiet(capabilities), capabilities.Method, "Get the agent's capabilities",
                 "The agent's AG-UI AgentCapabilities (1.0 shape). Informative only: a run never depends on it.",
                 endpoint => endpoint.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(AgentCapabilities), [Json]))),
         ];

@@ -50,13 +50,9 @@ internal sealed class RunEndpoint(MappedAgent mapped, AgUiEndpointServices servi
         {
             request = await reading.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ClientDisconnect.Explains(ex, context))
         {
             return; // the client left while sending; nobody to answer
-        }
-        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
         }
 
         await RunRead(request, context, pipeline, agent, agentName, requestTimestamp, logged).ConfigureAwait(false);
@@ -73,7 +69,7 @@ internal sealed class RunEndpoint(MappedAgent mapped, AgUiEndpointServices servi
         {
             await problem.WriteAsync(context).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ClientDisconnect.Explains(ex, context))
         {
             // The client left; nobody to answer.
         }

@@ -117,15 +117,8 @@ internal sealed class ThreadEndpoints(MappedAgent mapped, AgUiEndpointServices s
         var reader = services.Reader;
         var streaming = RunRequestReader.AsksForEventStream(context.Request);
 
-        RunRequest request;
-        try
-        {
-            request = await reader.ReadAsync(context, requireEventStream: false, routeThreadId: threadId).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
+        // A client that leaves while sending is answered by nobody (ClientDisconnect.Quiet, where this is mapped).
+        var request = await reader.ReadAsync(context, requireEventStream: false, routeThreadId: threadId).ConfigureAwait(false);
 
         if (request.Problem is { } problem)
         {
