@@ -55,33 +55,25 @@ public sealed class LeaseTests
     /// Delegates to an in-memory store; a begin can be held after its lease is written (before the run is set up), and
     /// the store says when a cancel flags a lease.
     /// </summary>
-    private sealed class HeldBeginStore : IThreadStore
+    private sealed class HeldBeginStore : DelegatingThreadStore
     {
-        private readonly InMemoryThreadStore _inner = new();
-
         public TaskCompletionSource Begun { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource ReleaseBegin { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource CancelFlagged { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
-
-        public async ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
+        public override async ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
         {
-            var result = await _inner.BeginRunAsync(request, cancellationToken);
+            var result = await Inner.BeginRunAsync(request, cancellationToken);
             Begun.TrySetResult();
             await ReleaseBegin.Task;
             return result;
         }
 
-        public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default) => _inner.CompleteRunAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default) => _inner.RecordDecisionAsync(request, cancellationToken);
-
-        public async ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
+        public override async ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default)
         {
-            var result = await _inner.UpdateLeaseAsync(request, cancellationToken);
+            var result = await Inner.UpdateLeaseAsync(request, cancellationToken);
             if (request.Update == LeaseUpdate.RequestCancel)
             {
                 CancelFlagged.TrySetResult();

@@ -116,7 +116,7 @@ public sealed class IdleReaderTests
     }
 
     /// <summary>Counts the thread reads a reader makes to check the writer's lease.</summary>
-    private sealed class CountingStore(IThreadStore inner) : IThreadStore
+    private sealed class CountingStore(IThreadStore inner) : DelegatingThreadStore(inner)
     {
         private int _gets;
 
@@ -124,18 +124,10 @@ public sealed class IdleReaderTests
 
         public void Reset() => Volatile.Write(ref _gets, 0);
 
-        public ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default)
+        public override ValueTask<ThreadRecord?> GetAsync(ThreadKey key, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _gets);
-            return inner.GetAsync(key, cancellationToken);
+            return Inner.GetAsync(key, cancellationToken);
         }
-
-        public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default) => inner.BeginRunAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default) => inner.CompleteRunAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> UpdateLeaseAsync(UpdateLeaseRequest request, CancellationToken cancellationToken = default) => inner.UpdateLeaseAsync(request, cancellationToken);
-
-        public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default) => inner.RecordDecisionAsync(request, cancellationToken);
     }
 }
