@@ -5,30 +5,26 @@ namespace AutomagikHello.AgUi.Sqlite;
 
 /// <summary>
 /// How the SQLite log stores one append's events (<c>run_events.layout</c> 1): each event as what differs from the
-/// event before it. A run's events repeat each other (a text message's content events differ only in their delta, after
-/// some 70 bytes of type and message id), and every page a run's row spills into costs a write to the WAL and another at
-/// the checkpoint: a 100-event run's 10 KB of JSON took two overflow pages; as deltas (0.7 KB) it fits in its row.
+/// event before it (<see cref="RunLogDelta"/>, shared with the in-memory log). Every page a run's row spills into costs a
+/// write to the WAL and another at the checkpoint: a 100-event run's 10 KB of JSON took two overflow pages; as deltas
+/// (0.7 KB) it fits in its row.
 /// </summary>
 /// <remarks>
-/// Layout: the events' total JSON length, then per event three numbers and some bytes: how many bytes it shares with
-/// the start of the event before it, how many with that event's end (the two never overlap in either event), and the
-/// bytes between them, as their count and themselves. Numbers are unsigned LEB128 (7 bits a byte, low first). The
-/// first event shares nothing. Decoding rebuilds the events byte for byte.
+/// Layout: the events' total JSON length (a <see cref="RunLogDelta"/> number), then each event's record against the
+/// event before it; the first event's is against nothing. Decoding rebuilds the events byte for byte.
 /// </remarks>
 internal static class RunLogDeltaBatch
 {
     /// <summary>The value of <c>run_events.layout</c> for a row in this layout (0: <see cref="RunLogBatch"/>).</summary>
     public const long Layout = 1;
 
-    private const int MaxNumberBytes = 5;
-
     /// <summary>The most bytes <see cref="Encode(IReadOnlyList{RunLogEntry}, Span{byte})"/> may write for <paramref name="entries"/>.</summary>
     public static int MaxLength(IReadOnlyList<RunLogEntry> entries)
     {
-        var size = MaxNumberBytes;
+        var size = RunLogDelta.MaxNumberBytes;
         for (var i = 0; i < entries.Count; i++)
         {
-            size = checked(size + (3 * MaxNumberBytes) + entries[i].Event.Length);
+            size = checked(size + RunLogDelta.MaxRecordLength(entries[i].Event.Length));
         }
 
         return size;
@@ -43,19 +39,13 @@ internal static class RunLogDeltaBatch
             total = checked(total + entries[i].Event.Length);
         }
 
-        var at = WriteNumber(destination, 0, total);
+        var at = RunLogDelta.WriteNumber(destination, 0, total);
         ReadOnlySpan<byte> previous = default;
         for (var i = 0; i < entries.Count; i++)
         {
             var json = entries[i].Event.Span;
-            var prefix = json.CommonPrefixLength(previous);
-            var suffix = CommonSuffixLength(json[prefix..], previous[prefix..]);
-            var middle = json[prefix..^suffix];
-            at = WriteNumber(destination, at, prefix);
-            at = WriteNumber(destination, at, suffix);
-            at = WriteNumber(destination, at, middle.Length);
-            middle.CopyTo(destination[at..]);
-            at += middle.Length;
+            var (prefix, suffix) = RunLogDelta.Compare(previous, json);
+            at = RunLogDelta.WriteRecord(destination, at, json, prefix, suffix);
             previous = json;
         }
 
@@ -76,16 +66,18 @@ internal static class RunLogDeltaBatch
     public static void Decode(long firstId, ReadOnlySpan<byte> batch, long afterId, long uptoId, long terminalId, ICollection<RunLogEntry> into)
     {
         var at = 0;
-        var total = ReadNumber(batch, ref at);
+        if (!RunLogDelta.TryReadNumber(batch, ref at, out var total))
+        {
+            throw Corrupt(batch, at);
+        }
+
         var json = new byte[total];
         var written = 0;
         var previous = (Start: 0, Length: 0);
         for (var id = firstId; at < batch.Length && id <= uptoId; id++)
         {
-            var prefix = ReadNumber(batch, ref at);
-            var suffix = ReadNumber(batch, ref at);
-            var middle = ReadNumber(batch, ref at);
-            if ((long)prefix + suffix > previous.Length || middle > batch.Length - at || (long)prefix + suffix + middle > total - written)
+            if (!RunLogDelta.TryReadRecord(batch, ref at, out var prefix, out var suffix, out var middle)
+                || (long)prefix + suffix > previous.Length || (long)prefix + suffix + middle > total - written)
             {
                 throw Corrupt(batch, at);
             }
@@ -123,52 +115,6 @@ internal static class RunLogDeltaBatch
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static int CommonSuffixLength(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        var n = 0;
-        var max = Math.Min(a.Length, b.Length);
-        while (n < max && a[a.Length - 1 - n] == b[b.Length - 1 - n])
-        {
-            n++;
-        }
-
-        return n;
-    }
-
-    private static int WriteNumber(Span<byte> destination, int at, int value)
-    {
-        var v = (uint)value;
-        while (v >= 0x80)
-        {
-            destination[at++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-
-        destination[at++] = (byte)v;
-        return at;
-    }
-
-    private static int ReadNumber(ReadOnlySpan<byte> batch, ref int at)
-    {
-        uint value = 0;
-        for (var shift = 0; shift < 35; shift += 7)
-        {
-            if (at >= batch.Length)
-            {
-                break;
-            }
-
-            var b = batch[at++];
-            value |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value <= int.MaxValue ? (int)value : throw Corrupt(batch, at);
-            }
-        }
-
-        throw Corrupt(batch, at);
     }
 
     private static FormatException Corrupt(ReadOnlySpan<byte> batch, int at) =>

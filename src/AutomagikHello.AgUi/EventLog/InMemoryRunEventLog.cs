@@ -5,16 +5,15 @@ namespace AutomagikHello.AgUi.EventLog;
 /// <summary>
 /// An <see cref="IRunEventLog"/> in this process's memory: for one instance (a client reconnecting to another instance
 /// finds nothing; use the SQLite or Redis log there), lost on restart, bounded per run and in total as
-/// <see cref="InMemoryRunEventLogOptions"/> says. Appends copy what they keep, into memory rented from the shared array
-/// pool and given back when the run is dropped (so kept runs are not garbage for the collector to promote); reads copy
-/// what they return. A waiter is woken by the append itself, never by polling. Thread-safe.
+/// <see cref="InMemoryRunEventLogOptions"/> says. Appends keep each event as what differs from the one before it, in
+/// segments that are given back when the run is dropped and reused by later runs (so kept runs are neither garbage for
+/// the collector to promote nor new memory for every run); reads rebuild and copy what they return. A waiter is woken by
+/// the append itself, never by polling. Thread-safe.
 /// </summary>
 public sealed class InMemoryRunEventLog : IRunEventLog
 {
-    /// <summary>What each entry counts against the byte bounds besides its JSON (its id, flags and slot).</summary>
-    public const int EntryOverheadBytes = 32;
-
     private readonly InMemoryRunEventLogOptions _options;
+    private readonly RunLogSegmentPool _segments = new();
     private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly Dictionary<RunLogKey, RunState> _runs = [];
@@ -51,6 +50,18 @@ public sealed class InMemoryRunEventLog : IRunEventLog
     /// <summary>The bytes kept across all runs, as the bounds count them.</summary>
     internal long TotalBytes => Interlocked.Read(ref _totalBytes);
 
+    /// <summary>The bytes of dropped runs' segments kept for reuse, for tests and diagnostics.</summary>
+    internal long PooledBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _segments.Bytes;
+            }
+        }
+    }
+
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The log is full of open runs, or the conversation alone exceeds <see cref="InMemoryRunEventLogOptions.MaxBytesPerRun"/>.</exception>
     public ValueTask<bool> CreateAsync(RunLogStart start, CancellationToken cancellationToken = default) =>
@@ -78,22 +89,25 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 throw Refuse(start.Key, now, $"The run's conversation ({conversation.Length} bytes) exceeds the log's MaxBytesPerRun ({_options.MaxBytesPerRun}).");
             }
 
-            var bytes = EntryBytes(entries);
-            if (entries.Count > _options.MaxEntriesPerRun || conversation.Length + bytes > _options.MaxBytesPerRun)
+            if (entries.Count > _options.MaxEntriesPerRun)
             {
-                throw Refuse(start.Key, now, $"The log of run {start.Key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes); it was not created.");
+                throw Refuse(start.Key, now, OverRunBounds(start.Key) + " It was not created.");
             }
 
-            if (!MakeRoom(_runs.Count + 1, conversation.Length + bytes))
+            var state = new RunState(new RunLogStart { Key = start.Key, StartedAt = start.StartedAt, Conversation = conversation }, _segments);
+            AddBytes(state, conversation.Length);
+            switch (Store(state, entries, _runs.Count + 1))
             {
-                throw Refuse(start.Key, now, $"The event log is full of open runs ({_runs.Count} runs, {_totalBytes} bytes); run {start.Key} gets no log.");
+                case Admission.OverRunBounds:
+                    AddBytes(state, -conversation.Length);
+                    throw Refuse(start.Key, now, OverRunBounds(start.Key) + " It was not created.");
+                case Admission.LogFull:
+                    AddBytes(state, -conversation.Length);
+                    throw Refuse(start.Key, now, $"The event log is full of open runs ({_runs.Count} runs, {_totalBytes} bytes); run {start.Key} gets no log.");
             }
 
-            var state = new RunState(new RunLogStart { Key = start.Key, StartedAt = start.StartedAt, Conversation = conversation });
             _runs.Add(start.Key, state);
             _latest[start.Key.Thread] = state;
-            AddBytes(state, conversation.Length);
-            Store(state, entries, bytes);
             return ValueTask.FromResult(true);
         }
     }
@@ -132,19 +146,19 @@ public sealed class InMemoryRunEventLog : IRunEventLog
                 }
             }
 
-            var bytes = EntryBytes(entries);
-
-            if (state.Events.Count + entries.Count > _options.MaxEntriesPerRun || state.Bytes + bytes > _options.MaxBytesPerRun)
+            if (state.Events.Count + entries.Count > _options.MaxEntriesPerRun)
             {
-                throw new InvalidOperationException($"The log of run {key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes).");
+                throw new InvalidOperationException(OverRunBounds(key));
             }
 
-            if (!MakeRoom(_runs.Count, bytes))
+            switch (Store(state, entries, _runs.Count))
             {
-                throw new InvalidOperationException($"The event log is full of open runs ({_totalBytes} bytes); run {key} cannot append.");
+                case Admission.OverRunBounds:
+                    throw new InvalidOperationException(OverRunBounds(key));
+                case Admission.LogFull:
+                    throw new InvalidOperationException($"The event log is full of open runs ({_totalBytes} bytes); run {key} cannot append.");
             }
 
-            Store(state, entries, bytes);
             wake = state.TakeWaiters();
         }
 
@@ -171,9 +185,10 @@ public sealed class InMemoryRunEventLog : IRunEventLog
             }
 
             // Always admitted, past the bounds if need be: a reader must get its terminal event.
-            state.Events.Add(terminalEvent.Span);
+            var held = state.Events.SegmentBytes;
+            state.Events.AppendLast(terminalEvent.Span);
             terminal = new RunLogEntry(state.LastId, terminalEvent, IsTerminal: true);
-            AddBytes(state, terminalEvent.Length + EntryOverheadBytes);
+            AddBytes(state, state.Events.SegmentBytes - held);
             Finish(state);
             wake = state.TakeWaiters();
         }
@@ -320,7 +335,7 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         }
 
         AddBytes(state, -state.Bytes);
-        state.Events.Release();
+        state.Events.Release(Room());
         RememberExpired(key, now);
 
         // A waiter reads again and finds the run expired.
@@ -341,38 +356,56 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         }
     }
 
-    // What entries count against the bounds.
-    private static long EntryBytes(IReadOnlyList<RunLogEntry> entries)
+    private string OverRunBounds(RunLogKey key) =>
+        $"The log of run {key} would exceed its bounds ({_options.MaxEntriesPerRun} entries, {_options.MaxBytesPerRun} bytes).";
+
+    /// <summary>
+    /// Keeps checked entries if the bounds allow, with <paramref name="runs"/> runs kept: what they take is known only
+    /// once stored (an event is kept as what differs from the one before, and may open a segment), so they are stored
+    /// first and taken out again when refused. The run is finished when the last is terminal.
+    /// </summary>
+    private Admission Store(RunState state, IReadOnlyList<RunLogEntry> entries, int runs)
     {
-        long bytes = 0;
-        for (var i = 0; i < entries.Count; i++)
+        var end = state.Events.End;
+        var held = state.Events.SegmentBytes;
+        state.Events.Append(entries);
+        var grown = state.Events.SegmentBytes - held;
+        if (state.Bytes + grown > _options.MaxBytesPerRun)
         {
-            bytes += entries[i].Event.Length + EntryOverheadBytes;
+            state.Events.Truncate(end, Room());
+            return Admission.OverRunBounds;
         }
 
-        return bytes;
-    }
-
-    // Keeps admitted entries (checked, bounds made room for); the run is finished when the last is terminal.
-    private void Store(RunState state, IReadOnlyList<RunLogEntry> entries, long bytes)
-    {
-        for (var i = 0; i < entries.Count; i++)
+        // Counted before room is made, so segments dropped runs give back are pooled only within the bound.
+        AddBytes(state, grown);
+        if (!MakeRoom(runs, 0))
         {
-            state.Events.Add(entries[i].Event.Span);
+            AddBytes(state, -grown);
+            state.Events.Truncate(end, Room());
+            return Admission.LogFull;
         }
 
-        AddBytes(state, bytes);
-        if (entries.Count > 0 && entries[^1].IsTerminal)
+        if (entries.Count > 0)
         {
-            Finish(state);
+            state.Events.KeepLast(entries[^1].Event.Span);
+            if (entries[^1].IsTerminal)
+            {
+                Finish(state);
+            }
         }
+
+        return Admission.Admitted;
     }
 
     private void Finish(RunState state)
     {
         state.Finished = true;
         state.FinishedNode = _finished.AddLast(state);
+        state.Events.DropLast();
     }
+
+    // What the bound leaves for the segment pool.
+    private long Room() => Math.Max(0, _options.MaxTotalBytes - _totalBytes);
 
     private void AddBytes(RunState state, long bytes)
     {
@@ -380,13 +413,20 @@ public sealed class InMemoryRunEventLog : IRunEventLog
         Interlocked.Add(ref _totalBytes, bytes);
     }
 
-    private sealed class RunState(RunLogStart start)
+    private enum Admission
+    {
+        Admitted,
+        OverRunBounds,
+        LogFull,
+    }
+
+    private sealed class RunState(RunLogStart start, RunLogSegmentPool segments)
     {
         private TaskCompletionSource? _waiters;
 
         public RunLogStart Start { get; } = start;
 
-        public PooledRunEvents Events { get; } = new();
+        public PooledRunEvents Events { get; } = new(segments);
 
         public long LastId => Events.Count;
 

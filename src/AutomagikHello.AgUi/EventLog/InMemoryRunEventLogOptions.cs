@@ -2,8 +2,10 @@ namespace AutomagikHello.AgUi.EventLog;
 
 /// <summary>
 /// Bounds of an <see cref="InMemoryRunEventLog"/>: per run (entries, bytes), in total (runs, bytes) and by age. Call
-/// <see cref="Validate"/> at start-up (the log does). A byte counts an event's JSON, the run's conversation, and
-/// <see cref="InMemoryRunEventLog.EntryOverheadBytes"/> per entry.
+/// <see cref="Validate"/> at start-up (the log does). The byte bounds count what the log holds: the run's conversation
+/// and the segments its events are kept in, whole (each event is kept as what differs from the one before it, a few
+/// bytes for a streamed token where its JSON is ~100; segments grow from 512 bytes to 4 KiB, and an event larger than
+/// that takes one of its own size). An open run also holds a copy of its last event, not counted.
 /// </summary>
 public sealed class InMemoryRunEventLogOptions
 {
