@@ -9,7 +9,7 @@ namespace AutomagikHello.AgUi.Sqlite;
 internal static partial class SqliteSchema
 {
     /// <summary>The schema version this code creates and understands; recorded in the <c>schema_version</c> table.</summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     // Schema scripts by version: Migrations[v - 1] turns version v - 1 into version v.
     private static readonly string[] Migrations =
@@ -75,6 +75,13 @@ internal static partial class SqliteSchema
         // spilling into overflow pages). Adding the column rewrites no row.
         """
         ALTER TABLE run_events ADD COLUMN layout INTEGER NOT NULL DEFAULT 0;
+        """,
+        // 6: a lease renewal writes the lease alone (SqliteThreadRow): renewed_at_ticks and renewed_until_ticks hold the
+        // last renewal's time and new expiry (UTC ticks, exact) when the record's JSON predates it, NULL when the JSON is
+        // current (every other write). Adding the columns rewrites no row.
+        """
+        ALTER TABLE threads ADD COLUMN renewed_at_ticks INTEGER NULL;
+        ALTER TABLE threads ADD COLUMN renewed_until_ticks INTEGER NULL;
         """,
     ];
 

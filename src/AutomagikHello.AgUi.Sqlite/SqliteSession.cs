@@ -12,6 +12,8 @@ internal sealed class SqliteSession : IDisposable
     private readonly SqliteStatement _insert;
     private readonly SqliteStatement _update;
     private readonly SqliteStatement _updateHour;
+    private readonly SqliteStatement _renew;
+    private readonly SqliteStatement _renewHour;
     private readonly SqliteCommand _remove;
     private readonly SqliteStatement _begin;
     private readonly SqliteStatement _commit;
@@ -23,7 +25,7 @@ internal sealed class SqliteSession : IDisposable
     private SqliteSession(SqliteConnection connection)
     {
         _connection = connection;
-        _select = Prepare("SELECT record FROM threads WHERE agent = $agent AND owner = $owner AND thread_id = $thread;", "$agent", "$owner", "$thread");
+        _select = Prepare("SELECT record, version, renewed_at_ticks, renewed_until_ticks FROM threads WHERE agent = $agent AND owner = $owner AND thread_id = $thread;", "$agent", "$owner", "$thread");
         // The writes bind by number (SqliteThreadRow's order): ?1–?3 key, ?4 version, ?5 record, ?6 updated, ?7 lease.
         var hour = string.Create(CultureInfo.InvariantCulture, $"?6 / {SqliteThreadRow.HourMs}");
         _insert = new SqliteStatement(connection,
@@ -32,10 +34,14 @@ internal sealed class SqliteSession : IDisposable
         // Two updates: one that moves the row's updated_hour (and so its index entry), and the usual one, within the
         // row's hour, that leaves the column out of its SET: SQLite rewrites the entry of any indexed column it sets,
         // even to the same value, which would write the index's page to the WAL on every commit.
-        const string update = "UPDATE threads SET version = ?4, record = ?5, updated_at = ?6, lease_expires_at = ?7";
+        // A whole record's write clears the renewal columns (its JSON holds the lease); a renewal writes no JSON.
+        const string update = "UPDATE threads SET version = ?4, record = ?5, updated_at = ?6, lease_expires_at = ?7, renewed_at_ticks = NULL, renewed_until_ticks = NULL";
+        const string renew = "UPDATE threads SET version = ?4, updated_at = ?6, lease_expires_at = ?7, renewed_at_ticks = ?9, renewed_until_ticks = ?10";
         const string expected = " WHERE agent = ?1 AND owner = ?2 AND thread_id = ?3 AND version = ?8;";
         _update = new SqliteStatement(connection, update + expected);
         _updateHour = new SqliteStatement(connection, $"{update}, updated_hour = {hour}{expected}");
+        _renew = new SqliteStatement(connection, renew + expected);
+        _renewHour = new SqliteStatement(connection, $"{renew}, updated_hour = {hour}{expected}");
         _remove = Prepare(
             "DELETE FROM threads WHERE (agent, owner, thread_id) IN (" +
             string.Create(CultureInfo.InvariantCulture, $"SELECT agent, owner, thread_id FROM threads WHERE updated_hour <= $cutoff / {SqliteThreadRow.HourMs} AND updated_at < $cutoff ") +
@@ -122,6 +128,15 @@ internal sealed class SqliteSession : IDisposable
         return statement.Execute() == 1;
     }
 
+    // The renewal alone (SqliteThreadRow.IsRenewalOnly): false when another writer changed the row since current.
+    public bool TryRenew(ThreadRecord current, ThreadRecord next)
+    {
+        var statement = SqliteThreadRow.SameHour(current, next) ? _renew : _renewHour;
+        SqliteThreadRow.BindRenewal(statement, next);
+        statement.Bind(8, current.Version);
+        return statement.Execute() == 1;
+    }
+
     public int RemoveBatch(long cutoff, long now, int limit)
     {
         _remove.Parameters[0].Value = cutoff;
@@ -136,6 +151,8 @@ internal sealed class SqliteSession : IDisposable
         _insert.Dispose();
         _update.Dispose();
         _updateHour.Dispose();
+        _renew.Dispose();
+        _renewHour.Dispose();
         _remove.Dispose();
         _begin.Dispose();
         _commit.Dispose();

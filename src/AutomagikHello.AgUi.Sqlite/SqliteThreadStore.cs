@@ -128,6 +128,25 @@ public sealed partial class SqliteThreadStore : CompareAndSwapThreadStore, IDisp
         return await _writer.TrySwapAsync(current, next).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Writes the lease's columns alone, no JSON (<see cref="SqliteThreadRow"/>), when the renewal changes nothing else.</remarks>
+    /// <exception cref="ThreadStoreUnavailableException">The file cannot be written, or a lock wait timed out.</exception>
+    protected override async ValueTask<bool> TryRenewAsync(ThreadKey key, ThreadRecord current, ThreadRecord next, CancellationToken cancellationToken)
+    {
+        if (!SqliteThreadRow.IsRenewalOnly(current, next))
+        {
+            return await TrySwapAsync(key, current, next, cancellationToken).ConfigureAwait(false);
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _writer.TryRenewAsync(current, next).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Retention: removes the threads not changed for longer than <see cref="SqliteThreadStoreOptions.Retention"/>
     /// before <paramref name="now"/> and holding no live lease, pending interrupts included. The hosting layer calls

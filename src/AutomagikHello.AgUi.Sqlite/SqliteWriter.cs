@@ -48,6 +48,15 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
         return swap.Task;
     }
 
+    /// <summary>Writes the lease renewal <paramref name="next"/> alone (no JSON) if the row is still at <paramref name="current"/>'s version.</summary>
+    /// <returns>Whether the row was written (false: another writer changed it first).</returns>
+    public Task<bool> TryRenewAsync(ThreadRecord current, ThreadRecord next)
+    {
+        var renewal = new Renewal(current, next);
+        Enqueue(renewal);
+        return renewal.Task;
+    }
+
     /// <summary>
     /// Runs <paramref name="step"/> in the next batch's transaction; its result is handed out after the commit. The step
     /// reports refusals in its result (it throws only when the connection fails, which fails the whole batch).
@@ -217,6 +226,20 @@ internal sealed class SqliteWriter(Func<SqliteSession> open, Func<Exception, Exc
         public bool IsOneStatement => true;
 
         public void Execute(SqliteSession session) => _written = session.TrySwap(current, next, json);
+
+        public void Complete() => SetResult(_written);
+
+        public void Fail(Exception error) => SetException(error);
+    }
+
+    private sealed class Renewal(ThreadRecord current, ThreadRecord next)
+        : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), IWrite
+    {
+        private bool _written;
+
+        public bool IsOneStatement => true;
+
+        public void Execute(SqliteSession session) => _written = session.TryRenew(current, next);
 
         public void Complete() => SetResult(_written);
 

@@ -129,13 +129,13 @@ public sealed class SqliteRunEventLogTests : IDisposable
     [Fact]
     public async Task Initialize_SchemaFourFile_ReadsItsRowsAndWritesNewOnesAsDeltas()
     {
-        // A file as schema 4 left it: the tables this version creates, less run_events' layout column, with rows
-        // whose events are in RunLogBatch's layout.
+        // A file as schema 4 left it: the tables this version creates, less run_events' layout column (5) and the
+        // threads' renewal columns (6), with rows whose events are in RunLogBatch's layout.
         var path = _folder.File("v4.db");
         var created = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
         await created.InitializeAsync();
         created.Dispose();
-        Execute(path, "ALTER TABLE run_events DROP COLUMN layout; UPDATE schema_version SET version = 4;" + OldRuns());
+        Execute(path, "ALTER TABLE run_events DROP COLUMN layout; ALTER TABLE threads DROP COLUMN renewed_at_ticks; ALTER TABLE threads DROP COLUMN renewed_until_ticks; UPDATE schema_version SET version = 4;" + OldRuns());
         var store = _folder.Store(new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" });
 
         await store.InitializeAsync();

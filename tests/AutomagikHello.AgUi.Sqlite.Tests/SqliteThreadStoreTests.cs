@@ -335,6 +335,117 @@ public sealed class SqliteThreadStoreTests : IDisposable
         (await store.GetAsync(_key))!.Lease!.RunId.Should().Be("r2");
     }
 
+    [Fact]
+    public async Task LeaseRenewal_WritesTheLeaseAlone_AReadOnAnotherStoreSeesTheRenewalExactly()
+    {
+        var store = _folder.Store();
+        await Interrupt(store, _key, "r1", "i1");
+        (await store.BeginRunAsync(Begin(_key, "r2", Resolved("i1")))).Succeeded.Should().BeTrue();
+        var json = RecordColumn(store.FilePath);
+        var renewedAt = T0.AddSeconds(3).AddTicks(1_234); // sub-millisecond: kept exactly
+
+        var renewed = await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = _key, RunId = "r2", Update = LeaseUpdate.Renew, Duration = Lease, Now = renewedAt });
+
+        renewed.Succeeded.Should().BeTrue(renewed.Error?.Message);
+        RecordColumn(store.FilePath).Should().Equal(json, "a renewal writes no JSON");
+        var other = _folder.Store();
+        var read = (await other.GetAsync(_key))!;
+        read.Version.Should().Be(renewed.Record!.Version);
+        read.UpdatedAt.Should().Be(renewedAt);
+        read.Lease!.RenewedAt.Should().Be(renewedAt);
+        read.Lease.ExpiresAt.Should().Be(renewedAt + Lease);
+        ThreadRecordSerializer.Serialize(read).Should().Equal(ThreadRecordSerializer.Serialize(renewed.Record));
+    }
+
+    [Fact]
+    public async Task LeaseRenewal_AfterAnotherStoreWroteTheRow_FailsItsSwapLoadsAndCarriesTheOtherWrite()
+    {
+        var store = _folder.Store();
+        (await store.BeginRunAsync(Begin(_key, "r1"))).Succeeded.Should().BeTrue();
+        (await store.UpdateLeaseAsync(Renew("r1", T0.AddSeconds(5)))).Succeeded.Should().BeTrue();
+        var other = _folder.Store();
+
+        // The other store compares against the renewed row (its version from the renewal), not the JSON's.
+        var cancel = await other.UpdateLeaseAsync(new UpdateLeaseRequest { Key = _key, RunId = "r1", Update = LeaseUpdate.RequestCancel, Now = T0.AddSeconds(6) });
+        var renewed = await store.UpdateLeaseAsync(Renew("r1", T0.AddSeconds(10)));
+
+        cancel.Succeeded.Should().BeTrue(cancel.Error?.Message);
+        renewed.Succeeded.Should().BeTrue(renewed.Error?.Message);
+        renewed.Record!.Lease!.CancelRequested.Should().BeTrue("the renewal was redone on the row the other store wrote");
+        var read = (await _folder.Store().GetAsync(_key))!;
+        read.Lease!.CancelRequested.Should().BeTrue();
+        read.Lease.ExpiresAt.Should().Be(T0.AddSeconds(10) + Lease);
+        read.Version.Should().Be(4);
+    }
+
+    [Fact]
+    public async Task WholeRecordWrites_AfterARenewal_StoreTheJsonAndClearTheRenewal()
+    {
+        // The negative case of the renewal: a cancel request and a complete change more than the lease's times.
+        var store = _folder.Store();
+        (await store.BeginRunAsync(Begin(_key, "r1"))).Succeeded.Should().BeTrue();
+        (await store.UpdateLeaseAsync(Renew("r1", T0.AddSeconds(5)))).Succeeded.Should().BeTrue();
+        var json = RecordColumn(store.FilePath);
+
+        var cancel = await store.UpdateLeaseAsync(new UpdateLeaseRequest { Key = _key, RunId = "r1", Update = LeaseUpdate.RequestCancel, Now = T0.AddSeconds(6) });
+
+        RecordColumn(store.FilePath).Should().NotEqual(json);
+        Scalar(store.FilePath, "SELECT renewed_at_ticks IS NULL AND renewed_until_ticks IS NULL FROM threads;").Should().Be(1L);
+        ThreadRecordSerializer.Deserialize(RecordColumn(store.FilePath)).Should().BeEquivalentTo(cancel.Record);
+        (await store.UpdateLeaseAsync(Renew("r1", T0.AddSeconds(10)))).Succeeded.Should().BeTrue();
+        var completed = await store.CompleteRunAsync(new CompleteRunRequest { Key = _key, RunId = "r1", Completion = RunCompletion.Succeeded, Now = T0.AddSeconds(11) });
+        Scalar(store.FilePath, "SELECT renewed_at_ticks IS NULL AND renewed_until_ticks IS NULL FROM threads;").Should().Be(1L);
+        var read = (await _folder.Store().GetAsync(_key))!;
+        ThreadRecordSerializer.Serialize(read).Should().Equal(ThreadRecordSerializer.Serialize(completed.Record!));
+        read.Lease.Should().BeNull();
+    }
+
+    [Fact]
+    public void IsRenewalOnly_OnlyARenewalsTransition_AndItComparesEveryMember()
+    {
+        var begun = ThreadTransitions.Begin(null, Begin(_key, "r1")).Next!;
+        var renewal = ThreadTransitions.UpdateLease(begun, Renew("r1", T0.AddSeconds(5))).Next!;
+        var cancel = ThreadTransitions.UpdateLease(begun, new UpdateLeaseRequest { Key = _key, RunId = "r1", Update = LeaseUpdate.RequestCancel, Now = T0.AddSeconds(5) }).Next!;
+        var expire = ThreadTransitions.UpdateLease(begun, new UpdateLeaseRequest { Key = _key, RunId = "r1", Update = LeaseUpdate.Expire, Now = T0.AddSeconds(5) }).Next!;
+
+        SqliteThreadRow.IsRenewalOnly(begun, renewal).Should().BeTrue();
+        SqliteThreadRow.IsRenewalOnly(begun, cancel).Should().BeFalse();
+        SqliteThreadRow.IsRenewalOnly(begun, expire).Should().BeFalse("no RenewedAt moved with UpdatedAt");
+        SqliteThreadRow.IsRenewalOnly(begun, renewal with { LastRunId = "other" }).Should().BeFalse();
+        SqliteThreadRow.IsRenewalOnly(begun, renewal with { Lease = renewal.Lease! with { ClaimedInterruptIds = ["i1"] } }).Should().BeFalse();
+
+        // A member added to the record or the lease must be compared by IsRenewalOnly (or the renewal would drop it).
+        typeof(ThreadRecord).GetProperties().Select(p => p.Name).Should().BeEquivalentTo(
+            "Key", "Version", "Pending", "Lease", "Consumed", "LastRunId", "CreatedAt", "UpdatedAt");
+        typeof(RunLease).GetProperties().Select(p => p.Name).Should().BeEquivalentTo(
+            "RunId", "InstanceId", "ExpiresAt", "RenewedAt", "CancelRequested", "ClaimedInterruptIds");
+    }
+
+    [Fact]
+    public async Task Initialize_SchemaFiveFile_AddsTheRenewalColumnsAndKeepsTheThreads()
+    {
+        var path = _folder.File("v5.db");
+        var options = new SqliteThreadStoreOptions { ConnectionString = $"Data Source={path}" };
+        using (var current = new SqliteThreadStore(options))
+        {
+            (await current.BeginRunAsync(Begin(_key, "r1"))).Succeeded.Should().BeTrue();
+        }
+
+        Execute(path, "ALTER TABLE threads DROP COLUMN renewed_at_ticks; ALTER TABLE threads DROP COLUMN renewed_until_ticks; UPDATE schema_version SET version = 5;");
+        var store = _folder.Store(options);
+
+        var renewed = await store.UpdateLeaseAsync(Renew("r1", T0.AddSeconds(5)));
+
+        renewed.Succeeded.Should().BeTrue(renewed.Error?.Message);
+        Scalar(path, "SELECT version FROM schema_version;").Should().Be(SqliteThreadStore.SchemaVersion);
+        (await _folder.Store(options).GetAsync(_key))!.Lease!.ExpiresAt.Should().Be(T0.AddSeconds(5) + Lease);
+    }
+
+    private UpdateLeaseRequest Renew(string runId, DateTimeOffset now) =>
+        new() { Key = _key, RunId = runId, Update = LeaseUpdate.Renew, Duration = Lease, Now = now };
+
+    private static byte[] RecordColumn(string path) => (byte[])Scalar(path, "SELECT record FROM threads;")!;
+
     private static void Insert(string path, ThreadKey key, long version, byte[] record, long updatedAt, long? lease)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");

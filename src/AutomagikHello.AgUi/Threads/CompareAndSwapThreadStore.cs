@@ -86,14 +86,14 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
     public ValueTask<BeginRunResult> BeginRunAsync(BeginRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync("agui.store.begin", request.Key, request.Now, request, static (current, r) => ThreadTransitions.Begin(current, r), static r => r.Error, cancellationToken);
+        return ApplyAsync("agui.store.begin", request.Key, request.Now, request, static (current, r) => ThreadTransitions.Begin(current, r), static r => r.Error, renewal: false, cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask<ThreadStoreWriteResult> CompleteRunAsync(CompleteRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync("agui.store.complete", request.Key, request.Now, request, static (current, r) => ThreadTransitions.Complete(current, r), static r => r.Error, cancellationToken);
+        return ApplyAsync("agui.store.complete", request.Key, request.Now, request, static (current, r) => ThreadTransitions.Complete(current, r), static r => r.Error, renewal: false, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -101,14 +101,14 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
     {
         ArgumentNullException.ThrowIfNull(request);
         // No span: renewals are periodic housekeeping, not steps of a run.
-        return ApplyAsync(null, request.Key, request.Now, request, static (current, r) => ThreadTransitions.UpdateLease(current, r), static r => r.Error, cancellationToken);
+        return ApplyAsync(null, request.Key, request.Now, request, static (current, r) => ThreadTransitions.UpdateLease(current, r), static r => r.Error, renewal: request.Update == LeaseUpdate.Renew, cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask<ThreadStoreWriteResult> RecordDecisionAsync(RecordDecisionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return ApplyAsync("agui.store.decide", request.Key, request.Now, request, static (current, r) => ThreadTransitions.RecordDecision(current, r), static r => r.Error, cancellationToken);
+        return ApplyAsync("agui.store.decide", request.Key, request.Now, request, static (current, r) => ThreadTransitions.RecordDecision(current, r), static r => r.Error, renewal: false, cancellationToken);
     }
 
     /// <summary>Loads the thread's record as it is now, for a write: the record the swap will compare against.</summary>
@@ -134,6 +134,22 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
     /// </returns>
     protected abstract ValueTask<bool> TrySwapAsync(ThreadKey key, ThreadRecord? current, ThreadRecord next, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a lease renewal: <paramref name="next"/> is <paramref name="current"/> with only its
+    /// <see cref="ThreadRecord.Version"/> one higher and its <see cref="ThreadRecord.UpdatedAt"/>,
+    /// <see cref="RunLease.ExpiresAt"/> and <see cref="RunLease.RenewedAt"/> moved (<see cref="ThreadRecord.UpdatedAt"/>
+    /// and <see cref="RunLease.RenewedAt"/> to the same time). Same contract as <see cref="TrySwapAsync"/>, which it calls
+    /// unless overridden: a store that keeps the lease apart from the rest of the record can write only the lease,
+    /// since every held run renews every few seconds and the rest of its record is unchanged.
+    /// </summary>
+    /// <param name="key">The thread.</param>
+    /// <param name="current">The record loaded or remembered; it holds the lease renewed.</param>
+    /// <param name="next">The record with the lease renewed.</param>
+    /// <param name="cancellationToken">Cancels before the write is sent; a write already sent is awaited.</param>
+    /// <returns>As <see cref="TrySwapAsync"/>: <see langword="false"/> only when the record is no longer <paramref name="current"/>'s version.</returns>
+    protected virtual ValueTask<bool> TryRenewAsync(ThreadKey key, ThreadRecord current, ThreadRecord next, CancellationToken cancellationToken) =>
+        TrySwapAsync(key, current, next, cancellationToken);
+
     /// <summary>Called after every successful swap (the memory store counts idle threads here).</summary>
     /// <param name="current">The record replaced, or <see langword="null"/>.</param>
     /// <param name="next">The record stored.</param>
@@ -151,6 +167,7 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
         TRequest request,
         Func<ThreadRecord?, TRequest, (ThreadRecord? Next, TResult Result)> transition,
         Func<TResult, ThreadStoreError?> errorOf,
+        bool renewal,
         CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -190,7 +207,10 @@ public abstract partial class CompareAndSwapThreadStore : IThreadStore
                 bool swapped;
                 try
                 {
-                    swapped = await TrySwapAsync(key, current, next, cancellationToken).ConfigureAwait(false);
+                    // A renewal's transition changes only the lease's times and the version (ThreadTransitions.UpdateLease).
+                    swapped = renewal && current is not null
+                        ? await TryRenewAsync(key, current, next, cancellationToken).ConfigureAwait(false)
+                        : await TrySwapAsync(key, current, next, cancellationToken).ConfigureAwait(false);
                 }
                 catch when (_cache is not null)
                 {
