@@ -44,6 +44,7 @@ public sealed class EdgeTests : IAsyncLifetime
     [InlineData("text/event-stream;q=0, */*")]
     [InlineData("text/*;q=0")]
     [InlineData("text/event-stream;q=0, text/*, */*")]
+    [InlineData("text/event-stream;q=0")] // starts like the value recognised without parsing, and is a refusal
     public async Task Run_AcceptExcludesEventStream_Returns406ProblemWithCode(string accept)
     {
         var (status, problem) = await SendAsync(Sse.RunRequest(Path, RunInputs.Json(), accept: accept));
@@ -56,6 +57,7 @@ public sealed class EdgeTests : IAsyncLifetime
     [Theory]
     [InlineData(null)]
     [InlineData("text/event-stream")]
+    [InlineData("TEXT/Event-Stream")]
     [InlineData("*/*")]
     [InlineData("text/*")]
     [InlineData("application/json, text/event-stream;q=0.5")]
@@ -75,6 +77,7 @@ public sealed class EdgeTests : IAsyncLifetime
     [InlineData("application/json; charset=iso-8859-1")]
     [InlineData("application/json; charset=\"iso-8859-1\"")]
     [InlineData("application/jsonx")]
+    [InlineData("application/json; charset=utf-16")] // starts like a value recognised without parsing
     [InlineData(null)]
     public async Task Run_NonJsonContentType_Returns415ProblemWithCode(string? contentType)
     {
@@ -89,6 +92,7 @@ public sealed class EdgeTests : IAsyncLifetime
     [InlineData("application/json; charset=\"utf-8\"")]
     [InlineData("application/json;charset=\"UTF-8\"")]
     [InlineData("Application/JSON")]
+    [InlineData("APPLICATION/JSON; CHARSET=UTF-8")]
     public async Task Run_JsonContentTypeVariants_Stream(string contentType)
     {
         using var request = Sse.RunRequest(Path, RunInputs.Json(), contentType: contentType);

@@ -235,6 +235,13 @@ internal sealed class RunRequestReader
 
     private static bool IsJson(string? contentType)
     {
+        // What clients send (fetch, HttpClient, @ag-ui/client), answered without parsing a header object per request.
+        if (string.Equals(contentType, "application/json", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(contentType, "application/json; charset=utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
         if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
             || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
@@ -253,6 +260,11 @@ internal sealed class RunRequestReader
     private static bool AcceptsEventStream(HttpRequest request)
     {
         var accept = request.Headers.Accept;
+        if (accept.Count == 1 && string.Equals(accept[0], "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return true; // the common single range, answered without parsing a list of header objects per request
+        }
+
         if (accept.Count == 0 || !MediaTypeHeaderValue.TryParseList(accept, out var ranges) || ranges.Count == 0)
         {
             return true;

@@ -46,6 +46,7 @@ public sealed class RunFinishedEvent : AgUiEvent
     public JsonElement? Result { get; init; }
 
     /// <summary>How the run ended; absent means success.</summary>
+    [JsonConverter(typeof(Serialization.RunFinishedOutcomeConverter))]
     public RunFinishedOutcome? Outcome { get; init; }
 
     /// <summary>Token usage, one entry per provider and model.</summary>

@@ -21,7 +21,7 @@ internal sealed class RunAgentInputParser
     private static readonly string[] DecisionNames = ["status", "payload", "metadata", "reapprove"];
 
     private readonly RunAgentInputReaderOptions _options;
-    private readonly JsonPointerPath _path = new();
+    private readonly JsonPointerPath _path = JsonPointerPath.Rent();
     private List<InputDiagnostic>? _warnings;
     private bool _reapprove; // a decision's flag, read with its entry
 
@@ -31,6 +31,9 @@ internal sealed class RunAgentInputParser
     }
 
     public IReadOnlyList<InputDiagnostic> Warnings => (IReadOnlyList<InputDiagnostic>?)_warnings ?? [];
+
+    /// <summary>Ends the read: the path's list goes back to the thread (every diagnostic has rendered its path by now).</summary>
+    public void Finish() => _path.Return();
 
     /// <summary>Reads the body; <paramref name="defaultThreadId"/> and <paramref name="defaultRunId"/> stand in for absent ids.</summary>
     public RunAgentInput ReadInput(JsonElement e, string? defaultThreadId = null, string? defaultRunId = null)

@@ -111,6 +111,10 @@ public sealed class RunAgentInputReader
             // JsonDocument defers UTF-8 validation of names and strings to the moment they are read.
             return Failed<T>(InputErrorCodes.MalformedJson, "The body is not valid UTF-8.");
         }
+        finally
+        {
+            parser.Finish();
+        }
     }
 
     private static InputDiagnostic? FindDuplicate(ReadOnlySpan<byte> json)

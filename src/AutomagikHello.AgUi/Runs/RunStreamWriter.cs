@@ -236,11 +236,8 @@ internal sealed class RunStreamWriter : IDisposable
         return null;
     }
 
-    private SuccessOutcome SuccessOutcome()
-    {
-        var pending = Guard.GetPendingToolCallIds();
-        return pending.Count == 0 ? RunFinishedOutcome.Success : new SuccessOutcome { PendingToolCallIds = pending };
-    }
+    private SuccessOutcome SuccessOutcome() =>
+        Guard.HasPendingToolCalls ? new SuccessOutcome { PendingToolCallIds = Guard.GetPendingToolCallIds() } : RunFinishedOutcome.Success;
 
     private async Task<RunEnd> StopAsync(RunStopReason reason)
     {

@@ -35,6 +35,11 @@ internal sealed class ClosingEventsBuilder(
 
     private static void AddItems(List<AgUiEvent> events, StreamItemTracker tracker, Func<string?, bool> inLane, Func<StreamItem, AgUiEvent> close)
     {
+        if (tracker.OpenExplicitCount == 0)
+        {
+            return;
+        }
+
         var open = new List<StreamItem>();
         foreach (var item in tracker.Items)
         {

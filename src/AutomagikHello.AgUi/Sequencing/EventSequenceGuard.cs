@@ -200,7 +200,15 @@ public sealed partial class EventSequenceGuard
     /// </summary>
     /// <returns>The closing events; empty when nothing is open or no run is active.</returns>
     public IReadOnlyList<AgUiEvent> CreateClosingEvents() =>
-        IsRunActive ? (_closing ??= new ClosingEventsBuilder(_reasoningMessages, _reasoningSpans, _toolCalls, _textMessages, _steps, _subagents)).Build() : [];
+        IsRunActive && AnythingOpen
+            ? (_closing ??= new ClosingEventsBuilder(_reasoningMessages, _reasoningSpans, _toolCalls, _textMessages, _steps, _subagents)).Build()
+            : [];
+
+    // What the builder closes, counted: a run that closed its own items (most do) builds nothing and allocates nothing.
+    private bool AnythingOpen =>
+        _textMessages.OpenExplicitCount + _toolCalls.OpenExplicitCount + _reasoningMessages.OpenExplicitCount + _reasoningSpans.OpenExplicitCount > 0
+        || _steps.OpenCount > 0
+        || _subagents.ActiveCount > 0;
 
     /// <summary>
     /// The tool calls started in the current (or last) run without a <c>TOOL_CALL_RESULT</c>, in start order:
@@ -208,6 +216,9 @@ public sealed partial class EventSequenceGuard
     /// </summary>
     /// <returns>A new list of tool call ids.</returns>
     public IReadOnlyList<string> GetPendingToolCallIds() => OutcomeChecker.PendingToolCallIds(_toolCalls);
+
+    /// <summary>Whether <see cref="GetPendingToolCallIds"/> would name any call, without making the list.</summary>
+    internal bool HasPendingToolCalls => OutcomeChecker.HasPendingToolCalls(_toolCalls);
 
     /// <summary>Forgets the stream: the guard is as it was when created.</summary>
     public void Reset()

@@ -14,6 +14,19 @@ internal static class OutcomeChecker
     };
 
     /// <summary>The tool calls started in this run without a <c>TOOL_CALL_RESULT</c>, in start order.</summary>
+    public static bool HasPendingToolCalls(StreamItemTracker toolCalls)
+    {
+        foreach (var call in toolCalls.Items)
+        {
+            if (!call.HasResult)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static List<string> PendingToolCallIds(StreamItemTracker toolCalls)
     {
         var pending = new List<string>();

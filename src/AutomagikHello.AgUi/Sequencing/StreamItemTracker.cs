@@ -6,12 +6,14 @@ namespace AutomagikHello.AgUi.Sequencing;
 /// open/continue/reopen rules for that kind; the caller applies the event only when the check passed.
 /// </summary>
 /// <remarks>
-/// Its collections are created with the first item (and the abandoned set with the first abandoned one): a guard holds
-/// four trackers for the whole life of its stream, and most runs use one kind or none.
+/// The first item of a run sits in a field; the collections are created with the second (and the abandoned set with the
+/// first abandoned one): a guard holds four trackers for the whole life of its stream, and most runs open one item of
+/// one kind (a text message) or none.
 /// </remarks>
 internal sealed class StreamItemTracker
 {
-    private Dictionary<string, StreamItem>? _items;
+    private StreamItem? _first;
+    private Dictionary<string, StreamItem>? _items; // with _created, from the second item on (both hold the first too)
     private List<StreamItem>? _created;
     private readonly HashSet<string>? _historyIds;
     private HashSet<string>? _abandoned;
@@ -45,7 +47,10 @@ internal sealed class StreamItemTracker
     public int OpenExplicitCount { get; private set; }
 
     /// <summary>Every item of the current run, in the order it was first opened.</summary>
-    public IReadOnlyList<StreamItem> Items => (IReadOnlyList<StreamItem>?)_created ?? [];
+    public ReadOnlySpan<StreamItem> Items =>
+        _created is not null ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_created)
+        : _first is not null ? new ReadOnlySpan<StreamItem>(ref _first!)
+        : [];
 
     public string Noun => _noun;
 
@@ -63,7 +68,7 @@ internal sealed class StreamItemTracker
             return item;
         }
 
-        return null;
+        return _items is null && _first is not null && string.Equals(_first.Id, id, StringComparison.Ordinal) ? _first : null;
     }
 
     public StreamItem? FirstOpenExplicit()
@@ -73,7 +78,7 @@ internal sealed class StreamItemTracker
             return null;
         }
 
-        foreach (var item in _created!)
+        foreach (var item in Items)
         {
             if (item.IsOpen && !item.IsChunkForm)
             {
@@ -138,8 +143,22 @@ internal sealed class StreamItemTracker
         if (item is null)
         {
             item = new StreamItem(id, owner, chunkForm, attributes);
-            (_items ??= new(StringComparer.Ordinal)).Add(id, item);
-            (_created ??= []).Add(item);
+            if (_first is null)
+            {
+                _first = item;
+            }
+            else
+            {
+                if (_items is null)
+                {
+                    _items = new(StringComparer.Ordinal) { [_first.Id] = _first };
+                    _created = [_first];
+                }
+
+                _items.Add(id, item);
+                _created!.Add(item);
+            }
+
             _last = item;
         }
 
@@ -171,14 +190,11 @@ internal sealed class StreamItemTracker
     public void BeginRun()
     {
         _abandoned?.Clear();
-        if (_created is not null)
+        foreach (var item in Items)
         {
-            foreach (var item in _created)
+            if (item.IsOpen && !item.IsChunkForm)
             {
-                if (item.IsOpen && !item.IsChunkForm)
-                {
-                    (_abandoned ??= new(StringComparer.Ordinal)).Add(item.Id);
-                }
+                (_abandoned ??= new(StringComparer.Ordinal)).Add(item.Id);
             }
         }
 
@@ -193,8 +209,10 @@ internal sealed class StreamItemTracker
 
     private void ClearItems()
     {
-        _items?.Clear();
-        _created?.Clear();
+        // Dropped, not cleared: the next run's first item goes back into the slot (a guard rarely sees two runs).
+        _first = null;
+        _items = null;
+        _created = null;
         _last = null;
         OpenExplicitCount = 0;
     }

@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AutomagikHello.AgUi.Serialization;
 using AutomagikHello.AgUi.Streaming;
 
 namespace AutomagikHello.AgUi.Tests.Streaming;
@@ -89,6 +90,57 @@ public sealed class SseEventWriterTests
         items[0]["protocolVersion"]!.GetValue<string>().Should().Be("1.0");
         items[1]["role"]!.GetValue<string>().Should().Be("assistant");
         items[3]["outcome"]!["type"]!.GetValue<string>().Should().Be("success");
+    }
+
+    public static TheoryData<string> Outcomes() => ["success", "success-pending", "interrupt", "cancelled"];
+
+    private static RunFinishedOutcome OutcomeNamed(string name) => name switch
+    {
+        "success" => RunFinishedOutcome.Success,
+        "success-pending" => new SuccessOutcome { PendingToolCallIds = ["call_1", "call_2"] },
+        "interrupt" => new InterruptOutcome { Interrupts = [new Interrupt { Id = "int_1", Reason = "tool_call", Message = "Approve?" }] },
+        _ => RunFinishedOutcome.Cancelled,
+    };
+
+    [Theory]
+    [MemberData(nameof(Outcomes))]
+    public void WriteEvent_RunFinishedOutcome_IsThePolymorphicContractsOwnJsonAndReadsBack(string name)
+    {
+        var outcome = OutcomeNamed(name);
+        var output = new ArrayBufferWriter<byte>();
+        using var writer = new SseEventWriter(output);
+
+        writer.WriteEvent(new RunFinishedEvent { ThreadId = "t1", RunId = "r1", Outcome = outcome });
+
+        var contract = JsonSerializer.Serialize(outcome, AgUiJson.Options.GetTypeInfo(typeof(RunFinishedOutcome)));
+        var frame = Encoding.UTF8.GetString(output.WrittenSpan);
+        frame.Should().Be($"data: {{\"type\":\"RUN_FINISHED\",\"threadId\":\"t1\",\"runId\":\"r1\",\"outcome\":{contract}}}\n\n");
+        var read = (RunFinishedEvent)JsonSerializer.Deserialize(frame["data: ".Length..].TrimEnd(), AgUiJson.Options.GetTypeInfo(typeof(AgUiEvent)))!;
+        JsonSerializer.Serialize(read.Outcome, AgUiJson.Options.GetTypeInfo(typeof(RunFinishedOutcome))).Should().Be(contract);
+        read.Outcome!.GetType().Should().Be(outcome.GetType());
+    }
+
+    [Theory]
+    [InlineData("success")]
+    [InlineData("cancelled")]
+    public void WriteEvent_RunFinishedWithAPlainOutcome_AllocatesNothing(string name)
+    {
+        // Every plain run ends with one of these: as a nested polymorphic object it cost the serializer ~300 B a run.
+        var finished = new RunFinishedEvent { ThreadId = "t1", RunId = "r1", Outcome = OutcomeNamed(name) };
+        var output = new ArrayBufferWriter<byte>(4096);
+        using var writer = new SseEventWriter(output);
+        for (var i = 0; i < 3; i++)
+        {
+            output.ResetWrittenCount();
+            writer.WriteEvent(finished);
+        }
+
+        output.ResetWrittenCount();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        writer.WriteEvent(finished);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
     }
 
     [Fact]
