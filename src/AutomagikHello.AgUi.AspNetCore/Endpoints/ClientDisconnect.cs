@@ -17,8 +17,10 @@ internal static class ClientDisconnect
         || (exception is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested);
 
     /// <summary>
-    /// <paramref name="endpoint"/>, ending quietly when its client leaves. For the endpoints that answer JSON or replay a
-    /// log; the run endpoint guards itself, so that an open run's stream keeps no frame of this.
+    /// <paramref name="endpoint"/>, ending quietly when its client leaves. For every endpoint but the run endpoint, which
+    /// guards itself so that the common held stream keeps no frame of this (a streamed resume keeps one, ~100 bytes).
+    /// A run's own failures are the run's to report (its stream's <c>RUN_ERROR</c>, its logs), not swallowed here:
+    /// only what <see cref="Explains"/> calls the client leaving is.
     /// </summary>
     public static RequestDelegate Quiet(RequestDelegate endpoint) => context =>
     {

@@ -368,7 +368,17 @@ public sealed class InMemoryRunEventLog : IRunEventLog
     {
         var end = state.Events.End;
         var held = state.Events.SegmentBytes;
-        state.Events.Append(entries);
+        try
+        {
+            state.Events.Append(entries);
+        }
+        catch
+        {
+            // Nothing half-stored (an event too large to allocate a segment for): the run stays as it was.
+            state.Events.Truncate(end, Room());
+            throw;
+        }
+
         var grown = state.Events.SegmentBytes - held;
         if (state.Bytes + grown > _options.MaxBytesPerRun)
         {
@@ -411,6 +421,11 @@ public sealed class InMemoryRunEventLog : IRunEventLog
     {
         state.Bytes += bytes;
         Interlocked.Add(ref _totalBytes, bytes);
+        if (bytes > 0)
+        {
+            // Memory the pool did not give (a segment it did give shrank it as much): the pool makes way.
+            _segments.Trim(Room());
+        }
     }
 
     private enum Admission

@@ -15,7 +15,11 @@ public sealed class InMemoryRunEventLogOptions
     /// </summary>
     public int MaxEntriesPerRun { get; set; } = 100_000;
 
-    /// <summary>The most bytes one run's log holds (its conversation included); an append past it fails like one past <see cref="MaxEntriesPerRun"/>. Default 16 MiB.</summary>
+    /// <summary>
+    /// The most bytes one run's log holds (its conversation included); an append past it fails like one past
+    /// <see cref="MaxEntriesPerRun"/>. Default 16 MiB. Events are held in segments counted whole (a run's first is 512
+    /// bytes, then 1, 2 and 4 KiB), so a bound below the conversation plus 512 bytes holds no event at all.
+    /// </summary>
     public long MaxBytesPerRun { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>

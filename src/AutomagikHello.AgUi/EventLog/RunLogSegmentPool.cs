@@ -20,6 +20,18 @@ internal sealed class RunLogSegmentPool
     /// <summary>A kept segment, or a new one (not zeroed: only what the log writes in it is ever read).</summary>
     public byte[] Rent() => _free.TryPop(out var segment) ? segment : GC.AllocateUninitializedArray<byte>(SegmentBytes);
 
+    /// <summary>
+    /// Lets go of kept segments until the pool holds at most <paramref name="room"/> bytes: called whenever the runs grow
+    /// by memory not taken from the pool (a conversation, a smaller or larger segment, a terminal event), so the pool and
+    /// the runs together stay within the bound.
+    /// </summary>
+    public void Trim(long room)
+    {
+        while (Bytes > room && _free.TryPop(out _))
+        {
+        }
+    }
+
     /// <summary>Keeps <paramref name="segment"/> if the pool stays within <paramref name="room"/> bytes; else lets it go.</summary>
     public void Return(byte[] segment, long room)
     {

@@ -13,7 +13,7 @@ internal static class OutcomeChecker
             $"carries outcome {other.GetType().Name}; only success, interrupt and cancelled are defined"),
     };
 
-    /// <summary>The tool calls started in this run without a <c>TOOL_CALL_RESULT</c>, in start order.</summary>
+    /// <summary>Whether a tool call started in this run has no <c>TOOL_CALL_RESULT</c> (no list made to know it).</summary>
     public static bool HasPendingToolCalls(StreamItemTracker toolCalls)
     {
         foreach (var call in toolCalls.Items)
@@ -27,6 +27,7 @@ internal static class OutcomeChecker
         return false;
     }
 
+    /// <summary>The tool calls started in this run without a <c>TOOL_CALL_RESULT</c>, in start order.</summary>
     public static List<string> PendingToolCallIds(StreamItemTracker toolCalls)
     {
         var pending = new List<string>();
