@@ -146,7 +146,7 @@ public sealed class InMemoryRunEventLogMemoryTests
     }
 
     [Fact]
-    public async Task The_pool_keeps_only_what_MaxTotalBytes_leaves_beside_the_runs_kept()
+    public async Task The_pool_keeps_only_what_MaxTotalBytes_leaves_beside_the_runs_kept_and_makes_way_as_they_grow()
     {
         var log = new InMemoryRunEventLog(new InMemoryRunEventLogOptions { MaxBytesPerRun = 40 * 1024, MaxTotalBytes = 40 * 1024 });
         // Records of 1,004 bytes (see above): a keeps 25 events in 1,024 + 2,048 + 6 full segments, b 10 in 1,024 +
@@ -162,22 +162,10 @@ public sealed class InMemoryRunEventLogMemoryTests
         (await log.ReadAsync(Key("a"), 0, 10)).Status.Should().Be(RunLogStatus.Expired);
         log.TotalBytes.Should().Be(Conversation.Length + 1_024 + 2_048 + (7 * 4_096));
         log.PooledBytes.Should().Be(2 * 4_096);
-    }
 
-    [Fact]
-    public async Task The_pool_makes_way_when_runs_grow_by_memory_it_did_not_give()
-    {
-        var log = new InMemoryRunEventLog(new InMemoryRunEventLogOptions { MaxBytesPerRun = 40 * 1024, MaxTotalBytes = 40 * 1024 });
-        var events = Enumerable.Range(0, 100).Select(i => Unlike(i, 1_000)).ToList();
-        await log.CreateAndAppendAsync(Start(Key("a")), Entries(1, events.Take(25), lastTerminal: true));
-        await log.CreateAndAppendAsync(Start(Key("b")), Entries(1, events.Take(10)));
-        await log.AppendAsync(Key("b"), Entries(11, events.Skip(10).Take(20)));
-        log.PooledBytes.Should().Be(2 * 4_096, "as above: a's segments that fit beside b");
-
-        // A new run's conversation and its first (512-byte) segment come from elsewhere: the pool gives up what they take.
+        // A new run's conversation and its first (512-byte) segment are memory the pool did not give: it makes way.
         var conversation = new byte[4_000];
         await log.CreateAndAppendAsync(new RunLogStart { Key = Key("c"), StartedAt = DateTimeOffset.UtcNow, Conversation = conversation }, Entries(1, [Content(1)]));
-
         log.TotalBytes.Should().Be(Conversation.Length + 1_024 + 2_048 + (7 * 4_096) + conversation.Length + 512);
         (log.PooledBytes + log.TotalBytes).Should().BeLessThanOrEqualTo(40 * 1024, "the pool and the runs stay within MaxTotalBytes");
         log.PooledBytes.Should().Be(4_096, "one of the two kept segments had to go");
