@@ -296,7 +296,18 @@ public abstract class AgentFrameworkEndpointTests : IAsyncLifetime, IDisposable
     {
         _model.Enqueue(_model.TextThenHang("one ", "two "));
 
-        var running = PostAsync(Input("t-cancel", User("u1", "Talk forever")));
+        // Cancel once the client has both deltas: a cancel drops what the writer has not sent yet, so waiting only for
+        // the model to have streamed them raced the writer (seen on a loaded machine: no content at all).
+        var bothReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var deltas = 0;
+        var running = SseRuns.PostAsync(_client, Agent, Input("t-cancel", User("u1", "Talk forever")).ToJsonString(), e =>
+        {
+            if ((string)e["type"]! == "TEXT_MESSAGE_CONTENT" && ++deltas == 2)
+            {
+                bothReceived.TrySetResult();
+            }
+        });
+        await bothReceived.Task.WaitAsync(TimeSpan.FromSeconds(20));
         await _model.Streaming.Task.WaitAsync(TimeSpan.FromSeconds(20));
         using var cancel = await _client.PostAsync($"{Agent}/threads/t-cancel/cancel", null);
         var events = await running.WaitAsync(TimeSpan.FromSeconds(20));

@@ -9,7 +9,8 @@ namespace AutomagikHello.AgUi.Extensions.AI.Tests.Infrastructure;
 /// <summary>A run posted to an agent's endpoint as a client does: the SSE stream read to its end, each event parsed.</summary>
 internal static class SseRuns
 {
-    public static async Task<List<JsonObject>> PostAsync(HttpClient client, string agent, string body)
+    /// <summary>Posts <paramref name="body"/> and reads the stream to its end; <paramref name="received"/>, when given, sees each event as it arrives (for a test that acts mid-stream).</summary>
+    public static async Task<List<JsonObject>> PostAsync(HttpClient client, string agent, string body, Action<JsonObject>? received = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, agent) { Content = new StringContent(body, Encoding.UTF8) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -20,7 +21,9 @@ internal static class SseRuns
         var events = new List<JsonObject>();
         await foreach (var item in SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
         {
-            events.Add(JsonNode.Parse(item.Data)!.AsObject());
+            var parsed = JsonNode.Parse(item.Data)!.AsObject();
+            events.Add(parsed);
+            received?.Invoke(parsed);
         }
 
         return events;
