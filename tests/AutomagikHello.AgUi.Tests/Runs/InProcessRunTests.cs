@@ -141,7 +141,12 @@ public sealed class InProcessRunTests : IAsyncLifetime
             return AgentOutcome.Success();
         });
 
-        var end = await _services.GetRequiredService<AgUiRunner>().RunAsync(Invocation(agent, sink, threadId: "t5"));
+        // Started on a thread of its own, not the thread pool's: a writer woken onto the pool finds a free thread there.
+        var runner = _services.GetRequiredService<AgUiRunner>();
+        var started = new TaskCompletionSource<Task<RunEnd>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() => started.SetResult(runner.RunAsync(Invocation(agent, sink, threadId: "t5"))));
+        thread.Start();
+        var end = await await started.Task;
 
         end.Kind.Should().Be(RunEndKind.Success);
         writtenBeforeTheAwait.Should().Be(0, "what the agent emits before its first await goes out when it awaits");
