@@ -137,6 +137,109 @@ public sealed class RunEventQueueTests
         }
     }
 
+    [Fact]
+    public async Task Queue_AgentWakesHeld_BurstWakesTheWaitingReaderOnceOnRelease_InlineOnTheReleasingThread()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var queue = new RunEventQueue(cancellation);
+        var wakes = 0;
+        var wokeOnThread = 0;
+        var reader = ReadWakesAsync();
+
+        queue.HoldAgentWakes();
+        for (var i = 0; i < 100; i++)
+        {
+            await queue.EnqueueAsync(Content(i));
+        }
+
+        wakes.Should().Be(0, "the agent's emits while held do not wake the reader");
+        queue.ReleaseAgentWakes();
+        wakes.Should().Be(1, "the release wakes the reader once, at once");
+        wokeOnThread.Should().Be(Environment.CurrentManagedThreadId, "the reader went on inline on the releasing thread");
+
+        queue.ReleaseAgentWakes();
+        wakes.Should().Be(1, "a release with nothing emitted meanwhile wakes nobody");
+        queue.Seal();
+        (await reader.WaitAsync(TimeSpan.FromSeconds(5))).Should().Be(100);
+
+        async Task<int> ReadWakesAsync()
+        {
+            var read = 0;
+            // As the stream writer does: no synchronization context to post the continuation to.
+            while (await queue.WaitToReadAsync().ConfigureAwait(false))
+            {
+                wakes++;
+                wokeOnThread = Environment.CurrentManagedThreadId;
+                while (queue.TryRead(out _))
+                {
+                    read++;
+                }
+            }
+
+            return read;
+        }
+    }
+
+    [Fact]
+    public async Task Queue_AgentWakesHeld_AFullQueueStillWakesTheReader()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var queue = new RunEventQueue(cancellation);
+        var waiting = queue.WaitToReadAsync().AsTask();
+
+        queue.HoldAgentWakes();
+        for (var i = 0; i < Capacity - 1; i++)
+        {
+            queue.EnqueueAsync(Content(i)).AsTask().IsCompletedSuccessfully.Should().BeTrue("there is room");
+        }
+
+        waiting.IsCompleted.Should().BeFalse("held: the queue is not full yet");
+        queue.EnqueueAsync(Content(Capacity - 1)).AsTask().IsCompletedSuccessfully.Should().BeTrue("the last free slot");
+        var blocked = queue.EnqueueAsync(Content(Capacity)).AsTask();
+
+        // The agent now waits for room; the reader must drain, or the run would hang with the wakes still held.
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Should().BeTrue();
+        for (var i = 0; i < Capacity / 2; i++)
+        {
+            queue.TryRead(out _).Should().BeTrue();
+        }
+
+        await blocked.WaitAsync(TimeSpan.FromSeconds(5));
+        queue.ReleaseAgentWakes();
+    }
+
+    [Fact]
+    public async Task Queue_AgentWakesHeld_CompletionWaitsForTheRelease_StopAndHeartbeatDoNot()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var queue = new RunEventQueue(cancellation);
+        var waiting = queue.WaitToReadAsync().AsTask();
+        queue.HoldAgentWakes();
+
+        queue.Complete(AgentCompletion.Returned(AgentOutcome.Success()));
+        waiting.IsCompleted.Should().BeFalse("the agent's completion is its own wake, held like its emits");
+        queue.ReleaseAgentWakes();
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Should().BeTrue();
+
+        // Released while the reader is busy (not waiting): the wake is kept for its next wait, not lost.
+        queue.HoldAgentWakes();
+        queue.Complete(AgentCompletion.Returned(AgentOutcome.Success()));
+        queue.ReleaseAgentWakes();
+        queue.WaitToReadAsync().AsTask().IsCompleted.Should().BeTrue("the completion held while the reader was busy is not lost");
+
+        queue.HoldAgentWakes();
+        waiting = queue.WaitToReadAsync().AsTask();
+        queue.RequestHeartbeat();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        queue.TakeHeartbeatRequest().Should().BeTrue();
+
+        waiting = queue.WaitToReadAsync().AsTask();
+        queue.TryStop(RunStopReason.CancelRequested).Should().BeTrue();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        queue.StopReason.Should().Be(RunStopReason.CancelRequested, "a cancel reaches the writer while the agent still runs");
+        queue.ReleaseAgentWakes();
+    }
+
     private static TextMessageContentEvent Content(int i) =>
         new() { MessageId = "m", Delta = i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }

@@ -62,7 +62,10 @@ public sealed class SqliteHostingTests : IDisposable
             var store = host.Services.GetRequiredService<IThreadStore>();
             var key = new ThreadKey("approval", "alice", "old");
             var then = DateTimeOffset.UtcNow.AddDays(-1);
-            (await store.BeginRunAsync(new BeginRunRequest { Key = key, RunId = "r1", InstanceId = "test", LeaseDuration = TimeSpan.FromMinutes(1), Now = then })).Succeeded.Should().BeTrue();
+
+            // The lease outlives the test (a day-old run with a one-minute lease was swept between its begin and its
+            // complete, which then failed): the sweep must find the thread idle, as the complete leaves it.
+            (await store.BeginRunAsync(new BeginRunRequest { Key = key, RunId = "r1", InstanceId = "test", LeaseDuration = TimeSpan.FromDays(2), Now = then })).Succeeded.Should().BeTrue();
             (await store.CompleteRunAsync(new CompleteRunRequest { Key = key, RunId = "r1", Completion = RunCompletion.Succeeded, Now = then })).Succeeded.Should().BeTrue();
 
             var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -49,17 +49,53 @@ public abstract class AgUiEvent
     [JsonIgnore]
     public abstract AgUiEventType EventType { get; }
 
+    // Timestamp, RawEvent and Metadata are almost never set, yet as fields they would make every event 56 bytes
+    // bigger (a TEXT_MESSAGE_CONTENT 104 bytes instead of 48): they live in a side object made when one is set.
+    private RareFields? _rare;
+
     /// <summary>Creation time, by convention milliseconds since the Unix epoch. Informational only.</summary>
     [JsonPropertyOrder(100)]
-    public long? Timestamp { get; init; }
+    public long? Timestamp
+    {
+        get => _rare?.Timestamp;
+        init
+        {
+            if (value is not null || _rare is not null)
+            {
+                Rare.Timestamp = value;
+            }
+        }
+    }
 
     /// <summary>The provider-native event this one was translated from (any JSON except <c>null</c>).</summary>
     [JsonPropertyOrder(101)]
-    public JsonElement? RawEvent { get; init; }
+    public JsonElement? RawEvent
+    {
+        get => _rare?.RawEvent;
+        init
+        {
+            if (value is not null || _rare is not null)
+            {
+                Rare.RawEvent = value;
+            }
+        }
+    }
 
     /// <summary>Extra information as a JSON object; the key <c>"ag-ui"</c> is reserved.</summary>
     [JsonPropertyOrder(102)]
-    public JsonElement? Metadata { get; init; }
+    public JsonElement? Metadata
+    {
+        get => _rare?.Metadata;
+        init
+        {
+            if (value is not null || _rare is not null)
+            {
+                Rare.Metadata = value;
+            }
+        }
+    }
+
+    private RareFields Rare => _rare ??= new RareFields();
 
     /// <summary>
     /// The subagent invocation that produced this event, for the event types that may be attributed;
@@ -67,6 +103,14 @@ public abstract class AgUiEvent
     /// </summary>
     [JsonIgnore]
     public virtual string? Owner => null;
+
+    /// <summary>The optional fields set on few events; written only while the event is initialised.</summary>
+    private sealed class RareFields
+    {
+        public long? Timestamp;
+        public JsonElement? RawEvent;
+        public JsonElement? Metadata;
+    }
 }
 
 /// <summary>An event that may be attributed to a subagent invocation through <see cref="SubagentRunId"/>.</summary>

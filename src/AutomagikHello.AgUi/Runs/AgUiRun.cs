@@ -16,6 +16,8 @@ namespace AutomagikHello.AgUi;
 /// <c>RUN_ERROR</c> (<c>PROTOCOL_VIOLATION</c>) and cancels the agent's token. Emits complete at once unless the
 /// client reads slower than the agent writes. Once the run is stopped (cancelled, timed out, client gone) an emit
 /// throws <see cref="OperationCanceledException"/>. Emit from one task at a time, in the order the events must go.
+/// Events emitted before the agent's first await (one that does not complete at once) go out together when it awaits
+/// or returns, so an agent should not block its thread before its first await; a stop still ends the stream meanwhile.
 /// </remarks>
 public sealed partial class AgUiRun
 {

@@ -259,14 +259,45 @@ public sealed partial class AgUiRunner
         return refusal;
     }
 
-    private static async Task RunAgentAsync(IAgUiAgent agent, AgUiRun run, RunEventQueue queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the agent and records its completion. Its synchronous part (until it first awaits something unfinished, or
+    /// returns) runs with the agent's wakes held, so the stream writer is woken once for what it emitted meanwhile, and
+    /// goes on inline on this thread, instead of being sent to the thread pool at each emit.
+    /// </summary>
+    private static Task RunAgentAsync(IAgUiAgent agent, AgUiRun run, RunEventQueue queue, CancellationToken cancellationToken)
+    {
+        ValueTask<AgentOutcome> running;
+        queue.HoldAgentWakes();
+        try
+        {
+            running = agent.RunAsync(run, cancellationToken);
+            if (running.IsCompleted)
+            {
+                // Recorded while held: the release below wakes the writer once, for the events and the end together.
+                queue.Complete(Returned(running.Result));
+                return Task.CompletedTask;
+            }
+        }
+#pragma warning disable CA1031 // Whatever the agent throws becomes RUN_ERROR; nothing escapes into the host.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            queue.Complete(AgentCompletion.Threw(ex));
+            return Task.CompletedTask;
+        }
+        finally
+        {
+            queue.ReleaseAgentWakes();
+        }
+
+        return AwaitAgentAsync(running, queue);
+    }
+
+    private static async Task AwaitAgentAsync(ValueTask<AgentOutcome> running, RunEventQueue queue)
     {
         try
         {
-            var outcome = await agent.RunAsync(run, cancellationToken).ConfigureAwait(false);
-            queue.Complete(outcome is null
-                ? AgentCompletion.Threw(new InvalidOperationException("The agent returned no outcome."))
-                : AgentCompletion.Returned(outcome));
+            queue.Complete(Returned(await running.ConfigureAwait(false)));
         }
 #pragma warning disable CA1031 // Whatever the agent throws becomes RUN_ERROR; nothing escapes into the host.
         catch (Exception ex)
@@ -275,4 +306,8 @@ public sealed partial class AgUiRunner
             queue.Complete(AgentCompletion.Threw(ex));
         }
     }
+
+    private static AgentCompletion Returned(AgentOutcome? outcome) => outcome is null
+        ? AgentCompletion.Threw(new InvalidOperationException("The agent returned no outcome."))
+        : AgentCompletion.Returned(outcome);
 }

@@ -12,8 +12,9 @@ namespace AutomagikHello.AgUi.Runs;
 /// <remarks>
 /// A writer that finds the queue full waits until the reader has drained it to half its capacity, not merely for one
 /// free slot, so an agent faster than the stream resumes once per half queue instead of once per event. Waiters are
-/// resumed on the thread pool, never inline on the thread that woke them. The item buffer grows with use, so a
-/// stream that waits for its agent holds almost nothing.
+/// resumed on the thread pool, never inline on the thread that woke them, except the reader when the agent's wakes
+/// are released (see <see cref="HoldAgentWakes"/>). The item buffer grows with use, so a stream that waits for its
+/// agent holds almost nothing.
 /// </remarks>
 internal sealed class RunEventQueue : IValueTaskSource<bool>
 {
@@ -35,6 +36,11 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
     private ManualResetValueTaskSourceCore<bool> _readerWait = new() { RunContinuationsAsynchronously = true };
     private bool _readerWaiting;
     private bool _signalled;
+
+    // While the runner is inside the agent's synchronous part, the agent's own wakes (an enqueue, its completion) are
+    // held: one wake when it first awaits or returns, not one thread-pool hop per emit.
+    private bool _agentWakesHeld;
+    private bool _agentWakeHeld;
 
     private int _stopReason;
     private int _heartbeatDue;
@@ -75,13 +81,15 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
             if (_count < Capacity && _blockedWriters is not { Count: > 0 })
             {
                 Push(agUiEvent);
-                wakeReader = TakeWaitingReader();
+
+                // A full queue wakes the reader even while held: the agent's next emit waits for it to drain.
+                wakeReader = _count < Capacity ? TakeWaitingReaderUnlessHeld() : TakeWaitingReader();
             }
             else
             {
                 blocked = new BlockedWriter(agUiEvent);
                 (_blockedWriters ??= new Queue<BlockedWriter>()).Enqueue(blocked);
-                wakeReader = false;
+                wakeReader = TakeWaitingReader();
             }
         }
 
@@ -163,6 +171,7 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
                 return new ValueTask<bool>(_count > 0 || !_closed);
             }
 
+            _readerWait.RunContinuationsAsynchronously = true;
             _readerWait.Reset();
             _readerWaiting = true;
             return new ValueTask<bool>(this, _readerWait.Version);
@@ -205,11 +214,62 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
         }
     }
 
-    /// <summary>Records the agent's completion and wakes the stream writer.</summary>
+    /// <summary>Records the agent's completion and wakes the stream writer (when the agent's wakes are released, if held).</summary>
     public void Complete(AgentCompletion completion)
     {
         Volatile.Write(ref _completion, completion);
+        lock (this)
+        {
+            if (_agentWakesHeld)
+            {
+                _agentWakeHeld = true;
+                return;
+            }
+        }
+
         Wake();
+    }
+
+    /// <summary>
+    /// Holds the wakes the agent causes (its enqueues, its completion) until <see cref="ReleaseAgentWakes"/>: for the
+    /// synchronous part of the agent, whose burst of emits then costs the reader one wake instead of a thread-pool hop
+    /// each. A full queue still wakes the reader, and so do the signals that do not come from the agent (stop,
+    /// heartbeat).
+    /// </summary>
+    internal void HoldAgentWakes()
+    {
+        lock (this)
+        {
+            _agentWakesHeld = true;
+        }
+    }
+
+    /// <summary>
+    /// Ends <see cref="HoldAgentWakes"/>: if the agent enqueued or completed meanwhile, the reader is woken once, and
+    /// if it was waiting it runs on, inline on this thread, until it waits again.
+    /// </summary>
+    internal void ReleaseAgentWakes()
+    {
+        lock (this)
+        {
+            _agentWakesHeld = false;
+            if (!_agentWakeHeld)
+            {
+                return;
+            }
+
+            _agentWakeHeld = false;
+            if (!TakeWaitingReader())
+            {
+                _signalled = true;
+                return;
+            }
+
+            // Restored by the reader's next wait (under this lock) before any other thread can complete it.
+            _readerWait.RunContinuationsAsynchronously = false;
+        }
+
+        _readerWait.SetResult(true);
     }
 
     /// <summary>Asks the stream writer for a heartbeat.</summary>
@@ -271,6 +331,18 @@ internal sealed class RunEventQueue : IValueTaskSource<bool>
         }
 
         _readerWait.SetResult(true);
+    }
+
+    /// <summary>As <see cref="TakeWaitingReader"/>, but while the agent's wakes are held only records that one is due.</summary>
+    private bool TakeWaitingReaderUnlessHeld()
+    {
+        if (_agentWakesHeld)
+        {
+            _agentWakeHeld = true;
+            return false;
+        }
+
+        return TakeWaitingReader();
     }
 
     /// <summary>Whether the reader was waiting; it then no longer is and the caller must complete its wait.</summary>

@@ -117,10 +117,75 @@ public sealed class InProcessRunTests : IAsyncLifetime
         runs.Should().Be(1);
     }
 
+    [Fact]
+    public async Task Run_AgentEmitsBeforeItsFirstAwait_TheEventsGoOutWhenItAwaits_InlineOnItsThread()
+    {
+        const int contents = 20;
+        var sink = new ListSink();
+        var writtenBeforeTheAwait = -1;
+        var agentThread = 0;
+        var agent = new DelegateAgent(async (run, _) =>
+        {
+            await run.EmitAsync(new TextMessageStartEvent { MessageId = "a1" });
+            for (var i = 0; i < contents; i++)
+            {
+                await run.EmitAsync(new TextMessageContentEvent { MessageId = "a1", Delta = "x" });
+            }
+
+            // A writer woken by these emits would write them now, on the thread pool: give it the time to.
+            sink.AgentEventWritten.Wait(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            writtenBeforeTheAwait = sink.Events.Count - 1;
+            agentThread = Environment.CurrentManagedThreadId;
+            await Task.Yield();
+            await run.EmitAsync(new TextMessageEndEvent { MessageId = "a1" });
+            return AgentOutcome.Success();
+        });
+
+        // Started on a thread of its own, not the thread pool's: a writer woken onto the pool finds a free thread there.
+        var runner = _services.GetRequiredService<AgUiRunner>();
+        var started = new TaskCompletionSource<Task<RunEnd>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() => started.SetResult(runner.RunAsync(Invocation(agent, sink, threadId: "t5"))));
+        thread.Start();
+        var end = await await started.Task;
+
+        end.Kind.Should().Be(RunEndKind.Success);
+        writtenBeforeTheAwait.Should().Be(0, "what the agent emits before its first await goes out when it awaits");
+        sink.Events.Count(e => e.EventType == AgUiEventType.TextMessageContent).Should().Be(contents);
+        sink.WriterThreads.Take(contents + 2).Should().AllSatisfy(thread => thread.Should().Be(agentThread,
+            "RUN_STARTED and the burst were written on the thread that ran the agent's synchronous part, not after a hop to the thread pool"));
+    }
+
+    [Fact]
+    public async Task Run_AgentCompletesSynchronously_EverythingIsWrittenInlineBeforeRunAsyncReturns()
+    {
+        var sink = new ListSink();
+        var agentThread = 0;
+        var agent = new DelegateAgent((run, _) =>
+        {
+            agentThread = Environment.CurrentManagedThreadId;
+            run.EmitAsync(new TextMessageStartEvent { MessageId = "a1" }).AsTask().IsCompletedSuccessfully.Should().BeTrue();
+            return ValueTask.FromResult(AgentOutcome.Success());
+        });
+
+        var running = _services.GetRequiredService<AgUiRunner>().RunAsync(Invocation(agent, sink, threadId: "t6"));
+
+        running.IsCompletedSuccessfully.Should().BeTrue("a store that begins at once, a sink that flushes at once and an agent that never awaits: nothing waits");
+        (await running).Kind.Should().Be(RunEndKind.Success);
+        sink.Events.Select(e => e.EventType).Should().Equal(
+            AgUiEventType.RunStarted, AgUiEventType.TextMessageStart, AgUiEventType.TextMessageEnd, AgUiEventType.RunFinished);
+        sink.WriterThreads.Should().AllSatisfy(thread => thread.Should().Be(agentThread));
+    }
+
     /// <summary>Collects what the runner accepted.</summary>
     private sealed class ListSink : IRunEventSink
     {
         public List<AgUiEvent> Events { get; } = [];
+
+        /// <summary>The thread each event was written on, in order.</summary>
+        public List<int> WriterThreads { get; } = [];
+
+        /// <summary>Set when the first event after <c>RUN_STARTED</c> is written.</summary>
+        public ManualResetEventSlim AgentEventWritten { get; } = new();
 
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -133,6 +198,11 @@ public sealed class InProcessRunTests : IAsyncLifetime
             lock (Events)
             {
                 Events.Add(agUiEvent);
+                WriterThreads.Add(Environment.CurrentManagedThreadId);
+                if (agUiEvent.EventType != AgUiEventType.RunStarted)
+                {
+                    AgentEventWritten.Set();
+                }
             }
 
             Started.TrySetResult();
@@ -149,6 +219,10 @@ public sealed class InProcessRunTests : IAsyncLifetime
             return ValueTask.CompletedTask;
         }
 
-        public void Dispose() => Disposed = true;
+        public void Dispose()
+        {
+            Disposed = true;
+            AgentEventWritten.Dispose();
+        }
     }
 }
