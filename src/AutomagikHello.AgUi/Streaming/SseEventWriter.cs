@@ -63,7 +63,30 @@ public sealed class SseEventWriter : IDisposable
     }
 
     /// <summary>
-    /// Writes one event's JSON alone, no SSE framing: the same bytes <see cref="WriteEvent"/> puts on the
+    /// Writes one event as one SSE frame carrying an id, <c>id: &lt;id&gt;\n</c> then <c>data: &lt;json&gt;\n\n</c>, and
+    /// tells where its JSON sits in the frame: an event log can keep that slice of the frame instead of serializing the
+    /// event again. The frame is byte for byte <see cref="WriteFrame"/> of <see cref="WriteEventJson"/>'s JSON.
+    /// </summary>
+    /// <param name="id">The event's id, 0 or more.</param>
+    /// <param name="agUiEvent">The event.</param>
+    /// <param name="jsonStart">Where the event's JSON begins, counted from the frame's first byte.</param>
+    /// <param name="jsonLength">The length of the event's JSON (the bytes <see cref="WriteEventJson"/> writes).</param>
+    /// <returns>The number of bytes written (the whole frame).</returns>
+    public int WriteEvent(long id, AgUiEvent agUiEvent, out int jsonStart, out int jsonLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        var json = SerializeToScratch(agUiEvent);
+        var idLength = WriteIdLine(id);
+        _output.Write(DataPrefix);
+        jsonStart = idLength + DataPrefix.Length;
+        jsonLength = WriteJson(agUiEvent.EventType, json);
+        _output.Write(EventEnd);
+        ReleaseLargeScratch();
+        return jsonStart + jsonLength + EventEnd.Length;
+    }
+
+    /// <summary>
+    /// Writes one event's JSON alone, no SSE framing: the same bytes <see cref="WriteEvent(AgUiEvent)"/> puts on the
     /// <c>data:</c> line (an event log keeps them, then <see cref="WriteFrame"/> sends them again unchanged).
     /// </summary>
     /// <returns>The number of bytes written.</returns>
@@ -82,15 +105,22 @@ public sealed class SseEventWriter : IDisposable
     public int WriteFrame(long id, ReadOnlySpan<byte> eventJson)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
+        var idLength = WriteIdLine(id);
+        _output.Write(DataPrefix);
+        _output.Write(eventJson);
+        _output.Write(EventEnd);
+        return idLength + DataPrefix.Length + eventJson.Length + EventEnd.Length;
+    }
+
+    /// <summary>Writes <c>id: &lt;id&gt;\n</c>; returns the bytes written.</summary>
+    private int WriteIdLine(long id)
+    {
         Span<byte> digits = stackalloc byte[20];
         id.TryFormat(digits, out var length, provider: System.Globalization.CultureInfo.InvariantCulture);
         _output.Write(IdPrefix);
         _output.Write(digits[..length]);
         _output.Write(LineEnd);
-        _output.Write(DataPrefix);
-        _output.Write(eventJson);
-        _output.Write(EventEnd);
-        return IdPrefix.Length + length + LineEnd.Length + DataPrefix.Length + eventJson.Length + EventEnd.Length;
+        return IdPrefix.Length + length + LineEnd.Length;
     }
 
     /// <summary>Serializes the concrete event into the scratch buffer and returns its JSON.</summary>
