@@ -76,9 +76,7 @@ public sealed class SseEventWriter : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
         var json = SerializeToScratch(agUiEvent);
-        var idLength = WriteIdLine(id);
-        _output.Write(DataPrefix);
-        jsonStart = idLength + DataPrefix.Length;
+        jsonStart = WriteIdAndDataPrefix(id);
         jsonLength = WriteJson(agUiEvent.EventType, json);
         _output.Write(EventEnd);
         ReleaseLargeScratch();
@@ -105,23 +103,29 @@ public sealed class SseEventWriter : IDisposable
     public int WriteFrame(long id, ReadOnlySpan<byte> eventJson)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
-        var idLength = WriteIdLine(id);
-        _output.Write(DataPrefix);
+        var prefixLength = WriteIdAndDataPrefix(id);
         _output.Write(eventJson);
         _output.Write(EventEnd);
-        return idLength + DataPrefix.Length + eventJson.Length + EventEnd.Length;
+        return prefixLength + eventJson.Length + EventEnd.Length;
     }
 
-    /// <summary>Writes <c>id: &lt;id&gt;\n</c>; returns the bytes written.</summary>
-    private int WriteIdLine(long id)
+    /// <summary>Writes <c>id: &lt;id&gt;\ndata: </c> in one buffer request (a logged stream writes it per event); returns the bytes written.</summary>
+    private int WriteIdAndDataPrefix(long id)
     {
-        Span<byte> digits = stackalloc byte[20];
-        id.TryFormat(digits, out var length, provider: System.Globalization.CultureInfo.InvariantCulture);
-        _output.Write(IdPrefix);
-        _output.Write(digits[..length]);
-        _output.Write(LineEnd);
-        return IdPrefix.Length + length + LineEnd.Length;
+        var span = _output.GetSpan(MaxIdAndDataPrefixBytes);
+        IdPrefix.CopyTo(span);
+        id.TryFormat(span[IdPrefix.Length..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        var length = IdPrefix.Length + digits;
+        LineEnd.CopyTo(span[length..]);
+        length += LineEnd.Length;
+        DataPrefix.CopyTo(span[length..]);
+        length += DataPrefix.Length;
+        _output.Advance(length);
+        return length;
     }
+
+    // "id: " + at most 19 digits (a long, never negative here) + "\n" + "data: ".
+    private const int MaxIdAndDataPrefixBytes = 4 + 19 + 1 + 6;
 
     /// <summary>Serializes the concrete event into the scratch buffer and returns its JSON.</summary>
     private ReadOnlySpan<byte> SerializeToScratch(AgUiEvent agUiEvent)
