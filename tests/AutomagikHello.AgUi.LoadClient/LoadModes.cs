@@ -50,20 +50,33 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
     /// <summary>(a) <paramref name="streams"/> streams of <paramref name="events"/> content events, one after another.</summary>
     public async Task LongStreamAsync(Target target, int streams, int events, bool record, CancellationToken cancellationToken)
     {
+        var logged = new List<(string ThreadId, string RunId)>();
         var clientCpu = ClientCpuMs();
         var storeCpu = StoreCpuTicks(target);
         var cpu = target.Server.ReadCpuTicks();
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < streams; i++)
         {
-            var body = Chat.FirstRun("long", events, 0);
-            await using var run = await RunStream.OpenAsync(http, target.Bench, body, 256 * 1024, cancellationToken).ConfigureAwait(false);
+            var chat = new Chat($"long-{Guid.NewGuid():N}");
+            var runId = Guid.NewGuid().ToString();
+            await using var run = await RunStream.OpenAsync(http, target.Bench, chat.NextRun(events, 0, runId), 256 * 1024, cancellationToken).ConfigureAwait(false);
             await run.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             Check(target, run.IsValid(events + FramesAround, Terminal.Success), run);
+            logged.Add((chat.ThreadId, runId));
         }
 
         var elapsed = Stopwatch.GetTimestamp() - started;
         var cpuTicks = target.Server.ReadCpuTicks() - cpu;
+        if (target.Logged)
+        {
+            // Outside the measured span: each stream's log holds every event up to its terminal (a log that failed
+            // half-way, past the log's per-run bound, would flatter the logged server's CPU per event).
+            foreach (var (threadId, runId) in logged)
+            {
+                await CheckLoggedToTheEndAsync(target, threadId, runId, events + FramesAround, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         if (record)
         {
             double total = (double)streams * events;
@@ -325,6 +338,18 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
     }
 
     private const int ReconnectsPerRun = 8;
+
+    /// <summary>
+    /// Checks that a logged run's log holds all its <paramref name="total"/> events: a reconnect after event
+    /// <paramref name="total"/> - 1 replays exactly one, the run's RUN_FINISHED (a log that failed ends in RUN_ERROR
+    /// EVENT_LOG_FAILED at a lower id instead).
+    /// </summary>
+    private async Task CheckLoggedToTheEndAsync(Target target, string threadId, string runId, int total, CancellationToken cancellationToken)
+    {
+        await using var replay = await RunStream.ReconnectAsync(http, target.Events(threadId, runId), total - 1, 8 * 1024, cancellationToken).ConfigureAwait(false);
+        await replay.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        Check(target, replay.Frames == 1 && replay.Terminal == Terminal.Success && !replay.FramesAfterTerminal, replay, $"the log of run {runId} does not hold its {total} events");
+    }
 
     /// <summary>
     /// (f) <paramref name="runs"/> voice barge-ins, one after another: the voice agent speaks (a word a second), and on

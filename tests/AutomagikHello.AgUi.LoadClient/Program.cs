@@ -128,7 +128,7 @@ try
     foreach (var target in targets)
     {
         using var limit = Limit(options.ModeTimeout);
-        await modes.LongStreamAsync(target, 3, Math.Min(options.LongEvents, 100_000), false, limit.Token);
+        await modes.LongStreamAsync(target, 3, Math.Min(options.LongEvents, LoadOptions.DefaultLongEvents), false, limit.Token);
         await modes.ShortRunsAsync(target, Math.Min(options.ShortRuns, 10_000), options.Concurrency, false, limit.Token);
         await modes.FirstEventAsync(target, Math.Min(options.TtfeRuns, 1_000), false, limit.Token);
         await modes.CancelAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
@@ -141,6 +141,15 @@ try
         {
             await modes.ReconnectAsync(target, Math.Min(options.Reconnects, 1_000), false, limit.Token);
         }
+    }
+
+    // Settle: the warm-up leaves each server compiling in the background (tiered JIT, a round's worth of methods in
+    // the last-warmed one), which would land in its first measured round only. Every server waits until its CPU stops
+    // moving, the same for all targets.
+    foreach (var target in targets)
+    {
+        var (settled, waited) = await target.Server.SettleAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), stop.Token);
+        Console.WriteLine($"{target.Name}: {(settled ? "settled" : "still busy")} after {waited.TotalSeconds:F1} s");
     }
 
     for (var round = 1; round <= options.Rounds; round++)

@@ -189,12 +189,20 @@ internal sealed class RunStream : IAsyncDisposable
             FramesAfterTerminal = true;
         }
 
+        var runStarted = frame.StartsWith("data: {\"type\":\"RUN_STARTED\""u8);
         if (Frames == 1)
         {
             FirstFrameAt = Stopwatch.GetTimestamp();
-            StartedFirst = frame.StartsWith("data: {\"type\":\"RUN_STARTED\""u8);
+            StartedFirst = runStarted;
         }
-        else if (frame.StartsWith("data: {\"type\":\"TEXT_MESSAGE_CONTENT\""u8))
+
+        // Any frame but RUN_STARTED is read for what it is, the first too (a replay may begin at the terminal one).
+        if (runStarted)
+        {
+            return true;
+        }
+
+        if (frame.StartsWith("data: {\"type\":\"TEXT_MESSAGE_CONTENT\""u8))
         {
             ContentFrames++;
         }

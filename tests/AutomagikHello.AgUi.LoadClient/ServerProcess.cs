@@ -132,6 +132,33 @@ internal sealed class ServerProcess : IDisposable
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Waits until the server's CPU stops moving: a span of <paramref name="idle"/> in which it used at most one clock
+    /// tick (a timer's wake-up), or <paramref name="limit"/> at most. Returns whether it settled, and how long it took.
+    /// </summary>
+    public async Task<(bool Settled, TimeSpan Waited)> SettleAsync(TimeSpan idle, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var spanStarted = started;
+        var spanTicks = ReadCpuTicks();
+        while (Stopwatch.GetElapsedTime(started) < limit)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            var ticks = ReadCpuTicks();
+            if (ticks - spanTicks > 1)
+            {
+                spanStarted = Stopwatch.GetTimestamp();
+                spanTicks = ticks;
+            }
+            else if (Stopwatch.GetElapsedTime(spanStarted) >= idle)
+            {
+                return (true, Stopwatch.GetElapsedTime(started));
+            }
+        }
+
+        return (false, Stopwatch.GetElapsedTime(started));
+    }
+
     /// <summary>The server's resident set size, in KiB.</summary>
     public long ReadRssKib()
     {

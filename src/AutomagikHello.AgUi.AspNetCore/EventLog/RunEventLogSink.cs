@@ -10,12 +10,13 @@ namespace AutomagikHello.AgUi.AspNetCore;
 
 /// <summary>
 /// A run's event sink that logs every accepted event for reconnects and fans it out to the live receiver (the SSE
-/// response, or the JSON resume endpoint's summary): each event gets the next id (1, 2, 3, …), its JSON is written once,
-/// framed as <c>id: N</c> + <c>data:</c> for a live SSE client and appended to the <see cref="IRunEventLog"/> at each flush, before the live client gets it (so an id a
-/// client saw is always in the log). The log is created at the first flush (<c>RUN_STARTED</c>), with the run's
+/// response, or the JSON resume endpoint's summary): each event gets the next id (1, 2, 3, …) and is serialized once,
+/// into its SSE frame (<c>id: N</c> + <c>data:</c>); the JSON inside the frame is appended to the
+/// <see cref="IRunEventLog"/> at each flush, and the frames go to a live SSE client after that (so an id a client saw
+/// is always in the log). The log is created at the first flush (<c>RUN_STARTED</c>), with the run's
 /// conversation serialized then; a run the thread store refused is not logged (its stream still carries an id, and
 /// its conversation is never serialized). Memory per running run: none between flushes; during a batch, the JSON of
-/// its events in a <see cref="RunFrameBuffer"/> taken from the thread's cache (like the live response's frames).
+/// its events' frames in a <see cref="RunFrameBuffer"/> taken from the thread's cache.
 /// </summary>
 /// <remarks>
 /// When the live client is gone and <paramref name="keepRunning"/>, flushing still succeeds: the run goes on into the
@@ -33,9 +34,10 @@ internal sealed class RunEventLogSink(
     ILogger logger,
     CancellationToken liveAborted) : IRunEventSink
 {
-    // The JSON of the events written since the last flush, and where each sits in it; the entries handed to the log
-    // are rebuilt from these at each flush (the buffer may have moved as it grew) in a list the sink reuses.
-    private RunFrameBuffer? _json;
+    // The frames of the events written since the last flush, and where each one's JSON sits in them; the entries
+    // handed to the log are rebuilt from these at each flush (the buffer may have moved as it grew) in a list the
+    // sink reuses.
+    private RunFrameBuffer? _frames;
     private readonly List<(long Id, int Offset, int Length, bool Terminal)> _pending = [];
     private readonly List<RunLogEntry> _entries = [];
     private long _lastId;
@@ -57,13 +59,13 @@ internal sealed class RunEventLogSink(
             _refused = true;
         }
 
-        var json = _json ??= RunFrameBuffer.Rent();
-        var offset = json.Written.Length;
-        var length = json.Sse.WriteEventJson(agUiEvent);
-        _pending.Add((id, offset, length, agUiEvent is RunFinishedEvent or RunErrorEvent));
-        // What the sink holds unsent is at least the event's JSON, kept for the log's next append, even when the live
-        // receiver holds nothing (the JSON resume summary): the count is what makes the writer flush.
-        return LiveGone ? length : Math.Max(live.WriteLogged(id, agUiEvent, json.Written.Slice(offset, length)), length);
+        var frames = _frames ??= RunFrameBuffer.Rent();
+        var frameStart = frames.Written.Length;
+        var frameLength = frames.Sse.WriteEvent(id, agUiEvent, out var jsonStart, out var jsonLength);
+        _pending.Add((id, frameStart + jsonStart, jsonLength, agUiEvent is RunFinishedEvent or RunErrorEvent));
+        // What the sink holds unsent is at least the event's frame, kept for the log's next append, even when the live
+        // receiver sends no frames (the JSON resume summary): the count is what makes the writer flush.
+        return LiveGone ? frameLength : frameLength + live.WriteLogged(agUiEvent);
     }
 
     public int WriteHeartbeat() => LiveGone ? 0 : live.WriteHeartbeat();
@@ -73,10 +75,21 @@ internal sealed class RunEventLogSink(
         await AppendAsync().ConfigureAwait(false);
         if (LiveGone)
         {
+            ReturnFrames();
             return !_broken;
         }
 
-        if (await live.FlushAsync(liveAborted).ConfigureAwait(false))
+        bool sent;
+        try
+        {
+            sent = await live.FlushLoggedAsync(_frames is { } frames ? frames.WrittenMemory : default, liveAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReturnFrames();
+        }
+
+        if (sent)
         {
             return true;
         }
@@ -109,7 +122,7 @@ internal sealed class RunEventLogSink(
 
     public void Dispose()
     {
-        ReturnJson();
+        ReturnFrames();
         live.Dispose();
     }
 
@@ -122,7 +135,7 @@ internal sealed class RunEventLogSink(
 
         if (!_broken && !_refused)
         {
-            var written = _json!.WrittenMemory;
+            var written = _frames!.WrittenMemory;
             foreach (var (id, offset, length, terminal) in _pending)
             {
                 _entries.Add(new RunLogEntry(id, written.Slice(offset, length), terminal));
@@ -167,15 +180,14 @@ internal sealed class RunEventLogSink(
         }
 
         _pending.Clear();
-        ReturnJson();
     }
 
-    private void ReturnJson()
+    private void ReturnFrames()
     {
-        if (_json is { } json)
+        if (_frames is { } frames)
         {
-            _json = null;
-            RunFrameBuffer.Return(json);
+            _frames = null;
+            RunFrameBuffer.Return(frames);
         }
     }
 

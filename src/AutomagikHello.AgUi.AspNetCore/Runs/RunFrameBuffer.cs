@@ -7,7 +7,7 @@ namespace AutomagikHello.AgUi.AspNetCore;
 /// Where a <see cref="RunStreamWriter"/> frames a batch of events before it hands the batch to the response in one
 /// write: an <see cref="SseEventWriter"/> over a growable buffer. Writing each frame straight into the server's
 /// response writer costs several buffer requests per event (Kestrel takes a lock for each); one copy per flush is
-/// cheaper. Cached two per thread (a logged stream writes a batch into two: the live frames and the log's JSON) and
+/// cheaper. Cached two per thread (a logged stream frames its batch in the log sink's, a heartbeat in the live sink's) and
 /// held by a stream only while it writes, so an idle stream holds none.
 /// </summary>
 internal sealed class RunFrameBuffer : IDisposable

@@ -61,11 +61,14 @@ internal sealed class RunSummarySink(int maxTextBytes) : ILoggedRunReceiver
         return 0;
     }
 
-    public int WriteLogged(long id, AgUiEvent agUiEvent, ReadOnlySpan<byte> eventJson) => Write(agUiEvent);
+    public int WriteLogged(AgUiEvent agUiEvent) => Write(agUiEvent);
 
     public int WriteHeartbeat() => 0;
 
     public ValueTask<bool> FlushAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    /// <summary>The summary is read from the events: their frames go nowhere.</summary>
+    public ValueTask<bool> FlushLoggedAsync(ReadOnlyMemory<byte> frames, CancellationToken cancellationToken) => FlushAsync(cancellationToken);
 
     public void Dispose()
     {

@@ -28,32 +28,45 @@ internal sealed class SseRunEventSink(PipeWriter output, HttpContext? context = 
         return Frames.Sse.WriteEvent(agUiEvent);
     }
 
-    /// <summary>Writes one event already serialized (by the event log sink) as a frame carrying its id.</summary>
+    /// <summary>Writes one event already serialized (a replay from the event log) as a frame carrying its id.</summary>
     public int WriteFrame(long id, ReadOnlySpan<byte> eventJson)
     {
         Open();
         return Frames.Sse.WriteFrame(id, eventJson);
     }
 
-    public int WriteLogged(long id, AgUiEvent agUiEvent, ReadOnlySpan<byte> eventJson) => WriteFrame(id, eventJson);
+    /// <summary>Opens the stream for a logged event; its frame is the log sink's, handed over at the flush.</summary>
+    public int WriteLogged(AgUiEvent agUiEvent)
+    {
+        Open();
+        return 0;
+    }
 
     public int WriteHeartbeat() => Frames.Sse.WriteHeartbeat();
 
-    public async ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
+    public ValueTask<bool> FlushAsync(CancellationToken cancellationToken) => FlushLoggedAsync(default, cancellationToken);
+
+    /// <summary>Sends this sink's own frames (a heartbeat), then the log sink's, in one flush.</summary>
+    public async ValueTask<bool> FlushLoggedAsync(ReadOnlyMemory<byte> frames, CancellationToken cancellationToken)
     {
         try
         {
-            if (_frames is { } frames)
+            if (_frames is { } own)
             {
                 _frames = null;
                 try
                 {
-                    output.Write(frames.Written);
+                    output.Write(own.Written);
                 }
                 finally
                 {
-                    RunFrameBuffer.Return(frames);
+                    RunFrameBuffer.Return(own);
                 }
+            }
+
+            if (!frames.IsEmpty)
+            {
+                output.Write(frames.Span);
             }
 
             var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -63,7 +63,28 @@ public sealed class SseEventWriter : IDisposable
     }
 
     /// <summary>
-    /// Writes one event's JSON alone, no SSE framing: the same bytes <see cref="WriteEvent"/> puts on the
+    /// Writes one event as one SSE frame carrying an id, <c>id: &lt;id&gt;\n</c> then <c>data: &lt;json&gt;\n\n</c>, and
+    /// tells where its JSON sits in the frame: an event log can keep that slice of the frame instead of serializing the
+    /// event again. The frame is byte for byte <see cref="WriteFrame"/> of <see cref="WriteEventJson"/>'s JSON.
+    /// </summary>
+    /// <param name="id">The event's id, 0 or more.</param>
+    /// <param name="agUiEvent">The event.</param>
+    /// <param name="jsonStart">Where the event's JSON begins, counted from the frame's first byte.</param>
+    /// <param name="jsonLength">The length of the event's JSON (the bytes <see cref="WriteEventJson"/> writes).</param>
+    /// <returns>The number of bytes written (the whole frame).</returns>
+    public int WriteEvent(long id, AgUiEvent agUiEvent, out int jsonStart, out int jsonLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
+        var json = SerializeToScratch(agUiEvent);
+        jsonStart = WriteIdAndDataPrefix(id);
+        jsonLength = WriteJson(agUiEvent.EventType, json);
+        _output.Write(EventEnd);
+        ReleaseLargeScratch();
+        return jsonStart + jsonLength + EventEnd.Length;
+    }
+
+    /// <summary>
+    /// Writes one event's JSON alone, no SSE framing: the same bytes <see cref="WriteEvent(AgUiEvent)"/> puts on the
     /// <c>data:</c> line (an event log keeps them, then <see cref="WriteFrame"/> sends them again unchanged).
     /// </summary>
     /// <returns>The number of bytes written.</returns>
@@ -82,16 +103,29 @@ public sealed class SseEventWriter : IDisposable
     public int WriteFrame(long id, ReadOnlySpan<byte> eventJson)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
-        Span<byte> digits = stackalloc byte[20];
-        id.TryFormat(digits, out var length, provider: System.Globalization.CultureInfo.InvariantCulture);
-        _output.Write(IdPrefix);
-        _output.Write(digits[..length]);
-        _output.Write(LineEnd);
-        _output.Write(DataPrefix);
+        var prefixLength = WriteIdAndDataPrefix(id);
         _output.Write(eventJson);
         _output.Write(EventEnd);
-        return IdPrefix.Length + length + LineEnd.Length + DataPrefix.Length + eventJson.Length + EventEnd.Length;
+        return prefixLength + eventJson.Length + EventEnd.Length;
     }
+
+    /// <summary>Writes <c>id: &lt;id&gt;\ndata: </c> in one buffer request (a logged stream writes it per event); returns the bytes written.</summary>
+    private int WriteIdAndDataPrefix(long id)
+    {
+        var span = _output.GetSpan(MaxIdAndDataPrefixBytes);
+        IdPrefix.CopyTo(span);
+        id.TryFormat(span[IdPrefix.Length..], out var digits, provider: System.Globalization.CultureInfo.InvariantCulture);
+        var length = IdPrefix.Length + digits;
+        LineEnd.CopyTo(span[length..]);
+        length += LineEnd.Length;
+        DataPrefix.CopyTo(span[length..]);
+        length += DataPrefix.Length;
+        _output.Advance(length);
+        return length;
+    }
+
+    // "id: " + at most 19 digits (a long, never negative here) + "\n" + "data: ".
+    private const int MaxIdAndDataPrefixBytes = 4 + 19 + 1 + 6;
 
     /// <summary>Serializes the concrete event into the scratch buffer and returns its JSON.</summary>
     private ReadOnlySpan<byte> SerializeToScratch(AgUiEvent agUiEvent)

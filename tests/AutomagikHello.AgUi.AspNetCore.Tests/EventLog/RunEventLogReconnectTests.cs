@@ -139,6 +139,26 @@ public abstract class RunEventLogReconnectTests
     }
 
     [Fact]
+    public async Task Each_logged_entry_is_the_data_line_of_the_live_frame_with_its_id()
+    {
+        var log = CreateLog();
+        await using var host = await StartAsync(Chatty, log: log);
+        var frames = SseBytes.Frames(SseBytes.WithoutHeartbeats(await RunToEndAsync(host.Client, "t1", "r1")));
+
+        var read = await log.ReadAsync(new RunLogKey(new ThreadKey(Agent, "alice", "t1"), "r1"), 0, 1_000);
+        read.Entries.Select(e => e.Id).Should().Equal(frames.Select(f => SseBytes.IdOf(f)!.Value), "every frame sent is logged under its id");
+        for (var i = 0; i < frames.Count; i++)
+        {
+            // "id: N\ndata: " + the event's JSON + "\n\n": the log keeps that JSON, not a serialization of its own.
+            var frame = frames[i];
+            var dataStart = Array.IndexOf(frame, (byte)'\n') + 1 + "data: ".Length;
+            frame.AsSpan(dataStart, frame.Length - dataStart - 2).ToArray().Should().Equal(read.Entries[i].Event.ToArray(), $"entry {i + 1}");
+        }
+
+        read.Entries[^1].IsTerminal.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_stream_cut_at_100_random_points_and_resumed_with_the_last_id_seen_is_the_uninterrupted_stream_byte_for_byte()
     {
         await using var host = await StartAsync(Chatty);

@@ -51,6 +51,43 @@ public sealed class SseEventWriterTests
         }
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(42L)]
+    [InlineData(9_223_372_036_854_775_807L)]
+    public void WriteEvent_WithId_IsWriteFrameOfWriteEventJson_AndTellsWhereTheJsonSits(long id)
+    {
+        var events = new AgUiEvent[] { new TextMessageContentEvent { MessageId = "m1", Delta = "Hé\n" }, new TextMessageEndEvent { MessageId = "m1" } };
+        foreach (var agUiEvent in events)
+        {
+            var json = new ArrayBufferWriter<byte>();
+            var expected = new ArrayBufferWriter<byte>();
+            using (var reference = new SseEventWriter(json))
+            {
+                reference.WriteEventJson(agUiEvent);
+                reference.Reset(expected);
+                reference.WriteFrame(id, json.WrittenSpan);
+            }
+
+            // Written after another frame, as a batch is: the JSON's place is counted from this frame's start.
+            var output = new ArrayBufferWriter<byte>();
+            using var writer = new SseEventWriter(output);
+            var before = writer.WriteHeartbeat();
+            var written = writer.WriteEvent(id, agUiEvent, out var jsonStart, out var jsonLength);
+
+            output.WrittenSpan[before..].ToArray().Should().Equal(expected.WrittenSpan.ToArray());
+            written.Should().Be(expected.WrittenCount);
+            output.WrittenSpan.Slice(before + jsonStart, jsonLength).ToArray().Should().Equal(json.WrittenSpan.ToArray());
+        }
+    }
+
+    [Fact]
+    public void WriteEvent_WithNegativeId_Throws()
+    {
+        using var writer = new SseEventWriter(new ArrayBufferWriter<byte>());
+        FluentActions.Invoking(() => writer.WriteEvent(-1, new StepStartedEvent { StepName = "s" }, out _, out _)).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
     [Fact]
     public void WriteFrame_NegativeId_Throws()
     {
