@@ -147,7 +147,8 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
     /// <summary>
     /// (c) <paramref name="count"/> streams held open (holdMs 10 min) past RUN_STARTED, in a fresh server process (a
     /// server warmed by the other modes has a grown heap with room to spare, which hides what streams cost): its paths
-    /// are warmed with a few streams and runs first, then VmRSS is read before and after.
+    /// are warmed with a few streams and runs first (once: a second pass grows the heap's spare room, which then hides
+    /// what the streams cost), then VmRSS is read before and after.
     /// </summary>
     public async Task IdleStreamsAsync(Target target, int count, bool record, CancellationToken cancellationToken)
     {
@@ -158,6 +159,7 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
 
         var rssBefore = server.ReadRssKib();
+        var partsBefore = server.ReadRssPartsKib();
         var cpu = server.ReadCpuTicks();
         var started = Stopwatch.GetTimestamp();
         var streams = await OpenIdleAsync(fresh, count, cancellationToken).ConfigureAwait(false);
@@ -170,6 +172,7 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
             var rssAfter = server.ReadRssKib();
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             rssAfter = Math.Max(rssAfter, server.ReadRssKib());
+            var partsAfter = server.ReadRssPartsKib();
             var cpuTicks = server.ReadCpuTicks() - cpu;
             if (record)
             {
@@ -177,7 +180,13 @@ internal sealed class LoadModes(HttpClient http, Results results, long clockTick
                 results.Add(target.Name, Metrics.IdleRssBefore, rssBefore / 1024.0);
                 results.Add(target.Name, Metrics.IdleRssAfter, rssAfter / 1024.0);
                 results.Add(target.Name, Metrics.IdleCpuPerStream, CpuMicroseconds(cpuTicks) / count);
-                Report(target, $"c: {count} streams open in {Ms(opened):F0} ms (fresh pid {server.Pid}), RSS {rssBefore / 1024.0:F1} -> {rssAfter / 1024.0:F1} MiB = {(double)(rssAfter - rssBefore) / count:F1} KiB/stream");
+                var anon = (double)(partsAfter.Anon - partsBefore.Anon) / count;
+                var file = (double)(partsAfter.File - partsBefore.File) / count;
+                var shmem = (double)(partsAfter.Shmem - partsBefore.Shmem) / count;
+                results.Add(target.Name, Metrics.IdleAnonKibPerStream, anon);
+                results.Add(target.Name, Metrics.IdleFileKibPerStream, file);
+                results.Add(target.Name, Metrics.IdleShmemKibPerStream, shmem);
+                Report(target, $"c: {count} streams open in {Ms(opened):F0} ms (fresh pid {server.Pid}), RSS {rssBefore / 1024.0:F1} -> {rssAfter / 1024.0:F1} MiB = {(double)(rssAfter - rssBefore) / count:F1} KiB/stream (anon {anon:F1}, file {file:F1}, shmem {shmem:F1})");
             }
         }
         finally

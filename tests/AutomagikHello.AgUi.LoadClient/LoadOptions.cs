@@ -11,6 +11,8 @@ internal sealed class LoadOptions
                                  f voice barge-in: the demo's targets only, not in the default; run it with e,
                                  its baseline; g reconnect: the -log targets only, not in the default)
           --rounds N             measured rounds; medians (CPU, memory) and pooled percentiles are reported (3)
+          --warmups N            warm-up passes over every mode before the rounds (2: after one pass the tiered
+                                 JIT was still promoting code in the first round, 1.5x its later rounds' CPU)
           --long-events N        events in the long stream (95000: a logged stream's log holds all of them, under
                                  the demo's 100,000 entries per run; the same for every target, so on and off
                                  stream alike)
@@ -39,6 +41,9 @@ internal sealed class LoadOptions
     public string Modes { get; private set; } = "abcde";
 
     public int Rounds { get; private set; } = 3;
+
+    /// <summary>Warm-up passes before the rounds: one left the first round paying for tier-1 compilations.</summary>
+    public int Warmups { get; private set; } = 2;
 
     /// <summary>
     /// Content events of a long stream. With the 4 frames around them, a logged stream stays under the in-memory log's
@@ -95,6 +100,7 @@ internal sealed class LoadOptions
             {
                 case "--modes": options.Modes = Value(); break;
                 case "--rounds": options.Rounds = Count(20); break;
+                case "--warmups": options.Warmups = Count(10); break;
                 case "--long-events": options.LongEvents = Count(10_000_000); break;
                 case "--long-streams": options.LongStreams = Count(100); break;
                 case "--short-runs": options.ShortRuns = Count(1_000_000); break;
@@ -113,6 +119,7 @@ internal sealed class LoadOptions
                 case "--quick":
                     options.Quick = true;
                     options.Rounds = 1;
+                    options.Warmups = 1;
                     options.LongEvents = 20_000;
                     options.LongStreams = 2;
                     options.ShortRuns = 500;

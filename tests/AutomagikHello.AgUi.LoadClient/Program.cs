@@ -124,22 +124,25 @@ try
     }
 
     // Warm-up: every path tiered up (JIT, dynamic PGO) and the heaps grown before anything is measured.
-    Console.WriteLine("warm-up");
-    foreach (var target in targets)
+    for (var warmup = 1; warmup <= options.Warmups; warmup++)
     {
-        using var limit = Limit(options.ModeTimeout);
-        await modes.LongStreamAsync(target, 3, Math.Min(options.LongEvents, LoadOptions.DefaultLongEvents), false, limit.Token);
-        await modes.ShortRunsAsync(target, Math.Min(options.ShortRuns, 10_000), options.Concurrency, false, limit.Token);
-        await modes.FirstEventAsync(target, Math.Min(options.TtfeRuns, 1_000), false, limit.Token);
-        await modes.CancelAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
-        if (options.Has('f') && target.Name != Report.Baseline)
+        Console.WriteLine($"warm-up {warmup}/{options.Warmups}");
+        foreach (var target in targets)
         {
-            await modes.VoiceBargeInAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
-        }
+            using var limit = Limit(options.ModeTimeout);
+            await modes.LongStreamAsync(target, 3, Math.Min(options.LongEvents, LoadOptions.DefaultLongEvents), false, limit.Token);
+            await modes.ShortRunsAsync(target, Math.Min(options.ShortRuns, 10_000), options.Concurrency, false, limit.Token);
+            await modes.FirstEventAsync(target, Math.Min(options.TtfeRuns, 1_000), false, limit.Token);
+            await modes.CancelAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
+            if (options.Has('f') && target.Name != Report.Baseline)
+            {
+                await modes.VoiceBargeInAsync(target, Math.Min(options.CancelRuns, 200), false, limit.Token);
+            }
 
-        if (options.Has('g'))
-        {
-            await modes.ReconnectAsync(target, Math.Min(options.Reconnects, 1_000), false, limit.Token);
+            if (options.Has('g'))
+            {
+                await modes.ReconnectAsync(target, Math.Min(options.Reconnects, 1_000), false, limit.Token);
+            }
         }
     }
 

@@ -263,6 +263,9 @@ internal static class Report
         Row(results, targets, idle, "RSS per open stream (KB)", Metrics.IdleKibPerStream, Median, "F1");
         Row(results, targets, idle, "RSS before (MB)", Metrics.IdleRssBefore, Median, "F1");
         Row(results, targets, idle, "RSS after (MB)", Metrics.IdleRssAfter, Median, "F1");
+        Row(results, targets, idle, "of which anonymous (KB: heaps)", Metrics.IdleAnonKibPerStream, Median, "F1");
+        Row(results, targets, idle, "of which file-backed (KB: code, mapped files)", Metrics.IdleFileKibPerStream, Median, "F1");
+        Row(results, targets, idle, "of which shared (KB: the JIT's code)", Metrics.IdleShmemKibPerStream, Median, "F1");
         Row(results, targets, idle, "server CPU per stream opened (µs)", Metrics.IdleCpuPerStream, Median, "F1");
         Row(results, targets, first, "p50 (ms)", Metrics.FirstEvent, P50, "F3");
         Row(results, targets, first, "p99 (ms)", Metrics.FirstEvent, P99, "F3");

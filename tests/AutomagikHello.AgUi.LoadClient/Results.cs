@@ -19,6 +19,9 @@ internal static class Metrics
     public const string IdleRssBefore = "c.rss_before_mib";
     public const string IdleRssAfter = "c.rss_after_mib";
     public const string IdleCpuPerStream = "c.cpu_us_per_stream";
+    public const string IdleAnonKibPerStream = "c.anon_kib_per_stream";
+    public const string IdleFileKibPerStream = "c.file_kib_per_stream";
+    public const string IdleShmemKibPerStream = "c.shmem_kib_per_stream";
     public const string FirstEvent = "d.first_event_ms";
     public const string FirstEventP99 = "d.first_event_p99_ms";
     public const string FirstEventCpuPerRun = "d.cpu_us_per_run";

@@ -160,6 +160,34 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>The server's resident set size, in KiB.</summary>
+    /// <summary>
+    /// VmRSS's parts (KiB): anonymous memory (the heaps), file-backed pages (code, mapped files) and shared memory
+    /// (on Linux the JIT's double-mapped code), so a change in RSS can be told apart from code compiled meanwhile.
+    /// </summary>
+    public (long Anon, long File, long Shmem) ReadRssPartsKib()
+    {
+        long anon = 0, file = 0, shmem = 0;
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+            {
+                anon = Kib(line, 8);
+            }
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
+            {
+                file = Kib(line, 8);
+            }
+            else if (line.StartsWith("RssShmem:", StringComparison.Ordinal))
+            {
+                shmem = Kib(line, 9);
+            }
+        }
+
+        return (anon, file, shmem);
+
+        static long Kib(string line, int prefix) => long.Parse(line.AsSpan(prefix).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+    }
+
     public long ReadRssKib()
     {
         foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
