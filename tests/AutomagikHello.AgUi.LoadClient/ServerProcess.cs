@@ -160,6 +160,19 @@ internal sealed class ServerProcess : IDisposable
     }
 
     /// <summary>The server's resident set size, in KiB.</summary>
+    public long ReadRssKib()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return StatusKib(line);
+            }
+        }
+
+        throw new InvalidOperationException($"{Name}: no VmRSS in /proc/{Pid}/status");
+    }
+
     /// <summary>
     /// VmRSS's parts (KiB): anonymous memory (the heaps), file-backed pages (code, mapped files) and shared memory
     /// (on Linux the JIT's double-mapped code), so a change in RSS can be told apart from code compiled meanwhile.
@@ -171,35 +184,24 @@ internal sealed class ServerProcess : IDisposable
         {
             if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
             {
-                anon = Kib(line, 8);
+                anon = StatusKib(line);
             }
             else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
             {
-                file = Kib(line, 8);
+                file = StatusKib(line);
             }
             else if (line.StartsWith("RssShmem:", StringComparison.Ordinal))
             {
-                shmem = Kib(line, 9);
+                shmem = StatusKib(line);
             }
         }
 
         return (anon, file, shmem);
-
-        static long Kib(string line, int prefix) => long.Parse(line.AsSpan(prefix).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
     }
 
-    public long ReadRssKib()
-    {
-        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
-            }
-        }
-
-        throw new InvalidOperationException($"{Name}: no VmRSS in /proc/{Pid}/status");
-    }
+    /// <summary>The value of a <c>/proc/PID/status</c> line such as <c>VmRSS:   123 kB</c>.</summary>
+    private static long StatusKib(string line) =>
+        long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
 
     public string RecentOutput()
     {
